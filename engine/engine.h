@@ -1,0 +1,162 @@
+// File: engine/engine.h
+// The versioned key-value engine: the single facade translate/ talks to. Implements the whole
+// engine contract of DESIGN.md. Single-threaded: owned and called by the loop thread only.
+//
+//   SystemClock clock;
+//   Engine engine(clock);
+//   Bucket* b = *engine.CreateBucket("cfg", BucketConfig{.history = 5});
+//   Revision r1 = *b->Put("color", "blue", {});
+//   Result<EntryView> e = b->Get("color");                 // e->value == "blue"
+//   Result<Revision> r2 = b->Update("color", "red", r1);   // CAS on revision
+//   engine.Tick();                                         // active expiry, bounded work
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/filter.h"
+#include "engine/result.h"
+#include "engine/types.h"
+#include "engine/watch.h"
+
+namespace kvgate::engine {
+
+class Engine;
+class BucketImpl;
+
+// One bucket: a named keyspace with its own revision sequence. Obtained from the Engine; the
+// pointer stays valid until the bucket is deleted (see Engine::generation()).
+class Bucket {
+ public:
+  const std::string& name() const;
+  const BucketConfig& config() const;
+
+  // ---- writes: each appends one entry and returns its revision ----
+  // Put a value. Honours options.expected_revision (CAS), expire_at_ms, keep_ttl, meta.
+  Result<Revision> Put(std::string_view key, std::string_view value, const WriteOptions& options);
+  // Succeeds only if the key is absent, expired, or its newest entry is Delete/Purge;
+  // else kAlreadyExists with the current revision.
+  Result<Revision> Create(std::string_view key, std::string_view value,
+                          const WriteOptions& options);
+  // Succeeds only if the newest entry has exactly `expected`; else kWrongRevision(current).
+  Result<Revision> Update(std::string_view key, std::string_view value, Revision expected,
+                          const WriteOptions& options);
+  // Appends an empty-value Delete tombstone. kNotFound is NOT returned for an absent key: a
+  // tombstone is written anyway (NATS semantics); callers wanting Redis DEL semantics check
+  // Get() first. options.expected_revision makes it a CAS delete.
+  Result<Revision> Delete(std::string_view key, const WriteOptions& options);
+  // Rollup: drops every retained entry of the key and appends a single Purge marker.
+  Result<Revision> Purge(std::string_view key, const WriteOptions& options);
+
+  // Changes the expiry of the live value without a new revision (Redis EXPIRE/PERSIST).
+  // kNoExpiry removes it. kNotFound if the key has no live value. A deadline <= now expires
+  // the key at once (Purge marker, reason kExpired). Fires ChangeKind::kExpiryChanged.
+  Status SetExpiry(std::string_view key, UnixMillis expire_at_ms);
+
+  // ---- reads (lazy expiry: an expired value found here is expired first) ----
+  // Newest entry if it is a live Put; else kNotFound.
+  Result<EntryView> Get(std::string_view key);
+  // Newest retained entry, tombstones included (NATS direct get); kNotFound if none.
+  Result<EntryView> GetLatest(std::string_view key);
+  // The key's entry with exactly this revision, if retained.
+  Result<EntryView> GetAt(std::string_view key, Revision revision);
+  // Any key's entry with exactly this revision, if retained (NATS get by sequence).
+  Result<EntryView> GetByRevision(Revision revision);
+  // First retained entry with revision >= `from` whose key matches (NATS next_by_subj).
+  Result<EntryView> GetNextMatching(Revision from, const KeyFilter& filter);
+  // Value of the key as of `revision` (newest entry <= revision, live Put only).
+  // kNotFound if the key did not exist then; kCursorExpired if history needed was removed.
+  Result<EntryView> GetAsOf(std::string_view key, Revision revision);
+  // Retained entries of the key, oldest first (empty vector if none).
+  std::vector<EntryView> History(std::string_view key);
+
+  // ---- listing ----
+  // Visits live keys' newest entries in revision order starting at `cursor` (0 = start),
+  // examining about `count` retained entries. Returns the next cursor, 0 when the iteration is
+  // complete. Every key live for the whole iteration is visited at least once (Redis SCAN).
+  Revision Scan(Revision cursor, size_t count, const KeyFilter& filter,
+                const std::function<void(const EntryView&)>& fn);
+  // A uniformly-ish random live key; kNotFound when there is none.
+  Result<EntryView> RandomKey();
+  uint64_t LiveKeyCount() const;
+
+  // ---- compaction ----
+  // Removes every entry of keys whose newest entry is a Delete/Purge marker created before
+  // `older_than_ns` (0: all of them). Returns the number of entries removed.
+  uint64_t RemoveTombstones(UnixNanos older_than_ns);
+  // Explicit compaction at `revision`: removes superseded entries with revision <= it and keys
+  // whose newest entry is a marker with revision <= it. Returns entries removed.
+  uint64_t Compact(Revision revision);
+  // NATS stream purge: removes entries matching `filter` with revision < below_revision
+  // (0: any), keeping the newest `keep` matching entries. Returns entries removed.
+  uint64_t PurgeEntries(const KeyFilter& filter, uint64_t keep, Revision below_revision);
+  // Removes everything; the watermark moves to the last revision (Redis FLUSHDB).
+  uint64_t Flush();
+
+  // ---- watches ----
+  Result<std::unique_ptr<Watch>> StartWatch(const WatchOptions& options, WatchSink* sink);
+
+  BucketStatus GetStatus() const;
+  Revision LastRevision() const;
+  Revision Watermark() const;
+
+ private:
+  friend class Engine;
+  friend class BucketImpl;
+  explicit Bucket(std::unique_ptr<BucketImpl> impl);
+  ~Bucket();
+  std::unique_ptr<BucketImpl> impl_;
+};
+
+class Engine {
+ public:
+  struct Limits {
+    uint64_t max_memory_bytes = 0;  // 0 = unlimited; above it writes fail with kOutOfMemory
+    size_t watch_queue = 10'000;    // default live queue bound per watch
+    size_t tick_budget = 2'000;     // entries examined per Tick by sweeps
+  };
+
+  explicit Engine(const Clock& clock);
+  Engine(const Clock& clock, const Limits& limits);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // kInvalidArgument for a bad name or config; kBucketExists if it exists with a config whose
+  // SameSemantics() differs (an identical create returns the existing bucket).
+  Result<Bucket*> CreateBucket(std::string_view name, const BucketConfig& config);
+  // Changes the config (history shrink trims at once). kBucketNotFound if absent.
+  Status UpdateBucket(std::string_view name, const BucketConfig& config);
+  // Deletes the bucket; its watches fail with kBucketNotFound. Pointers to it become invalid.
+  Status DeleteBucket(std::string_view name);
+  Bucket* FindBucket(std::string_view name);
+  // Bucket names, sorted.
+  std::vector<std::string> ListBuckets() const;
+  // Incremented whenever a bucket is deleted: caches of Bucket* compare it before use.
+  uint64_t generation() const;
+
+  // Active expiry (per-key TTL, max_age, tombstone_ttl) with bounded work: examines at most
+  // Limits::tick_budget entries. Returns true if more work is due now (call again soon).
+  bool Tick();
+
+  void AddChangeListener(ChangeListener* listener);
+  void RemoveChangeListener(ChangeListener* listener);
+
+  const Clock& clock() const;
+  const Limits& limits() const;
+  void SetLimits(const Limits& limits);
+  // Approximate bytes held by all buckets (entries, keys, indexes).
+  uint64_t MemoryUsed() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kvgate::engine

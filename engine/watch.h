@@ -1,0 +1,92 @@
+// File: engine/watch.h
+// Watches: a stream of a bucket's entries in revision order, for the keys matching one or more
+// filters. A watch first delivers its initial part (depending on the start mode), then a single
+// end-of-initial-values event, then live entries as they are written.
+//
+// Delivery is pull-based so each front controls pacing (NATS interest gating, output buffers):
+//
+//   class MySink : public WatchSink { void OnWatchReady(Watch& w) override { ready_.push_back(&w); } };
+//   Result<std::unique_ptr<Watch>> w = bucket->StartWatch(opts, &sink);
+//   ... later, outside any engine call:
+//   w->Poll(128, [&](const WatchEvent& ev) { ... });   // ev.entry views valid inside the call
+//
+// Bounded memory: live entries are queued as revisions (8 bytes each) up to max_queue; on
+// overflow the watch fails with kSlowConsumer and keeps position(), so the consumer can resume
+// with start kFromRevision at position() + 1 (or kAfterCursor position()).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "engine/filter.h"
+#include "engine/result.h"
+#include "engine/types.h"
+
+namespace kvgate::engine {
+
+enum class WatchStart : uint8_t {
+  kLatestPerKey,  // state sync: newest entry (value or tombstone) of every matching key, then live
+  kAllHistory,    // every retained matching entry, then live
+  kNewOnly,       // only entries written after the watch starts
+  kAfterCursor,   // entries with revision > revision; kCursorExpired if revision < watermark
+  kFromRevision,  // retained entries with revision >= revision, no error
+};
+
+struct WatchOptions {
+  std::vector<KeyFilter> filters;  // their union; empty = all keys
+  WatchStart start = WatchStart::kLatestPerKey;
+  Revision revision = 0;           // for kAfterCursor / kFromRevision
+  bool ignore_deletes = false;     // skip Delete/Purge entries
+  bool meta_only = false;          // EntryView::value left empty (size still in value_size)
+  bool include_history = false;    // with kLatestPerKey: every retained entry of matching keys
+  size_t max_queue = 0;            // live queue bound; 0 = Engine::Limits::watch_queue
+};
+
+struct WatchEvent {
+  enum class Kind : uint8_t {
+    kEntry,        // entry is set
+    kInitialDone,  // end of the initial part (sent once, also when the initial part is empty)
+    kFailed,       // error() says why: kSlowConsumer, kCursorExpired, kBucketNotFound
+  };
+  Kind kind = Kind::kEntry;
+  EntryView entry;
+  uint64_t value_size = 0;  // size of the value even when meta_only
+  // Entries still to deliver after this one as far as the watch knows now (NATS pending token).
+  uint64_t pending = 0;
+  bool initial = false;  // entry belongs to the initial part
+  Errc error = Errc::kOk;
+};
+
+class Watch;
+
+// Notified, at most once between two Polls, that a watch has something to deliver. Called from
+// inside engine mutations: do not call back into the engine from it; queue the watch instead.
+class WatchSink {
+ public:
+  virtual ~WatchSink() = default;
+  virtual void OnWatchReady(Watch& watch) = 0;
+};
+
+class Watch {
+ public:
+  virtual ~Watch() = default;  // destroying the watch unregisters it
+
+  // Delivers up to max_events events to fn, in order. Returns the number delivered.
+  // EntryView fields are valid only during the fn call.
+  virtual size_t Poll(size_t max_events, const std::function<void(const WatchEvent&)>& fn) = 0;
+
+  // True while Poll would deliver something.
+  virtual bool HasEvents() const = 0;
+  // Entries not yet delivered (initial remainder + queued live entries).
+  virtual uint64_t Pending() const = 0;
+  // Highest revision delivered or skipped so far (a cursor for kAfterCursor).
+  virtual Revision Position() const = 0;
+  // kOk while healthy; the failure once failed (Poll then delivers one kFailed event).
+  virtual Errc State() const = 0;
+  virtual bool InInitialPart() const = 0;
+  virtual const WatchOptions& Options() const = 0;
+};
+
+}  // namespace kvgate::engine

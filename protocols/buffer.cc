@@ -1,0 +1,120 @@
+#include "protocols/buffer.h"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+
+namespace kvgate::protocols {
+
+std::span<char> InBuffer::Reserve(size_t min_bytes) {
+  if (cap_ - end_ >= min_bytes) return {buf_.get() + end_, cap_ - end_};
+  size_t used = end_ - start_;
+  if (start_ > 0 && cap_ - used >= min_bytes && used <= cap_ / 2) {
+    // Enough room once the consumed prefix is dropped: slide the unconsumed bytes down.
+    std::memmove(buf_.get(), buf_.get() + start_, used);
+  } else {
+    size_t new_cap = std::max<size_t>(cap_ ? cap_ : 1024, 1024);
+    while (new_cap - used < min_bytes) new_cap *= 2;
+    std::unique_ptr<char[]> grown(new char[new_cap]);
+    if (used) std::memcpy(grown.get(), buf_.get() + start_, used);
+    buf_ = std::move(grown);
+    cap_ = new_cap;
+  }
+  start_ = 0;
+  end_ = used;
+  return {buf_.get() + end_, cap_ - end_};
+}
+
+void InBuffer::Append(std::string_view bytes) {
+  auto tail = Reserve(bytes.size());
+  if (!bytes.empty()) std::memcpy(tail.data(), bytes.data(), bytes.size());
+  Commit(bytes.size());
+}
+
+void InBuffer::ShrinkIfIdle(size_t keep_bytes) {
+  if (!empty() || cap_ <= keep_bytes) return;
+  buf_.reset();
+  cap_ = start_ = end_ = 0;
+}
+
+void WriteBatch::ConsumeFront(size_t n) {
+  bytes_ -= n;
+  while (n > 0 && !blocks_.empty()) {
+    size_t avail = blocks_.front().size - front_offset_;
+    if (n < avail) {
+      front_offset_ += n;
+      return;
+    }
+    n -= avail;
+    blocks_.erase(blocks_.begin());
+    front_offset_ = 0;
+  }
+  if (bytes_ == 0) {
+    blocks_.clear();
+    front_offset_ = 0;
+  }
+}
+
+void OutChain::Append(std::string_view bytes) {
+  while (!bytes.empty()) {
+    if (cur_size_ == cur_cap_) NewBlock(std::min(bytes.size(), kBlockSize * 4));
+    size_t n = std::min(bytes.size(), cur_cap_ - cur_size_);
+    std::memcpy(cur_ + cur_size_, bytes.data(), n);
+    cur_size_ += n;
+    bytes_ += n;
+    bytes.remove_prefix(n);
+  }
+}
+
+void OutChain::AppendInt(int64_t v) {
+  char* p = Reserve(24);
+  auto r = std::to_chars(p, p + 24, v);
+  Commit(static_cast<size_t>(r.ptr - p));
+}
+
+void OutChain::AppendUint(uint64_t v) {
+  char* p = Reserve(24);
+  auto r = std::to_chars(p, p + 24, v);
+  Commit(static_cast<size_t>(r.ptr - p));
+}
+
+void OutChain::NewBlock(size_t min_bytes) {
+  if (cur_owner_ && cur_size_ > 0) {
+    full_.push_back({std::move(cur_owner_), cur_size_, cur_cap_});
+  }
+  size_t cap = std::max(kBlockSize, min_bytes);
+  cur_owner_.reset(new char[cap]);
+  cur_ = cur_owner_.get();
+  cur_size_ = 0;
+  cur_cap_ = cap;
+}
+
+WriteBatch OutChain::Detach() {
+  WriteBatch batch;
+  batch.blocks_ = std::move(full_);
+  full_.clear();
+  if (cur_owner_ && cur_size_ > 0) {
+    batch.blocks_.push_back({std::move(cur_owner_), cur_size_, cur_cap_});
+    cur_ = nullptr;
+    cur_size_ = cur_cap_ = 0;
+  }
+  batch.bytes_ = bytes_;
+  bytes_ = 0;
+  return batch;
+}
+
+std::string OutChain::ToString() const {
+  std::string s;
+  s.reserve(bytes_);
+  for (const auto& b : full_) s.append(b.data.get(), b.size);
+  if (cur_) s.append(cur_, cur_size_);
+  return s;
+}
+
+void OutChain::Clear() {
+  full_.clear();
+  cur_size_ = 0;
+  bytes_ = 0;
+}
+
+}  // namespace kvgate::protocols

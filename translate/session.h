@@ -1,0 +1,80 @@
+// File: translate/session.h
+// The seam between gateway/ (sockets, libuv) and translate/ (meaning). The gateway owns one
+// Transport per accepted connection and asks the protocol's SessionFactory for a Session.
+//
+//   gateway read_cb:   in.Commit(n); session->OnBytes(in);          // replies go to transport.Out()
+//   gateway before poll: hub.RunPending(); flush every connection with pending output
+//   gateway write_cb:  if (below low-water) session->OnDrained();
+//   gateway close:     session->OnClose();  (the Transport is gone after this returns)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "protocols/buffer.h"
+
+namespace kvgate::translate {
+
+// What a session may ask of its connection. Implemented by gateway::Connection.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Output appended here is flushed before the loop next polls for I/O.
+  virtual protocols::OutChain& Out() = 0;
+  // Call after appending output outside OnBytes (pub/sub delivery, watch events).
+  virtual void ScheduleFlush() = 0;
+  // Flush what is queued, then close. Input after this call is ignored.
+  virtual void CloseAfterFlush() = 0;
+  // Close now, dropping unsent output (slow consumer, output limit).
+  virtual void CloseNow() = 0;
+  // Bytes appended or in flight but not yet written to the socket.
+  virtual size_t PendingOutputBytes() const = 0;
+  // Stop/resume reading from the socket (input back-pressure).
+  virtual void PauseReading() = 0;
+  virtual void ResumeReading() = 0;
+  virtual uint64_t Id() const = 0;
+  virtual const std::string& PeerAddress() const = 0;   // "ip:port"
+  virtual const std::string& LocalAddress() const = 0;  // "ip:port"
+  virtual int Fd() const = 0;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Called once right after accept (e.g. NATS sends INFO here).
+  virtual void OnOpen() {}
+  // Processes every complete request in `in`, consuming what it used. Partial requests stay.
+  virtual void OnBytes(protocols::InBuffer& in) = 0;
+  // Output dropped below the low-water mark after having been above it.
+  virtual void OnDrained() {}
+  // The connection is closing; release subscriptions, watches, etc.
+  virtual void OnClose() = 0;
+};
+
+class SessionFactory {
+ public:
+  virtual ~SessionFactory() = default;
+  virtual std::unique_ptr<Session> NewSession(Transport& transport) = 0;
+};
+
+}  // namespace kvgate::translate
+
+namespace kvgate::translate {
+
+// A protocol front: makes sessions and owns the state they share (subscriptions, watches).
+class Front : public SessionFactory {
+ public:
+  // Called once per loop iteration before the loop polls for I/O: deliver queued async work
+  // (watch events, cross-connection messages) into transports' output.
+  virtual void RunPending() {}
+  // True if RunPending has work now (the loop then does not block).
+  virtual bool HasPending() const {
+    return false;
+  }
+  // Periodic housekeeping (heartbeats, inactivity GC); called every ~50 ms.
+  virtual void Tick() {}
+};
+
+}  // namespace kvgate::translate
