@@ -89,6 +89,26 @@ void OutChain::NewBlock(size_t min_bytes) {
   cur_cap_ = cap;
 }
 
+void OutChain::ConsumeFront(size_t n) {
+  bytes_ -= n;
+  while (n > 0 && !full_.empty()) {
+    size_t avail = full_.front().size - head_offset_;
+    if (n < avail) {
+      head_offset_ += n;
+      return;
+    }
+    n -= avail;
+    full_.erase(full_.begin());
+    head_offset_ = 0;
+  }
+  if (n == 0) return;
+  head_offset_ += n;
+  if (head_offset_ >= cur_size_) {  // current block fully written: reuse it from the start
+    cur_size_ = 0;
+    head_offset_ = 0;
+  }
+}
+
 WriteBatch OutChain::Detach() {
   WriteBatch batch;
   batch.blocks_ = std::move(full_);
@@ -98,6 +118,8 @@ WriteBatch OutChain::Detach() {
     cur_ = nullptr;
     cur_size_ = cur_cap_ = 0;
   }
+  batch.front_offset_ = head_offset_;
+  head_offset_ = 0;
   batch.bytes_ = bytes_;
   bytes_ = 0;
   return batch;
@@ -106,14 +128,17 @@ WriteBatch OutChain::Detach() {
 std::string OutChain::ToString() const {
   std::string s;
   s.reserve(bytes_);
-  for (const auto& b : full_) s.append(b.data.get(), b.size);
-  if (cur_) s.append(cur_, cur_size_);
+  ForEachChunk([&](std::string_view chunk) {
+    s.append(chunk);
+    return true;
+  });
   return s;
 }
 
 void OutChain::Clear() {
   full_.clear();
   cur_size_ = 0;
+  head_offset_ = 0;
   bytes_ = 0;
 }
 

@@ -138,6 +138,19 @@ class OutChain {
   bool empty() const {
     return bytes_ == 0;
   }
+  // Visits the unsent bytes as contiguous chunks, oldest first, until fn returns false.
+  template <typename Fn>
+  void ForEachChunk(Fn&& fn) const {
+    size_t skip = head_offset_;
+    for (const auto& b : full_) {
+      if (!fn(std::string_view(b.data.get() + skip, b.size - skip))) return;
+      skip = 0;
+    }
+    if (cur_size_ > skip) fn(std::string_view(cur_ + skip, cur_size_ - skip));
+  }
+  // Drops the first n bytes (written by a successful non-blocking write). The current block is
+  // reused once it is fully written, so a connection that keeps up allocates nothing.
+  void ConsumeFront(size_t n);
   // Moves every byte appended so far into a batch.
   WriteBatch Detach();
   // Copy of everything appended (tests).
@@ -151,6 +164,7 @@ class OutChain {
   char* cur_ = nullptr;
   size_t cur_size_ = 0;
   size_t cur_cap_ = 0;
+  size_t head_offset_ = 0;  // bytes of the first chunk already consumed
   size_t bytes_ = 0;
 };
 

@@ -1,0 +1,274 @@
+#include "gateway/connection.h"
+
+#include <algorithm>
+#include <array>
+#include <exception>
+
+#include "gateway/log.h"
+#include "gateway/server.h"
+
+namespace kvgate::gateway {
+namespace {
+
+constexpr size_t kReadReserve = 16 * 1024;
+constexpr size_t kIdleInputKeep = 64 * 1024;
+constexpr size_t kMaxIovecs = 64;
+
+std::string FormatAddress(const sockaddr_storage& addr) {
+  char ip[INET6_ADDRSTRLEN] = {0};
+  int port = 0;
+  if (addr.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+    uv_ip4_name(a, ip, sizeof ip);
+    port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    uv_ip6_name(a, ip, sizeof ip);
+    port = ntohs(a->sin6_port);
+  } else {
+    return "?:0";
+  }
+  return std::string(ip) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+Connection::Connection(Server& server, Listener& listener, uint64_t id)
+    : server_(server), listener_(listener), id_(id) {
+  handle_.data = this;
+  write_req_.data = this;
+}
+
+Connection::~Connection() = default;
+
+Connection* Connection::Accept(Server& server, Listener& listener) {
+  auto* c = new Connection(server, listener, server.NextConnectionId());
+  uv_tcp_init(server.loop(), &c->handle_);
+  if (uv_accept(reinterpret_cast<uv_stream_t*>(listener.handle()),
+                reinterpret_cast<uv_stream_t*>(&c->handle_)) != 0) {
+    c->closing_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&c->handle_), OnClosed);
+    return nullptr;
+  }
+  uv_tcp_nodelay(&c->handle_, 1);
+  uv_os_fd_t fd;
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&c->handle_), &fd) == 0) c->fd_ = fd;
+  sockaddr_storage addr{};
+  int len = sizeof addr;
+  if (uv_tcp_getpeername(&c->handle_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    c->peer_ = FormatAddress(addr);
+  }
+  len = sizeof addr;
+  if (uv_tcp_getsockname(&c->handle_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    c->local_ = FormatAddress(addr);
+  }
+
+  if (server.connection_count() >= server.options().max_clients) {
+    // Refused like the reference servers: their own error text, then close.
+    const std::string& msg = listener.reject_message();
+    if (!msg.empty()) {
+      uv_buf_t buf = uv_buf_init(const_cast<char*>(msg.data()), static_cast<unsigned>(msg.size()));
+      uv_try_write(reinterpret_cast<uv_stream_t*>(&c->handle_), &buf, 1);
+    }
+    c->closing_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&c->handle_), OnClosed);
+    return nullptr;
+  }
+
+  server.Register(c);
+  c->session_ = listener.front().NewSession(*c);
+  c->session_->OnOpen();
+  if (!c->out_.empty()) c->ScheduleFlush();
+  c->UpdateReading();
+  return c;
+}
+
+void Connection::OnAlloc(uv_handle_t* handle, size_t /*suggested*/, uv_buf_t* buf) {
+  auto* c = static_cast<Connection*>(handle->data);
+  auto tail = c->in_.Reserve(kReadReserve);
+  *buf = uv_buf_init(tail.data(), static_cast<unsigned>(std::min<size_t>(tail.size(), 1u << 30)));
+}
+
+void Connection::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*buf*/) {
+  auto* c = static_cast<Connection*>(stream->data);
+  try {
+    c->HandleRead(nread);
+  } catch (const std::exception& e) {
+    // Nothing may unwind through libuv's C frames: log and drop this one connection.
+    KVGATE_LOG(kError, "connection %llu: %s", static_cast<unsigned long long>(c->id_), e.what());
+    c->CloseNow();
+  }
+}
+
+void Connection::HandleRead(ssize_t nread) {
+  if (nread == 0) return;  // EAGAIN
+  if (nread < 0) {
+    if (nread != UV_EOF) {
+      KVGATE_LOG(kDebug, "connection %llu read error: %s", static_cast<unsigned long long>(id_),
+                 uv_strerror(static_cast<int>(nread)));
+    }
+    CloseNow();
+    return;
+  }
+  in_.Commit(static_cast<size_t>(nread));
+  if (closing_ || close_after_flush_) {
+    in_.Clear();
+    return;
+  }
+  in_on_bytes_ = true;
+  session_->OnBytes(in_);
+  in_on_bytes_ = false;
+  if (closing_) return;
+  if (in_.empty()) in_.ShrinkIfIdle(kIdleInputKeep);
+  if (!out_.empty()) ScheduleFlush();
+  UpdateReading();
+}
+
+void Connection::ScheduleFlush() {
+  if (closing_ || flush_scheduled) return;
+  server_.ScheduleFlush(this);
+}
+
+void Connection::CloseAfterFlush() {
+  if (closing_) return;
+  close_after_flush_ = true;
+  UpdateReading();
+  server_.ScheduleFlush(this);
+}
+
+void Connection::CloseNow() {
+  if (closing_) return;
+  if (in_on_bytes_) {
+    // The session asked from inside OnBytes: finish that call first, never re-enter it.
+    close_after_flush_ = true;
+    out_.Clear();
+    UpdateReading();
+    server_.ScheduleFlush(this);
+    return;
+  }
+  StartClose();
+}
+
+void Connection::PauseReading() {
+  paused_by_session_ = true;
+  UpdateReading();
+}
+
+void Connection::ResumeReading() {
+  paused_by_session_ = false;
+  UpdateReading();
+}
+
+void Connection::UpdateReading() {
+  if (closing_) return;
+  size_t pending = PendingOutputBytes();
+  if (pending > server_.options().output_high_water) paused_by_output_ = true;
+  if (pending <= server_.options().output_low_water) paused_by_output_ = false;
+  bool want = !close_after_flush_ && !paused_by_session_ && !paused_by_output_;
+  auto* stream = reinterpret_cast<uv_stream_t*>(&handle_);
+  if (want && !reading_) {
+    if (uv_read_start(stream, OnAlloc, OnRead) == 0) reading_ = true;
+  } else if (!want && reading_) {
+    uv_read_stop(stream);
+    reading_ = false;
+  }
+}
+
+void Connection::Flush() {
+  flush_scheduled = false;
+  if (closing_ || writing_) return;
+  if (out_.empty()) {
+    if (close_after_flush_) StartClose();
+    return;
+  }
+  std::array<uv_buf_t, kMaxIovecs> bufs;
+  unsigned n = 0;
+  out_.ForEachChunk([&](std::string_view chunk) {
+    bufs[n++] = uv_buf_init(const_cast<char*>(chunk.data()), static_cast<unsigned>(chunk.size()));
+    return n < kMaxIovecs;
+  });
+  auto* stream = reinterpret_cast<uv_stream_t*>(&handle_);
+  int written = uv_try_write(stream, bufs.data(), n);
+  if (written < 0 && written != UV_EAGAIN) {
+    StartClose();
+    return;
+  }
+  if (written > 0) out_.ConsumeFront(static_cast<size_t>(written));
+  if (!out_.empty()) {
+    // The kernel buffer is full: hand the rest to uv_write and keep it alive until OnWrite.
+    inflight_ = out_.Detach();
+    std::vector<uv_buf_t> rest;
+    rest.reserve(inflight_.blocks().size());
+    size_t skip = inflight_.front_offset();
+    for (const auto& b : inflight_.blocks()) {
+      rest.push_back(uv_buf_init(b.data.get() + skip, static_cast<unsigned>(b.size - skip)));
+      skip = 0;
+    }
+    if (uv_write(&write_req_, stream, rest.data(), static_cast<unsigned>(rest.size()), OnWrite) !=
+        0) {
+      StartClose();
+      return;
+    }
+    writing_ = true;
+  } else if (close_after_flush_) {
+    StartClose();
+    return;
+  }
+  UpdateReading();
+}
+
+void Connection::OnWrite(uv_write_t* req, int status) {
+  auto* c = static_cast<Connection*>(req->data);
+  try {
+    c->HandleWrite(status);
+  } catch (const std::exception& e) {
+    KVGATE_LOG(kError, "connection %llu: %s", static_cast<unsigned long long>(c->id_), e.what());
+    c->CloseNow();
+  }
+}
+
+void Connection::HandleWrite(int status) {
+  writing_ = false;
+  inflight_ = protocols::WriteBatch();
+  if (closing_) return;
+  if (status < 0) {
+    StartClose();
+    return;
+  }
+  bool was_paused = paused_by_output_;
+  if (!out_.empty() || close_after_flush_) {
+    Flush();
+    if (closing_) return;
+  }
+  UpdateReading();
+  if (PendingOutputBytes() == 0) session_->OnDrained();
+  if (closing_) return;
+  if (was_paused && !paused_by_output_ && !in_.empty()) {
+    // Requests left unprocessed while output was over the high-water mark.
+    in_on_bytes_ = true;
+    session_->OnBytes(in_);
+    in_on_bytes_ = false;
+    if (closing_) return;
+    if (!out_.empty()) ScheduleFlush();
+    UpdateReading();
+  }
+}
+
+void Connection::StartClose() {
+  if (closing_) return;
+  closing_ = true;
+  if (reading_) {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&handle_));
+    reading_ = false;
+  }
+  if (session_) session_->OnClose();
+  server_.Unregister(this);
+  // A write in flight gets its callback (UV_ECANCELED) before OnClosed frees us.
+  uv_close(reinterpret_cast<uv_handle_t*>(&handle_), OnClosed);
+}
+
+void Connection::OnClosed(uv_handle_t* handle) {
+  delete static_cast<Connection*>(handle->data);
+}
+
+}  // namespace kvgate::gateway

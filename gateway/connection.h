@@ -1,0 +1,104 @@
+// File: gateway/connection.h
+// One accepted TCP connection: a uv_tcp_t, its InBuffer and OutChain, and the protocol Session
+// that gives the bytes meaning. Implements translate::Transport for that session.
+//
+//   Connection* c = Connection::Accept(server, listener);  // on uv_listen's callback
+//   read_cb -> in_.Commit(n) -> session_->OnBytes(in_) -> replies in out_ -> Server flushes
+//   Close() -> session_->OnClose() -> uv_close -> `delete this` only in the close callback
+//
+// Lifetime rules (STYLE.md §3.7): the Connection is freed only in uv_close's callback; a write in
+// flight keeps its WriteBatch alive until its callback ran; nothing calls back synchronously.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "protocols/buffer.h"
+#include "translate/session.h"
+
+namespace kvgate::gateway {
+
+class Server;
+class Listener;
+
+class Connection final : public translate::Transport {
+ public:
+  // Accepts one pending connection on the listener's handle. Returns nullptr on failure.
+  static Connection* Accept(Server& server, Listener& listener);
+
+  // translate::Transport
+  protocols::OutChain& Out() override {
+    return out_;
+  }
+  void ScheduleFlush() override;
+  void CloseAfterFlush() override;
+  void CloseNow() override;
+  size_t PendingOutputBytes() const override {
+    return out_.bytes() + inflight_.bytes();
+  }
+  void PauseReading() override;
+  void ResumeReading() override;
+  uint64_t Id() const override {
+    return id_;
+  }
+  const std::string& PeerAddress() const override {
+    return peer_;
+  }
+  const std::string& LocalAddress() const override {
+    return local_;
+  }
+  int Fd() const override {
+    return fd_;
+  }
+
+  // Writes what is queued: a non-blocking write first, uv_write for the rest. Called by the
+  // Server before the loop polls.
+  void Flush();
+  bool closing() const {
+    return closing_;
+  }
+  // Used by the Server's pending-flush list.
+  bool flush_scheduled = false;
+  // Intrusive list of live connections (Server).
+  Connection* prev = nullptr;
+  Connection* next = nullptr;
+
+ private:
+  Connection(Server& server, Listener& listener, uint64_t id);
+  ~Connection() override;
+
+  static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void OnWrite(uv_write_t* req, int status);
+  static void OnClosed(uv_handle_t* handle);
+
+  void HandleRead(ssize_t nread);
+  void HandleWrite(int status);
+  void StartClose();
+  void UpdateReading();
+
+  Server& server_;
+  Listener& listener_;
+  uv_tcp_t handle_{};
+  uv_write_t write_req_{};
+  uint64_t id_;
+  int fd_ = -1;
+  std::string peer_;
+  std::string local_;
+  protocols::InBuffer in_;
+  protocols::OutChain out_;
+  protocols::WriteBatch inflight_;  // bytes handed to uv_write, alive until OnWrite
+  std::unique_ptr<translate::Session> session_;
+  bool writing_ = false;
+  bool reading_ = false;
+  bool paused_by_session_ = false;
+  bool paused_by_output_ = false;
+  bool close_after_flush_ = false;
+  bool closing_ = false;
+  bool in_on_bytes_ = false;
+};
+
+}  // namespace kvgate::gateway

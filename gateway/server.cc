@@ -1,0 +1,218 @@
+#include "gateway/server.h"
+
+#include <exception>
+
+#include "gateway/connection.h"
+#include "gateway/log.h"
+
+namespace kvgate::gateway {
+
+Listener::Listener(Server& server, translate::Front& front, std::string reject_message)
+    : server_(server), front_(front), reject_message_(std::move(reject_message)) {
+  handle_.data = this;
+}
+
+Server::Server(engine::Engine& engine, const ServerOptions& options)
+    : engine_(engine), options_(options) {
+  uv_loop_init(&loop_);
+  loop_.data = this;
+  uv_prepare_init(&loop_, &prepare_);
+  prepare_.data = this;
+  uv_prepare_start(&prepare_, OnPrepare);
+  uv_idle_init(&loop_, &idle_);
+  idle_.data = this;
+  uv_timer_init(&loop_, &engine_timer_);
+  engine_timer_.data = this;
+  uv_timer_init(&loop_, &front_timer_);
+  front_timer_.data = this;
+  uv_async_init(&loop_, &stop_async_, OnStopAsync);
+  stop_async_.data = this;
+  uv_signal_init(&loop_, &sigint_);
+  sigint_.data = this;
+  uv_signal_init(&loop_, &sigterm_);
+  sigterm_.data = this;
+}
+
+Server::~Server() {
+  // Run() closes every handle before returning; a Server that never ran closes them here.
+  if (!shutting_down_) {
+    BeginShutdown();
+    uv_run(&loop_, UV_RUN_DEFAULT);
+  }
+  uv_loop_close(&loop_);
+}
+
+int Server::Listen(const std::string& host, int port, translate::Front& front,
+                   std::string reject_message) {
+  auto listener = std::make_unique<Listener>(*this, front, std::move(reject_message));
+  sockaddr_storage addr{};
+  int rc = uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr));
+  if (rc != 0) rc = uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr));
+  if (rc != 0) return rc;
+  uv_tcp_init(&loop_, listener->handle());
+  rc = uv_tcp_bind(listener->handle(), reinterpret_cast<const sockaddr*>(&addr), 0);
+  if (rc == 0) {
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(listener->handle()), 511, OnConnection);
+  }
+  if (rc != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(listener->handle()), nullptr);
+    uv_run(&loop_, UV_RUN_NOWAIT);  // let the close complete before the Listener is freed
+    return rc;
+  }
+  sockaddr_storage bound{};
+  int len = sizeof bound;
+  uv_tcp_getsockname(listener->handle(), reinterpret_cast<sockaddr*>(&bound), &len);
+  listener->port_ = bound.ss_family == AF_INET6
+                        ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                        : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  int bound_port = listener->port_;
+  bool known = false;
+  for (auto* f : fronts_) known = known || f == &front;
+  if (!known) fronts_.push_back(&front);
+  listeners_.push_back(std::move(listener));
+  return bound_port;
+}
+
+int Server::Run() {
+  if (options_.handle_signals) {
+    uv_signal_start(&sigint_, OnSignal, SIGINT);
+    uv_signal_start(&sigterm_, OnSignal, SIGTERM);
+  }
+  uv_timer_start(&engine_timer_, OnEngineTimer, options_.engine_tick_ms, options_.engine_tick_ms);
+  uv_timer_start(&front_timer_, OnFrontTimer, options_.front_tick_ms, options_.front_tick_ms);
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  return 0;
+}
+
+void Server::RequestStop() {
+  uv_async_send(&stop_async_);
+}
+
+void Server::OnStopAsync(uv_async_t* handle) {
+  static_cast<Server*>(handle->data)->BeginShutdown();
+}
+
+void Server::OnSignal(uv_signal_t* handle, int signum) {
+  KVGATE_LOG(kInfo, "signal %d: shutting down", signum);
+  static_cast<Server*>(handle->data)->BeginShutdown();
+}
+
+void Server::BeginShutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  // Close every connection (sessions release their state), then every handle; uv_run returns
+  // once nothing is left open.
+  while (connections_ != nullptr) connections_->CloseNow();
+  for (auto& l : listeners_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(l->handle()), nullptr);
+  }
+  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&prepare_),
+                         reinterpret_cast<uv_handle_t*>(&idle_),
+                         reinterpret_cast<uv_handle_t*>(&engine_timer_),
+                         reinterpret_cast<uv_handle_t*>(&front_timer_),
+                         reinterpret_cast<uv_handle_t*>(&sigint_),
+                         reinterpret_cast<uv_handle_t*>(&sigterm_),
+                         reinterpret_cast<uv_handle_t*>(&stop_async_)}) {
+    if (!uv_is_closing(h)) uv_close(h, nullptr);
+  }
+}
+
+void Server::OnConnection(uv_stream_t* server_handle, int status) {
+  auto* listener = static_cast<Listener*>(server_handle->data);
+  if (status < 0) {
+    KVGATE_LOG(kWarning, "accept: %s", uv_strerror(status));
+    return;
+  }
+  try {
+    listener->server_.AcceptOne(*listener);
+  } catch (const std::exception& e) {
+    KVGATE_LOG(kError, "accept: %s", e.what());
+  }
+}
+
+void Server::AcceptOne(Listener& listener) {
+  if (shutting_down_) return;
+  Connection::Accept(*this, listener);
+}
+
+void Server::Register(Connection* c) {
+  c->prev = nullptr;
+  c->next = connections_;
+  if (connections_) connections_->prev = c;
+  connections_ = c;
+  ++connection_count_;
+}
+
+void Server::Unregister(Connection* c) {
+  if (c->prev) c->prev->next = c->next;
+  if (c->next) c->next->prev = c->prev;
+  if (connections_ == c) connections_ = c->next;
+  c->prev = c->next = nullptr;
+  --connection_count_;
+  if (c->flush_scheduled) {
+    for (auto& p : pending_flush_) {
+      if (p == c) p = nullptr;
+    }
+    c->flush_scheduled = false;
+  }
+}
+
+void Server::ScheduleFlush(Connection* c) {
+  if (c->flush_scheduled) return;
+  c->flush_scheduled = true;
+  pending_flush_.push_back(c);
+}
+
+void Server::OnPrepare(uv_prepare_t* handle) {
+  auto* self = static_cast<Server*>(handle->data);
+  try {
+    for (auto* f : self->fronts_) f->RunPending();
+    self->FlushPending();
+  } catch (const std::exception& e) {
+    KVGATE_LOG(kError, "prepare: %s", e.what());
+  }
+  // Work left over (a front delivering in bounded batches): do not let the poll block.
+  bool more = false;
+  for (auto* f : self->fronts_) more = more || f->HasPending();
+  if (more && !self->idle_active_ && !self->shutting_down_) {
+    uv_idle_start(&self->idle_, OnIdle);
+    self->idle_active_ = true;
+  } else if (!more && self->idle_active_) {
+    uv_idle_stop(&self->idle_);
+    self->idle_active_ = false;
+  }
+}
+
+void Server::OnIdle(uv_idle_t* /*handle*/) {
+  // Present only to keep uv_run from blocking while fronts have pending work.
+}
+
+void Server::FlushPending() {
+  // Flushing may schedule more flushes (a session reacting to OnDrained); loop until quiet.
+  while (!pending_flush_.empty()) {
+    std::vector<Connection*> batch;
+    batch.swap(pending_flush_);
+    for (Connection* c : batch) {
+      if (c != nullptr) c->Flush();
+    }
+  }
+}
+
+void Server::OnEngineTimer(uv_timer_t* handle) {
+  auto* self = static_cast<Server*>(handle->data);
+  // Bounded work per call; if more is due, keep going on the next iterations via a 0 ms timer
+  // rather than looping here, so I/O is never starved.
+  bool more = self->engine_.Tick();
+  if (more) uv_timer_start(&self->engine_timer_, OnEngineTimer, 1, self->options_.engine_tick_ms);
+}
+
+void Server::OnFrontTimer(uv_timer_t* handle) {
+  auto* self = static_cast<Server*>(handle->data);
+  try {
+    for (auto* f : self->fronts_) f->Tick();
+  } catch (const std::exception& e) {
+    KVGATE_LOG(kError, "tick: %s", e.what());
+  }
+}
+
+}  // namespace kvgate::gateway
