@@ -33,6 +33,10 @@ class BucketImpl;
 // pointer stays valid until the bucket is deleted (see Engine::generation()).
 class Bucket {
  public:
+  ~Bucket();  // public so the owning std::unique_ptr can destroy it; only the Engine does
+  Bucket(const Bucket&) = delete;
+  Bucket& operator=(const Bucket&) = delete;
+
   const std::string& name() const;
   const BucketConfig& config() const;
 
@@ -109,7 +113,6 @@ class Bucket {
   friend class Engine;
   friend class BucketImpl;
   explicit Bucket(std::unique_ptr<BucketImpl> impl);
-  ~Bucket();
   std::unique_ptr<BucketImpl> impl_;
 };
 

@@ -21,7 +21,7 @@ enum class Errc : uint8_t {
   kBucketExists,      // CreateBucket with a config different from the existing one
   kAlreadyExists,     // Create over a live key; detail = the key's current revision
   kWrongRevision,     // expected revision mismatch; detail = the key's current revision (0: none)
-  kInvalidArgument,   // bad bucket name, bad config, bad filter, empty key
+  kInvalidArgument,   // bad bucket name, bad config, bad filter (empty keys are valid)
   kValueTooLarge,     // value (+meta) above max_value_size
   kBucketFull,        // max_bytes or max_keys reached
   kTtlNotAllowed,     // per-key TTL on a bucket with allow_key_ttl = false

@@ -1,0 +1,257 @@
+// File: engine/compaction.cc
+// Removing entries. Two kinds, and the difference is the whole cursor contract (DESIGN.md
+// "Compaction and cursors"): removing SUPERSEDED history (trimming, rollup, Compact of old
+// revisions) never breaks a consumer's convergence; removing a key's LAST TRACE (its newest value
+// or tombstone: tombstone_ttl, max_age, PurgeEntries, Flush) does, so it raises the bucket
+// watermark and fails watches that were still owed that entry.
+//
+//   impl.TrimHistory(node, 1);                 // superseded only, watermark unchanged
+//   impl.RemoveKey(node, hash, ChangeKind::kRemoved);  // watermark >= node's revision
+//   size_t budget = 2000; impl.Tick(&budget);  // TTL, max_age and tombstone sweeps
+#include <algorithm>
+#include <utility>
+
+#include "engine/detail/bucket_impl.h"
+#include "engine/detail/watch_impl.h"
+
+namespace kvgate::engine {
+
+using detail::EntryBase;
+using detail::HistEntry;
+using detail::KeyNode;
+using detail::Keyspace;
+
+void BucketImpl::RemoveOlder(KeyNode* node, HistEntry* prev, HistEntry* h) {
+  (prev != nullptr ? prev->older : node->older) = h->older;
+  log_.Remove(h->revision);
+  --entries_;
+  bytes_ -= h->AccountedBytes();
+  --node->hist_count;
+  node->flags |= detail::kFlagTrimmed;
+  detail::FreeEntry(h, &mem_);
+}
+
+void BucketImpl::TrimHistory(KeyNode* node, uint32_t keep) {
+  if (node->hist_count <= keep) return;
+  // Walk to the last entry to keep; everything older goes.
+  EntryBase* cut = node;
+  for (uint32_t i = 1; i < keep && cut->older != nullptr; ++i) cut = cut->older;
+  HistEntry* prev = cut == node ? nullptr : static_cast<HistEntry*>(cut);
+  while (cut->older != nullptr) RemoveOlder(node, prev, cut->older);
+}
+
+void BucketImpl::RemoveKey(KeyNode* node, uint64_t hash, ChangeKind kind) {
+  while (node->older != nullptr) RemoveOlder(node, nullptr, node->older);
+  Revision rev = node->revision;
+  CountNewest(*node, -1);
+  if (node->op == Op::kPut && node->has_expiry()) ttl_.MarkStale();
+  log_.Remove(rev);
+  --entries_;
+  bytes_ -= node->AccountedBytes();
+  keys_.Erase(node, hash);
+  watermark_ = std::max(watermark_, rev);
+  Op op = node->op;
+  watches_.ForEachMatching(node->key(), hash,
+                           [&](WatchImpl* w) { w->OnLastTraceRemoved(rev, op); });
+  Notify(node->key(), kind, 0);
+  detail::FreeEntry(node, &mem_);
+}
+
+namespace {
+
+// Finds the chain predecessor of a history entry (nullptr: it hangs off the node).
+HistEntry* PrevOf(KeyNode* node, const HistEntry* h) {
+  HistEntry* prev = nullptr;
+  for (HistEntry* p = node->older; p != nullptr && p != h; p = p->older) prev = p;
+  return prev;
+}
+
+}  // namespace
+
+// Removes the retained entry with this revision: superseded history is simply dropped; a key's
+// newest entry takes the whole key with it (its older entries precede it in every caller's
+// revision-ordered walk, so in practice there are none left).
+static void RemoveRevision(BucketImpl* b, Revision rev, ChangeKind kind) {
+  EntryBase* e = b->log_.Find(rev);
+  if (e == nullptr) return;
+  if (e->is_node()) {
+    auto* n = static_cast<KeyNode*>(e);
+    b->RemoveKey(n, Keyspace::Hash(n->key()), kind);
+    return;
+  }
+  auto* h = static_cast<HistEntry*>(e);
+  b->RemoveOlder(h->node, PrevOf(h->node, h), h);
+}
+
+// Collects up to `batch` revisions from `from` satisfying pred, oldest first; returns the next
+// revision to look at (0: end of log).
+template <typename Pred>
+static Revision Collect(const detail::RevLog& log, Revision from, Revision upto, size_t batch,
+                        std::vector<Revision>* out, Pred&& pred) {
+  out->clear();
+  bool past = false;
+  Revision next = log.Visit(from, detail::RevLog::kUnbounded, [&](Revision r, const EntryBase* e) {
+    if (upto != 0 && r > upto) {
+      past = true;
+      return false;
+    }
+    if (pred(r, e)) out->push_back(r);
+    return out->size() < batch;
+  });
+  return past ? 0 : next;
+}
+
+uint64_t BucketImpl::RemoveTombstones(UnixNanos older_than_ns) {
+  uint64_t before = entries_;
+  std::vector<KeyNode*> doomed;
+  keys_.ForEach([&](KeyNode* n) {
+    if (n->is_marker() && (older_than_ns == 0 || n->created_ns < older_than_ns)) {
+      doomed.push_back(n);
+    }
+  });
+  for (KeyNode* n : doomed) RemoveKey(n, Keyspace::Hash(n->key()), ChangeKind::kRemoved);
+  return before - entries_;
+}
+
+uint64_t BucketImpl::Compact(Revision revision) {
+  uint64_t before = entries_;
+  std::vector<Revision> batch;
+  Revision from = 1;
+  while (from != 0) {
+    from = Collect(log_, from, revision, 1024, &batch, [](Revision, const EntryBase* e) {
+      return !e->is_node() || e->is_marker();
+    });
+    for (Revision r : batch) RemoveRevision(this, r, ChangeKind::kRemoved);
+  }
+  return before - entries_;
+}
+
+uint64_t BucketImpl::PurgeEntries(const KeyFilter& filter, uint64_t keep, Revision below) {
+  uint64_t before = entries_;
+  auto eligible = [&](Revision r, const EntryBase* e) {
+    return (below == 0 || r < below) && filter.Matches(e->key());
+  };
+  std::vector<Revision> revs;
+  if (filter.kind() == KeyFilter::Kind::kExact) {
+    // One key: its own chain, no log walk.
+    KeyNode* n = keys_.Find(filter.text(), Keyspace::Hash(filter.text()));
+    for (const EntryBase* e = n; e != nullptr; e = e->older) {
+      if (eligible(e->revision, e)) revs.push_back(e->revision);
+    }
+    std::reverse(revs.begin(), revs.end());
+  } else {
+    log_.Visit(1, detail::RevLog::kUnbounded, [&](Revision r, const EntryBase* e) {
+      if (below != 0 && r >= below) return false;
+      if (eligible(r, e)) revs.push_back(r);
+      return true;
+    });
+  }
+  size_t remove = revs.size();
+  if (keep > 0) remove = keep >= revs.size() ? 0 : revs.size() - keep;
+  for (size_t i = 0; i < remove; ++i) RemoveRevision(this, revs[i], ChangeKind::kRemoved);
+  return before - entries_;
+}
+
+uint64_t BucketImpl::Flush() {
+  uint64_t removed = entries_;
+  keys_.ForEach([&](KeyNode* n) {
+    while (n->older != nullptr) {
+      HistEntry* h = n->older;
+      n->older = h->older;
+      detail::FreeEntry(h, &mem_);
+    }
+    detail::FreeEntry(n, &mem_);
+  });
+  keys_.Clear();
+  log_.Clear();
+  ttl_.Clear();
+  entries_ = bytes_ = live_keys_ = keys_with_ttl_ = 0;
+  watermark_ = last_rev_;
+  tomb_sweep_ = last_rev_ + 1;
+  std::vector<WatchImpl*> watches = watches_.watches();
+  for (WatchImpl* w : watches) w->OnFlush(watermark_);
+  Notify({}, ChangeKind::kFlushed, 0);
+  return removed;
+}
+
+Status BucketImpl::Reconfigure(const BucketConfig& config) {
+  BucketConfig old = std::exchange(config_, config);
+  if (config.history < old.history) {
+    keys_.ForEach([&](KeyNode* n) { TrimHistory(n, config.history); });
+  }
+  if (config.tombstone_ttl_ns != old.tombstone_ttl_ns) tomb_sweep_ = 1;
+  return {};
+}
+
+void BucketImpl::OnDeleted() {
+  std::vector<WatchImpl*> watches = watches_.watches();
+  for (WatchImpl* w : watches) w->OnBucketDeleted();
+}
+
+bool BucketImpl::Tick(size_t* budget) {
+  UnixNanos now = NowNs();
+  UnixMillis now_ms = now / 1'000'000;
+  // Per-key TTL: pop due deadlines; stale items (value replaced, expiry changed) are dropped.
+  while (*budget > 0 && !ttl_.empty() && ttl_.top().deadline <= now_ms) {
+    --*budget;
+    detail::DeadlineHeap::Item it = ttl_.Pop();
+    EntryBase* e = log_.Find(it.revision);
+    if (e == nullptr || !e->is_node() || e->op != Op::kPut || !e->has_expiry() ||
+        e->expires_at_ms() != it.deadline) {
+      ttl_.PoppedStale();
+      continue;
+    }
+    auto* n = static_cast<KeyNode*>(e);
+    Expire(n, Keyspace::Hash(n->key()), now);
+  }
+  if (ttl_.WantsRebuild()) {
+    ttl_.Rebuild([&](const detail::DeadlineHeap::Item& it) {
+      const EntryBase* e = log_.Find(it.revision);
+      return e != nullptr && e->is_node() && e->op == Op::kPut && e->has_expiry() &&
+             e->expires_at_ms() == it.deadline;
+    });
+  }
+  // max_age: the log is in creation order, so aged entries are at its front.
+  if (config_.max_age_ns > 0) {
+    while (*budget > 0) {
+      Revision r = log_.First();
+      if (r == 0) break;
+      EntryBase* e = log_.Find(r);
+      if (e->created_ns + config_.max_age_ns > now) break;
+      --*budget;
+      if (e->is_node()) {
+        auto* n = static_cast<KeyNode*>(e);
+        Expire(n, Keyspace::Hash(n->key()), now);
+      } else {
+        RemoveRevision(this, r, ChangeKind::kRemoved);
+      }
+    }
+  }
+  // tombstone_ttl: one forward pass over the log; it stops at the first entry too young to
+  // matter, since everything after it is younger still.
+  if (config_.tombstone_ttl_ns > 0 && *budget > 0) {
+    std::vector<Revision> doomed;
+    bool young = false;
+    size_t examined = 0;
+    Revision next = log_.Visit(tomb_sweep_, *budget, [&](Revision r, const EntryBase* e) {
+      ++examined;
+      if (e->created_ns + config_.tombstone_ttl_ns > now) {
+        young = true;
+        tomb_sweep_ = r;
+        return false;
+      }
+      if (e->is_node() && e->is_marker()) doomed.push_back(r);
+      return true;
+    });
+    *budget -= std::min(examined, *budget);
+    if (!young) tomb_sweep_ = next == 0 ? last_rev_ + 1 : next;
+    for (Revision r : doomed) RemoveRevision(this, r, ChangeKind::kRemoved);
+  }
+  if (*budget > 0) {
+    size_t step = std::min<size_t>(*budget, 256);
+    if (keys_.Step(step)) *budget -= step;
+  }
+  return *budget == 0 || (!ttl_.empty() && ttl_.top().deadline <= now_ms);
+}
+
+}  // namespace kvgate::engine

@@ -1,0 +1,135 @@
+// File: engine/detail/bucket_impl.h
+// BucketImpl: one bucket's state and the implementation behind the Bucket facade. Its methods
+// are spread over files by responsibility:
+//   bucket_write.cc   Put/Create/Update/Delete/Purge/SetExpiry, the append path, lazy expiry
+//   bucket_read.cc    Get*/History/Scan/RandomKey/status
+//   compaction.cc     trimming, key removal (watermark), sweeps, Compact/PurgeEntries/Flush
+//   watch_impl.cc     watches (StartWatch lives there too)
+//
+//   BucketImpl b(&core, "cfg", config);
+//   Result<Revision> r = b.Put("k", "v", {});
+//   b.Tick(&budget);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/detail/deadline_heap.h"
+#include "engine/detail/engine_core.h"
+#include "engine/detail/entry.h"
+#include "engine/detail/keyspace.h"
+#include "engine/detail/rev_log.h"
+#include "engine/detail/watch_index.h"
+#include "engine/engine.h"
+
+namespace kvgate::engine {
+
+class WatchImpl;
+
+class BucketImpl {
+ public:
+  using KeyNode = detail::KeyNode;
+  using HistEntry = detail::HistEntry;
+  using EntryBase = detail::EntryBase;
+
+  BucketImpl(Engine::Impl* core, std::string name, const BucketConfig& config);
+  ~BucketImpl();
+  BucketImpl(const BucketImpl&) = delete;
+  BucketImpl& operator=(const BucketImpl&) = delete;
+
+  // Validation shared by CreateBucket and UpdateBucket.
+  static bool ValidConfig(const BucketConfig& c);
+
+  // ---- writes (bucket_write.cc) ----
+  Result<Revision> Put(std::string_view key, std::string_view value, const WriteOptions& o);
+  Result<Revision> Create(std::string_view key, std::string_view value, const WriteOptions& o);
+  Result<Revision> Update(std::string_view key, std::string_view value, Revision expected,
+                          const WriteOptions& o);
+  Result<Revision> Delete(std::string_view key, const WriteOptions& o);
+  Result<Revision> Purge(std::string_view key, const WriteOptions& o);
+  Status SetExpiry(std::string_view key, UnixMillis expire_at_ms);
+
+  // ---- reads (bucket_read.cc) ----
+  Result<EntryView> Get(std::string_view key);
+  Result<EntryView> GetLatest(std::string_view key);
+  Result<EntryView> GetAt(std::string_view key, Revision revision);
+  Result<EntryView> GetByRevision(Revision revision);
+  Result<EntryView> GetNextMatching(Revision from, const KeyFilter& filter);
+  Result<EntryView> GetAsOf(std::string_view key, Revision revision);
+  std::vector<EntryView> History(std::string_view key);
+  Revision Scan(Revision cursor, size_t count, const KeyFilter& filter,
+                const std::function<void(const EntryView&)>& fn);
+  Result<EntryView> RandomKey();
+  BucketStatus GetStatus() const;
+
+  // ---- compaction (compaction.cc) ----
+  uint64_t RemoveTombstones(UnixNanos older_than_ns);
+  uint64_t Compact(Revision revision);
+  uint64_t PurgeEntries(const KeyFilter& filter, uint64_t keep, Revision below_revision);
+  uint64_t Flush();
+  Status Reconfigure(const BucketConfig& config);
+  // Active expiry and maintenance; consumes *budget. Returns true if more work is due now.
+  bool Tick(size_t* budget);
+  // The bucket is being deleted: fail and detach its watches.
+  void OnDeleted();
+
+  // ---- watches (watch_impl.cc) ----
+  Result<std::unique_ptr<Watch>> StartWatch(const WatchOptions& options, WatchSink* sink);
+  void Unregister(WatchImpl* w);
+
+  // ---- internals shared by the files above and WatchImpl ----
+  UnixNanos NowNs() const {
+    return core_->clock.NowNs();
+  }
+  // Expired per-key TTL (newest Put only) or past max_age (any entry).
+  bool IsExpired(const EntryBase& e, UnixNanos now_ns) const;
+  // Finds the key and applies lazy expiry / max_age first (may append a marker or remove the
+  // key). Returns the current node or nullptr.
+  KeyNode* Lookup(std::string_view key, uint64_t hash);
+  // Handles an expired/aged node found by a read or a sweep. Returns the node that remains
+  // (a marker node after a TTL expiry, nullptr when the key was removed).
+  KeyNode* Expire(KeyNode* node, uint64_t hash, UnixNanos now_ns);
+  // The append path: every new entry goes through here. `node` is the key's current node
+  // (nullptr: absent). Returns the (possibly moved) node.
+  KeyNode* Append(KeyNode* node, std::string_view key, uint64_t hash, Op op, MarkerReason reason,
+                  std::string_view value, std::string_view meta, UnixMillis expires_at_ms,
+                  bool rollup);
+  // Removes the oldest history entries of the key beyond `keep` (superseded history only).
+  void TrimHistory(KeyNode* node, uint32_t keep);
+  // Removes a superseded entry (never the key's newest).
+  void RemoveOlder(KeyNode* node, HistEntry* prev, HistEntry* h);
+  // Removes every entry of the key: its last trace goes, so the watermark rises.
+  void RemoveKey(KeyNode* node, uint64_t hash, ChangeKind kind);
+  // Watch + listener fan-out of a new entry.
+  void Dispatch(const KeyNode* node, uint64_t hash, ChangeKind kind);
+  void Notify(std::string_view key, ChangeKind kind, Revision rev) {
+    core_->Notify(ChangeEvent{name_, key, kind, rev});
+  }
+  // Bookkeeping of a newest entry entering or leaving the "newest" position.
+  void CountNewest(const KeyNode& n, int sign);
+  uint64_t NextRandom();
+
+  Engine::Impl* core_;
+  std::string name_;
+  BucketConfig config_;
+  UnixNanos created_ns_;
+  detail::MemoryCounter mem_;
+  detail::Keyspace keys_;
+  detail::RevLog log_;
+  detail::DeadlineHeap ttl_;  // (expires_at_ms, revision) of newest Puts with a TTL
+  detail::WatchIndex watches_;
+  Revision last_rev_ = 0;
+  Revision watermark_ = 0;
+  uint64_t entries_ = 0;
+  uint64_t bytes_ = 0;
+  uint64_t live_keys_ = 0;
+  uint64_t keys_with_ttl_ = 0;
+  Revision tomb_sweep_ = 1;  // next revision the tombstone_ttl sweep examines
+  uint64_t rng_;
+};
+
+}  // namespace kvgate::engine

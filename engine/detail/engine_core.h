@@ -1,0 +1,41 @@
+// File: engine/detail/engine_core.h
+// Engine::Impl: state shared by every bucket (clock, limits, change listeners, memory total).
+// Buckets hold a pointer to it; nothing outside engine/ sees it.
+//
+//   Engine::Impl core(clock, limits);
+//   core.Notify({"db0", "k", ChangeKind::kPut, 7});
+//   if (core.WouldExceed(bytes)) return Errc::kOutOfMemory;
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/detail/entry.h"
+#include "engine/engine.h"
+
+namespace kvgate::engine {
+
+struct Engine::Impl {
+  Impl(const Clock& c, const Limits& l) : clock(c), limits(l) {}
+
+  void Notify(const ChangeEvent& ev) {
+    // Index loop: a listener may remove itself from its callback.
+    for (size_t i = 0; i < listeners.size(); ++i) listeners[i]->OnChange(ev);
+  }
+  // True if allocating `extra` more bytes would cross Limits::max_memory_bytes.
+  bool WouldExceed(uint64_t extra) const {
+    return limits.max_memory_bytes != 0 && memory.bytes + extra > limits.max_memory_bytes;
+  }
+
+  const Clock& clock;
+  Limits limits;
+  std::map<std::string, std::unique_ptr<Bucket>, std::less<>> buckets;
+  std::vector<ChangeListener*> listeners;
+  detail::MemoryCounter memory;
+  uint64_t generation = 0;
+  std::string tick_next;  // round-robin position of Tick (a bucket name)
+};
+
+}  // namespace kvgate::engine

@@ -1,0 +1,200 @@
+// File: engine/detail/keyspace.cc
+// Open-addressing key index with incremental resize (see keyspace.h).
+//
+//   Keyspace ks(&mem);  ks.Insert(n, Keyspace::Hash(n->key()));
+//   ks.Step(1024);      // from Tick: finish a pending resize in bounded slices
+//   ks.Erase(n, Keyspace::Hash(n->key()));
+#include "engine/detail/keyspace.h"
+
+#include <xxhash.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace kvgate::engine::detail {
+namespace {
+
+constexpr size_t kMinCap = 16;
+constexpr size_t kMigratePerOp = 16;  // old slots moved per mutation during a resize
+
+}  // namespace
+
+Keyspace::Keyspace(MemoryCounter* mem) : mem_(mem) {}
+
+Keyspace::~Keyspace() {
+  Free(&cur_);
+  Free(&old_);
+}
+
+uint64_t Keyspace::Hash(std::string_view key) {
+  return XXH3_64bits(key.data(), key.size());
+}
+
+void Keyspace::Alloc(Table* t, size_t cap) {
+  t->ctrl = static_cast<uint8_t*>(std::malloc(cap));
+  t->slots = static_cast<KeyNode**>(std::malloc(cap * sizeof(KeyNode*)));
+  if (t->ctrl == nullptr || t->slots == nullptr) {
+    std::free(t->ctrl);
+    std::free(t->slots);
+    t->ctrl = nullptr;
+    t->slots = nullptr;
+    throw std::bad_alloc();
+  }
+  std::memset(t->ctrl, kEmpty, cap);
+  t->cap = cap;
+  t->used = 0;
+  t->dead = 0;
+  mem_->Add(AllocCost(t->ctrl) + AllocCost(t->slots));
+}
+
+void Keyspace::Free(Table* t) {
+  if (t->cap != 0) {
+    mem_->Sub(AllocCost(t->ctrl) + AllocCost(t->slots));
+    std::free(t->ctrl);
+    std::free(t->slots);
+  }
+  *t = Table{};
+}
+
+size_t Keyspace::FindSlot(const Table& t, std::string_view key, const KeyNode* node,
+                          uint64_t h) const {
+  if (t.cap == 0) return 0;
+  size_t mask = t.cap - 1;
+  uint8_t tag = Tag(h);
+  for (size_t i = (h >> 7) & mask, n = 0; n < t.cap; i = (i + 1) & mask, ++n) {
+    uint8_t c = t.ctrl[i];
+    if (c == kEmpty) return t.cap;
+    if (c != tag) continue;
+    KeyNode* s = t.slots[i];
+    if (node != nullptr ? s == node : s->key() == key) return i;
+  }
+  return t.cap;
+}
+
+KeyNode* Keyspace::Find(std::string_view key, uint64_t hash) const {
+  size_t i = FindSlot(cur_, key, nullptr, hash);
+  if (i < cur_.cap) return cur_.slots[i];
+  if (old_.cap != 0) {
+    i = FindSlot(old_, key, nullptr, hash);
+    if (i < old_.cap) return old_.slots[i];
+  }
+  return nullptr;
+}
+
+void Keyspace::InsertInto(Table* t, KeyNode* node, uint64_t h) {
+  size_t mask = t->cap - 1;
+  size_t i = (h >> 7) & mask;
+  while (IsFull(t->ctrl[i])) i = (i + 1) & mask;
+  if (t->ctrl[i] == kDead) --t->dead;
+  t->ctrl[i] = Tag(h);
+  t->slots[i] = node;
+  ++t->used;
+}
+
+void Keyspace::EraseAt(Table* t, size_t i) {
+  size_t mask = t->cap - 1;
+  // A slot followed by an empty one ends no probe chain: it can become empty again.
+  if (t->ctrl[(i + 1) & mask] == kEmpty) {
+    t->ctrl[i] = kEmpty;
+  } else {
+    t->ctrl[i] = kDead;
+    ++t->dead;
+  }
+  --t->used;
+}
+
+void Keyspace::MaybeGrow() {
+  if (cur_.cap != 0 && (cur_.used + cur_.dead + 1) * 8 <= cur_.cap * 7) return;
+  if (old_.cap != 0) {
+    // The new table filled before migration finished (cannot happen at our migration rate,
+    // but stay correct): finish it now.
+    Step(old_.cap);
+  }
+  size_t want = kMinCap;
+  while (want * 7 < (size_ + 1) * 16) want *= 2;  // load <= 7/16 right after the resize
+  if (cur_.cap == 0) {
+    Alloc(&cur_, want);
+    return;
+  }
+  old_ = cur_;
+  cur_ = Table{};
+  Alloc(&cur_, want);
+  migrate_ = 0;
+}
+
+bool Keyspace::Step(size_t budget) {
+  if (old_.cap == 0) return false;
+  while (budget-- > 0 && migrate_ < old_.cap) {
+    size_t i = migrate_++;
+    if (IsFull(old_.ctrl[i])) {
+      KeyNode* n = old_.slots[i];
+      InsertInto(&cur_, n, Hash(n->key()));
+      old_.ctrl[i] = kDead;  // keeps old_'s probe chains intact for lookups mid-migration
+      --old_.used;
+    }
+  }
+  if (migrate_ < old_.cap) return true;
+  Free(&old_);
+  return false;
+}
+
+void Keyspace::Insert(KeyNode* node, uint64_t hash) {
+  MaybeGrow();
+  InsertInto(&cur_, node, hash);
+  ++size_;
+  Step(kMigratePerOp);
+}
+
+void Keyspace::Replace(const KeyNode* old_node, KeyNode* new_node, uint64_t hash) {
+  size_t i = FindSlot(cur_, {}, old_node, hash);
+  if (i < cur_.cap) {
+    cur_.slots[i] = new_node;
+    return;
+  }
+  i = FindSlot(old_, {}, old_node, hash);
+  if (old_.cap != 0 && i < old_.cap) old_.slots[i] = new_node;
+}
+
+void Keyspace::Erase(const KeyNode* node, uint64_t hash) {
+  size_t i = FindSlot(cur_, {}, node, hash);
+  if (i < cur_.cap) {
+    EraseAt(&cur_, i);
+    --size_;
+  } else if (old_.cap != 0 && (i = FindSlot(old_, {}, node, hash)) < old_.cap) {
+    EraseAt(&old_, i);
+    --size_;
+  }
+  // Shrink (or purge tombstones) when the table is mostly empty.
+  if (old_.cap == 0 && cur_.cap > kMinCap && size_ * 16 < cur_.cap) {
+    old_ = cur_;
+    cur_ = Table{};
+    size_t want = kMinCap;
+    while (want * 7 < (size_ + 1) * 16) want *= 2;
+    Alloc(&cur_, want);
+    migrate_ = 0;
+  }
+  Step(kMigratePerOp);
+}
+
+void Keyspace::Clear() {
+  Free(&cur_);
+  Free(&old_);
+  migrate_ = 0;
+  size_ = 0;
+}
+
+KeyNode* Keyspace::Random(uint64_t random) const {
+  if (size_ == 0) return nullptr;
+  const Table* tables[2] = {&cur_, &old_};
+  const Table* t = tables[0];
+  if (old_.cap != 0 && (cur_.used == 0 || (random >> 63) != 0)) t = tables[1];
+  if (t->used == 0) t = (t == tables[0]) ? tables[1] : tables[0];
+  size_t mask = t->cap - 1;
+  for (size_t i = random & mask, n = 0; n < t->cap; i = (i + 1) & mask, ++n) {
+    if (IsFull(t->ctrl[i])) return t->slots[i];
+  }
+  return nullptr;
+}
+
+}  // namespace kvgate::engine::detail

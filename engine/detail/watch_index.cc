@@ -1,0 +1,128 @@
+// File: engine/detail/watch_index.cc
+// Registration side of the watcher index (matching is inline in watch_index.h).
+//
+//   idx.Add(w, filters);      // once per watch, after its snapshot was taken
+//   idx.Remove(w, filters);   // from the watch's destructor
+//   idx.watches().size();     // registered watches
+#include "engine/detail/watch_index.h"
+
+#include <algorithm>
+
+#include "engine/detail/keyspace.h"
+
+namespace kvgate::engine::detail {
+namespace {
+
+template <typename T>
+void EraseOne(std::vector<T>* v, const T& x) {
+  auto it = std::find(v->begin(), v->end(), x);
+  if (it != v->end()) v->erase(it);
+}
+
+}  // namespace
+
+WatchIndex::WatchIndex() : trie_(std::make_unique<TrieNode>()) {}
+WatchIndex::~WatchIndex() = default;
+
+void WatchIndex::Add(WatchImpl* w, const std::vector<KeyFilter>& filters) {
+  watches_.push_back(w);
+  if (filters.empty()) {
+    all_.push_back(w);
+    return;
+  }
+  for (const KeyFilter& f : filters) {
+    switch (f.kind()) {
+      case KeyFilter::Kind::kAll:
+        all_.push_back(w);
+        break;
+      case KeyFilter::Kind::kExact:
+        exact_[Keyspace::Hash(f.text())].emplace_back(w, &f.text());
+        break;
+      case KeyFilter::Kind::kPrefix:
+        prefix_.emplace_back(w, &f.text());
+        break;
+      case KeyFilter::Kind::kTokens: {
+        TrieNode* n = trie_.get();
+        std::string_view rest = f.text();
+        bool more = true;
+        while (more) {
+          std::string_view tok = NextToken(rest, more);
+          if (tok == ">") {
+            n->rest.push_back(w);
+            break;
+          }
+          std::unique_ptr<TrieNode>* next;
+          if (tok == "*") {
+            next = &n->star;
+          } else {
+            auto it = n->children.find(tok);
+            if (it == n->children.end()) {
+              it = n->children.emplace(std::string(tok), nullptr).first;
+            }
+            next = &it->second;
+          }
+          if (!*next) *next = std::make_unique<TrieNode>();
+          n = next->get();
+          if (!more) n->here.push_back(w);
+        }
+        ++trie_count_;
+        break;
+      }
+    }
+  }
+}
+
+bool WatchIndex::TrieRemove(TrieNode* n, std::string_view pattern, bool more, WatchImpl* w) {
+  if (!more) {
+    EraseOne(&n->here, w);
+    return n->Empty();
+  }
+  std::string_view rest = pattern;
+  bool next_more = true;
+  std::string_view tok = NextToken(rest, next_more);
+  if (tok == ">") {
+    EraseOne(&n->rest, w);
+    return n->Empty();
+  }
+  if (tok == "*") {
+    if (n->star && TrieRemove(n->star.get(), rest, next_more, w)) n->star.reset();
+  } else {
+    auto it = n->children.find(tok);
+    if (it != n->children.end() && TrieRemove(it->second.get(), rest, next_more, w)) {
+      n->children.erase(it);
+    }
+  }
+  return n->Empty();
+}
+
+void WatchIndex::Remove(WatchImpl* w, const std::vector<KeyFilter>& filters) {
+  EraseOne(&watches_, w);
+  if (filters.empty()) {
+    EraseOne(&all_, w);
+    return;
+  }
+  for (const KeyFilter& f : filters) {
+    switch (f.kind()) {
+      case KeyFilter::Kind::kAll:
+        EraseOne(&all_, w);
+        break;
+      case KeyFilter::Kind::kExact: {
+        auto it = exact_.find(Keyspace::Hash(f.text()));
+        if (it != exact_.end()) {
+          EraseOne(&it->second, Reg(w, &f.text()));
+          if (it->second.empty()) exact_.erase(it);
+        }
+        break;
+      }
+      case KeyFilter::Kind::kPrefix:
+        EraseOne(&prefix_, Reg(w, &f.text()));
+        break;
+      case KeyFilter::Kind::kTokens:
+        TrieRemove(trie_.get(), f.text(), true, w);
+        --trie_count_;
+        break;
+    }
+  }
+}
+
+}  // namespace kvgate::engine::detail

@@ -1,0 +1,121 @@
+// File: engine/detail/watch_index.h
+// Indexes a bucket's watches by filter so a write costs O(matching watches), not O(all watches):
+// exact keys in a hash map keyed by the key's XXH3 hash (already computed for the keyspace),
+// NATS token patterns in a token trie ('*' and '>' children, as nats-server's sublist), byte
+// prefixes in a (rarely used) list, and unfiltered watches in a list. A watch with several
+// filters may be reported several times for one key: callers dedupe (WatchImpl::stamp_).
+//
+//   WatchIndex idx;
+//   idx.Add(w, w->Options().filters);
+//   idx.ForEachMatching(key, Keyspace::Hash(key), [](WatchImpl* w) { ... });
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine/filter.h"
+
+namespace kvgate::engine {
+class WatchImpl;
+}
+
+namespace kvgate::engine::detail {
+
+class WatchIndex {
+ public:
+  WatchIndex();
+  ~WatchIndex();
+  WatchIndex(const WatchIndex&) = delete;
+  WatchIndex& operator=(const WatchIndex&) = delete;
+
+  // `filters` must stay alive and unchanged while registered (the watch's own options).
+  // An empty vector means every key.
+  void Add(WatchImpl* w, const std::vector<KeyFilter>& filters);
+  void Remove(WatchImpl* w, const std::vector<KeyFilter>& filters);
+
+  template <typename Fn>
+  void ForEachMatching(std::string_view key, uint64_t hash, Fn&& fn) const {
+    for (WatchImpl* w : all_) fn(w);
+    if (!exact_.empty()) {
+      auto it = exact_.find(hash);
+      if (it != exact_.end()) {
+        for (const auto& [w, text] : it->second) {
+          if (*text == key) fn(w);
+        }
+      }
+    }
+    for (const auto& [w, text] : prefix_) {
+      if (key.substr(0, text->size()) == *text) fn(w);
+    }
+    if (trie_count_ != 0) MatchTrie(trie_.get(), key, true, fn);
+  }
+  // Every registered watch exactly once.
+  const std::vector<WatchImpl*>& watches() const {
+    return watches_;
+  }
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  struct TrieNode {
+    std::unordered_map<std::string, std::unique_ptr<TrieNode>, StringHash, std::equal_to<>>
+        children;
+    std::unique_ptr<TrieNode> star;
+    std::vector<WatchImpl*> here;  // pattern ends at this node
+    std::vector<WatchImpl*> rest;  // pattern's '>' follows this node
+    bool Empty() const {
+      return children.empty() && !star && here.empty() && rest.empty();
+    }
+  };
+  using Reg = std::pair<WatchImpl*, const std::string*>;
+
+  static std::string_view NextToken(std::string_view& s, bool& has_rest) {
+    size_t dot = s.find('.');
+    std::string_view tok = s.substr(0, dot);
+    if (dot == std::string_view::npos) {
+      s = {};
+      has_rest = false;
+    } else {
+      s.remove_prefix(dot + 1);
+      has_rest = true;
+    }
+    return tok;
+  }
+
+  // `more`: the subject still has at least one token (possibly empty) in `rest`.
+  template <typename Fn>
+  static void MatchTrie(const TrieNode* n, std::string_view rest, bool more, Fn& fn) {
+    if (!more) {
+      for (WatchImpl* w : n->here) fn(w);
+      return;
+    }
+    for (WatchImpl* w : n->rest) fn(w);
+    bool next_more = true;
+    std::string_view tok = NextToken(rest, next_more);
+    if (!n->children.empty()) {
+      auto it = n->children.find(tok);
+      if (it != n->children.end()) MatchTrie(it->second.get(), rest, next_more, fn);
+    }
+    if (n->star) MatchTrie(n->star.get(), rest, next_more, fn);
+  }
+  // Removes w from the pattern's node; returns true if `n` became empty (prunable).
+  static bool TrieRemove(TrieNode* n, std::string_view pattern, bool more, WatchImpl* w);
+
+  std::vector<WatchImpl*> all_;
+  std::unordered_map<uint64_t, std::vector<Reg>> exact_;
+  std::vector<Reg> prefix_;
+  std::unique_ptr<TrieNode> trie_;
+  size_t trie_count_ = 0;
+  std::vector<WatchImpl*> watches_;
+};
+
+}  // namespace kvgate::engine::detail
