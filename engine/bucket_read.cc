@@ -78,6 +78,8 @@ Result<EntryView> BucketImpl::GetAsOf(std::string_view key, Revision revision) {
   // if one exists, every newer entry <= revision is retained too and it is the answer.
   for (const EntryBase* e = n; e != nullptr; e = e->older) {
     if (e->revision <= revision) {
+      // Past max_age: as good as removed (the sweep will), so the answer is gone.
+      if (IsExpired(*e, NowNs())) return {Errc::kCursorExpired, watermark_};
       if (e->is_marker()) return Errc::kNotFound;
       return e->View();
     }

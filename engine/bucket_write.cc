@@ -48,21 +48,14 @@ BucketImpl::BucketImpl(Engine::Impl* core, std::string name, const BucketConfig&
       name_(std::move(name)),
       config_(config),
       created_ns_(core->clock.NowNs()),
-      mem_{0, &core->memory},
-      keys_(&mem_),
-      log_(&mem_),
-      ttl_(&mem_),
+      mem_(&core->memory),
+      keys_(mem_),
+      log_(mem_),
+      ttl_(mem_),
       rng_(static_cast<uint64_t>(created_ns_) ^ 0x9E3779B97F4A7C15ull) {}
 
 BucketImpl::~BucketImpl() {
-  keys_.ForEach([&](KeyNode* n) {
-    while (n->older != nullptr) {
-      HistEntry* h = n->older;
-      n->older = h->older;
-      detail::FreeEntry(h, &mem_);
-    }
-    detail::FreeEntry(n, &mem_);
-  });
+  if (keys_.size() != 0) core_->graveyard.push_back(keys_.Detach());
 }
 
 bool BucketImpl::ValidConfig(const BucketConfig& c) {
@@ -121,7 +114,7 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
   Revision rev = ++last_rev_;
   bool expiry = op == Op::kPut && expires_at_ms != kNoExpiry;
   if (node == nullptr) {
-    node = detail::NewKeyNode(key, value, meta, expiry, &mem_);
+    node = detail::NewKeyNode(key, value, meta, expiry, mem_);
     keys_.Insert(node, hash);
     node->hist_count = 0;
   } else {
@@ -129,7 +122,7 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
     if (node->op == Op::kPut && node->has_expiry()) ttl_.MarkStale();
     if (!rollup && config_.history > 1) {
       // The old newest entry becomes history: copy it out so the node can take the new one.
-      HistEntry* h = detail::NewHistFrom(node, &mem_);
+      HistEntry* h = detail::NewHistFrom(node, mem_);
       h->older = node->older;
       node->older = h;
       log_.Set(h->revision, h);
@@ -144,7 +137,7 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
         while (node->older != nullptr) RemoveOlder(node, nullptr, node->older);
       }
     }
-    KeyNode* moved = detail::RewriteKeyNode(node, value, meta, expiry, &mem_);
+    KeyNode* moved = detail::RewriteKeyNode(node, value, meta, expiry, mem_);
     if (moved != node) {
       keys_.Replace(node, moved, hash);
       for (HistEntry* h = moved->older; h != nullptr; h = h->older) h->node = moved;
@@ -290,7 +283,7 @@ Status BucketImpl::SetExpiry(std::string_view key, UnixMillis expire_at_ms) {
   }
   if (want != node->has_expiry()) {
     // The expiry word is part of the node layout: re-lay it out (same value, same revision).
-    KeyNode* moved = detail::RewriteKeyNode(node, node->value(), node->meta(), want, &mem_);
+    KeyNode* moved = detail::RewriteKeyNode(node, node->value(), node->meta(), want, mem_);
     if (moved != node) {
       keys_.Replace(node, moved, hash);
       log_.Set(moved->revision, moved);

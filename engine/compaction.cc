@@ -28,7 +28,7 @@ void BucketImpl::RemoveOlder(KeyNode* node, HistEntry* prev, HistEntry* h) {
   bytes_ -= h->AccountedBytes();
   --node->hist_count;
   node->flags |= detail::kFlagTrimmed;
-  detail::FreeEntry(h, &mem_);
+  detail::FreeEntry(h, mem_);
 }
 
 void BucketImpl::TrimHistory(KeyNode* node, uint32_t keep) {
@@ -54,7 +54,7 @@ void BucketImpl::RemoveKey(KeyNode* node, uint64_t hash, ChangeKind kind) {
   watches_.ForEachMatching(node->key(), hash,
                            [&](WatchImpl* w) { w->OnLastTraceRemoved(rev, op); });
   Notify(node->key(), kind, 0);
-  detail::FreeEntry(node, &mem_);
+  detail::FreeEntry(node, mem_);
 }
 
 namespace {
@@ -154,15 +154,7 @@ uint64_t BucketImpl::PurgeEntries(const KeyFilter& filter, uint64_t keep, Revisi
 
 uint64_t BucketImpl::Flush() {
   uint64_t removed = entries_;
-  keys_.ForEach([&](KeyNode* n) {
-    while (n->older != nullptr) {
-      HistEntry* h = n->older;
-      n->older = h->older;
-      detail::FreeEntry(h, &mem_);
-    }
-    detail::FreeEntry(n, &mem_);
-  });
-  keys_.Clear();
+  if (keys_.size() != 0) core_->graveyard.push_back(keys_.Detach());  // freed by Tick
   log_.Clear();
   ttl_.Clear();
   entries_ = bytes_ = live_keys_ = keys_with_ttl_ = 0;
@@ -204,8 +196,11 @@ bool BucketImpl::Tick(size_t* budget) {
     auto* n = static_cast<KeyNode*>(e);
     Expire(n, Keyspace::Hash(n->key()), now);
   }
-  if (ttl_.WantsRebuild()) {
-    ttl_.Rebuild([&](const detail::DeadlineHeap::Item& it) {
+  if (ttl_.WantsRebuild()) ttl_.StartRebuild();
+  if (ttl_.rebuilding() && *budget > 0) {
+    size_t step = std::min<size_t>(*budget, 1024);
+    *budget -= step;
+    ttl_.RebuildStep(step, [&](const detail::DeadlineHeap::Item& it) {
       const EntryBase* e = log_.Find(it.revision);
       return e != nullptr && e->is_node() && e->op == Op::kPut && e->has_expiry() &&
              e->expires_at_ms() == it.deadline;
@@ -251,7 +246,7 @@ bool BucketImpl::Tick(size_t* budget) {
     size_t step = std::min<size_t>(*budget, 256);
     if (keys_.Step(step)) *budget -= step;
   }
-  return *budget == 0 || (!ttl_.empty() && ttl_.top().deadline <= now_ms);
+  return *budget == 0 || ttl_.rebuilding() || (!ttl_.empty() && ttl_.top().deadline <= now_ms);
 }
 
 }  // namespace kvgate::engine

@@ -113,6 +113,11 @@ Engine::~Engine() {
   // Fail outstanding watches first so none dereferences a freed bucket later.
   for (auto& [name, bucket] : impl_->buckets) bucket->impl_->OnDeleted();
   impl_->buckets.clear();
+  for (auto& ks : impl_->graveyard) {
+    while (ks->FreeSome(SIZE_MAX)) {
+    }
+  }
+  impl_->graveyard.clear();
 }
 
 Result<Bucket*> Engine::CreateBucket(std::string_view name, const BucketConfig& config) {
@@ -166,10 +171,15 @@ uint64_t Engine::generation() const {
 }
 
 bool Engine::Tick() {
-  auto& buckets = impl_->buckets;
-  if (buckets.empty()) return false;
   size_t budget = impl_->limits.tick_budget;
-  bool more = false;
+  auto& graveyard = impl_->graveyard;
+  while (!graveyard.empty()) {
+    if (graveyard.back()->FreeSome(budget)) return true;  // the budget went to freeing
+    graveyard.pop_back();
+  }
+  auto& buckets = impl_->buckets;
+  if (buckets.empty()) return !graveyard.empty();
+  bool more = !graveyard.empty();
   // Round-robin from where the last Tick ran out of budget, so one busy bucket cannot starve
   // the others.
   auto start = buckets.lower_bound(impl_->tick_next);

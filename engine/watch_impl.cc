@@ -86,8 +86,8 @@ WatchImpl::WatchImpl(BucketImpl* bucket, WatchOptions options, WatchSink* sink,
       opts_(std::move(options)),
       sink_(sink),
       max_queue_(max_queue),
-      mem_(&bucket->mem_),
-      queue_(&bucket->mem_) {
+      mem_(bucket->mem_),
+      queue_(bucket->mem_) {
   mem_->Add(sizeof(WatchImpl) + opts_.filters.size() * (sizeof(KeyFilter) + 16));
 }
 

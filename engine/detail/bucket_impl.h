@@ -117,7 +117,7 @@ class BucketImpl {
   std::string name_;
   BucketConfig config_;
   UnixNanos created_ns_;
-  detail::MemoryCounter mem_;
+  detail::MemoryCounter* mem_;  // the engine-wide counter
   detail::Keyspace keys_;
   detail::RevLog log_;
   detail::DeadlineHeap ttl_;  // (expires_at_ms, revision) of newest Puts with a TTL

@@ -1,10 +1,13 @@
 // File: engine/detail/deadline_heap.h
 // Min-heap of (deadline, revision) with lazy invalidation: items are never searched for or
 // removed early; the consumer re-checks an item when it pops and drops it if stale. Callers count
-// stale items (MarkStale) so the heap is rebuilt only when they dominate.
+// stale items (MarkStale); when they dominate, the heap is cleaned incrementally: the old heap
+// becomes a "draining" heap whose items move (if still valid) into the new one a few per
+// RebuildStep, while top()/Pop() look at both. No call touches more than its budget of items.
 //
-//   DeadlineHeap h;  h.Push(now_ms + 1000, rev);
+//   DeadlineHeap h(&mem);  h.Push(now_ms + 1000, rev);
 //   while (!h.empty() && h.top().deadline <= now_ms) { auto it = h.Pop(); ... }
+//   if (h.WantsRebuild()) h.StartRebuild();   h.RebuildStep(256, is_valid);
 #pragma once
 
 #include <algorithm>
@@ -30,13 +33,15 @@ class DeadlineHeap {
   DeadlineHeap& operator=(const DeadlineHeap&) = delete;
 
   bool empty() const {
-    return items_.empty();
+    return items_.empty() && draining_.empty();
   }
   size_t size() const {
-    return items_.size();
+    return items_.size() + draining_.size();
   }
   const Item& top() const {
-    return items_.front();
+    if (draining_.empty()) return items_.front();
+    if (items_.empty()) return draining_.front();
+    return Later(items_.front(), draining_.front()) ? draining_.front() : items_.front();
   }
   void Push(int64_t deadline, Revision rev) {
     items_.push_back({deadline, rev});
@@ -44,38 +49,55 @@ class DeadlineHeap {
     Account();
   }
   Item Pop() {
-    std::pop_heap(items_.begin(), items_.end(), Later);
-    Item it = items_.back();
-    items_.pop_back();
-    if (stale_ > 0 && stale_ > items_.size()) stale_ = items_.size();
+    bool from_items =
+        draining_.empty() || (!items_.empty() && !Later(items_.front(), draining_.front()));
+    std::vector<Item>& h = from_items ? items_ : draining_;
+    std::pop_heap(h.begin(), h.end(), Later);
+    Item it = h.back();
+    h.pop_back();
     return it;
   }
   // One more item no longer matches its entry (superseded, expiry changed, removed).
   void MarkStale() {
     ++stale_;
   }
-  // The popped item was stale (so it no longer counts).
+  // A popped item turned out stale.
   void PoppedStale() {
     if (stale_ > 0) --stale_;
   }
-  // True when stale items dominate and a Rebuild would pay off.
   bool WantsRebuild() const {
-    return stale_ > 1024 && stale_ * 2 > items_.size();
+    return draining_.empty() && stale_ > 1024 && stale_ * 2 > items_.size();
   }
-  // Keeps the items for which keep(item) is true.
+  bool rebuilding() const {
+    return !draining_.empty();
+  }
+  void StartRebuild() {
+    if (!draining_.empty()) return;
+    draining_.swap(items_);
+    Account();
+  }
+  // Moves up to `budget` items out of the draining heap, keeping those keep(item) accepts.
   template <typename Keep>
-  void Rebuild(Keep&& keep) {
-    items_.erase(std::remove_if(items_.begin(), items_.end(),
-                                [&](const Item& it) { return !keep(it); }),
-                 items_.end());
-    std::make_heap(items_.begin(), items_.end(), Later);
-    items_.shrink_to_fit();
-    stale_ = 0;
+  void RebuildStep(size_t budget, Keep&& keep) {
+    while (budget-- > 0 && !draining_.empty()) {
+      std::pop_heap(draining_.begin(), draining_.end(), Later);
+      Item it = draining_.back();
+      draining_.pop_back();
+      if (keep(it)) {
+        items_.push_back(it);
+        std::push_heap(items_.begin(), items_.end(), Later);
+      } else {
+        PoppedStale();
+      }
+    }
+    if (draining_.empty()) draining_.shrink_to_fit();
     Account();
   }
   void Clear() {
     items_.clear();
     items_.shrink_to_fit();
+    draining_.clear();
+    draining_.shrink_to_fit();
     stale_ = 0;
     Account();
   }
@@ -85,7 +107,7 @@ class DeadlineHeap {
     return a.deadline > b.deadline || (a.deadline == b.deadline && a.revision > b.revision);
   }
   void Account() {
-    uint64_t now = items_.capacity() * sizeof(Item);
+    uint64_t now = (items_.capacity() + draining_.capacity()) * sizeof(Item);
     if (now > accounted_) {
       mem_->Add(now - accounted_);
     } else {
@@ -96,6 +118,7 @@ class DeadlineHeap {
 
   MemoryCounter* mem_;
   std::vector<Item> items_;
+  std::vector<Item> draining_;
   uint64_t stale_ = 0;
   uint64_t accounted_ = 0;
 };

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/detail/entry.h"
+#include "engine/detail/keyspace.h"
 #include "engine/engine.h"
 
 namespace kvgate::engine {
@@ -34,6 +35,9 @@ struct Engine::Impl {
   std::map<std::string, std::unique_ptr<Bucket>, std::less<>> buckets;
   std::vector<ChangeListener*> listeners;
   detail::MemoryCounter memory;
+  // Keyspaces of flushed / deleted buckets, freed in bounded slices by Tick (a million keys
+  // take far longer than one loop iteration to free).
+  std::vector<std::unique_ptr<detail::Keyspace>> graveyard;
   uint64_t generation = 0;
   std::string tick_next;  // round-robin position of Tick (a bucket name)
 };

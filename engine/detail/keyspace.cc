@@ -184,6 +184,43 @@ void Keyspace::Clear() {
   size_ = 0;
 }
 
+std::unique_ptr<Keyspace> Keyspace::Detach() {
+  auto out = std::make_unique<Keyspace>(mem_);
+  out->cur_ = cur_;
+  out->old_ = old_;
+  out->migrate_ = migrate_;
+  out->size_ = size_;
+  cur_ = Table{};
+  old_ = Table{};
+  migrate_ = 0;
+  size_ = 0;
+  return out;
+}
+
+bool Keyspace::FreeSome(size_t budget) {
+  size_t total = cur_.cap + old_.cap;
+  while (budget > 0 && free_pos_ < total) {
+    Table& t = free_pos_ < cur_.cap ? cur_ : old_;
+    size_t i = free_pos_ < cur_.cap ? free_pos_ : free_pos_ - cur_.cap;
+    ++free_pos_;
+    if (!IsFull(t.ctrl[i])) continue;
+    KeyNode* n = t.slots[i];
+    t.ctrl[i] = kDead;
+    --budget;
+    while (n->older != nullptr) {
+      HistEntry* h = n->older;
+      n->older = h->older;
+      FreeEntry(h, mem_);
+    }
+    FreeEntry(n, mem_);
+    --size_;
+  }
+  if (free_pos_ < total) return true;
+  Clear();
+  free_pos_ = 0;
+  return false;
+}
+
 KeyNode* Keyspace::Random(uint64_t random) const {
   if (size_ == 0) return nullptr;
   const Table* tables[2] = {&cur_, &old_};

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "engine/detail/entry.h"
@@ -35,6 +36,11 @@ class Keyspace {
   void Erase(const KeyNode* node, uint64_t hash);
   // Forgets every node (does not free them).
   void Clear();
+  // Hands every node (and the tables) to a new Keyspace and leaves this one empty: O(1), so a
+  // flush can drop a million keys and free them later in bounded slices (FreeSome).
+  std::unique_ptr<Keyspace> Detach();
+  // Frees up to `budget` nodes (with their history chains). Returns true while nodes remain.
+  bool FreeSome(size_t budget);
 
   size_t size() const {
     return size_;
@@ -82,6 +88,7 @@ class Keyspace {
   Table cur_;
   Table old_;          // non-empty while a resize is migrating
   size_t migrate_ = 0;  // next old_ slot to migrate
+  size_t free_pos_ = 0;  // FreeSome progress (slots of cur_ then old_)
   size_t size_ = 0;
 };
 
