@@ -1,0 +1,166 @@
+#include "gateway/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <vector>
+
+namespace kvgate::gateway {
+
+bool ParseMemorySize(const std::string& text, uint64_t* bytes) {
+  uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr == text.data()) return false;
+  std::string unit(ptr, text.data() + text.size());
+  for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  uint64_t mul = 1;
+  if (unit.empty() || unit == "b") mul = 1;
+  else if (unit == "k") mul = 1000;
+  else if (unit == "kb") mul = 1024;
+  else if (unit == "m") mul = 1000 * 1000;
+  else if (unit == "mb") mul = 1024 * 1024;
+  else if (unit == "g") mul = 1000ULL * 1000 * 1000;
+  else if (unit == "gb") mul = 1024ULL * 1024 * 1024;
+  else return false;
+  if (value != 0 && mul > UINT64_MAX / value) return false;
+  *bytes = value * mul;
+  return true;
+}
+
+namespace {
+
+// CLI11 validator/transform for memory sizes.
+CLI::Validator MemorySize() {
+  return CLI::Validator(
+      [](std::string& in) -> std::string {
+        uint64_t v = 0;
+        if (!ParseMemorySize(in, &v)) return "not a memory size: " + in + " (e.g. 512mb, 1gb)";
+        in = std::to_string(v);
+        return "";
+      },
+      "SIZE");
+}
+
+}  // namespace
+
+int ParseCommandLine(int argc, char** argv, Config* config) {
+  Config& c = *config;
+  CLI::App app{"kvgate: Redis (RESP) and NATS JetStream KV clients over one versioned engine"};
+  app.set_version_flag("--version", std::string("kvgate ") + KVGATE_VERSION);
+  app.get_formatter()->column_width(40);
+
+  app.add_option("--bind", c.bind, "Address both listeners bind")->capture_default_str();
+  app.add_option("--redis-port", c.redis_port, "RESP port (0 = off)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--nats-port", c.nats_port, "NATS port (0 = off)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "error, warn, info or debug")
+      ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
+      ->capture_default_str();
+
+  // Limits shared by both fronts.
+  uint64_t maxclients = c.server.max_clients;
+  app.add_option("--maxclients", maxclients, "Maximum client connections, both ports together")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  uint64_t maxmemory = 0;
+  app.add_option("--maxmemory", maxmemory,
+                 "Engine memory limit; writes fail with an OOM error above it (0 = none)")
+      ->transform(MemorySize());
+  uint64_t high_water = c.server.output_high_water;
+  app.add_option("--output-high-water", high_water,
+                 "Stop reading a client whose unsent output exceeds this")
+      ->transform(MemorySize())
+      ->capture_default_str();
+  uint64_t watch_queue = c.engine_limits.watch_queue;
+  app.add_option("--watch-queue", watch_queue,
+                 "Entries a watch may queue before it is cut off as a slow consumer")
+      ->check(CLI::Range(uint64_t{16}, uint64_t{100'000'000}))
+      ->capture_default_str();
+
+  // Redis front.
+  app.add_option("--databases", c.redis.databases, "Number of Redis databases")
+      ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
+  std::vector<std::string> db_buckets;
+  app.add_option("--db-bucket", db_buckets,
+                 "Map Redis database N to a bucket: N=BUCKET (repeatable; default db<N>)");
+  int64_t tombstone_ttl = c.redis.bucket_defaults.tombstone_ttl_ns / 1'000'000'000;
+  app.add_option("--tombstone-ttl", tombstone_ttl,
+                 "Seconds DEL tombstones stay in Redis-created buckets (0 = forever)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40))
+      ->capture_default_str();
+  uint64_t bulk = static_cast<uint64_t>(c.redis.limits.proto_max_bulk_len);
+  app.add_option("--proto-max-bulk-len", bulk, "Largest RESP bulk argument")
+      ->transform(MemorySize())
+      ->capture_default_str();
+  uint64_t qbuf = c.redis.limits.query_buffer_limit;
+  app.add_option("--client-query-buffer-limit", qbuf, "Largest pending RESP request")
+      ->transform(MemorySize())
+      ->capture_default_str();
+  app.add_option("--notify-keyspace-events", c.redis.notify_keyspace_events,
+                 "Redis keyspace notification classes (e.g. KEA)");
+  app.add_option("--timeout", c.redis.timeout_seconds, "Close idle Redis clients after N s (0 = never)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 31));
+
+  // NATS front.
+  uint64_t max_payload = c.nats.max_payload;
+  app.add_option("--max-payload", max_payload, "Largest NATS message payload")
+      ->transform(MemorySize())
+      ->capture_default_str();
+  uint64_t max_pending = c.nats.max_pending_bytes;
+  app.add_option("--max-pending", max_pending,
+                 "NATS output queued per client before it is cut off as a slow consumer")
+      ->transform(MemorySize())
+      ->capture_default_str();
+  app.add_option("--server-name", c.nats.server_name, "NATS server name announced in INFO");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  c.log_level = log_level == "error"  ? LogLevel::kError
+                : log_level == "warn" ? LogLevel::kWarning
+                : log_level == "debug" ? LogLevel::kDebug
+                                       : LogLevel::kInfo;
+  c.server.max_clients = maxclients;
+  c.server.output_high_water = high_water;
+  c.server.output_low_water = std::min<uint64_t>(high_water / 4, c.server.output_low_water);
+  c.engine_limits.max_memory_bytes = maxmemory;
+  c.engine_limits.watch_queue = watch_queue;
+  c.redis.maxclients = maxclients;
+  c.redis.maxmemory = maxmemory;
+  c.redis.tcp_port = c.redis_port;
+  c.redis.bind = c.bind;
+  c.redis.bucket_defaults.tombstone_ttl_ns = tombstone_ttl * 1'000'000'000;
+  c.redis.limits.proto_max_bulk_len = static_cast<int64_t>(bulk);
+  c.redis.limits.query_buffer_limit = qbuf;
+  for (const auto& mapping : db_buckets) {
+    size_t eq = mapping.find('=');
+    int db = -1;
+    if (eq != std::string::npos) {
+      std::from_chars(mapping.data(), mapping.data() + eq, db);
+    }
+    std::string bucket = eq == std::string::npos ? "" : mapping.substr(eq + 1);
+    if (db < 0 || db >= c.redis.databases || !engine::IsValidBucketName(bucket)) {
+      std::fprintf(stderr, "--db-bucket %s: expected N=BUCKET with 0 <= N < %d\n",
+                   mapping.c_str(), c.redis.databases);
+      return 1;
+    }
+    c.redis.db_buckets[db] = bucket;
+  }
+  c.nats.max_payload = max_payload;
+  c.nats.max_pending_bytes = max_pending;
+  c.nats.port = c.nats_port;
+  c.nats.host = c.bind;
+  return -1;
+}
+
+}  // namespace kvgate::gateway

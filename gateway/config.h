@@ -1,0 +1,39 @@
+// File: gateway/config.h
+// Process configuration: command-line flags -> the options of the server, the engine and both
+// fronts. Startup is the one place allowed to fail with a message instead of a value.
+//
+//   gateway::Config cfg;
+//   if (int rc = gateway::ParseCommandLine(argc, argv, &cfg); rc >= 0) return rc;  // --help etc.
+//   RedisFront redis(engine, cfg.redis);
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/engine.h"
+#include "gateway/log.h"
+#include "gateway/server.h"
+#include "translate/nats/nats_config.h"
+#include "translate/redis/redis_config.h"
+
+namespace kvgate::gateway {
+
+struct Config {
+  std::string bind = "127.0.0.1";
+  int redis_port = 6379;  // 0 = off
+  int nats_port = 4222;   // 0 = off
+  LogLevel log_level = LogLevel::kInfo;
+  ServerOptions server;
+  engine::Engine::Limits engine_limits;
+  redis::RedisConfig redis;
+  nats::NatsConfig nats;
+};
+
+// Parses flags into *config. Returns -1 to continue starting up, or an exit status to return
+// at once (0 after --help/--version, 1 after a bad flag, with the message printed).
+int ParseCommandLine(int argc, char** argv, Config* config);
+
+// "100", "64kb", "1mb", "2gb", "1k", "1g" (Redis-style units, 1k = 1000, 1kb = 1024).
+bool ParseMemorySize(const std::string& text, uint64_t* bytes);
+
+}  // namespace kvgate::gateway
