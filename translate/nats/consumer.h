@@ -1,0 +1,113 @@
+// File: translate/nats/consumer.h
+// A JetStream push consumer (ack policy none) emulated over an engine watch: what NATS KV
+// clients use for watch, keys and history. Delivers `$KV.<b>.<k>` messages to the deliver
+// subject's subscribers with `$JS.ACK.<stream>.<consumer>.1.<sseq>.<cseq>.<ts>.<pending>`
+// replies, only while that subject has interest and the subscriber's output is below a
+// high-water mark; sends idle heartbeats after real idleness; is garbage-collected after
+// inactive_threshold without interest.
+//
+//   auto c = std::make_unique<Consumer>(js, "KV_b", "b", "abc12345", cfg, now_ns);
+//   if (!c->Start(*bucket, &err, &detail)) ...;      // engine watch per deliver policy
+//   c->Run(256);  c->Tick(now_ns);                     // driven by JetStream
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/engine.h"
+#include "engine/watch.h"
+#include "protocols/json.h"
+#include "translate/nats/consumer_config.h"
+#include "translate/nats/js_errors.h"
+
+namespace kvgate::nats {
+
+class JetStream;
+
+class Consumer final : public engine::WatchSink {
+ public:
+  enum class RunResult : uint8_t {
+    kIdle,        // nothing to deliver now (a watch notification will wake it)
+    kMore,        // more is ready now: run again
+    kNoInterest,  // the deliver subject has no subscriber: wait for a SUB
+    kOutputFull,  // the subscriber's output is above the high-water mark: wait for a drain
+    kGone,        // delete this consumer (bucket gone, inactivity)
+  };
+
+  Consumer(JetStream& js, std::string stream, std::string bucket, std::string name,
+           ConsumerConfig config, int64_t created_ns);
+  ~Consumer() override;
+
+  // Starts the engine watch for the deliver policy and filters.
+  bool Start(engine::Bucket& bucket, JsErr* err, std::string* detail);
+  // Delivers up to `budget` entries.
+  RunResult Run(size_t budget);
+  // Heartbeats, GC and un-blocking; kMore if it should run now.
+  RunResult Tick(int64_t now_ns);
+  // engine::WatchSink
+  void OnWatchReady(engine::Watch& watch) override;
+
+  // Writes a consumer_create_response / consumer_info_response object (no `type` member when
+  // `type` is empty: list items).
+  void WriteInfo(protocols::JsonWriter& w, std::string_view type) const;
+
+  const std::string& stream() const {
+    return stream_;
+  }
+  const std::string& name() const {
+    return name_;
+  }
+  const std::string& deliver_subject() const {
+    return config_.deliver_subject;
+  }
+  const ConsumerConfig& config() const {
+    return config_;
+  }
+  bool waiting_for_interest() const {
+    return waiting_for_interest_;
+  }
+  bool paused_for_output() const {
+    return paused_for_output_;
+  }
+  uint64_t consumer_seq() const {
+    return consumer_seq_;
+  }
+
+  bool queued = false;  // in JetStream's ready list
+
+ private:
+  bool StartWatch(engine::Bucket& bucket, engine::WatchStart start, engine::Revision revision,
+                  engine::Errc* error);
+  // Revision where by_start_time / last start; 0 when nothing qualifies.
+  engine::Revision FindStart(engine::Bucket& bucket, bool by_time);
+  void DeliverEntry(const engine::WatchEvent& ev, size_t* max_pending);
+  void SendHeartbeat(int64_t now_ns);
+  size_t SubscriberPending() const;
+
+  JetStream& js_;
+  const std::string stream_;
+  const std::string bucket_;
+  const std::string name_;
+  ConsumerConfig config_;
+  const int64_t created_ns_;
+  engine::WatchOptions watch_options_;
+  std::unique_ptr<engine::Watch> watch_;
+  bool gone_ = false;
+
+  uint64_t consumer_seq_ = 0;
+  uint64_t delivered_stream_seq_ = 0;
+  int64_t last_send_ns_;      // last data message or heartbeat
+  int64_t last_interest_ns_;  // last time the deliver subject had a subscriber
+  bool waiting_for_interest_ = false;
+  bool paused_for_output_ = false;
+
+  std::string ack_prefix_;      // "$JS.ACK.<stream>.<consumer>.1."
+  std::string subject_prefix_;  // "$KV.<bucket>."
+  std::string subject_;         // scratch
+  std::string reply_;           // scratch
+  std::string headers_;         // scratch
+};
+
+}  // namespace kvgate::nats

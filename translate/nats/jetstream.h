@@ -1,0 +1,183 @@
+// File: translate/nats/jetstream.h
+// The JetStream layer of the NATS front: serves `$JS.API.*` requests (a table of API name ->
+// handler), `$KV.<bucket>.<key>` publishes (PubAcks), and runs the push consumers that back KV
+// watch/keys/history. Every KV bucket is the stream KV_<bucket> with subjects $KV.<bucket>.>;
+// revisions are stream sequences.
+//
+//   JetStream js(front);
+//   bool served = js.OnPublish(frame);   // from NatsFront::Publish, before subscriber routing
+//   js.RunPending();                     // consumer deliveries, bounded per pass
+//   js.Tick();                           // heartbeats, consumer GC
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.h"
+#include "protocols/json.h"
+#include "protocols/nats/headers.h"
+#include "protocols/nats/parser.h"
+#include "translate/nats/js_errors.h"
+#include "translate/nats/stream_config.h"
+
+namespace kvgate::nats {
+
+class NatsFront;
+class Consumer;
+
+// One API request. Views valid for the duration of the handler call.
+struct JsRequest {
+  std::string_view subject;  // full subject
+  std::string_view arg;      // what follows the API name: "KV_b", "KV_b.name.filter", ""
+  std::string_view reply;
+  std::string_view headers;
+  std::string_view payload;
+};
+
+// Response type names (the `type` member).
+inline constexpr std::string_view kTypePrefix = "io.nats.jetstream.api.v1.";
+
+class JetStream {
+ public:
+  explicit JetStream(NatsFront& front);
+  ~JetStream();
+  JetStream(const JetStream&) = delete;
+  JetStream& operator=(const JetStream&) = delete;
+
+  // A publish to `$JS.*` or `$KV.*`. Returns true if JetStream serves the subject (so the
+  // requester must not get a no-responders status).
+  bool OnPublish(const PubFrame& frame);
+
+  void RunPending();
+  bool HasPending() const {
+    return !ready_.empty();
+  }
+  void Tick();
+  void OnInterestAdded(std::string_view subject);
+  void OnOutputDrained();
+
+  // ---- shared by the handler files ----
+  NatsFront& front() {
+    return front_;
+  }
+  engine::Engine& engine();
+  // The bucket behind a stream name, or null.
+  engine::Bucket* FindStreamBucket(std::string_view stream);
+  // Sends a response body to the request's reply subject (nothing if it has none).
+  void Respond(const JsRequest& req, std::string_view json);
+  // {"type":..,"error":{..}[,"total":0,"offset":0,"limit":0]}
+  void RespondError(const JsRequest& req, std::string_view type, JsErr err,
+                    std::string_view detail = {}, bool paged = false);
+  // Starts a response object with its type member.
+  static void BeginResponse(protocols::JsonWriter& w, std::string_view type);
+  // Writes a StreamInfo body (config, created, state) into an open object; `subjects` adds
+  // state.subjects (STREAM.INFO with subjects_filter).
+  using SubjectCounts = std::vector<std::pair<std::string, uint64_t>>;
+  void WriteStreamInfoFields(protocols::JsonWriter& w, engine::Bucket& bucket,
+                             const SubjectCounts* subjects = nullptr);
+
+  // Consumers.
+  void MarkReady(Consumer* consumer);
+  size_t ConsumerCount(std::string_view stream) const;
+  size_t TotalConsumers() const {
+    return total_consumers_;
+  }
+  Consumer* FindConsumer(std::string_view stream, std::string_view name);
+  void AddConsumer(std::unique_ptr<Consumer> consumer);
+  void DeleteConsumer(std::string_view stream, std::string_view name);
+  void DeleteStreamConsumers(std::string_view stream);
+  // Names of a stream's consumers, sorted.
+  std::vector<std::string> ConsumerNames(std::string_view stream) const;
+  // 8 random alphanumerics, unused on the stream.
+  std::string NewConsumerName(std::string_view stream);
+  uint64_t Random();
+
+  // Per-bucket stream flags the publish path needs, cached against the bucket's attachment.
+  const StreamConfig& CachedStreamConfig(engine::Bucket& bucket);
+  void ForgetStreamConfig(std::string_view bucket);
+
+  // Scratch buffers for hot paths (single-threaded).
+  HeaderBlock& header_scratch() {
+    return header_scratch_;
+  }
+
+ private:
+  void HandleApi(const JsRequest& req);
+  static void Park(std::vector<Consumer*>* list, Consumer* c);
+
+  // API handlers (stream_api.cc, msg_get.cc, consumer_api.cc).
+  void AccountInfo(const JsRequest& req);
+  void StreamCreate(const JsRequest& req);
+  void StreamUpdate(const JsRequest& req);
+  void StreamCreateOrUpdate(const JsRequest& req, bool update);
+  void StreamInfo(const JsRequest& req);
+  void StreamDelete(const JsRequest& req);
+  void StreamPurge(const JsRequest& req);
+  void StreamNames(const JsRequest& req);
+  void StreamList(const JsRequest& req);
+  void StreamNamesOrList(const JsRequest& req, bool list);
+  void StreamMsgGet(const JsRequest& req);
+  void StreamMsgDelete(const JsRequest& req);
+  // Returns false when not served (unknown stream or no allow_direct: no responders).
+  bool DirectGet(const JsRequest& req);
+  void ConsumerCreate(const JsRequest& req);
+  void ConsumerDurableCreate(const JsRequest& req);
+  void ConsumerInfo(const JsRequest& req);
+  void ConsumerDelete(const JsRequest& req);
+  void ConsumerNamesApi(const JsRequest& req);
+  void ConsumerListApi(const JsRequest& req);
+  void ConsumerNamesOrList(const JsRequest& req, bool list);
+  void Unsupported(const JsRequest& req);
+  void CreateConsumerFrom(const JsRequest& req, std::string_view stream, std::string name,
+                          std::string_view subject_filter, bool durable);
+
+  // $KV.<bucket>.<key> publish (kv_publish.cc). Returns false if no bucket serves it.
+  bool KvPublish(const PubFrame& frame);
+  void PubAck(std::string_view reply, std::string_view stream, uint64_t seq, bool duplicate);
+  void PubAckError(std::string_view reply, std::string_view stream, JsErr err,
+                   std::string_view detail = {});
+  // Nats-Msg-Id dedupe: the sequence stored for the id within the window, 0 if none.
+  uint64_t FindDuplicate(const std::string& bucket, std::string_view msg_id, int64_t window_ns);
+  void RememberMsgId(const std::string& bucket, std::string_view msg_id, uint64_t seq);
+
+  struct ApiRoute {
+    std::string_view name;  // "STREAM.CREATE" (arg follows a '.') or "INFO" (exact)
+    bool takes_arg;
+    void (JetStream::*handler)(const JsRequest&);
+    std::string_view response_type;  // for the generic error paths
+  };
+  static const ApiRoute kRoutes[];
+
+  NatsFront& front_;
+  uint64_t api_total_ = 0;
+  uint64_t api_errors_ = 0;
+  uint64_t rng_;
+
+  // stream -> (name -> consumer)
+  std::unordered_map<std::string, std::map<std::string, std::unique_ptr<Consumer>>> consumers_;
+  size_t total_consumers_ = 0;
+  std::vector<Consumer*> ready_;
+  std::vector<Consumer*> waiting_interest_;  // blocked: nobody subscribes the deliver subject
+  std::vector<Consumer*> paused_;            // blocked: the subscriber's output is full
+
+  struct CachedConfig {
+    std::string attachment;
+    StreamConfig config;
+  };
+  std::unordered_map<std::string, CachedConfig> config_cache_;
+  struct MsgIdWindow {
+    std::unordered_map<std::string, uint64_t> ids;
+    std::deque<std::pair<int64_t, std::string>> order;  // (stored at ns, id), oldest first
+  };
+  std::unordered_map<std::string, MsgIdWindow> msg_ids_;  // bucket -> recent Nats-Msg-Ids
+  HeaderBlock header_scratch_;
+  std::string stream_scratch_;
+};
+
+}  // namespace kvgate::nats

@@ -1,0 +1,217 @@
+// `$KV.<bucket>.<key>` publishes: the message is stored as the key's next revision with its
+// header block verbatim (returned by get/watch), and the publisher gets a PubAck
+// {"stream":"KV_b","seq":N} or a JetStream error in the PubAck.
+//
+// Headers honoured: KV-Operation (DEL / PURGE), Nats-Expected-Last-Subject-Sequence (CAS),
+// Nats-Expected-Last-Sequence, Nats-Expected-Stream, Nats-Rollup (sub / all), Nats-TTL
+// (per-key expiry; needs allow_msg_ttl), Nats-Msg-Id (dedupe within duplicate_window).
+#include <charconv>
+#include <limits>
+
+#include "translate/nats/jetstream.h"
+#include "translate/nats/js_time.h"
+#include "translate/nats/nats_front.h"
+
+namespace kvgate::nats {
+namespace {
+
+constexpr int64_t kNsPerSec = 1'000'000'000;
+constexpr size_t kMaxTrackedMsgIds = 100'000;  // per bucket, bounds dedupe memory
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
+  }
+  return true;
+}
+
+// Decimal sequence header; nats-server turns an unparsable value into a value that never matches.
+uint64_t ParseSeq(std::string_view s) {
+  uint64_t v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) {
+    return std::numeric_limits<uint64_t>::max();
+  }
+  return v;
+}
+
+}  // namespace
+
+void JetStream::PubAckError(std::string_view reply, std::string_view stream, JsErr err,
+                            std::string_view detail) {
+  ++api_errors_;
+  if (reply.empty()) return;
+  std::string s;
+  protocols::JsonWriter w(&s);
+  w.BeginObject();
+  WriteJsError(w, err, detail);
+  w.Key("stream").String(stream).Key("seq").Int(0).EndObject();
+  front_.Reply(reply, {}, s);
+}
+
+void JetStream::PubAck(std::string_view reply, std::string_view stream, uint64_t seq,
+                       bool duplicate) {
+  if (reply.empty()) return;
+  std::string s;
+  protocols::JsonWriter w(&s);
+  w.BeginObject().Key("stream").String(stream).Key("seq").Uint(seq);
+  if (duplicate) w.Key("duplicate").Bool(true);
+  w.EndObject();
+  front_.Reply(reply, {}, s);
+}
+
+bool JetStream::KvPublish(const PubFrame& f) {
+  std::string_view rest = f.subject.substr(kKvSubjectPrefix.size());
+  size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return false;
+  std::string_view bucket_name = rest.substr(0, dot);
+  std::string_view key = rest.substr(dot + 1);
+  engine::Bucket* bucket = engine().FindBucket(bucket_name);
+  if (bucket == nullptr) return false;  // no stream: the publisher gets no-responders
+  stream_scratch_.assign(kKvStreamPrefix);
+  stream_scratch_.append(bucket_name);
+  const std::string& stream = stream_scratch_;
+
+  if (!engine::IsValidNatsKey(key)) {
+    PubAckError(f.reply, stream, JsErr::kNotSupported, "invalid key");
+    return true;
+  }
+  HeaderBlock& h = header_scratch_;
+  h.Clear();
+  if (!f.headers.empty() && !ParseHeaderBlock(f.headers, &h)) {
+    PubAckError(f.reply, stream, JsErr::kNotSupported, "malformed message headers");
+    return true;
+  }
+  const StreamConfig& scfg = CachedStreamConfig(*bucket);
+
+  if (auto expected = h.Get("Nats-Expected-Stream"); expected && *expected != stream) {
+    PubAckError(f.reply, stream, JsErr::kStreamNotMatch);
+    return true;
+  }
+  if (auto expected = h.Get("Nats-Expected-Last-Sequence")) {
+    engine::Revision last = bucket->LastRevision();
+    if (ParseSeq(*expected) != last) {
+      PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(last));
+      return true;
+    }
+  }
+  std::optional<std::string_view> msg_id = h.Get("Nats-Msg-Id");
+  if (msg_id && !msg_id->empty()) {
+    if (uint64_t seq = FindDuplicate(bucket->name(), *msg_id, scfg.duplicate_window)) {
+      PubAck(f.reply, stream, seq, /*duplicate=*/true);
+      return true;
+    }
+  }
+
+  engine::WriteOptions o;
+  o.meta = f.headers;
+  if (auto expected = h.Get("Nats-Expected-Last-Subject-Sequence")) {
+    o.expected_revision = ParseSeq(*expected);
+  }
+  if (auto ttl = h.Get("Nats-TTL")) {
+    int64_t ns = 0;
+    if (!ParseNatsTtl(*ttl, &ns) || (ns >= 0 && ns < kNsPerSec)) {
+      PubAckError(f.reply, stream, JsErr::kInvalidTtl);
+      return true;
+    }
+    if (!bucket->config().allow_key_ttl) {
+      PubAckError(f.reply, stream, JsErr::kTtlDisabled);
+      return true;
+    }
+    if (ns > 0) o.expire_at_ms = front_.NowMs() + ns / 1'000'000;
+  }
+  enum class Rollup : uint8_t { kNone, kSubject, kAll } rollup = Rollup::kNone;
+  if (auto r = h.Get("Nats-Rollup")) {
+    if (!scfg.allow_rollup_hdrs) {
+      PubAckError(f.reply, stream, JsErr::kRollupFailed, "rollup not permitted");
+      return true;
+    }
+    if (EqualsIgnoreCase(*r, "sub")) {
+      rollup = Rollup::kSubject;
+    } else if (EqualsIgnoreCase(*r, "all")) {
+      if (scfg.deny_purge) {
+        PubAckError(f.reply, stream, JsErr::kRollupFailed, "rollup not permitted");
+        return true;
+      }
+      rollup = Rollup::kAll;
+    } else {
+      PubAckError(f.reply, stream, JsErr::kRollupFailed,
+                  "rollup value invalid: \"" + std::string(*r) + "\"");
+      return true;
+    }
+  }
+
+  std::optional<std::string_view> op = h.Get("KV-Operation");
+  engine::Result<engine::Revision> r = engine::Errc::kInvalidArgument;
+  bool purge_marker = false;
+  if (op && *op == "DEL") {
+    r = bucket->Delete(key, o);
+  } else if (op && *op == "PURGE") {
+    r = bucket->Purge(key, o);  // the engine's purge is itself a rollup of the key
+    purge_marker = true;
+  } else {
+    r = bucket->Put(key, f.payload, o);
+  }
+  if (!r.ok()) {
+    switch (r.errc()) {
+      case engine::Errc::kWrongRevision:
+        PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(r.detail()));
+        break;
+      case engine::Errc::kValueTooLarge:
+        PubAckError(f.reply, stream, JsErr::kMessageTooLarge);
+        break;
+      case engine::Errc::kBucketFull:
+        PubAckError(f.reply, stream, JsErr::kStoreFailed, "maximum bytes exceeded");
+        break;
+      case engine::Errc::kTtlNotAllowed:
+        PubAckError(f.reply, stream, JsErr::kTtlDisabled);
+        break;
+      case engine::Errc::kOutOfMemory:
+        PubAckError(f.reply, stream, JsErr::kMemoryExceeded);
+        break;
+      default:
+        PubAckError(f.reply, stream, JsErr::kStoreFailed, engine::ErrcName(r.errc()));
+        break;
+    }
+    return true;
+  }
+  const engine::Revision seq = *r;
+  if (rollup == Rollup::kSubject && !purge_marker) {
+    bucket->PurgeEntries(engine::KeyFilter::Exact(key), /*keep=*/1, /*below=*/0);
+  } else if (rollup == Rollup::kAll) {
+    bucket->PurgeEntries(engine::KeyFilter::All(), /*keep=*/1, /*below=*/0);
+  }
+  if (msg_id && !msg_id->empty()) {
+    RememberMsgId(bucket->name(), *msg_id, seq);
+  }
+  PubAck(f.reply, stream, seq, /*duplicate=*/false);
+  return true;
+}
+
+uint64_t JetStream::FindDuplicate(const std::string& bucket, std::string_view msg_id,
+                                  int64_t window_ns) {
+  auto it = msg_ids_.find(bucket);
+  if (it == msg_ids_.end()) return 0;
+  MsgIdWindow& win = it->second;
+  const int64_t now = engine().clock().NowNs();
+  while (!win.order.empty() && (window_ns <= 0 || now - win.order.front().first > window_ns)) {
+    win.ids.erase(win.order.front().second);
+    win.order.pop_front();
+  }
+  auto found = win.ids.find(std::string(msg_id));
+  return found == win.ids.end() ? 0 : found->second;
+}
+
+void JetStream::RememberMsgId(const std::string& bucket, std::string_view msg_id, uint64_t seq) {
+  MsgIdWindow& win = msg_ids_[bucket];
+  if (win.order.size() >= kMaxTrackedMsgIds) {
+    win.ids.erase(win.order.front().second);
+    win.order.pop_front();
+  }
+  std::string id(msg_id);
+  win.ids[id] = seq;
+  win.order.emplace_back(engine().clock().NowNs(), std::move(id));
+}
+
+}  // namespace kvgate::nats

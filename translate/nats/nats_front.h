@@ -1,0 +1,110 @@
+// File: translate/nats/nats_front.h
+// The NATS front: makes NatsSessions and owns what they share: the subscription index, the
+// message router (client pub/sub, request/reply, no-responders) and the JetStream layer
+// ($JS.API requests, $KV publishes, push consumers) over the engine.
+//
+//   NatsFront front(engine, NatsConfig{});
+//   std::unique_ptr<Session> s = front.NewSession(transport);   // gateway, per connection
+//   front.RunPending(); front.Tick();                            // gateway loop hooks
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/engine.h"
+#include "protocols/nats/parser.h"
+#include "translate/nats/nats_config.h"
+#include "translate/nats/sublist.h"
+#include "translate/session.h"
+
+namespace kvgate::nats {
+
+class NatsSession;
+class JetStream;
+
+struct RouteResult {
+  size_t delivered = 0;    // messages written to subscribers
+  size_t max_pending = 0;  // largest queued output among the receiving connections
+};
+
+class NatsFront final : public translate::Front {
+ public:
+  NatsFront(engine::Engine& engine, NatsConfig config);
+  ~NatsFront() override;
+  NatsFront(const NatsFront&) = delete;
+  NatsFront& operator=(const NatsFront&) = delete;
+
+  // translate::Front
+  std::unique_ptr<translate::Session> NewSession(translate::Transport& transport) override;
+  void RunPending() override;
+  bool HasPending() const override;
+  void Tick() override;
+
+  // ---- for sessions and the JetStream layer ----
+  const NatsConfig& config() const {
+    return config_;
+  }
+  engine::Engine& engine() {
+    return engine_;
+  }
+  Sublist& sublist() {
+    return sublist_;
+  }
+  JetStream& jetstream() {
+    return *jetstream_;
+  }
+  int64_t NowMs() const;
+
+  // A client publish: served by JetStream ($JS.API.*, $KV.<bucket>.*) and/or delivered to
+  // subscribers; a request nobody serves gets the no-responders status.
+  void Publish(NatsSession* origin, const PubFrame& frame);
+  // Delivers to the subscribers of `match_subject` (one member per queue group), writing
+  // `msg_subject` in the MSG line (consumers deliver stream subjects to deliver subjects).
+  // `origin` (may be null) is skipped when it disabled echo.
+  RouteResult Route(NatsSession* origin, std::string_view match_subject,
+                    std::string_view msg_subject, std::string_view reply,
+                    std::string_view headers, std::string_view payload);
+  // Internal reply (JetStream responses): Route to `subject` from no client.
+  void Reply(std::string_view subject, std::string_view headers, std::string_view payload) {
+    Route(nullptr, subject, subject, {}, headers, payload);
+  }
+  bool HasInterest(std::string_view subject) const {
+    return sublist_.HasInterest(subject);
+  }
+  // Largest queued output among the connections subscribed to `subject` (consumer pacing).
+  size_t MaxPendingFor(std::string_view subject);
+
+  // Session bookkeeping.
+  void OnSessionClosed(NatsSession* session);
+  // A subscription was added / a client drained its output: consumers may resume.
+  void OnInterestAdded(std::string_view subject);
+  void OnSessionDrained(NatsSession* session);
+  // Cut the session off after the current dispatch (never synchronously: its subscriptions
+  // may be in a result being iterated).
+  void Doom(NatsSession* session);
+  // INFO payload for a new connection.
+  std::string InfoJson(uint64_t client_id, std::string_view peer_address) const;
+
+ private:
+  void CloseDoomed();
+
+  engine::Engine& engine_;
+  NatsConfig config_;
+  Sublist sublist_;
+  std::unique_ptr<JetStream> jetstream_;
+  std::unordered_set<NatsSession*> sessions_;
+  std::vector<NatsSession*> doomed_;
+  uint64_t next_client_id_ = 1;
+  uint64_t rng_state_;
+  int64_t last_session_tick_ms_ = 0;
+  // Match results, one per nesting depth of Route (a delivery never re-enters, but JetStream
+  // replies are routed from inside Publish).
+  std::vector<std::unique_ptr<SublistResult>> result_pool_;
+  size_t route_depth_ = 0;
+};
+
+}  // namespace kvgate::nats

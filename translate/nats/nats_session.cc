@@ -1,0 +1,204 @@
+#include "translate/nats/nats_session.h"
+
+#include "protocols/json.h"
+#include "protocols/nats/writer.h"
+#include "translate/nats/nats_front.h"
+#include "translate/nats/subject.h"
+
+namespace kvgate::nats {
+
+NatsSession::NatsSession(NatsFront& front, translate::Transport& transport, uint64_t client_id)
+    : front_(front),
+      transport_(transport),
+      parser_(ParserLimits{front.config().max_control_line, front.config().max_payload}),
+      client_id_(client_id) {}
+
+NatsSession::~NatsSession() {
+  if (!closed_) OnClose();
+}
+
+void NatsSession::OnOpen() {
+  int64_t now = front_.NowMs();
+  last_ping_ms_ = now;
+  last_input_ms_ = now;
+  WriteInfo(transport_.Out(), front_.InfoJson(client_id_, transport_.PeerAddress()));
+  transport_.ScheduleFlush();
+}
+
+void NatsSession::OnBytes(protocols::InBuffer& in) {
+  if (closing_ || closed_) {
+    in.Consume(in.size());
+    return;
+  }
+  last_input_ms_ = front_.NowMs();
+  size_t used = parser_.Feed(in.Data(), *this);
+  in.Consume(used);
+}
+
+void NatsSession::OnDrained() {
+  front_.OnSessionDrained(this);
+}
+
+void NatsSession::OnClose() {
+  if (closed_) return;
+  closed_ = true;
+  closing_ = true;
+  for (auto& [sid, sub] : subs_) front_.sublist().Remove(sub.get());
+  subs_.clear();
+  front_.OnSessionClosed(this);
+}
+
+void NatsSession::FailWith(std::string_view error_text) {
+  WriteErr(transport_.Out(), error_text);
+  closing_ = true;
+  transport_.CloseAfterFlush();
+}
+
+bool NatsSession::OnConnect(std::string_view json) {
+  protocols::JsonValue v;
+  if (!protocols::ParseJson(json, &v) || !v.is_object()) {
+    FailWith("Unknown Protocol Operation");
+    return false;
+  }
+  // Absent fields keep Go's zero values, except echo (absent means true).
+  bool b = false;
+  verbose_ = protocols::GetBool(v, "verbose", &b) == protocols::JsonGet::kOk && b;
+  pedantic_ = protocols::GetBool(v, "pedantic", &b) == protocols::JsonGet::kOk && b;
+  headers_ = protocols::GetBool(v, "headers", &b) == protocols::JsonGet::kOk && b;
+  no_responders_ = protocols::GetBool(v, "no_responders", &b) == protocols::JsonGet::kOk && b;
+  echo_ = !(protocols::GetBool(v, "echo", &b) == protocols::JsonGet::kOk && !b);
+  int64_t proto = 0;
+  if (protocols::GetInt(v, "protocol", &proto) == protocols::JsonGet::kOk &&
+      (proto < 0 || proto > 1)) {
+    FailWith("client protocol not supported");
+    return false;
+  }
+  if (no_responders_ && !headers_) {
+    FailWith("no responders requires headers support");
+    return false;
+  }
+  if (verbose_) WriteOk(transport_.Out());
+  return true;
+}
+
+bool NatsSession::OnPub(const PubFrame& frame) {
+  if (pedantic_ && !IsValidLiteralSubject(frame.subject)) {
+    // nats-server reports it but still processes the message.
+    WriteErr(transport_.Out(), "Invalid Publish Subject");
+  }
+  if (verbose_) WriteOk(transport_.Out());
+  front_.Publish(this, frame);
+  return !closing_;
+}
+
+bool NatsSession::OnSub(std::string_view subject, std::string_view queue, std::string_view sid) {
+  std::string key(sid);
+  if (subs_.count(key) != 0) {
+    // nats-server keeps the existing subscription for a reused sid.
+    if (verbose_) WriteOk(transport_.Out());
+    return true;
+  }
+  const size_t max_subs = front_.config().max_subs_per_client;
+  if (max_subs != 0 && subs_.size() >= max_subs) {
+    WriteErr(transport_.Out(), "Maximum Subscriptions Exceeded");
+    return true;
+  }
+  auto sub = std::make_unique<Subscription>();
+  sub->session = this;
+  sub->subject.assign(subject);
+  sub->queue.assign(queue);
+  sub->sid = key;
+  if (!front_.sublist().Insert(sub.get())) {
+    WriteErr(transport_.Out(), "Invalid Subject");
+    return true;
+  }
+  Subscription* raw = sub.get();
+  subs_.emplace(std::move(key), std::move(sub));
+  if (verbose_) WriteOk(transport_.Out());
+  front_.OnInterestAdded(raw->subject);
+  return true;
+}
+
+bool NatsSession::OnUnsub(std::string_view sid, uint64_t max_msgs) {
+  auto it = subs_.find(std::string(sid));
+  if (it != subs_.end()) {
+    Subscription* sub = it->second.get();
+    if (max_msgs > 0 && max_msgs > sub->delivered) {
+      sub->max_msgs = max_msgs;
+    } else {
+      RemoveSubscription(it->first);
+    }
+  }
+  if (verbose_) WriteOk(transport_.Out());
+  return true;
+}
+
+bool NatsSession::OnPing() {
+  WritePong(transport_.Out());
+  return true;
+}
+
+bool NatsSession::OnPong() {
+  pings_out_ = 0;
+  return true;
+}
+
+void NatsSession::OnError(ParseError error) {
+  FailWith(ParseErrorText(error));
+}
+
+void NatsSession::RemoveSubscription(const std::string& sid) {
+  auto it = subs_.find(sid);
+  if (it == subs_.end()) return;
+  front_.sublist().Remove(it->second.get());
+  subs_.erase(it);
+}
+
+void NatsSession::Deliver(Subscription* sub, std::string_view subject, std::string_view reply,
+                          std::string_view headers, std::string_view payload) {
+  protocols::OutChain& out = transport_.Out();
+  if (headers_) {
+    WriteMessage(out, subject, sub->sid, reply, headers, payload);
+  } else {
+    WriteMsg(out, subject, sub->sid, reply, payload);
+  }
+  transport_.ScheduleFlush();
+  ++sub->delivered;
+  if (sub->max_msgs != 0 && sub->delivered >= sub->max_msgs) {
+    std::string sid = sub->sid;
+    RemoveSubscription(sid);
+  }
+  if (transport_.PendingOutputBytes() > front_.config().max_pending_bytes) {
+    // nats-server closes a slow consumer without an -ERR (its output is stuck anyway).
+    closing_ = true;
+    front_.Doom(this);
+  }
+}
+
+void NatsSession::SendNoResponders(std::string_view reply) {
+  for (const auto& [sid, sub] : subs_) {
+    if (SubjectMatches(sub->subject, reply)) {
+      WriteHmsg(transport_.Out(), reply, sid, {}, "NATS/1.0 503\r\n\r\n", {});
+      transport_.ScheduleFlush();
+      return;
+    }
+  }
+}
+
+void NatsSession::Tick(int64_t now_ms) {
+  if (closing_) return;
+  const int64_t interval = front_.config().ping_interval_ms;
+  if (interval <= 0 || now_ms - last_ping_ms_ < interval) return;
+  last_ping_ms_ = now_ms;
+  // Like nats-server, no PING (and no stale check) when the client was active meanwhile.
+  if (now_ms - last_input_ms_ < interval) return;
+  if (pings_out_ + 1 > front_.config().max_pings_out) {
+    FailWith("Stale Connection");
+    return;
+  }
+  ++pings_out_;
+  WritePing(transport_.Out());
+  transport_.ScheduleFlush();
+}
+
+}  // namespace kvgate::nats

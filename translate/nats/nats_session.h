@@ -1,0 +1,104 @@
+// File: translate/nats/nats_session.h
+// One NATS client connection: INFO on open, CONNECT options, PING/PONG, PUB/HPUB handed to the
+// front's router, SUB/UNSUB in the front's sublist, MSG/HMSG delivery with auto-unsubscribe,
+// server PINGs and the slow-consumer cut-off.
+//
+//   auto session = front.NewSession(transport);   // gateway, on accept
+//   session->OnOpen();                            // INFO {...}
+//   session->OnBytes(in);                         // CONNECT/PUB/SUB... -> replies in transport.Out()
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "protocols/nats/parser.h"
+#include "translate/nats/sublist.h"
+#include "translate/session.h"
+
+namespace kvgate::nats {
+
+class NatsFront;
+
+class NatsSession final : public translate::Session, public ParserSink {
+ public:
+  NatsSession(NatsFront& front, translate::Transport& transport, uint64_t client_id);
+  ~NatsSession() override;
+
+  // translate::Session
+  void OnOpen() override;
+  void OnBytes(protocols::InBuffer& in) override;
+  void OnDrained() override;
+  void OnClose() override;
+
+  // ParserSink
+  bool OnConnect(std::string_view json) override;
+  bool OnPub(const PubFrame& frame) override;
+  bool OnSub(std::string_view subject, std::string_view queue, std::string_view sid) override;
+  bool OnUnsub(std::string_view sid, uint64_t max_msgs) override;
+  bool OnPing() override;
+  bool OnPong() override;
+  void OnError(ParseError error) override;
+
+  // ---- used by the front ----
+  // Writes one MSG/HMSG for `sub` (headers are dropped for clients without header support)
+  // and counts it toward the subscription's max; the subscription is removed (and `sub`
+  // freed) when it reaches the max. Flags a slow consumer past max_pending_bytes.
+  void Deliver(Subscription* sub, std::string_view subject, std::string_view reply,
+               std::string_view headers, std::string_view payload);
+  // `HMSG <reply> <sid> 16 16\r\nNATS/1.0 503\r\n\r\n` to this client's first subscription
+  // matching `reply`, if any (nats-server's no-responders status).
+  void SendNoResponders(std::string_view reply);
+  // Server PING cadence and stale-connection detection.
+  void Tick(int64_t now_ms);
+
+  bool headers_enabled() const {
+    return headers_;
+  }
+  bool no_responders() const {
+    return no_responders_;
+  }
+  bool echo() const {
+    return echo_;
+  }
+  // Being cut off (slow consumer / protocol error): receives nothing more.
+  bool closing() const {
+    return closing_;
+  }
+  uint64_t client_id() const {
+    return client_id_;
+  }
+  translate::Transport& transport() {
+    return transport_;
+  }
+  size_t subscription_count() const {
+    return subs_.size();
+  }
+
+ private:
+  void RemoveSubscription(const std::string& sid);
+  // Protocol error: -ERR, then close once it is flushed.
+  void FailWith(std::string_view error_text);
+
+  NatsFront& front_;
+  translate::Transport& transport_;
+  Parser parser_;
+  const uint64_t client_id_;
+  std::unordered_map<std::string, std::unique_ptr<Subscription>> subs_;
+
+  bool verbose_ = false;
+  bool pedantic_ = false;
+  bool headers_ = false;
+  bool no_responders_ = false;
+  bool echo_ = true;
+  bool closing_ = false;
+  bool closed_ = false;
+
+  int64_t last_ping_ms_ = 0;   // when the last server PING went out (or the session opened)
+  int64_t last_input_ms_ = 0;  // last bytes from the client
+  int pings_out_ = 0;
+};
+
+}  // namespace kvgate::nats

@@ -1,0 +1,291 @@
+// JetStream stream API handlers over engine buckets: STREAM.CREATE / UPDATE / INFO / DELETE /
+// PURGE / NAMES / LIST / MSG.DELETE. Bucket `b` is stream `KV_b` with subjects `$KV.b.>`.
+//
+//   $JS.API.STREAM.CREATE.KV_b  {"name":"KV_b","subjects":["$KV.b.>"],"max_msgs_per_subject":5,..}
+//   $JS.API.STREAM.NAMES        {"subject":"$KV.b.k"}  -> {"streams":["KV_b"],..}
+#include <map>
+
+#include "translate/nats/jetstream.h"
+#include "translate/nats/json_fields.h"
+#include "translate/nats/kv_headers.h"
+#include "translate/nats/nats_front.h"
+#include "translate/nats/subject.h"
+
+namespace kvgate::nats {
+namespace {
+
+constexpr size_t kNamesLimit = 1024;
+constexpr size_t kListLimit = 256;
+constexpr size_t kMaxSubjectDetails = 100'000;
+
+}  // namespace
+
+void JetStream::StreamCreate(const JsRequest& req) {
+  StreamCreateOrUpdate(req, /*update=*/false);
+}
+
+void JetStream::StreamUpdate(const JsRequest& req) {
+  StreamCreateOrUpdate(req, /*update=*/true);
+}
+
+void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
+  const std::string_view type = update ? "stream_update_response" : "stream_create_response";
+  protocols::JsonValue body;
+  if (!protocols::ParseJson(req.payload, &body) || !body.is_object()) {
+    return RespondError(req, type, JsErr::kInvalidJson);
+  }
+  StreamConfig cfg;
+  JsErr err;
+  std::string detail;
+  if (!ParseStreamConfig(body, &cfg, &err, &detail)) return RespondError(req, type, err, detail);
+  if (cfg.name != req.arg) return RespondError(req, type, JsErr::kStreamMismatch);
+  if (!NormalizeStreamConfig(&cfg, &err, &detail)) return RespondError(req, type, err, detail);
+  std::string bucket_name;
+  if (!ValidateKvStream(cfg, &bucket_name, &err, &detail)) {
+    return RespondError(req, type, err, detail);
+  }
+  engine::Bucket* bucket = engine().FindBucket(bucket_name);
+
+  if (!update) {
+    if (bucket != nullptr) {
+      // Idempotent create: equal after normalization (clients send different field sets).
+      if (!(StreamConfigForBucket(bucket_name, bucket->config()) == cfg)) {
+        return RespondError(req, type, JsErr::kStreamNameExists);
+      }
+    } else {
+      auto created = engine().CreateBucket(bucket_name, ToBucketConfig(cfg));
+      if (!created.ok()) {
+        if (created.errc() == engine::Errc::kBucketExists) {
+          return RespondError(req, type, JsErr::kStreamNameExists);
+        }
+        return RespondError(req, type, JsErr::kStreamInvalidConfig,
+                            "invalid stream configuration (" +
+                                std::string(engine::ErrcName(created.errc())) + ")");
+      }
+      bucket = *created;
+    }
+  } else {
+    if (bucket == nullptr) return RespondError(req, type, JsErr::kStreamNotFound);
+    const engine::BucketConfig& old_bc = bucket->config();
+    StreamConfig old_cfg = StreamConfigForBucket(bucket_name, old_bc);
+    if (old_cfg.storage != cfg.storage) {
+      return RespondError(req, type, JsErr::kStreamInvalidConfig,
+                          "stream configuration update can not change storage type");
+    }
+    engine::BucketConfig bc = ToBucketConfig(cfg);
+    // Keep what only the engine (or the Redis side) knows about.
+    bc.max_keys = old_bc.max_keys;
+    if (cfg.subject_delete_marker_ttl == 0) bc.tombstone_ttl_ns = old_bc.tombstone_ttl_ns;
+    engine::Status st = engine().UpdateBucket(bucket_name, bc);
+    if (!st.ok()) {
+      return RespondError(req, type, JsErr::kStreamInvalidConfig,
+                          "invalid stream configuration (" + std::string(engine::ErrcName(st.errc())) +
+                              ")");
+    }
+    ForgetStreamConfig(bucket_name);
+    bucket = engine().FindBucket(bucket_name);
+  }
+
+  std::string s;
+  protocols::JsonWriter w(&s);
+  BeginResponse(w, type);
+  WriteStreamInfoFields(w, *bucket);
+  if (!update) w.Key("did_create").Bool(true);
+  w.EndObject();
+  Respond(req, s);
+}
+
+void JetStream::StreamInfo(const JsRequest& req) {
+  constexpr std::string_view kType = "stream_info_response";
+  engine::Bucket* bucket = FindStreamBucket(req.arg);
+  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound, {}, true);
+  std::string subjects_filter;
+  uint64_t offset = 0;
+  if (!req.payload.empty()) {
+    protocols::JsonValue body;
+    if (!protocols::ParseJson(req.payload, &body)) {
+      return RespondError(req, kType, JsErr::kInvalidJson, {}, true);
+    }
+    if (!body.is_null()) {
+      FieldReader r(body);
+      bool deleted_details = false;
+      r.Str("subjects_filter", &subjects_filter);
+      r.Uint("offset", &offset);
+      r.Bool("deleted_details", &deleted_details);
+      if (!r.ok()) return RespondError(req, kType, JsErr::kInvalidJson, {}, true);
+    }
+  }
+
+  // Per-subject message counts when asked (cold path: one pass over the matching history).
+  std::map<std::string, uint64_t> counts;
+  engine::KeyFilter filter = engine::KeyFilter::All();
+  if (!subjects_filter.empty() && KeyFilterForSubject(bucket->name(), subjects_filter, &filter)) {
+    engine::WatchOptions o;
+    o.filters.push_back(filter);
+    o.start = engine::WatchStart::kAllHistory;
+    o.meta_only = true;
+    o.max_queue = 1;
+    class NullSink : public engine::WatchSink {
+      void OnWatchReady(engine::Watch&) override {}
+    } sink;
+    auto w = bucket->StartWatch(o, &sink);
+    bool done = !w.ok();
+    while (!done && (*w)->HasEvents()) {
+      (*w)->Poll(1024, [&](const engine::WatchEvent& ev) {
+        if (ev.kind != engine::WatchEvent::Kind::kEntry || !ev.initial) {
+          done = true;
+          return;
+        }
+        if (!done) ++counts[KvSubject(bucket->name(), ev.entry.key)];
+      });
+    }
+  }
+
+  const bool paged = !subjects_filter.empty();
+  SubjectCounts page;
+  if (paged) {
+    size_t index = 0;
+    for (auto& [subject, n] : counts) {
+      if (index++ < offset) continue;
+      if (page.size() == kMaxSubjectDetails) break;
+      page.emplace_back(subject, n);
+    }
+  }
+  std::string s;
+  protocols::JsonWriter w(&s);
+  BeginResponse(w, kType);
+  w.Key("total").Uint(paged ? counts.size() : 0)
+      .Key("offset").Uint(paged ? offset : 0)
+      .Key("limit").Uint(paged ? kMaxSubjectDetails : 0);
+  WriteStreamInfoFields(w, *bucket, paged ? &page : nullptr);
+  w.EndObject();
+  Respond(req, s);
+}
+
+void JetStream::StreamDelete(const JsRequest& req) {
+  constexpr std::string_view kType = "stream_delete_response";
+  engine::Bucket* bucket = FindStreamBucket(req.arg);
+  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound);
+  std::string name = bucket->name();
+  DeleteStreamConsumers(req.arg);
+  engine::Status st = engine().DeleteBucket(name);
+  if (!st.ok()) return RespondError(req, kType, JsErr::kStreamNotFound);
+  ForgetStreamConfig(name);
+  std::string s;
+  protocols::JsonWriter w(&s);
+  BeginResponse(w, kType);
+  w.Key("success").Bool(true).EndObject();
+  Respond(req, s);
+}
+
+void JetStream::StreamPurge(const JsRequest& req) {
+  constexpr std::string_view kType = "stream_purge_response";
+  engine::Bucket* bucket = FindStreamBucket(req.arg);
+  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound);
+  std::string filter_subject;
+  uint64_t keep = 0, seq = 0;
+  if (!req.payload.empty()) {
+    protocols::JsonValue body;
+    if (!protocols::ParseJson(req.payload, &body)) {
+      return RespondError(req, kType, JsErr::kInvalidJson);
+    }
+    if (!body.is_null()) {
+      FieldReader r(body);
+      r.Str("filter", &filter_subject);
+      r.Uint("keep", &keep);
+      r.Uint("seq", &seq);
+      if (!r.ok()) return RespondError(req, kType, JsErr::kInvalidJson);
+    }
+  }
+  if (keep > 0 && seq > 0) return RespondError(req, kType, JsErr::kBadRequest);
+  if (CachedStreamConfig(*bucket).deny_purge) {
+    return RespondError(req, kType, JsErr::kStreamInvalidConfig, "stream purge not permitted");
+  }
+  uint64_t purged = 0;
+  engine::KeyFilter filter = engine::KeyFilter::All();
+  if (filter_subject.empty() && keep == 0 && seq == 0) {
+    purged = bucket->Flush();
+  } else if (filter_subject.empty() ||
+             KeyFilterForSubject(bucket->name(), filter_subject, &filter)) {
+    purged = bucket->PurgeEntries(filter, keep, seq);
+  }
+  std::string s;
+  protocols::JsonWriter w(&s);
+  BeginResponse(w, kType);
+  w.Key("success").Bool(true).Key("purged").Uint(purged).EndObject();
+  Respond(req, s);
+}
+
+void JetStream::StreamNames(const JsRequest& req) {
+  StreamNamesOrList(req, /*list=*/false);
+}
+
+void JetStream::StreamList(const JsRequest& req) {
+  StreamNamesOrList(req, /*list=*/true);
+}
+
+void JetStream::StreamNamesOrList(const JsRequest& req, bool list) {
+  const std::string_view type = list ? "stream_list_response" : "stream_names_response";
+  uint64_t offset = 0;
+  std::string subject;
+  if (!req.payload.empty()) {
+    protocols::JsonValue body;
+    if (!protocols::ParseJson(req.payload, &body)) {
+      return RespondError(req, type, JsErr::kInvalidJson, {}, true);
+    }
+    if (!body.is_null()) {
+      FieldReader r(body);
+      r.Uint("offset", &offset);
+      r.Str("subject", &subject);
+      if (!r.ok()) return RespondError(req, type, JsErr::kInvalidJson, {}, true);
+    }
+  }
+  // Streams whose subject collides with the filter (both may hold wildcards), sorted by name.
+  std::vector<std::string> matches;
+  for (const std::string& bucket : engine().ListBuckets()) {
+    if (!engine::IsValidBucketName(bucket)) continue;  // not addressable as a stream
+    if (subject.empty() || SubjectsCollide(subject, SubjectOfBucket(bucket))) {
+      matches.push_back(bucket);
+    }
+  }
+  const size_t limit = list ? kListLimit : kNamesLimit;
+  const size_t begin = std::min<uint64_t>(offset, matches.size());
+  const size_t end = std::min(matches.size(), begin + limit);
+  std::string s;
+  protocols::JsonWriter w(&s);
+  BeginResponse(w, type);
+  w.Key("total").Uint(matches.size()).Key("offset").Uint(offset).Key("limit").Uint(limit);
+  w.Key("streams");
+  if (!list && begin == end) {
+    w.Null();  // nats-server's empty names page; nats.c treats it as "no stream"
+  } else {
+    w.BeginArray();
+    for (size_t i = begin; i < end; ++i) {
+      if (list) {
+        engine::Bucket* bucket = engine().FindBucket(matches[i]);
+        w.BeginObject();
+        WriteStreamInfoFields(w, *bucket);
+        w.EndObject();
+      } else {
+        w.String(StreamOfBucket(matches[i]));
+      }
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  Respond(req, s);
+}
+
+void JetStream::StreamMsgDelete(const JsRequest& req) {
+  constexpr std::string_view kType = "stream_msg_delete_response";
+  engine::Bucket* bucket = FindStreamBucket(req.arg);
+  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound);
+  if (CachedStreamConfig(*bucket).deny_delete) {
+    return RespondError(req, kType, JsErr::kMsgDeleteFailed, "message delete not permitted");
+  }
+  // The engine keeps revisions per key; removing one arbitrary revision is not supported.
+  RespondError(req, kType, JsErr::kMsgDeleteFailed,
+               "kvgate cannot delete individual messages (use KV delete or purge)");
+}
+
+}  // namespace kvgate::nats
