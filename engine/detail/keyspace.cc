@@ -111,8 +111,9 @@ void Keyspace::MaybeGrow() {
     // but stay correct): finish it now.
     Step(old_.cap);
   }
-  size_t want = kMinCap;
-  while (want * 7 < (size_ + 1) * 16) want *= 2;  // load <= 7/16 right after the resize
+  // Double when live keys fill more than half the table, else rehash at the same size (only
+  // tombstones were in the way). Doubling from a 7/8 threshold keeps load in [7/16, 7/8].
+  size_t want = cur_.cap == 0 ? kMinCap : (size_ + 1) * 2 > cur_.cap ? cur_.cap * 2 : cur_.cap;
   if (cur_.cap == 0) {
     Alloc(&cur_, want);
     return;
@@ -170,7 +171,7 @@ void Keyspace::Erase(const KeyNode* node, uint64_t hash) {
     old_ = cur_;
     cur_ = Table{};
     size_t want = kMinCap;
-    while (want * 7 < (size_ + 1) * 16) want *= 2;
+    while (want * 7 < (size_ + 1) * 16) want *= 2;  // shrink to load <= 7/16
     Alloc(&cur_, want);
     migrate_ = 0;
   }

@@ -4,7 +4,7 @@
 //
 // A sequence of chunks (<= 4096 slots) of entry pointers. A chunk starts "dense": slot i holds
 // revision base + i, so lookups are O(1) and a slot costs 8 bytes. Removing an entry nulls its
-// slot (a hole); a chunk that becomes mostly holes is compacted into "sparse" form (32-bit
+// slot (a hole); a chunk that becomes half holes is compacted into "sparse" form (32-bit
 // revision offsets beside the pointers, binary-searched) and merged with a small neighbour, so
 // memory stays proportional to live entries and no operation moves more than one chunk.
 //
@@ -93,6 +93,8 @@ class RevLog {
   size_t LowerChunk(Revision rev) const;
   // First slot of c with revision >= rev.
   static uint32_t LowerSlot(const Chunk& c, Revision rev);
+  // First index of the sorted offs[0..n) whose value is >= off (n if none).
+  static uint32_t SparseLower(const uint32_t* offs, uint32_t n, Revision off);
   // Slot of exactly rev, or false.
   bool Locate(Revision rev, size_t* ci, uint32_t* si) const;
   void Grow(Chunk* c, uint32_t cap);

@@ -35,9 +35,16 @@ void WatchIndex::Add(WatchImpl* w, const std::vector<KeyFilter>& filters) {
       case KeyFilter::Kind::kAll:
         all_.push_back(w);
         break;
-      case KeyFilter::Kind::kExact:
-        exact_[Keyspace::Hash(f.text())].emplace_back(w, &f.text());
+      case KeyFilter::Kind::kExact: {
+        uint64_t h = Keyspace::Hash(f.text());
+        exact_[h].emplace_back(w, &f.text());
+        if (exact_.size() * 32 > exact_bits_.size() * 64) {
+          RebuildExactBits();  // keep >= 32 bits per watched key: ~3% false positives
+        } else {
+          SetExactBit(h);
+        }
         break;
+      }
       case KeyFilter::Kind::kPrefix:
         prefix_.emplace_back(w, &f.text());
         break;
@@ -70,6 +77,19 @@ void WatchIndex::Add(WatchImpl* w, const std::vector<KeyFilter>& filters) {
       }
     }
   }
+}
+
+void WatchIndex::RebuildExactBits() {
+  size_t bits = 4096;
+  unsigned shift = 64 - 12;
+  while (bits < exact_.size() * 32) {
+    bits *= 2;
+    --shift;
+  }
+  exact_bits_.assign(bits / 64, 0);
+  bits_shift_ = shift;
+  for (const auto& [h, regs] : exact_) SetExactBit(h);
+  stale_bits_ = 0;
 }
 
 bool WatchIndex::TrieRemove(TrieNode* n, std::string_view pattern, bool more, WatchImpl* w) {
@@ -110,7 +130,10 @@ void WatchIndex::Remove(WatchImpl* w, const std::vector<KeyFilter>& filters) {
         auto it = exact_.find(Keyspace::Hash(f.text()));
         if (it != exact_.end()) {
           EraseOne(&it->second, Reg(w, &f.text()));
-          if (it->second.empty()) exact_.erase(it);
+          if (it->second.empty()) {
+            exact_.erase(it);
+            if (++stale_bits_ > exact_.size() + 64) RebuildExactBits();
+          }
         }
         break;
       }
