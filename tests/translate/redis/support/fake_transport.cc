@@ -1,0 +1,75 @@
+#include "translate/redis/support/fake_transport.h"
+
+namespace kvgate::redis::testing {
+
+FakeTransport::FakeTransport(uint64_t id)
+    : id_(id), peer_("127.0.0.1:" + std::to_string(50000 + id)) {}
+
+void FakeTransport::CloseNow() {
+  if (closed_now) return;
+  closed_now = true;
+  out_.Clear();
+  if (on_close_now) on_close_now();  // the gateway calls Session::OnClose synchronously
+}
+
+std::string FakeTransport::Take() {
+  std::string s = out_.ToString();
+  out_.Clear();
+  return s;
+}
+
+RedisHarness::RedisHarness(RedisConfig config)
+    : engine_(clock_), front_(std::make_unique<RedisFront>(engine_, std::move(config))) {}
+
+RedisHarness::~RedisHarness() {
+  for (auto& c : clients_) {
+    if (!c->closed) c->session->OnClose();
+  }
+  clients_.clear();
+  front_.reset();
+}
+
+RedisHarness::Client& RedisHarness::Connect() {
+  auto c = std::make_unique<Client>();
+  c->transport = std::make_unique<FakeTransport>(next_id_++);
+  c->session = front_->NewSession(*c->transport);
+  Client* raw = c.get();
+  c->transport->on_close_now = [raw] {
+    if (!raw->closed) {
+      raw->closed = true;
+      raw->session->OnClose();
+    }
+  };
+  clients_.push_back(std::move(c));
+  return *raw;
+}
+
+std::string RedisHarness::Send(Client& c, std::string_view bytes) {
+  if (c.closed || c.transport->close_after_flush) return c.transport->Take();
+  c.in.Append(bytes);
+  c.session->OnBytes(c.in);
+  front_->RunPending();
+  return c.transport->Take();
+}
+
+std::string RedisHarness::Cmd(Client& c, const std::vector<std::string>& args) {
+  return Send(c, Encode(args));
+}
+
+void RedisHarness::Close(Client& c) {
+  if (c.closed) return;
+  c.closed = true;
+  c.session->OnClose();
+}
+
+std::string Encode(const std::vector<std::string>& args) {
+  std::string out = "*" + std::to_string(args.size()) + "\r\n";
+  for (const std::string& a : args) {
+    out += "$" + std::to_string(a.size()) + "\r\n";
+    out += a;
+    out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace kvgate::redis::testing

@@ -1,0 +1,270 @@
+// CLIENT subcommands: ID INFO LIST SETNAME GETNAME KILL SETINFO NO-EVICT GETREDIR HELP
+// (specs/resp-subset.md §2.3).
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "protocols/resp/number.h"
+#include "translate/redis/client_name.h"
+#include "translate/redis/command.h"
+#include "translate/redis/command_table.h"
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+namespace {
+
+enum class ClientType { kAny, kNormal, kPubSub, kReplica, kMaster };
+
+bool ParseClientType(std::string_view name, ClientType* type) {
+  name = CString(name);
+  if (EqualsIgnoreCase(name, "normal")) *type = ClientType::kNormal;
+  else if (EqualsIgnoreCase(name, "pubsub")) *type = ClientType::kPubSub;
+  else if (EqualsIgnoreCase(name, "replica") || EqualsIgnoreCase(name, "slave")) *type = ClientType::kReplica;
+  else if (EqualsIgnoreCase(name, "master")) *type = ClientType::kMaster;
+  else return false;
+  return true;
+}
+
+bool OfType(RedisSession& s, ClientType type) {
+  switch (type) {
+    case ClientType::kAny: return true;
+    case ClientType::kNormal: return s.subscription_count() == 0;
+    case ClientType::kPubSub: return s.subscription_count() > 0;
+    case ClientType::kReplica:
+    case ClientType::kMaster: return false;
+  }
+  return false;
+}
+
+// One CLIENT LIST / CLIENT INFO line, fields in Redis 7.0's order, ending in '\n'.
+void AppendClientInfo(RedisSession& s, int64_t now_ms, std::string* out) {
+  translate::Transport& t = s.transport();
+  std::string flags;
+  if (s.subscription_count() > 0) flags += 'P';
+  if (s.in_multi()) flags += 'x';
+  if (s.closing()) flags += 'c';
+  if (flags.empty()) flags = "N";
+  const uint64_t omem = t.PendingOutputBytes();
+  const int64_t age = (now_ms - s.created_ms()) / 1000;
+  const int64_t idle = (now_ms - s.last_interaction_ms()) / 1000;
+  out->append("id=").append(std::to_string(s.id()));
+  out->append(" addr=").append(t.PeerAddress());
+  out->append(" laddr=").append(t.LocalAddress());
+  out->append(" fd=").append(std::to_string(t.Fd()));
+  out->append(" name=").append(s.name());
+  out->append(" age=").append(std::to_string(age < 0 ? 0 : age));
+  out->append(" idle=").append(std::to_string(idle < 0 ? 0 : idle));
+  out->append(" flags=").append(flags);
+  out->append(" db=").append(std::to_string(s.db()));
+  out->append(" sub=").append(std::to_string(s.channels().size()));
+  out->append(" psub=").append(std::to_string(s.patterns().size()));
+  out->append(" ssub=0");
+  out->append(" multi=").append(s.in_multi() ? std::to_string(s.queued_count()) : "-1");
+  out->append(" qbuf=").append(std::to_string(s.query_buffer_bytes()));
+  out->append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0");
+  out->append(" obl=0 oll=0 omem=").append(std::to_string(omem));
+  out->append(" tot-mem=").append(std::to_string(omem + s.query_buffer_bytes() + 16384));
+  out->append(omem > 0 ? " events=rw" : " events=r");
+  out->append(" cmd=").append(s.LastCommandName());
+  out->append(" user=default redir=-1 resp=").append(std::to_string(s.resp()));
+  out->push_back('\n');
+}
+
+void IdCmd(CommandContext& ctx) {
+  ctx.w.Integer(static_cast<int64_t>(ctx.session.id()));
+}
+
+void InfoCmd(CommandContext& ctx) {
+  std::string line;
+  AppendClientInfo(ctx.session, ctx.now_ms, &line);
+  ctx.w.Verbatim("txt", line);
+}
+
+void ListCmd(CommandContext& ctx) {
+  ClientType type = ClientType::kAny;
+  std::vector<uint64_t> ids;
+  if (ctx.argc() == 4 && EqualsIgnoreCase(CString(ctx.arg(2)), "type")) {
+    if (!ParseClientType(ctx.arg(3), &type)) {
+      return ctx.w.Error("ERR Unknown client type '" + std::string(CString(ctx.arg(3))) + "'");
+    }
+  } else if (ctx.argc() > 3 && EqualsIgnoreCase(CString(ctx.arg(2)), "id")) {
+    for (size_t j = 3; j < ctx.argc(); ++j) {
+      int64_t id = 0;
+      if (!resp::ParseInt64(ctx.arg(j), &id) || id < 1) return ctx.w.Error("ERR Invalid client ID");
+      ids.push_back(static_cast<uint64_t>(id));
+    }
+  } else if (ctx.argc() != 2) {
+    return ctx.w.Error(kSyntaxError);
+  }
+  std::string text;
+  for (const auto& [id, s] : ctx.front.clients()) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    if (!OfType(*s, type)) continue;
+    AppendClientInfo(*s, ctx.now_ms, &text);
+  }
+  ctx.w.Verbatim("txt", text);
+}
+
+void SetNameCmd(CommandContext& ctx) {
+  if (!IsValidClientName(ctx.arg(2))) return ctx.w.Error(kInvalidClientName);
+  ctx.session.set_name(ctx.arg(2));
+  ctx.w.Ok();
+}
+
+void GetNameCmd(CommandContext& ctx) {
+  if (ctx.session.name().empty()) return ctx.w.Null();
+  ctx.w.Bulk(ctx.session.name());
+}
+
+void SetInfoCmd(CommandContext& ctx) {
+  // Redis 7.2 semantics (7.0 answers "unknown subcommand"; clients ignore either answer).
+  std::string_view attr = CString(ctx.arg(2));
+  if (!EqualsIgnoreCase(attr, "lib-name") && !EqualsIgnoreCase(attr, "lib-ver")) {
+    return ctx.w.Error("ERR Unrecognized option '" + std::string(attr) + "'");
+  }
+  for (char c : ctx.arg(3)) {
+    if (c < '!' || c > '~') {
+      return ctx.w.Error("ERR " + std::string(attr) +
+                         " cannot contain spaces, newlines or special characters.");
+    }
+  }
+  ctx.w.Ok();
+}
+
+void NoEvictCmd(CommandContext& ctx) {
+  std::string_view v = CString(ctx.arg(2));
+  if (!EqualsIgnoreCase(v, "on") && !EqualsIgnoreCase(v, "off")) return ctx.w.Error(kSyntaxError);
+  ctx.w.Ok();
+}
+
+void GetRedirCmd(CommandContext& ctx) {
+  ctx.w.Integer(-1);
+}
+
+void KillCmd(CommandContext& ctx) {
+  std::string_view addr, laddr;
+  bool has_addr = false, has_laddr = false;
+  uint64_t id = 0;
+  ClientType type = ClientType::kAny;
+  bool skipme = true;
+  const bool old_style = ctx.argc() == 3;
+  if (old_style) {
+    addr = ctx.arg(2);
+    has_addr = true;
+    skipme = false;  // the old form may kill the caller
+  } else {
+    for (size_t i = 2; i < ctx.argc(); i += 2) {
+      bool more = ctx.argc() > i + 1;
+      std::string_view opt = CString(ctx.arg(i));
+      if (EqualsIgnoreCase(opt, "id") && more) {
+        int64_t v = 0;
+        if (!resp::ParseInt64(ctx.arg(i + 1), &v)) return ctx.w.Error(kNotInteger);
+        if (v < 1) return ctx.w.Error("ERR client-id should be greater than 0");
+        id = static_cast<uint64_t>(v);
+      } else if (EqualsIgnoreCase(opt, "type") && more) {
+        if (!ParseClientType(ctx.arg(i + 1), &type)) {
+          return ctx.w.Error("ERR Unknown client type '" + std::string(CString(ctx.arg(i + 1))) +
+                             "'");
+        }
+      } else if (EqualsIgnoreCase(opt, "addr") && more) {
+        addr = ctx.arg(i + 1);
+        has_addr = true;
+      } else if (EqualsIgnoreCase(opt, "laddr") && more) {
+        laddr = ctx.arg(i + 1);
+        has_laddr = true;
+      } else if (EqualsIgnoreCase(opt, "user") && more) {
+        if (ctx.arg(i + 1) != "default") {
+          return ctx.w.Error("ERR No such user '" + std::string(CString(ctx.arg(i + 1))) + "'");
+        }
+      } else if (EqualsIgnoreCase(opt, "skipme") && more) {
+        std::string_view v = CString(ctx.arg(i + 1));
+        if (EqualsIgnoreCase(v, "yes")) skipme = true;
+        else if (EqualsIgnoreCase(v, "no")) skipme = false;
+        else return ctx.w.Error(kSyntaxError);
+      } else {
+        return ctx.w.Error(kSyntaxError);
+      }
+    }
+  }
+  int64_t killed = 0;
+  bool kill_self = false;
+  for (const auto& [cid, s] : ctx.front.clients()) {
+    if (has_addr && s->transport().PeerAddress() != addr) continue;
+    if (has_laddr && s->transport().LocalAddress() != laddr) continue;
+    if (id != 0 && cid != id) continue;
+    if (!OfType(*s, type)) continue;
+    if (s == &ctx.session) {
+      if (skipme) continue;
+      kill_self = true;
+    } else {
+      ctx.front.RequestClose(s);
+    }
+    ++killed;
+  }
+  if (old_style) {
+    if (killed == 0) return ctx.w.Error("ERR No such client");
+    ctx.w.Ok();
+  } else {
+    ctx.w.Integer(killed);
+  }
+  if (kill_self) ctx.session.CloseAfterReply();
+}
+
+void HelpCmd(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME.",
+      "LIST [options ...]",
+      "    Return information about client connections. Options: TYPE, ID.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect the current client connection from eviction in the case of OOM.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.w.ArrayHeader(std::size(kLines));
+  for (std::string_view l : kLines) ctx.w.SimpleString(l);
+}
+
+constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale;
+
+const CommandSpec kSubcommands[] = {
+    {"id", 2, kClientFlags, IdCmd, {}, 0, 0, 0},
+    {"info", 2, kClientFlags, InfoCmd, {}, 0, 0, 0},
+    {"list", -2, kClientFlags | kAdmin, ListCmd, {}, 0, 0, 0},
+    {"setname", 3, kClientFlags, SetNameCmd, {}, 0, 0, 0},
+    {"getname", 2, kClientFlags, GetNameCmd, {}, 0, 0, 0},
+    {"kill", -3, kClientFlags | kAdmin, KillCmd, {}, 0, 0, 0},
+    {"setinfo", 4, kClientFlags, SetInfoCmd, {}, 0, 0, 0},
+    {"no-evict", 3, kClientFlags | kAdmin, NoEvictCmd, {}, 0, 0, 0},
+    {"getredir", 2, kClientFlags, GetRedirCmd, {}, 0, 0, 0},
+    {"help", 2, kClientFlags, HelpCmd, {}, 0, 0, 0},
+};
+
+const CommandSpec kCommands[] = {
+    {"client", -2, kClientFlags, nullptr, kSubcommands, 0, 0, 0,
+     "A container for client connection commands."},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> ClientCommands() {
+  return kCommands;
+}
+
+}  // namespace kvgate::redis

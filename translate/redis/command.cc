@@ -1,0 +1,28 @@
+#include "translate/redis/command.h"
+
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+
+engine::Bucket* CommandContext::Db() {
+  return DbAt(session.db());
+}
+
+engine::Bucket* CommandContext::DbAt(int index) {
+  engine::Errc err = engine::Errc::kOk;
+  engine::Bucket* b = front.Database(index, &err);
+  if (b == nullptr) ReplyEngineError(w, err);
+  return b;
+}
+
+int CommandContext::db_index() const {
+  return session.db();
+}
+
+void CommandContext::Notify(uint32_t type, std::string_view event, std::string_view key) {
+  front.Notify(session.db(), type, event, key);
+}
+
+}  // namespace kvgate::redis

@@ -1,0 +1,97 @@
+// File: translate/redis/command.h
+// The Redis command table as data: each family file exports a span of CommandSpec
+// {name, arity, flags, handler, subcommands, key positions}; handlers receive a CommandContext
+// (the session, the front, the arguments, a reply writer and the command's time snapshot).
+//
+//   void GetCmd(CommandContext& ctx);
+//   constexpr CommandSpec kStringCommands[] = {{"get", 2, kReadOnly | kFast, GetCmd, {}, 1, 1, 1}};
+//   std::span<const CommandSpec> StringCommands() { return kStringCommands; }
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "protocols/resp/reply_writer.h"
+
+namespace kvgate::engine {
+class Bucket;
+}
+
+namespace kvgate::redis {
+
+class RedisSession;
+class RedisFront;
+struct CommandContext;
+
+using Handler = void (*)(CommandContext&);
+
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,
+  kReadOnly = 1u << 1,
+  kFast = 1u << 2,
+  kAdmin = 1u << 3,
+  kPubSub = 1u << 4,
+  kNoScript = 1u << 5,
+  kLoading = 1u << 6,
+  kStale = 1u << 7,
+  // Allowed in RESP2 subscribed mode (PING, (P)SUBSCRIBE, (P)UNSUBSCRIBE, QUIT, RESET).
+  kSubscribedOk = 1u << 8,
+  // Runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
+  kNotQueued = 1u << 9,
+  kNoAuth = 1u << 10,
+};
+
+struct CommandSpec {
+  std::string_view name;  // lower case; "client|setname" style for subcommands is built on use
+  int arity = 0;          // Redis arity: N exactly, -N at least N (name included)
+  uint32_t flags = 0;
+  Handler handler = nullptr;
+  std::span<const CommandSpec> subcommands;  // non-empty for containers (CLIENT, CONFIG, ...)
+  int first_key = 0;  // COMMAND INFO key positions
+  int last_key = 0;
+  int key_step = 0;
+  std::string_view summary = {};  // COMMAND DOCS
+};
+
+// One command invocation.
+struct CommandContext {
+  RedisSession& session;
+  RedisFront& front;
+  std::span<const std::string_view> args;
+  resp::ReplyWriter& w;
+  const CommandSpec* spec;  // the command (or subcommand) being run
+  const CommandSpec* parent;  // the container for subcommands, else nullptr
+  int64_t now_ms;           // time snapshot for the whole command (Redis commandTimeSnapshot)
+
+  size_t argc() const {
+    return args.size();
+  }
+  std::string_view arg(size_t i) const {
+    return args[i];
+  }
+  // The bucket backing the session's current database (created on first use); nullptr after an
+  // engine error, in which case an error reply has been written.
+  engine::Bucket* Db();
+  // Same for database `index`.
+  engine::Bucket* DbAt(int index);
+  int db_index() const;
+  // Fires a keyspace notification for the session's database (no-op when disabled).
+  void Notify(uint32_t type, std::string_view event, std::string_view key);
+};
+
+// Command families; each is defined in its own *_cmds.cc file.
+std::span<const CommandSpec> ConnectionCommands();
+std::span<const CommandSpec> ClientCommands();
+std::span<const CommandSpec> ServerCommands();
+std::span<const CommandSpec> InfoCommands();
+std::span<const CommandSpec> ConfigCommands();
+std::span<const CommandSpec> StringCommands();
+std::span<const CommandSpec> CounterCommands();
+std::span<const CommandSpec> KeyCommands();
+std::span<const CommandSpec> ExpireCommands();
+std::span<const CommandSpec> MultiCommands();
+std::span<const CommandSpec> PubSubCommands();
+std::span<const CommandSpec> KvCommands();
+
+}  // namespace kvgate::redis

@@ -1,0 +1,335 @@
+// CONFIG GET / SET / RESETSTAT / REWRITE / HELP over a table of parameters. Parameters with an
+// effect (limits, notifications, timeouts) change RedisConfig; the rest are reported with
+// redis-server's defaults so tools (redis-benchmark's CONFIG GET save/appendonly) stay quiet.
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <vector>
+
+#include "protocols/resp/number.h"
+#include "translate/redis/command.h"
+#include "translate/redis/command_table.h"
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/glob.h"
+#include "translate/redis/notifications.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+namespace {
+
+// Parses Redis memory values: digits with an optional b/k/kb/m/mb/g/gb unit (memtoull).
+bool ParseMemory(std::string_view s, uint64_t* out) {
+  size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  if (digits == 0) return false;
+  uint64_t v = 0;
+  if (std::from_chars(s.data(), s.data() + digits, v).ec != std::errc()) return false;
+  std::string unit(s.substr(digits));
+  for (char& c : unit) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  uint64_t mul = 1;
+  if (unit.empty() || unit == "b") mul = 1;
+  else if (unit == "k") mul = 1000;
+  else if (unit == "kb") mul = 1024;
+  else if (unit == "m") mul = 1000 * 1000;
+  else if (unit == "mb") mul = 1024 * 1024;
+  else if (unit == "g") mul = 1000ULL * 1000 * 1000;
+  else if (unit == "gb") mul = 1024ULL * 1024 * 1024;
+  else return false;
+  if (v > UINT64_MAX / mul) return false;
+  *out = v * mul;
+  return true;
+}
+
+bool ParseNonNegative(std::string_view s, int64_t* out) {
+  return resp::ParseInt64(s, out) && *out >= 0;
+}
+
+std::string FormatOutputLimits(const RedisConfig& c) {
+  auto one = [](std::string_view cls, const OutputBufferLimit& l) {
+    return std::string(cls) + " " + std::to_string(l.hard_bytes) + " " +
+           std::to_string(l.soft_bytes) + " " + std::to_string(l.soft_seconds);
+  };
+  return one("normal", c.normal_output_limit) + " " + one("slave", c.replica_output_limit) + " " +
+         one("pubsub", c.pubsub_output_limit);
+}
+
+// "class hard soft seconds" repeated; returns an error text or "".
+std::string ParseOutputLimits(std::string_view value, RedisConfig* c) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && value[i] == ' ') ++i;
+    size_t j = i;
+    while (j < value.size() && value[j] != ' ') ++j;
+    if (j > i) words.emplace_back(value.substr(i, j - i));
+    i = j;
+  }
+  if (words.empty() || words.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+  RedisConfig next = *c;
+  for (size_t k = 0; k < words.size(); k += 4) {
+    OutputBufferLimit l;
+    int64_t secs = 0;
+    if (!ParseMemory(words[k + 1], &l.hard_bytes) || !ParseMemory(words[k + 2], &l.soft_bytes) ||
+        !ParseNonNegative(words[k + 3], &secs)) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    l.soft_seconds = secs;
+    std::string cls = words[k];
+    for (char& ch : cls) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+    if (cls == "normal") next.normal_output_limit = l;
+    else if (cls == "slave" || cls == "replica") next.replica_output_limit = l;
+    else if (cls == "pubsub") next.pubsub_output_limit = l;
+    else return "Invalid client class specified in buffer limit configuration.";
+  }
+  *c = next;
+  return "";
+}
+
+using Getter = std::string (*)(RedisFront&);
+// Applies `value` to the staged config; returns an error text, "" on success.
+using Setter = std::string (*)(RedisConfig*, std::string_view value);
+
+struct Param {
+  std::string_view name;
+  Getter get;
+  Setter set;  // nullptr: immutable
+};
+
+std::string SetMemory(uint64_t* field, std::string_view v) {
+  uint64_t x = 0;
+  if (!ParseMemory(v, &x)) return "argument must be a memory value";
+  *field = x;
+  return "";
+}
+
+const Param kParams[] = {
+    {"save", [](RedisFront& f) { return f.config().save; },
+     [](RedisConfig* c, std::string_view v) { c->save.assign(v); return std::string(); }},
+    {"appendonly", [](RedisFront& f) { return f.config().appendonly; },
+     [](RedisConfig* c, std::string_view v) {
+       if (!EqualsIgnoreCase(v, "yes") && !EqualsIgnoreCase(v, "no")) {
+         return std::string("argument must be 'yes' or 'no'");
+       }
+       c->appendonly = EqualsIgnoreCase(v, "yes") ? "yes" : "no";
+       return std::string();
+     }},
+    {"databases", [](RedisFront& f) { return std::to_string(f.config().databases); }, nullptr},
+    {"maxclients", [](RedisFront& f) { return std::to_string(f.config().maxclients); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!resp::ParseInt64(v, &x)) return std::string("argument couldn't be parsed into an integer");
+       if (x < 1) return std::string("argument must be between 1 and 2147483647 inclusive");
+       c->maxclients = static_cast<uint64_t>(x);
+       return std::string();
+     }},
+    {"maxmemory", [](RedisFront& f) { return std::to_string(f.config().maxmemory); },
+     [](RedisConfig* c, std::string_view v) { return SetMemory(&c->maxmemory, v); }},
+    {"maxmemory-policy", [](RedisFront& f) { return f.config().maxmemory_policy; },
+     [](RedisConfig* c, std::string_view v) {
+       static constexpr std::string_view kPolicies[] = {
+           "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+           "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
+       for (std::string_view p : kPolicies) {
+         if (EqualsIgnoreCase(v, p)) {
+           c->maxmemory_policy.assign(p);
+           return std::string();
+         }
+       }
+       return std::string("argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+                          "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
+                          "allkeys-random, noeviction");
+     }},
+    {"notify-keyspace-events", [](RedisFront& f) { return f.config().notify_keyspace_events; },
+     [](RedisConfig* c, std::string_view v) {
+       uint32_t flags = 0;
+       if (!ParseKeyspaceEvents(v, &flags)) {
+         return std::string("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+       }
+       c->notify_keyspace_events = FormatKeyspaceEvents(flags);
+       return std::string();
+     }},
+    {"proto-max-bulk-len",
+     [](RedisFront& f) { return std::to_string(f.config().limits.proto_max_bulk_len); },
+     [](RedisConfig* c, std::string_view v) {
+       uint64_t x = 0;
+       if (!ParseMemory(v, &x)) return std::string("argument must be a memory value");
+       if (x < 1024 * 1024 || x > static_cast<uint64_t>(INT64_MAX)) {
+         return std::string("argument must be between 1048576 and 9223372036854775807 inclusive");
+       }
+       c->limits.proto_max_bulk_len = static_cast<int64_t>(x);
+       return std::string();
+     }},
+    {"client-query-buffer-limit",
+     [](RedisFront& f) { return std::to_string(f.config().limits.query_buffer_limit); },
+     [](RedisConfig* c, std::string_view v) {
+       uint64_t x = 0;
+       if (!ParseMemory(v, &x)) return std::string("argument must be a memory value");
+       if (x < 1024 * 1024) {
+         return std::string("argument must be between 1048576 and 9223372036854775807 inclusive");
+       }
+       c->limits.query_buffer_limit = x;
+       return std::string();
+     }},
+    {"client-output-buffer-limit", [](RedisFront& f) { return FormatOutputLimits(f.config()); },
+     [](RedisConfig* c, std::string_view v) { return ParseOutputLimits(v, c); }},
+    {"timeout", [](RedisFront& f) { return std::to_string(f.config().timeout_seconds); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!ParseNonNegative(v, &x)) return std::string("argument couldn't be parsed into an integer");
+       c->timeout_seconds = x;
+       return std::string();
+     }},
+    {"tcp-keepalive", [](RedisFront& f) { return std::to_string(f.config().tcp_keepalive); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!ParseNonNegative(v, &x)) return std::string("argument couldn't be parsed into an integer");
+       c->tcp_keepalive = x;
+       return std::string();
+     }},
+    {"hz", [](RedisFront& f) { return std::to_string(f.config().hz); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!ParseNonNegative(v, &x) || x > 500) return std::string("argument must be between 0 and 500 inclusive");
+       c->hz = static_cast<int>(x);
+       return std::string();
+     }},
+    {"port", [](RedisFront& f) { return std::to_string(f.config().tcp_port); }, nullptr},
+    {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
+    {"requirepass", [](RedisFront&) { return std::string(); }, nullptr},
+    {"masterauth", [](RedisFront&) { return std::string(); }, nullptr},
+    {"appendfsync", [](RedisFront&) { return std::string("everysec"); }, nullptr},
+    {"dir", [](RedisFront&) { return std::string("/"); }, nullptr},
+    {"dbfilename", [](RedisFront&) { return std::string("dump.rdb"); }, nullptr},
+    {"daemonize", [](RedisFront&) { return std::string("no"); }, nullptr},
+    {"loglevel", [](RedisFront&) { return std::string("notice"); }, nullptr},
+    {"io-threads", [](RedisFront&) { return std::string("1"); }, nullptr},
+    {"cluster-enabled", [](RedisFront&) { return std::string("no"); }, nullptr},
+    {"replica-read-only", [](RedisFront&) { return std::string("yes"); }, nullptr},
+    {"lua-time-limit", [](RedisFront&) { return std::string("5000"); }, nullptr},
+    {"busy-reply-threshold", [](RedisFront&) { return std::string("5000"); }, nullptr},
+    {"slowlog-log-slower-than", [](RedisFront&) { return std::string("10000"); }, nullptr},
+    {"slowlog-max-len", [](RedisFront&) { return std::string("128"); }, nullptr},
+    {"maxmemory-samples", [](RedisFront&) { return std::string("5"); }, nullptr},
+    {"lazyfree-lazy-user-flush", [](RedisFront&) { return std::string("no"); }, nullptr},
+    {"protected-mode", [](RedisFront&) { return std::string("no"); }, nullptr},
+};
+
+const Param* FindParam(std::string_view name) {
+  for (const Param& p : kParams) {
+    if (EqualsIgnoreCase(p.name, name)) return &p;
+  }
+  if (EqualsIgnoreCase(name, "slave-read-only")) return FindParam("replica-read-only");
+  return nullptr;
+}
+
+void GetCmd(CommandContext& ctx) {
+  std::vector<const Param*> found;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    std::string_view pattern = ctx.arg(i);
+    for (const Param& p : kParams) {
+      if (!GlobMatch(pattern, p.name, /*nocase=*/true)) continue;
+      if (std::find(found.begin(), found.end(), &p) == found.end()) found.push_back(&p);
+    }
+  }
+  ctx.w.MapHeader(found.size());
+  for (const Param* p : found) {
+    ctx.w.Bulk(p->name);
+    ctx.w.Bulk(p->get(ctx.front));
+  }
+}
+
+void SetCmd(CommandContext& ctx) {
+  if (ctx.argc() % 2 != 0) return ReplyArity(ctx.w, "config|set");
+  RedisConfig staged = ctx.front.config();
+  std::vector<const Param*> seen;
+  auto fail = [&](std::string_view arg, std::string_view why) {
+    ctx.w.Error("ERR CONFIG SET failed (possibly related to argument '" +
+                std::string(CString(arg)) + "') - " + std::string(why));
+  };
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    const Param* p = FindParam(CString(ctx.arg(i)));
+    if (p == nullptr) {
+      return ctx.w.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
+                         std::string(CString(ctx.arg(i))) + "'");
+    }
+    if (std::find(seen.begin(), seen.end(), p) != seen.end()) {
+      return fail(ctx.arg(i), "duplicate parameter");
+    }
+    seen.push_back(p);
+    if (p->set == nullptr) return fail(ctx.arg(i), "can't set immutable config");
+  }
+  // All or nothing: apply to a copy, commit only if every value was valid.
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    const Param* p = FindParam(CString(ctx.arg(i)));
+    std::string err = p->set(&staged, ctx.arg(i + 1));
+    if (!err.empty()) return fail(ctx.arg(i), err);
+  }
+  const bool maxmemory_changed = staged.maxmemory != ctx.front.config().maxmemory;
+  ctx.front.config() = std::move(staged);
+  if (maxmemory_changed) {
+    engine::Engine::Limits limits = ctx.front.engine().limits();
+    limits.max_memory_bytes = ctx.front.config().maxmemory;
+    ctx.front.engine().SetLimits(limits);
+  }
+  uint32_t flags = 0;
+  if (ParseKeyspaceEvents(ctx.front.config().notify_keyspace_events, &flags)) {
+    ctx.front.set_notify_flags(flags);
+  }
+  ctx.w.Ok();
+}
+
+void ResetStatCmd(CommandContext& ctx) {
+  RedisStats& s = ctx.front.stats();
+  s.commands_processed = 0;
+  s.connections_received = 0;
+  s.rejected_connections = 0;
+  s.expired_keys = 0;
+  s.keyspace_hits = 0;
+  s.keyspace_misses = 0;
+  ctx.w.Ok();
+}
+
+void RewriteCmd(CommandContext& ctx) {
+  ctx.w.Error("ERR The server is running without a config file");
+}
+
+void HelpCmd(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET <pattern>",
+      "    Return parameters matching the glob-like <pattern> and their values.",
+      "SET <directive> <value>",
+      "    Set the configuration <directive> to <value>.",
+      "RESETSTAT",
+      "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.w.ArrayHeader(std::size(kLines));
+  for (std::string_view l : kLines) ctx.w.SimpleString(l);
+}
+
+constexpr uint32_t kCfg = kAdmin | kNoScript | kLoading | kStale;
+
+const CommandSpec kSubcommands[] = {
+    {"get", -3, kCfg, GetCmd, {}, 0, 0, 0, "Returns the effective values of configuration parameters."},
+    {"set", -4, kCfg, SetCmd, {}, 0, 0, 0, "Sets configuration parameters in-flight."},
+    {"resetstat", 2, kCfg, ResetStatCmd, {}, 0, 0, 0, "Resets the server's statistics."},
+    {"rewrite", 2, kCfg, RewriteCmd, {}, 0, 0, 0, "Persists the effective configuration to file."},
+    {"help", 2, kCfg, HelpCmd, {}, 0, 0, 0, "Returns helpful text about the different subcommands."},
+};
+
+const CommandSpec kCommands[] = {
+    {"config", -2, kCfg, nullptr, kSubcommands, 0, 0, 0, "A container for server configuration commands."},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> ConfigCommands() {
+  return kCommands;
+}
+
+}  // namespace kvgate::redis

@@ -1,0 +1,144 @@
+// Connection commands: PING ECHO SELECT QUIT RESET HELLO AUTH (specs/resp-subset.md §2).
+#include <string>
+
+#include "protocols/resp/number.h"
+#include "translate/redis/arg_parser.h"
+#include "translate/redis/client_name.h"
+#include "translate/redis/command.h"
+#include "translate/redis/command_table.h"
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+namespace {
+
+void PingCmd(CommandContext& ctx) {
+  if (ctx.argc() > 2) return ReplyArity(ctx.w, "ping");
+  if (ctx.session.resp() == 2 && ctx.session.subscription_count() > 0) {
+    // RESP2 subscribed mode can only carry arrays: ["pong", msg].
+    ctx.w.ArrayHeader(2);
+    ctx.w.Bulk("pong");
+    ctx.w.Bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view());
+    return;
+  }
+  if (ctx.argc() == 1) return ctx.w.SimpleString("PONG");
+  ctx.w.Bulk(ctx.arg(1));
+}
+
+void EchoCmd(CommandContext& ctx) {
+  ctx.w.Bulk(ctx.arg(1));
+}
+
+// Redis getIntFromObjectOrReply: a canonical int64 that also fits an int.
+bool ParseInt(std::string_view s, int* out) {
+  int64_t v = 0;
+  if (!resp::ParseInt64(s, &v) || v < INT32_MIN || v > INT32_MAX) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+void SelectCmd(CommandContext& ctx) {
+  int db = 0;
+  if (!ParseInt(ctx.arg(1), &db)) return ctx.w.Error(kNotInteger);
+  if (db < 0 || db >= ctx.front.config().databases) return ctx.w.Error(kDbOutOfRange);
+  ctx.session.set_db(db);
+  ctx.w.Ok();
+}
+
+void QuitCmd(CommandContext& ctx) {
+  ctx.w.Ok();
+  ctx.session.CloseAfterReply();
+}
+
+void ResetCmd(CommandContext& ctx) {
+  ctx.session.Reset();
+  ctx.w.SimpleString("RESET");
+}
+
+// The default user has no password: it authenticates with any password; no other user exists.
+bool Authenticate(std::string_view user, std::string_view /*password*/) {
+  return user == "default";
+}
+
+void HelloCmd(CommandContext& ctx) {
+  int64_t version = 0;
+  size_t next = 1;
+  if (ctx.argc() >= 2) {
+    if (!resp::ParseInt64(ctx.arg(1), &version)) {
+      return ctx.w.Error("ERR Protocol version is not an integer or out of range");
+    }
+    ++next;
+    if (version < 2 || version > 3) return ctx.w.Error("NOPROTO unsupported protocol version");
+  }
+  const std::string_view* user = nullptr;
+  const std::string_view* pass = nullptr;
+  const std::string_view* name = nullptr;
+  for (size_t j = next; j < ctx.argc(); ++j) {
+    size_t more = ctx.argc() - 1 - j;
+    std::string_view opt = CString(ctx.arg(j));
+    if (EqualsIgnoreCase(opt, "AUTH") && more >= 2) {
+      user = &ctx.args[j + 1];
+      pass = &ctx.args[j + 2];
+      j += 2;
+    } else if (EqualsIgnoreCase(opt, "SETNAME") && more >= 1) {
+      name = &ctx.args[j + 1];
+      ++j;
+    } else {
+      return ctx.w.Error("ERR Syntax error in HELLO option '" + std::string(opt) + "'");
+    }
+  }
+  if (user != nullptr && !Authenticate(*user, *pass)) return ctx.w.Error(kWrongPass);
+  if (name != nullptr) {
+    if (!IsValidClientName(*name)) return ctx.w.Error(kInvalidClientName);
+    ctx.session.set_name(*name);
+  }
+  if (version != 0) ctx.session.set_resp(static_cast<int>(version));
+  resp::ReplyWriter& w = ctx.w;
+  w.MapHeader(7);
+  w.Bulk("server");
+  w.Bulk("redis");
+  w.Bulk("version");
+  w.Bulk(ctx.front.config().version);
+  w.Bulk("proto");
+  w.Integer(ctx.session.resp());
+  w.Bulk("id");
+  w.Integer(static_cast<int64_t>(ctx.session.id()));
+  w.Bulk("mode");
+  w.Bulk("standalone");
+  w.Bulk("role");
+  w.Bulk("master");
+  w.Bulk("modules");
+  w.ArrayHeader(0);
+}
+
+void AuthCmd(CommandContext& ctx) {
+  if (ctx.argc() > 3) return ctx.w.Error(kSyntaxError);
+  if (ctx.argc() == 2) {
+    return ctx.w.Error(
+        "ERR AUTH <password> called without any password configured for the default user. "
+        "Are you sure your configuration is correct?");
+  }
+  if (!Authenticate(ctx.arg(1), ctx.arg(2))) return ctx.w.Error(kWrongPass);
+  ctx.w.Ok();
+}
+
+constexpr uint32_t kConn = kFast | kNoScript | kLoading | kStale;
+
+const CommandSpec kCommands[] = {
+    {"ping", -1, kFast | kSubscribedOk, PingCmd, {}, 0, 0, 0, "Returns the server's liveliness response."},
+    {"echo", 2, kFast, EchoCmd, {}, 0, 0, 0, "Returns the given string."},
+    {"select", 2, kConn, SelectCmd, {}, 0, 0, 0, "Changes the selected database."},
+    {"quit", -1, kConn | kSubscribedOk | kNotQueued | kNoAuth, QuitCmd, {}, 0, 0, 0, "Closes the connection."},
+    {"reset", 1, kConn | kSubscribedOk | kNotQueued | kNoAuth, ResetCmd, {}, 0, 0, 0, "Resets the connection."},
+    {"hello", -1, kConn | kNoAuth, HelloCmd, {}, 0, 0, 0, "Handshakes with the Redis server."},
+    {"auth", -2, kConn | kNoAuth, AuthCmd, {}, 0, 0, 0, "Authenticates the connection."},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> ConnectionCommands() {
+  return kCommands;
+}
+
+}  // namespace kvgate::redis

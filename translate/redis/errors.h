@@ -1,0 +1,45 @@
+// File: translate/redis/errors.h
+// Redis 7 error texts (byte-exact, specs/resp-subset.md) and the single mapping from engine
+// Errc values to Redis error replies.
+//
+//   w.Error(kSyntaxError);
+//   if (!r.ok()) return ReplyEngineError(w, r.errc());
+//   ReplyInvalidExpire(w, "set");   // ERR invalid expire time in 'set' command
+#pragma once
+
+#include <string_view>
+
+#include "engine/result.h"
+#include "protocols/resp/reply_writer.h"
+
+namespace kvgate::redis {
+
+inline constexpr std::string_view kSyntaxError = "ERR syntax error";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kDecrOverflow = "ERR decrement would overflow";
+inline constexpr std::string_view kNanOrInf = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
+inline constexpr std::string_view kStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kDbOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+
+// ERR wrong number of arguments for '<fullname>' command
+void ReplyArity(resp::ReplyWriter& w, std::string_view fullname);
+// ERR invalid expire time in '<command>' command
+void ReplyInvalidExpire(resp::ReplyWriter& w, std::string_view command);
+// The one Errc -> reply mapping for engine failures seen by Redis commands.
+void ReplyEngineError(resp::ReplyWriter& w, engine::Errc errc);
+
+// The argument as a C string would see it: cut at the first NUL. Redis compares option keywords
+// with strcasecmp() on NUL-terminated buffers, so "nx\0junk" is NX there, and here.
+std::string_view CString(std::string_view arg);
+
+}  // namespace kvgate::redis

@@ -1,0 +1,209 @@
+#include "translate/redis/front.h"
+
+#include <charconv>
+
+#include "translate/redis/notifications.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+
+RedisFront::RedisFront(engine::Engine& engine, RedisConfig config)
+    : engine_(engine), config_(std::move(config)) {
+  stats_.start_ms = engine_.clock().NowMs();
+  uint32_t flags = 0;
+  if (ParseKeyspaceEvents(config_.notify_keyspace_events, &flags)) notify_flags_ = flags;
+  config_.notify_keyspace_events = FormatKeyspaceEvents(notify_flags_);
+  engine_.AddChangeListener(this);
+}
+
+RedisFront::~RedisFront() {
+  engine_.RemoveChangeListener(this);
+}
+
+std::unique_ptr<translate::Session> RedisFront::NewSession(translate::Transport& transport) {
+  uint64_t id = next_client_id_++;
+  auto session = std::make_unique<RedisSession>(*this, transport, id);
+  clients_[id] = session.get();
+  ++stats_.connections_received;
+  return session;
+}
+
+void RedisFront::Unregister(RedisSession* session) {
+  auto it = clients_.find(session->id());
+  if (it != clients_.end() && it->second == session) clients_.erase(it);
+}
+
+void RedisFront::RequestClose(RedisSession* session) {
+  for (uint64_t id : pending_close_) {
+    if (id == session->id()) return;
+  }
+  pending_close_.push_back(session->id());
+}
+
+void RedisFront::RunPending() {
+  while (!pending_close_.empty()) {
+    std::vector<uint64_t> ids;
+    ids.swap(pending_close_);
+    for (uint64_t id : ids) {
+      auto it = clients_.find(id);
+      if (it != clients_.end()) it->second->CloseNow();
+    }
+  }
+}
+
+bool RedisFront::HasPending() const {
+  return !pending_close_.empty();
+}
+
+void RedisFront::Tick() {
+  const int64_t now = engine_.clock().NowMs();
+  for (const auto& [id, session] : clients_) {
+    if (session->closing()) continue;
+    if (session->subscription_count() > 0) {
+      CheckOutputLimit(session, now);
+    } else if (config_.timeout_seconds > 0 &&
+               now - session->last_interaction_ms() > config_.timeout_seconds * 1000) {
+      RequestClose(session);  // Redis closes idle normal clients silently
+    }
+  }
+}
+
+void RedisFront::CheckOutputLimit(RedisSession* session, int64_t now_ms) {
+  const OutputBufferLimit& limit = session->subscription_count() > 0
+                                       ? config_.pubsub_output_limit
+                                       : config_.normal_output_limit;
+  const uint64_t pending = session->transport().PendingOutputBytes();
+  if (limit.hard_bytes > 0 && pending > limit.hard_bytes) {
+    RequestClose(session);
+    return;
+  }
+  int64_t& since = session->soft_limit_since_ms();
+  if (limit.soft_bytes > 0 && pending > limit.soft_bytes) {
+    if (since == 0) {
+      since = now_ms;
+    } else if (now_ms - since > limit.soft_seconds * 1000) {
+      RequestClose(session);
+    }
+  } else {
+    since = 0;
+  }
+}
+
+// ---- databases ----
+
+std::string RedisFront::BucketName(int db) const {
+  auto it = config_.db_buckets.find(db);
+  if (it != config_.db_buckets.end()) return it->second;
+  return "db" + std::to_string(db);
+}
+
+int RedisFront::DatabaseOf(std::string_view bucket) const {
+  for (const auto& [db, name] : config_.db_buckets) {
+    if (name == bucket) return db;
+  }
+  if (bucket.size() < 3 || bucket.substr(0, 2) != "db") return -1;
+  int db = -1;
+  auto digits = bucket.substr(2);
+  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), db);
+  if (r.ec != std::errc() || r.ptr != digits.data() + digits.size()) return -1;
+  if (db < 0 || db >= config_.databases || config_.db_buckets.count(db) != 0) return -1;
+  if (digits.size() > 1 && digits[0] == '0') return -1;
+  return db;
+}
+
+engine::Bucket* RedisFront::Database(int db, engine::Errc* err) {
+  if (db < 0 || db >= config_.databases) {
+    *err = engine::Errc::kInvalidArgument;
+    return nullptr;
+  }
+  if (db_cache_generation_ != engine_.generation() ||
+      db_cache_.size() != static_cast<size_t>(config_.databases)) {
+    db_cache_.assign(static_cast<size_t>(config_.databases), nullptr);
+    db_cache_generation_ = engine_.generation();
+  }
+  engine::Bucket*& slot = db_cache_[static_cast<size_t>(db)];
+  if (slot != nullptr) return slot;
+  std::string name = BucketName(db);
+  engine::Bucket* bucket = engine_.FindBucket(name);
+  if (bucket == nullptr) {
+    auto created = engine_.CreateBucket(name, config_.bucket_defaults);
+    if (!created.ok()) {
+      *err = created.errc();
+      return nullptr;
+    }
+    bucket = *created;
+  }
+  slot = bucket;
+  return bucket;
+}
+
+// ---- notifications and the change stream ----
+
+void RedisFront::set_notify_flags(uint32_t flags) {
+  notify_flags_ = flags;
+  config_.notify_keyspace_events = FormatKeyspaceEvents(flags);
+}
+
+void RedisFront::Notify(int db, uint32_t type, std::string_view event, std::string_view key) {
+  if (!(notify_flags_ & type) || pubsub_.empty()) return;
+  std::string channel;
+  if (notify_flags_ & kNotifyKeyspace) {
+    channel = "__keyspace@" + std::to_string(db) + "__:";
+    channel.append(key);
+    pubsub_.Publish(channel, event);
+  }
+  if (notify_flags_ & kNotifyKeyevent) {
+    channel = "__keyevent@" + std::to_string(db) + "__:";
+    channel.append(event);
+    pubsub_.Publish(channel, key);
+  }
+}
+
+void RedisFront::OnChange(const engine::ChangeEvent& event) {
+  using engine::ChangeKind;
+  if (!watches_.empty()) {
+    switch (event.kind) {
+      case ChangeKind::kFlushed:
+      case ChangeKind::kBucketDeleted:
+        if (!flushing_) watches_.TouchBucket(event.bucket);
+        break;
+      case ChangeKind::kRemoved:
+        break;  // compaction of dead traces: not a modification of the key's value
+      default:
+        watches_.Touch(event.bucket, event.key);
+        break;
+    }
+  }
+  if (event.kind == ChangeKind::kExpired || event.kind == ChangeKind::kMaxAge) {
+    ++stats_.expired_keys;
+  }
+  if (notify_flags_ == 0 || pubsub_.empty()) return;
+  int db = DatabaseOf(event.bucket);
+  if (db < 0) return;
+  switch (event.kind) {
+    case ChangeKind::kExpired:
+    case ChangeKind::kMaxAge:
+      Notify(db, kNotifyExpired, "expired", event.key);
+      return;
+    default:
+      break;
+  }
+  // Writes by Redis commands fire their own, more specific events (incrby, append, ...).
+  if (command_depth_ > 0) return;
+  switch (event.kind) {
+    case ChangeKind::kPut:
+      Notify(db, kNotifyString, "set", event.key);
+      break;
+    case ChangeKind::kDelete:
+    case ChangeKind::kPurge:
+      Notify(db, kNotifyGeneric, "del", event.key);
+      break;
+    case ChangeKind::kExpiryChanged:
+      Notify(db, kNotifyGeneric, "expire", event.key);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace kvgate::redis

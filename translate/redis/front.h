@@ -1,0 +1,129 @@
+// File: translate/redis/front.h
+// The Redis front: makes a RedisSession per connection and owns what sessions share: the
+// engine, the live configuration, the database -> bucket mapping, the client registry (CLIENT
+// LIST/KILL), pub/sub, WATCH bookkeeping and keyspace notifications (fed by the engine's change
+// stream, so writes from NATS clients and expiry are seen too).
+//
+//   RedisFront front(engine, RedisConfig{});
+//   server.Listen("127.0.0.1", 6379, front, "-ERR max number of clients reached\r\n");
+//   // the gateway calls front.RunPending() before polling and front.Tick() every ~50 ms
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+#include "translate/redis/pubsub.h"
+#include "translate/redis/redis_config.h"
+#include "translate/redis/watch_registry.h"
+#include "translate/session.h"
+
+namespace kvgate::redis {
+
+class RedisSession;
+
+struct RedisStats {
+  int64_t start_ms = 0;
+  uint64_t connections_received = 0;
+  uint64_t commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t expired_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t pubsub_messages = 0;
+};
+
+class RedisFront final : public translate::Front, private engine::ChangeListener {
+ public:
+  RedisFront(engine::Engine& engine, RedisConfig config);
+  ~RedisFront() override;
+  RedisFront(const RedisFront&) = delete;
+  RedisFront& operator=(const RedisFront&) = delete;
+
+  // translate::Front
+  std::unique_ptr<translate::Session> NewSession(translate::Transport& transport) override;
+  void RunPending() override;
+  bool HasPending() const override;
+  void Tick() override;
+
+  engine::Engine& engine() {
+    return engine_;
+  }
+  RedisConfig& config() {
+    return config_;
+  }
+  RedisStats& stats() {
+    return stats_;
+  }
+  PubSub& pubsub() {
+    return pubsub_;
+  }
+  WatchRegistry& watches() {
+    return watches_;
+  }
+
+  // ---- databases ----
+  // The bucket backing database `db`, created with config().bucket_defaults on first use.
+  // Returns nullptr and sets *err when the engine refuses.
+  engine::Bucket* Database(int db, engine::Errc* err);
+  std::string BucketName(int db) const;
+  // The database a bucket backs, or -1.
+  int DatabaseOf(std::string_view bucket) const;
+
+  // ---- keyspace notifications ----
+  uint32_t notify_flags() const {
+    return notify_flags_;
+  }
+  void set_notify_flags(uint32_t flags);
+  void Notify(int db, uint32_t type, std::string_view event, std::string_view key);
+
+  // ---- clients ----
+  const std::map<uint64_t, RedisSession*>& clients() const {
+    return clients_;
+  }
+  void Unregister(RedisSession* session);
+  // Closes a client outside the current call chain (before the loop next polls): used for
+  // CLIENT KILL and output-buffer limits, so no registry is modified while it is iterated.
+  void RequestClose(RedisSession* session);
+  // Pub/sub output limit: closes the client (deferred) when over the hard limit, or over the
+  // soft limit for too long.
+  void CheckOutputLimit(RedisSession* session, int64_t now_ms);
+
+  // Commands run between Begin/EndCommand; the change listener then leaves the specific
+  // keyspace events to the command (Redis fires "incrby", not "set", for INCR).
+  void BeginCommand() {
+    ++command_depth_;
+  }
+  void EndCommand() {
+    --command_depth_;
+  }
+  // FLUSHDB/FLUSHALL touch exactly the watched keys that exist, then flush: the engine's
+  // bucket-wide flush event must not touch the others.
+  void set_flushing(bool flushing) {
+    flushing_ = flushing;
+  }
+
+ private:
+  void OnChange(const engine::ChangeEvent& event) override;
+
+  engine::Engine& engine_;
+  RedisConfig config_;
+  RedisStats stats_;
+  PubSub pubsub_;
+  WatchRegistry watches_;
+  std::map<uint64_t, RedisSession*> clients_;
+  std::vector<uint64_t> pending_close_;  // client ids
+  uint64_t next_client_id_ = 1;
+  uint32_t notify_flags_ = 0;
+  int command_depth_ = 0;
+  bool flushing_ = false;
+  // Cached bucket pointers per database, valid while engine_.generation() is unchanged.
+  std::vector<engine::Bucket*> db_cache_;
+  uint64_t db_cache_generation_ = 0;
+};
+
+}  // namespace kvgate::redis

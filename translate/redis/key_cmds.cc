@@ -1,0 +1,247 @@
+// Keyspace commands: DEL UNLINK EXISTS TOUCH TYPE KEYS SCAN RANDOMKEY RENAME RENAMENX COPY
+// (specs/resp-subset.md §5). Redis DEL on a live key is an engine Delete (tombstone); on an
+// absent key nothing is written.
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "protocols/resp/number.h"
+#include "translate/redis/arg_parser.h"
+#include "translate/redis/command.h"
+#include "translate/redis/command_table.h"
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/glob.h"
+#include "translate/redis/notifications.h"
+
+namespace kvgate::redis {
+namespace {
+
+using engine::Bucket;
+using engine::KeyFilter;
+
+void DelCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  int64_t deleted = 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::string_view key = ctx.arg(i);
+    if (!db->Get(key).ok()) continue;  // absent: nothing is written
+    auto r = db->Delete(key, {});
+    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+    ctx.Notify(kNotifyGeneric, "del", key);
+    ++deleted;
+  }
+  ctx.w.Integer(deleted);
+}
+
+void ExistsCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  int64_t n = 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) n += db->Get(ctx.arg(i)).ok() ? 1 : 0;
+  ctx.w.Integer(n);
+}
+
+void TypeCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  ctx.w.SimpleString(db->Get(ctx.arg(1)).ok() ? "string" : "none");
+}
+
+KeyFilter FilterFor(std::string_view pattern) {
+  return KeyFilter::Prefix(GlobLiteralPrefix(pattern));
+}
+
+void KeysCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  std::string_view pattern = ctx.arg(1);
+  const bool all = pattern == "*";
+  KeyFilter filter = all ? KeyFilter::All() : FilterFor(pattern);
+  std::vector<std::string> keys;
+  engine::Revision cursor = 0;
+  do {
+    cursor = db->Scan(cursor, 4096, filter, [&](const engine::EntryView& e) {
+      if (all || GlobMatch(pattern, e.key)) keys.emplace_back(e.key);
+    });
+  } while (cursor != 0);
+  ctx.w.ArrayHeader(keys.size());
+  for (const std::string& k : keys) ctx.w.Bulk(k);
+}
+
+// Redis parseScanCursorOrReply: strtoull() over the C string, no leading blank, no overflow.
+bool ParseScanCursor(std::string_view arg, uint64_t* out) {
+  std::string_view s = CString(arg);
+  if (s.empty()) {
+    *out = 0;
+    return true;
+  }
+  if (isspace(static_cast<unsigned char>(s[0]))) return false;
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    i = 1;
+  }
+  if (i == s.size()) return false;
+  uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    uint64_t d = static_cast<uint64_t>(s[i] - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = negative ? 0 - v : v;
+  return true;
+}
+
+void ScanCmd(CommandContext& ctx) {
+  uint64_t cursor = 0;
+  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.w.Error(kInvalidCursor);
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  std::string_view type;
+  bool use_type = false;
+  for (size_t i = 2; i < ctx.argc();) {
+    const size_t left = ctx.argc() - i;
+    std::string_view opt = CString(ctx.arg(i));
+    if (EqualsIgnoreCase(opt, "count") && left >= 2) {
+      if (!resp::ParseInt64(ctx.arg(i + 1), &count)) return ctx.w.Error(kNotInteger);
+      if (count < 1) return ctx.w.Error(kSyntaxError);
+      i += 2;
+    } else if (EqualsIgnoreCase(opt, "match") && left >= 2) {
+      pattern = ctx.arg(i + 1);
+      use_pattern = !(pattern.size() == 1 && pattern[0] == '*');
+      i += 2;
+    } else if (EqualsIgnoreCase(opt, "type") && left >= 2) {
+      type = ctx.arg(i + 1);
+      use_type = true;
+      i += 2;
+    } else {
+      return ctx.w.Error(kSyntaxError);
+    }
+  }
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  const bool type_matches = !use_type || EqualsIgnoreCase(CString(type), "string");
+  KeyFilter filter = use_pattern ? FilterFor(pattern) : KeyFilter::All();
+  std::vector<std::string> keys;
+  engine::Revision next =
+      db->Scan(cursor, static_cast<size_t>(count), filter, [&](const engine::EntryView& e) {
+        if (!type_matches) return;
+        if (use_pattern && !GlobMatch(pattern, e.key)) return;
+        keys.emplace_back(e.key);
+      });
+  char buf[24];
+  int n = snprintf(buf, sizeof(buf), "%llu", static_cast<unsigned long long>(next));
+  ctx.w.ArrayHeader(2);
+  ctx.w.Bulk(std::string_view(buf, static_cast<size_t>(n)));
+  ctx.w.ArrayHeader(keys.size());
+  for (const std::string& k : keys) ctx.w.Bulk(k);
+}
+
+void RandomKeyCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  auto e = db->RandomKey();
+  if (!e.ok()) return ctx.w.Null();
+  ctx.w.Bulk(e->key);
+}
+
+void RenameGeneric(CommandContext& ctx, bool nx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  std::string_view from = ctx.arg(1);
+  std::string_view to = ctx.arg(2);
+  auto src = db->Get(from);
+  if (!src.ok()) return ctx.w.Error(kNoSuchKey);
+  if (from == to) return nx ? ctx.w.Integer(0) : ctx.w.Ok();
+  std::string value(src->value);
+  const engine::UnixMillis expire = src->expires_at_ms;
+  if (db->Get(to).ok() && nx) return ctx.w.Integer(0);
+  engine::WriteOptions wo;
+  wo.expire_at_ms = expire;
+  auto put = db->Put(to, value, wo);
+  if (!put.ok()) return ReplyEngineError(ctx.w, put.errc());
+  auto del = db->Delete(from, {});
+  if (!del.ok()) return ReplyEngineError(ctx.w, del.errc());
+  ctx.Notify(kNotifyGeneric, "rename_from", from);
+  ctx.Notify(kNotifyGeneric, "rename_to", to);
+  if (nx) return ctx.w.Integer(1);
+  ctx.w.Ok();
+}
+
+void RenameCmd(CommandContext& ctx) {
+  RenameGeneric(ctx, false);
+}
+
+void RenameNxCmd(CommandContext& ctx) {
+  RenameGeneric(ctx, true);
+}
+
+void CopyCmd(CommandContext& ctx) {
+  bool replace = false;
+  int dst_db = ctx.db_index();
+  for (size_t j = 3; j < ctx.argc(); ++j) {
+    const size_t additional = ctx.argc() - j - 1;
+    std::string_view opt = CString(ctx.arg(j));
+    if (EqualsIgnoreCase(opt, "replace")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(opt, "db") && additional >= 1) {
+      int64_t v = 0;
+      if (!resp::ParseInt64(ctx.arg(j + 1), &v) || v < INT32_MIN || v > INT32_MAX) {
+        return ctx.w.Error(kNotInteger);
+      }
+      if (v < 0 || v >= ctx.front.config().databases) return ctx.w.Error(kDbOutOfRange);
+      dst_db = static_cast<int>(v);
+      ++j;
+    } else {
+      return ctx.w.Error(kSyntaxError);
+    }
+  }
+  std::string_view key = ctx.arg(1);
+  std::string_view new_key = ctx.arg(2);
+  if (dst_db == ctx.db_index() && key == new_key) return ctx.w.Error(kSameObject);
+  Bucket* src = ctx.Db();
+  if (src == nullptr) return;
+  Bucket* dst = ctx.DbAt(dst_db);
+  if (dst == nullptr) return;
+  auto e = src->Get(key);
+  if (!e.ok()) return ctx.w.Integer(0);
+  std::string value(e->value);
+  const engine::UnixMillis expire = e->expires_at_ms;
+  if (dst->Get(new_key).ok() && !replace) return ctx.w.Integer(0);
+  engine::WriteOptions wo;
+  wo.expire_at_ms = expire;
+  auto r = dst->Put(new_key, value, wo);
+  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+  ctx.front.Notify(dst_db, kNotifyGeneric, "copy_to", new_key);
+  ctx.w.Integer(1);
+}
+
+constexpr uint32_t kR = kReadOnly | kFast;
+
+const CommandSpec kCommands[] = {
+    {"del", -2, kWrite, DelCmd, {}, 1, -1, 1, "Deletes one or more keys."},
+    {"unlink", -2, kWrite | kFast, DelCmd, {}, 1, -1, 1, "Asynchronously deletes one or more keys."},
+    {"exists", -2, kR, ExistsCmd, {}, 1, -1, 1, "Determines whether one or more keys exist."},
+    {"touch", -2, kR, ExistsCmd, {}, 1, -1, 1, "Returns the number of existing keys out of those specified."},
+    {"type", 2, kR, TypeCmd, {}, 1, 1, 1, "Determines the type of value stored at a key."},
+    {"keys", 2, kReadOnly, KeysCmd, {}, 0, 0, 0, "Returns all key names that match a pattern."},
+    {"scan", -2, kReadOnly, ScanCmd, {}, 0, 0, 0, "Iterates over the key names in the database."},
+    {"randomkey", 1, kReadOnly, RandomKeyCmd, {}, 0, 0, 0, "Returns a random key name from the database."},
+    {"rename", 3, kWrite, RenameCmd, {}, 1, 2, 1, "Renames a key and overwrites the destination."},
+    {"renamenx", 3, kWrite | kFast, RenameNxCmd, {}, 1, 2, 1, "Renames a key only when the target key name doesn't exist."},
+    {"copy", -3, kWrite, CopyCmd, {}, 1, 2, 1, "Copies the value of a key to a new key."},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> KeyCommands() {
+  return kCommands;
+}
+
+}  // namespace kvgate::redis

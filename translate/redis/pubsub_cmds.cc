@@ -1,0 +1,146 @@
+// Pub/Sub: SUBSCRIBE PSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB (specs/resp-subset.md
+// §8-9): replies are arrays in RESP2 and push frames in RESP3.
+#include <string>
+#include <vector>
+
+#include "translate/redis/command.h"
+#include "translate/redis/command_table.h"
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+namespace {
+
+void SubscribeCmd(CommandContext& ctx) {
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    ctx.session.Subscribe(ctx.arg(i));
+    ctx.session.WriteSubscriptionReply("subscribe", &ctx.args[i]);
+  }
+}
+
+void PSubscribeCmd(CommandContext& ctx) {
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    ctx.session.PSubscribe(ctx.arg(i));
+    ctx.session.WriteSubscriptionReply("psubscribe", &ctx.args[i]);
+  }
+}
+
+void UnsubscribeCmd(CommandContext& ctx) {
+  RedisSession& s = ctx.session;
+  if (ctx.argc() == 1) {
+    std::vector<std::string> channels(s.channels().begin(), s.channels().end());
+    if (channels.empty()) return s.WriteSubscriptionReply("unsubscribe", nullptr);
+    for (const std::string& c : channels) {
+      s.Unsubscribe(c);
+      std::string_view name = c;
+      s.WriteSubscriptionReply("unsubscribe", &name);
+    }
+    return;
+  }
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    s.Unsubscribe(ctx.arg(i));
+    s.WriteSubscriptionReply("unsubscribe", &ctx.args[i]);
+  }
+}
+
+void PUnsubscribeCmd(CommandContext& ctx) {
+  RedisSession& s = ctx.session;
+  if (ctx.argc() == 1) {
+    std::vector<std::string> patterns(s.patterns().begin(), s.patterns().end());
+    if (patterns.empty()) return s.WriteSubscriptionReply("punsubscribe", nullptr);
+    for (const std::string& p : patterns) {
+      s.PUnsubscribe(p);
+      std::string_view name = p;
+      s.WriteSubscriptionReply("punsubscribe", &name);
+    }
+    return;
+  }
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    s.PUnsubscribe(ctx.arg(i));
+    s.WriteSubscriptionReply("punsubscribe", &ctx.args[i]);
+  }
+}
+
+void PublishCmd(CommandContext& ctx) {
+  int64_t receivers = ctx.front.pubsub().Publish(ctx.arg(1), ctx.arg(2));
+  ++ctx.front.stats().pubsub_messages;
+  ctx.w.Integer(receivers);
+}
+
+void ChannelsCmd(CommandContext& ctx) {
+  if (ctx.argc() > 3) return ReplyArity(ctx.w, "pubsub|channels");
+  std::vector<std::string> channels =
+      ctx.front.pubsub().Channels(ctx.argc() == 3 ? ctx.arg(2) : "", ctx.argc() == 2);
+  ctx.w.ArrayHeader(channels.size());
+  for (const std::string& c : channels) ctx.w.Bulk(c);
+}
+
+void NumSubCmd(CommandContext& ctx) {
+  ctx.w.MapHeader(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    ctx.w.Bulk(ctx.arg(i));
+    ctx.w.Integer(static_cast<int64_t>(ctx.front.pubsub().NumSubscribers(ctx.arg(i))));
+  }
+}
+
+void NumPatCmd(CommandContext& ctx) {
+  ctx.w.Integer(static_cast<int64_t>(ctx.front.pubsub().NumPatterns()));
+}
+
+void ShardChannelsCmd(CommandContext& ctx) {
+  ctx.w.ArrayHeader(0);  // no shard channels: SSUBSCRIBE is not supported
+}
+
+void ShardNumSubCmd(CommandContext& ctx) {
+  ctx.w.MapHeader(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    ctx.w.Bulk(ctx.arg(i));
+    ctx.w.Integer(0);
+  }
+}
+
+void PubSubHelpCmd(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CHANNELS [<pattern>]",
+      "    Return the currently active channels matching a <pattern> (default: '*').",
+      "NUMPAT",
+      "    Return number of subscriptions to patterns.",
+      "NUMSUB [<channel> ...]",
+      "    Return the number of subscribers for the specified channels, excluding",
+      "    pattern subscriptions(default: no channels).",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.w.ArrayHeader(std::size(kLines));
+  for (std::string_view l : kLines) ctx.w.SimpleString(l);
+}
+
+constexpr uint32_t kPs = kPubSub | kLoading | kStale;
+
+const CommandSpec kSubcommands[] = {
+    {"channels", -2, kPs, ChannelsCmd, {}, 0, 0, 0, "Returns the active channels."},
+    {"numsub", -2, kPs, NumSubCmd, {}, 0, 0, 0, "Returns a count of subscribers to channels."},
+    {"numpat", 2, kPs, NumPatCmd, {}, 0, 0, 0, "Returns a count of unique pattern subscriptions."},
+    {"shardchannels", -2, kPs, ShardChannelsCmd, {}, 0, 0, 0, "Returns the active shard channels."},
+    {"shardnumsub", -2, kPs, ShardNumSubCmd, {}, 0, 0, 0, "Returns the count of subscribers of shard channels."},
+    {"help", 2, kPs, PubSubHelpCmd, {}, 0, 0, 0, "Returns helpful text about the different subcommands."},
+};
+
+const CommandSpec kCommands[] = {
+    {"subscribe", -2, kPs | kNoScript | kSubscribedOk, SubscribeCmd, {}, 0, 0, 0, "Listens for messages published to channels."},
+    {"psubscribe", -2, kPs | kNoScript | kSubscribedOk, PSubscribeCmd, {}, 0, 0, 0, "Listens for messages published to channels that match one or more patterns."},
+    {"unsubscribe", -1, kPs | kNoScript | kSubscribedOk, UnsubscribeCmd, {}, 0, 0, 0, "Stops listening to messages posted to channels."},
+    {"punsubscribe", -1, kPs | kNoScript | kSubscribedOk, PUnsubscribeCmd, {}, 0, 0, 0, "Stops listening to messages published to channels that match one or more patterns."},
+    {"publish", 3, kPs | kFast, PublishCmd, {}, 0, 0, 0, "Posts a message to a channel."},
+    {"pubsub", -2, kPs, nullptr, kSubcommands, 0, 0, 0, "A container for Pub/Sub commands."},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> PubSubCommands() {
+  return kCommands;
+}
+
+}  // namespace kvgate::redis

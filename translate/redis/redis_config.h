@@ -1,0 +1,61 @@
+// File: translate/redis/redis_config.h
+// Configuration of the Redis front. Defaults are redis-server 7.0's defaults; the gateway fills
+// the struct from its flags, and CONFIG SET changes the live copy held by RedisFront.
+//
+//   RedisConfig cfg;
+//   cfg.db_buckets[0] = "app";          // database 0 backed by bucket "app" instead of "db0"
+//   RedisFront front(engine, cfg);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "engine/types.h"
+#include "protocols/resp/request_reader.h"
+
+namespace kvgate::redis {
+
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;   // 0 = none; above it the client is closed at once
+  uint64_t soft_bytes = 0;   // 0 = none; above it for soft_seconds the client is closed
+  int64_t soft_seconds = 0;
+};
+
+struct RedisConfig {
+  // Number of databases (SELECT 0..databases-1).
+  int databases = 16;
+  // Database index -> bucket name; indexes not listed use "db<N>".
+  std::map<int, std::string> db_buckets;
+  // Configuration for buckets created on first use. A finite tombstone_ttl keeps DEL-heavy
+  // workloads bounded (DESIGN.md "Buckets").
+  engine::BucketConfig bucket_defaults = [] {
+    engine::BucketConfig c;
+    c.history = 1;
+    c.tombstone_ttl_ns = 60LL * 1'000'000'000;
+    c.description = "Redis database";
+    return c;
+  }();
+
+  // proto-max-bulk-len, client-query-buffer-limit, inline and multibulk limits.
+  resp::ReaderLimits limits;
+  // client-output-buffer-limit: normal clients unlimited, pubsub 32mb 8mb 60.
+  OutputBufferLimit normal_output_limit;
+  OutputBufferLimit pubsub_output_limit{32ULL << 20, 8ULL << 20, 60};
+  OutputBufferLimit replica_output_limit{256ULL << 20, 64ULL << 20, 60};
+
+  uint64_t maxclients = 10000;    // enforced by the gateway; reported by CONFIG GET / INFO
+  uint64_t maxmemory = 0;         // reported; the engine's limit is set by the gateway
+  std::string maxmemory_policy = "noeviction";
+  int64_t timeout_seconds = 0;    // idle clients are closed after this (0 = never)
+  std::string notify_keyspace_events;  // e.g. "KEA"; validated by CONFIG SET
+  std::string save;               // reported only (no RDB): "" like `--save ''`
+  std::string appendonly = "no";  // reported only
+  int tcp_port = 6379;            // reported by INFO / CONFIG GET port
+  std::string bind = "* -::*";
+  std::string version = "7.0.15";  // redis_version reported to clients (they branch on it)
+  int hz = 10;
+  int64_t tcp_keepalive = 300;
+};
+
+}  // namespace kvgate::redis

@@ -1,0 +1,251 @@
+// Server commands: COMMAND (COUNT DOCS INFO LIST GETKEYS HELP), DBSIZE, FLUSHDB, FLUSHALL, TIME,
+// LASTSAVE, SAVE, BGSAVE (specs/resp-subset.md §3).
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "translate/redis/command.h"
+#include "translate/redis/command_table.h"
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+namespace {
+
+struct FlagName {
+  uint32_t flag;
+  std::string_view name;
+};
+constexpr FlagName kFlagNames[] = {
+    {kWrite, "write"},     {kReadOnly, "readonly"}, {kAdmin, "admin"},
+    {kPubSub, "pubsub"},   {kNoScript, "noscript"}, {kLoading, "loading"},
+    {kStale, "stale"},     {kFast, "fast"},         {kNoAuth, "no_auth"},
+};
+
+void WriteCommandInfo(resp::ReplyWriter& w, const CommandSpec& spec, const CommandSpec* parent) {
+  w.ArrayHeader(10);
+  if (parent != nullptr) {
+    w.Bulk(std::string(parent->name) + "|" + std::string(spec.name));
+  } else {
+    w.Bulk(spec.name);
+  }
+  w.Integer(spec.arity);
+  size_t nflags = 0;
+  for (const auto& f : kFlagNames) nflags += (spec.flags & f.flag) ? 1 : 0;
+  w.SetHeader(nflags);
+  for (const auto& f : kFlagNames) {
+    if (spec.flags & f.flag) w.SimpleString(f.name);
+  }
+  w.Integer(spec.first_key);
+  w.Integer(spec.last_key);
+  w.Integer(spec.key_step);
+  w.SetHeader(0);    // ACL categories
+  w.SetHeader(0);    // tips
+  w.ArrayHeader(0);  // key specs
+  w.ArrayHeader(spec.subcommands.size());
+  for (const CommandSpec& sub : spec.subcommands) WriteCommandInfo(w, sub, &spec);
+}
+
+void WriteCommandDocs(resp::ReplyWriter& w, const CommandSpec& spec) {
+  w.MapHeader(spec.subcommands.empty() ? 3 : 4);
+  w.Bulk("summary");
+  w.Bulk(spec.summary.empty() ? std::string_view("Runs the command.") : spec.summary);
+  w.Bulk("since");
+  w.Bulk("1.0.0");
+  w.Bulk("group");
+  w.Bulk((spec.flags & kPubSub) ? "pubsub" : "generic");
+  if (!spec.subcommands.empty()) {
+    w.Bulk("subcommands");
+    w.MapHeader(spec.subcommands.size());
+    for (const CommandSpec& sub : spec.subcommands) {
+      w.Bulk(std::string(spec.name) + "|" + std::string(sub.name));
+      w.MapHeader(3);
+      w.Bulk("summary");
+      w.Bulk(sub.summary.empty() ? std::string_view("Runs the subcommand.") : sub.summary);
+      w.Bulk("since");
+      w.Bulk("1.0.0");
+      w.Bulk("group");
+      w.Bulk("generic");
+    }
+  }
+}
+
+void CommandCmd(CommandContext& ctx) {
+  auto all = CommandTable::Get().All();
+  ctx.w.ArrayHeader(all.size());
+  for (const CommandSpec* spec : all) WriteCommandInfo(ctx.w, *spec, nullptr);
+}
+
+void CommandCountCmd(CommandContext& ctx) {
+  ctx.w.Integer(static_cast<int64_t>(CommandTable::Get().All().size()));
+}
+
+void CommandInfoCmd(CommandContext& ctx) {
+  if (ctx.argc() == 2) return CommandCmd(ctx);
+  ctx.w.ArrayHeader(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    const CommandSpec* spec = CommandTable::Get().Find(ctx.arg(i));
+    if (spec == nullptr) {
+      ctx.w.NullArray();
+    } else {
+      WriteCommandInfo(ctx.w, *spec, nullptr);
+    }
+  }
+}
+
+void CommandDocsCmd(CommandContext& ctx) {
+  std::vector<const CommandSpec*> specs;
+  if (ctx.argc() == 2) {
+    auto all = CommandTable::Get().All();
+    specs.assign(all.begin(), all.end());
+  } else {
+    for (size_t i = 2; i < ctx.argc(); ++i) {
+      if (const CommandSpec* s = CommandTable::Get().Find(ctx.arg(i))) specs.push_back(s);
+    }
+  }
+  ctx.w.MapHeader(specs.size());
+  for (const CommandSpec* s : specs) {
+    ctx.w.Bulk(s->name);
+    WriteCommandDocs(ctx.w, *s);
+  }
+}
+
+void CommandListCmd(CommandContext& ctx) {
+  if (ctx.argc() != 2) return ctx.w.Error(kSyntaxError);
+  auto all = CommandTable::Get().All();
+  ctx.w.ArrayHeader(all.size());
+  for (const CommandSpec* s : all) ctx.w.Bulk(s->name);
+}
+
+void CommandGetKeysCmd(CommandContext& ctx) {
+  std::span<const std::string_view> cmd = ctx.args.subspan(2);
+  const CommandSpec* spec = CommandTable::Get().Find(cmd[0]);
+  if (spec == nullptr) return ctx.w.Error("ERR Invalid command specified");
+  const int argc = static_cast<int>(cmd.size());
+  if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
+    return ctx.w.Error("ERR Invalid number of arguments specified for command");
+  }
+  if (spec->first_key == 0) return ctx.w.Error("ERR The command has no key arguments");
+  int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
+  std::vector<std::string_view> keys;
+  for (int i = spec->first_key; i <= last && i < argc; i += spec->key_step) keys.push_back(cmd[i]);
+  ctx.w.ArrayHeader(keys.size());
+  for (std::string_view k : keys) ctx.w.Bulk(k);
+}
+
+void CommandHelpCmd(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "GETKEYS <full-command>",
+      "    Return the keys from a full Redis command.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.w.ArrayHeader(std::size(kLines));
+  for (std::string_view l : kLines) ctx.w.SimpleString(l);
+}
+
+void DbSizeCmd(CommandContext& ctx) {
+  engine::Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  ctx.w.Integer(static_cast<int64_t>(db->LiveKeyCount()));
+}
+
+bool ParseFlushArgs(CommandContext& ctx) {
+  if (ctx.argc() == 1) return true;
+  if (ctx.argc() == 2 && (EqualsIgnoreCase(CString(ctx.arg(1)), "sync") ||
+                          EqualsIgnoreCase(CString(ctx.arg(1)), "async"))) {
+    return true;
+  }
+  ctx.w.Error(kSyntaxError);
+  return false;
+}
+
+// Flushes one database's bucket. Watched keys that exist are touched first (Redis
+// touchAllWatchedKeysInDb); the engine's bucket-wide flush event is then ignored.
+void FlushBucket(RedisFront& front, engine::Bucket* bucket) {
+  for (const std::string& key : front.watches().KeysOf(bucket->name())) {
+    if (bucket->Get(key).ok()) front.watches().Touch(bucket->name(), key);
+  }
+  front.set_flushing(true);
+  bucket->Flush();
+  front.set_flushing(false);
+}
+
+void FlushDbCmd(CommandContext& ctx) {
+  if (!ParseFlushArgs(ctx)) return;
+  engine::Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  FlushBucket(ctx.front, db);
+  ctx.w.Ok();
+}
+
+void FlushAllCmd(CommandContext& ctx) {
+  if (!ParseFlushArgs(ctx)) return;
+  for (int i = 0; i < ctx.front.config().databases; ++i) {
+    // Only buckets that exist: a flush does not create the other databases' buckets.
+    engine::Bucket* b = ctx.front.engine().FindBucket(ctx.front.BucketName(i));
+    if (b != nullptr) FlushBucket(ctx.front, b);
+  }
+  ctx.w.Ok();
+}
+
+void TimeCmd(CommandContext& ctx) {
+  engine::UnixNanos ns = ctx.front.engine().clock().NowNs();
+  ctx.w.ArrayHeader(2);
+  ctx.w.Bulk(std::to_string(ns / 1'000'000'000));
+  ctx.w.Bulk(std::to_string((ns / 1000) % 1'000'000));
+}
+
+void LastSaveCmd(CommandContext& ctx) {
+  ctx.w.Integer(ctx.front.stats().start_ms / 1000);
+}
+
+void SaveCmd(CommandContext& ctx) {
+  ctx.w.Ok();  // nothing to write: persistence is the engine's business, not RDB files
+}
+
+void BgSaveCmd(CommandContext& ctx) {
+  ctx.w.SimpleString("Background saving started");
+}
+
+constexpr uint32_t kCmd = kLoading | kStale;
+
+const CommandSpec kCommandSubs[] = {
+    {"count", 2, kCmd, CommandCountCmd, {}, 0, 0, 0, "Returns a count of commands."},
+    {"docs", -2, kCmd, CommandDocsCmd, {}, 0, 0, 0, "Returns documentary information about commands."},
+    {"info", -2, kCmd, CommandInfoCmd, {}, 0, 0, 0, "Returns information about commands."},
+    {"list", -2, kCmd, CommandListCmd, {}, 0, 0, 0, "Returns a list of command names."},
+    {"getkeys", -3, kCmd, CommandGetKeysCmd, {}, 0, 0, 0, "Extracts the key names from a command."},
+    {"help", 2, kCmd, CommandHelpCmd, {}, 0, 0, 0, "Returns helpful text about subcommands."},
+};
+
+const CommandSpec kCommands[] = {
+    {"command", -1, kCmd, CommandCmd, kCommandSubs, 0, 0, 0, "Returns detailed information about all commands."},
+    {"dbsize", 1, kReadOnly | kFast, DbSizeCmd, {}, 0, 0, 0, "Returns the number of keys in the database."},
+    {"flushdb", -1, kWrite, FlushDbCmd, {}, 0, 0, 0, "Removes all keys from the current database."},
+    {"flushall", -1, kWrite, FlushAllCmd, {}, 0, 0, 0, "Removes all keys from all databases."},
+    {"time", 1, kFast | kLoading | kStale, TimeCmd, {}, 0, 0, 0, "Returns the server time."},
+    {"lastsave", 1, kFast | kLoading | kStale, LastSaveCmd, {}, 0, 0, 0, "Returns the Unix timestamp of the last save."},
+    {"save", 1, kAdmin | kNoScript, SaveCmd, {}, 0, 0, 0, "Synchronously saves the database(s) to disk."},
+    {"bgsave", -1, kAdmin | kNoScript, BgSaveCmd, {}, 0, 0, 0, "Asynchronously saves the database(s) to disk."},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> ServerCommands() {
+  return kCommands;
+}
+
+}  // namespace kvgate::redis

@@ -1,0 +1,324 @@
+#include "translate/redis/session.h"
+
+#include <algorithm>
+
+#include "translate/redis/command_table.h"
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+
+namespace kvgate::redis {
+namespace {
+
+constexpr std::string_view kSubscribedContext =
+    "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+
+std::string FullName(const CommandSpec* spec, const CommandSpec* parent) {
+  std::string name;
+  if (parent != nullptr) {
+    name.append(parent->name);
+    name.push_back('|');
+  }
+  name.append(spec->name);
+  return name;
+}
+
+// ERR unknown command '<name>', with args beginning with: '<a>' '<b>' ... (Redis processCommand:
+// the name cut to 128 bytes, arguments appended while the text is shorter than 128 bytes).
+std::string UnknownCommandError(std::span<const std::string_view> args) {
+  std::string msg = "ERR unknown command '";
+  msg.append(CString(args[0]).substr(0, 128));
+  msg.append("', with args beginning with: ");
+  std::string shown;
+  for (size_t i = 1; i < args.size() && shown.size() < 128; ++i) {
+    const size_t room = 128 - shown.size();
+    shown.push_back('\'');
+    shown.append(CString(args[i]).substr(0, room));
+    shown.append("' ");
+  }
+  msg.append(shown);
+  return msg;
+}
+
+}  // namespace
+
+RedisSession::RedisSession(RedisFront& front, translate::Transport& transport, uint64_t id)
+    : front_(front),
+      transport_(transport),
+      writer_(&transport.Out(), 2),
+      reader_(&front.config().limits),
+      id_(id) {
+  created_ms_ = front_.engine().clock().NowMs();
+  last_interaction_ms_ = created_ms_;
+}
+
+RedisSession::~RedisSession() {
+  OnClose();
+}
+
+void RedisSession::OnBytes(protocols::InBuffer& in) {
+  if (closing_ || closed_) {
+    in.Consume(in.size());
+    return;
+  }
+  in_on_bytes_ = true;
+  std::string_view data = in.Data();
+  size_t pos = 0;
+  while (!closing_) {
+    size_t n = 0;
+    resp::ReadStatus status = reader_.Next(data.substr(pos), &n);
+    pos += n;
+    if (status == resp::ReadStatus::kNeedMore) break;
+    if (status == resp::ReadStatus::kError) {
+      // Redis replies to the protocol error, flushes what precedes it, then closes.
+      if (!reader_.error().empty()) writer_.Error(reader_.error());
+      CloseAfterReply();
+      break;
+    }
+    Dispatch(reader_.args());
+  }
+  in_on_bytes_ = false;
+  in.Consume(closing_ ? in.size() : pos);
+  last_input_bytes_ = in.size();
+}
+
+void RedisSession::OnClose() {
+  if (closed_) return;
+  closed_ = true;
+  closing_ = true;
+  UnwatchAll();
+  for (const std::string& c : channels_) front_.pubsub().UnsubscribeChannel(this, c);
+  for (const std::string& p : patterns_) front_.pubsub().UnsubscribePattern(this, p);
+  channels_.clear();
+  patterns_.clear();
+  queued_.clear();
+  front_.Unregister(this);
+}
+
+void RedisSession::CloseAfterReply() {
+  closing_ = true;
+  transport_.CloseAfterFlush();
+}
+
+void RedisSession::CloseNow() {
+  if (closed_) return;
+  closing_ = true;
+  transport_.CloseNow();  // may call OnClose() synchronously
+}
+
+std::string RedisSession::LastCommandName() const {
+  if (last_spec_ == nullptr) return "NULL";
+  return FullName(last_spec_, last_parent_);
+}
+
+void RedisSession::Dispatch(std::span<const std::string_view> args) {
+  const CommandTable& table = CommandTable::Get();
+  const CommandSpec* spec = table.Find(args[0]);
+  const CommandSpec* parent = nullptr;
+  if (spec == nullptr) {
+    Reject(nullptr, UnknownCommandError(args));
+    return;
+  }
+  if (!spec->subcommands.empty() && args.size() >= 2) {
+    const CommandSpec* sub = CommandTable::FindSub(*spec, args[1]);
+    if (sub == nullptr) {
+      std::string container(args[0]);
+      for (char& c : container) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - ('a' - 'A'));
+      }
+      std::string msg = "ERR unknown subcommand '";
+      msg.append(CString(args[1]).substr(0, 128));
+      msg.append("'. Try ");
+      msg.append(CString(container));
+      msg.append(" HELP.");
+      Reject(nullptr, msg);
+      return;
+    }
+    parent = spec;
+    spec = sub;
+  }
+  const int argc = static_cast<int>(args.size());
+  if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
+    Reject(spec, "ERR wrong number of arguments for '" + FullName(spec, parent) + "' command");
+    return;
+  }
+  if (resp() == 2 && subscription_count() > 0 && !(spec->flags & kSubscribedOk)) {
+    Reject(spec, "ERR Can't execute '" + FullName(spec, parent) + std::string(kSubscribedContext));
+    return;
+  }
+  if (in_multi_ && !(spec->flags & kNotQueued)) {
+    Queued q{spec, parent, {}};
+    q.args.reserve(args.size());
+    for (std::string_view a : args) q.args.emplace_back(a);
+    queued_.push_back(std::move(q));
+    writer_.SimpleString("QUEUED");
+    return;
+  }
+  Call(spec, parent, args, front_.engine().clock().NowMs());
+}
+
+void RedisSession::Call(const CommandSpec* spec, const CommandSpec* parent,
+                        std::span<const std::string_view> args, int64_t now_ms) {
+  last_interaction_ms_ = now_ms;
+  last_spec_ = spec;
+  last_parent_ = parent;
+  ++front_.stats().commands_processed;
+  front_.BeginCommand();
+  CommandContext ctx{*this, front_, args, writer_, spec, parent, now_ms};
+  spec->handler(ctx);
+  front_.EndCommand();
+}
+
+void RedisSession::Reject(const CommandSpec* spec, std::string_view message) {
+  if (in_multi_) multi_error_ = true;
+  if (spec != nullptr && spec->name == "exec") {
+    // Redis execCommandAbort(): the transaction is discarded and the reason quoted.
+    DiscardMulti();
+    std::string_view reason = message;
+    if (reason.substr(0, 4) == "ERR ") reason.remove_prefix(4);
+    writer_.Error("EXECABORT Transaction discarded because of: " + std::string(reason));
+    return;
+  }
+  writer_.Error(message);
+}
+
+// ---- transactions ----
+
+void RedisSession::StartMulti() {
+  in_multi_ = true;
+  multi_error_ = false;
+  queued_.clear();
+}
+
+void RedisSession::DiscardMulti() {
+  in_multi_ = false;
+  multi_error_ = false;
+  queued_.clear();
+  UnwatchAll();
+}
+
+void RedisSession::Exec(int64_t now_ms) {
+  // A watched key whose TTL passed since WATCH counts as modified: reading it lets the engine
+  // expire it lazily, which reaches the watch registry through the change listener.
+  for (const auto& [db, key] : watched_) {
+    engine::Errc err;
+    if (engine::Bucket* b = front_.Database(db, &err)) (void)b->Get(key);
+  }
+  if (multi_error_ || dirty_cas_) {
+    if (multi_error_) {
+      writer_.Error("EXECABORT Transaction discarded because of previous errors.");
+    } else {
+      writer_.NullArray();
+    }
+    DiscardMulti();
+    return;
+  }
+  std::vector<Queued> queued = std::move(queued_);
+  in_multi_ = false;
+  UnwatchAll();
+  writer_.ArrayHeader(queued.size());
+  const CommandSpec* exec_spec = last_spec_;
+  const CommandSpec* exec_parent = last_parent_;
+  std::vector<std::string_view> views;
+  for (const Queued& q : queued) {
+    views.assign(q.args.begin(), q.args.end());
+    Call(q.spec, q.parent, views, now_ms);
+  }
+  last_spec_ = exec_spec;
+  last_parent_ = exec_parent;
+}
+
+void RedisSession::Watch(int db, std::string_view key) {
+  for (const auto& [d, k] : watched_) {
+    if (d == db && k == key) return;
+  }
+  // Expire a stale key first, so its expiry is not mistaken for a later change.
+  engine::Errc err;
+  if (engine::Bucket* b = front_.Database(db, &err)) (void)b->Get(key);
+  front_.watches().Watch(this, front_.BucketName(db), key);
+  watched_.emplace_back(db, std::string(key));
+}
+
+void RedisSession::UnwatchAll() {
+  for (const auto& [db, key] : watched_) front_.watches().Unwatch(this, front_.BucketName(db), key);
+  watched_.clear();
+  dirty_cas_ = false;
+}
+
+// ---- pub/sub ----
+
+void RedisSession::WriteSubscriptionReply(std::string_view kind, const std::string_view* name) {
+  writer_.PushHeader(3);
+  writer_.Bulk(kind);
+  if (name != nullptr) {
+    writer_.Bulk(*name);
+  } else {
+    writer_.Null();
+  }
+  writer_.Integer(static_cast<int64_t>(subscription_count()));
+}
+
+bool RedisSession::Subscribe(std::string_view channel) {
+  if (!channels_.emplace(channel).second) return false;
+  front_.pubsub().SubscribeChannel(this, channel);
+  return true;
+}
+
+bool RedisSession::Unsubscribe(std::string_view channel) {
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return false;
+  front_.pubsub().UnsubscribeChannel(this, channel);
+  channels_.erase(it);
+  return true;
+}
+
+bool RedisSession::PSubscribe(std::string_view pattern) {
+  if (!patterns_.emplace(pattern).second) return false;
+  front_.pubsub().SubscribePattern(this, pattern);
+  return true;
+}
+
+bool RedisSession::PUnsubscribe(std::string_view pattern) {
+  auto it = patterns_.find(pattern);
+  if (it == patterns_.end()) return false;
+  front_.pubsub().UnsubscribePattern(this, pattern);
+  patterns_.erase(it);
+  return true;
+}
+
+void RedisSession::DeliverMessage(std::string_view channel, std::string_view message) {
+  if (closing_) return;
+  writer_.PushHeader(3);
+  writer_.Bulk("message");
+  writer_.Bulk(channel);
+  writer_.Bulk(message);
+  AfterAsyncOutput();
+}
+
+void RedisSession::DeliverPMessage(std::string_view pattern, std::string_view channel,
+                                   std::string_view message) {
+  if (closing_) return;
+  writer_.PushHeader(4);
+  writer_.Bulk("pmessage");
+  writer_.Bulk(pattern);
+  writer_.Bulk(channel);
+  writer_.Bulk(message);
+  AfterAsyncOutput();
+}
+
+void RedisSession::AfterAsyncOutput() {
+  if (!in_on_bytes_) transport_.ScheduleFlush();
+  front_.CheckOutputLimit(this, front_.engine().clock().NowMs());
+}
+
+void RedisSession::Reset() {
+  DiscardMulti();
+  for (const std::string& c : channels_) front_.pubsub().UnsubscribeChannel(this, c);
+  for (const std::string& p : patterns_) front_.pubsub().UnsubscribePattern(this, p);
+  channels_.clear();
+  patterns_.clear();
+  set_resp(2);
+  db_ = 0;
+  name_.clear();
+}
+
+}  // namespace kvgate::redis

@@ -1,0 +1,174 @@
+// File: translate/redis/session.h
+// One Redis client connection: reads requests with the RESP reader, looks commands up in the
+// table, checks arity / subscribed mode / MULTI queueing in Redis's order, runs handlers, and
+// keeps the per-client state (protocol version, database, name, transaction, watched keys,
+// subscriptions).
+//
+//   auto session = front.NewSession(transport);   // gateway, on accept
+//   session->OnBytes(in);                         // replies appended to transport.Out()
+//   session->OnClose();                           // unsubscribes, unwatches, unregisters
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "protocols/resp/reply_writer.h"
+#include "protocols/resp/request_reader.h"
+#include "translate/redis/command.h"
+#include "translate/session.h"
+
+namespace kvgate::redis {
+
+class RedisFront;
+
+class RedisSession final : public translate::Session {
+ public:
+  RedisSession(RedisFront& front, translate::Transport& transport, uint64_t id);
+  ~RedisSession() override;
+
+  void OnBytes(protocols::InBuffer& in) override;
+  void OnClose() override;
+
+  // ---- state read and changed by command handlers ----
+  uint64_t id() const {
+    return id_;
+  }
+  translate::Transport& transport() {
+    return transport_;
+  }
+  resp::ReplyWriter& writer() {
+    return writer_;
+  }
+  int resp() const {
+    return writer_.resp();
+  }
+  void set_resp(int v) {
+    writer_.set_resp(v);
+  }
+  int db() const {
+    return db_;
+  }
+  void set_db(int db) {
+    db_ = db;
+  }
+  const std::string& name() const {
+    return name_;
+  }
+  void set_name(std::string_view name) {
+    name_.assign(name);
+  }
+  int64_t created_ms() const {
+    return created_ms_;
+  }
+  int64_t last_interaction_ms() const {
+    return last_interaction_ms_;
+  }
+  // Full name of the last command run ("client|info"), for CLIENT INFO/LIST.
+  std::string LastCommandName() const;
+  size_t query_buffer_bytes() const {
+    return reader_.buffered_bytes() + last_input_bytes_;
+  }
+  bool closing() const {
+    return closing_;
+  }
+  // QUIT: reply already written; flush and close, run nothing after this.
+  void CloseAfterReply();
+  // Close now (CLIENT KILL, output limits); called by the front outside any handler chain.
+  void CloseNow();
+
+  // ---- transactions ----
+  bool in_multi() const {
+    return in_multi_;
+  }
+  void StartMulti();
+  void DiscardMulti();  // also clears the watches
+  // Runs the queued commands (or answers EXECABORT / null); see multi_cmds.cc.
+  void Exec(int64_t now_ms);
+  size_t queued_count() const {
+    return queued_.size();
+  }
+  void Watch(int db, std::string_view key);
+  void UnwatchAll();
+  void MarkDirtyCas() {
+    dirty_cas_ = true;
+  }
+  size_t watched_count() const {
+    return watched_.size();
+  }
+
+  // ---- pub/sub ----
+  const std::set<std::string, std::less<>>& channels() const {
+    return channels_;
+  }
+  const std::set<std::string, std::less<>>& patterns() const {
+    return patterns_;
+  }
+  size_t subscription_count() const {
+    return channels_.size() + patterns_.size();
+  }
+  // The reply for (un)subscribe: [kind, name or null, count] as an array (RESP2) or push.
+  void WriteSubscriptionReply(std::string_view kind, const std::string_view* name);
+  bool Subscribe(std::string_view channel);
+  bool Unsubscribe(std::string_view channel);
+  bool PSubscribe(std::string_view pattern);
+  bool PUnsubscribe(std::string_view pattern);
+  // Messages from PUBLISH (possibly written while another session runs a command).
+  void DeliverMessage(std::string_view channel, std::string_view message);
+  void DeliverPMessage(std::string_view pattern, std::string_view channel,
+                       std::string_view message);
+  // Soft output-limit bookkeeping (0: under the soft limit).
+  int64_t& soft_limit_since_ms() {
+    return soft_limit_since_ms_;
+  }
+
+  // RESET: back to a fresh connection's state (keeps id and connection).
+  void Reset();
+
+ private:
+  struct Queued {
+    const CommandSpec* spec;
+    const CommandSpec* parent;
+    std::vector<std::string> args;
+  };
+
+  void Dispatch(std::span<const std::string_view> args);
+  void Call(const CommandSpec* spec, const CommandSpec* parent,
+            std::span<const std::string_view> args, int64_t now_ms);
+  // An error found before running a command: flags the transaction, and EXEC's own errors
+  // become EXECABORT.
+  void Reject(const CommandSpec* spec, std::string_view message);
+  void AfterAsyncOutput();
+
+  RedisFront& front_;
+  translate::Transport& transport_;
+  resp::ReplyWriter writer_;
+  resp::RequestReader reader_;
+  uint64_t id_;
+  int db_ = 0;
+  std::string name_;
+  int64_t created_ms_ = 0;
+  int64_t last_interaction_ms_ = 0;
+  const CommandSpec* last_spec_ = nullptr;
+  const CommandSpec* last_parent_ = nullptr;
+  size_t last_input_bytes_ = 0;
+  bool closing_ = false;
+  bool closed_ = false;
+  bool in_on_bytes_ = false;
+
+  bool in_multi_ = false;
+  bool multi_error_ = false;  // a queued command was rejected: EXEC answers EXECABORT
+  bool dirty_cas_ = false;    // a watched key changed: EXEC answers null
+  std::vector<Queued> queued_;
+  std::vector<std::pair<int, std::string>> watched_;  // (db, key)
+
+  std::set<std::string, std::less<>> channels_;
+  std::set<std::string, std::less<>> patterns_;
+  int64_t soft_limit_since_ms_ = 0;
+};
+
+}  // namespace kvgate::redis

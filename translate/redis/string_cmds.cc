@@ -1,0 +1,403 @@
+// String commands: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN
+// GETRANGE SETRANGE (specs/resp-subset.md §4.1-4.2). Redis strings are engine values; expiry is
+// the engine's per-key deadline (WriteOptions::expire_at_ms / keep_ttl).
+#include <string>
+
+#include "engine/engine.h"
+#include "protocols/resp/number.h"
+#include "translate/redis/command.h"
+#include "translate/redis/command_table.h"
+#include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/notifications.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+namespace {
+
+using engine::Bucket;
+using engine::WriteOptions;
+
+// Options of SET (and GETEX): Redis parseExtendedStringArgumentsOrReply.
+struct StringOptions {
+  bool nx = false, xx = false, get = false, keepttl = false, persist = false;
+  enum class Expire { kNone, kEx, kPx, kExAt, kPxAt } expire = Expire::kNone;
+  std::string_view expire_arg;
+};
+
+bool IsKeyword2(std::string_view arg, char a, char b) {
+  // Redis compares opt[0], opt[1] and opt[2] == '\0' of the C string.
+  std::string_view s = CString(arg);
+  return s.size() == 2 && (s[0] == a || s[0] == a + ('a' - 'A')) &&
+         (s[1] == b || s[1] == b + ('a' - 'A'));
+}
+
+// Returns false after replying with the syntax error.
+bool ParseStringOptions(CommandContext& ctx, size_t start, bool for_set, StringOptions* o) {
+  using Expire = StringOptions::Expire;
+  for (size_t j = start; j < ctx.argc(); ++j) {
+    std::string_view opt = ctx.arg(j);
+    const bool has_next = j + 1 < ctx.argc();
+    const bool has_expire = o->expire != Expire::kNone;
+    if (for_set && IsKeyword2(opt, 'N', 'X') && !o->xx) {
+      o->nx = true;
+    } else if (for_set && IsKeyword2(opt, 'X', 'X') && !o->nx) {
+      o->xx = true;
+    } else if (for_set && EqualsIgnoreCase(CString(opt), "GET")) {
+      o->get = true;
+    } else if (for_set && EqualsIgnoreCase(CString(opt), "KEEPTTL") && !has_expire) {
+      o->keepttl = true;
+    } else if (!for_set && EqualsIgnoreCase(CString(opt), "PERSIST") && !has_expire) {
+      o->persist = true;
+    } else {
+      Expire kind = Expire::kNone;
+      if (IsKeyword2(opt, 'E', 'X')) kind = Expire::kEx;
+      else if (IsKeyword2(opt, 'P', 'X')) kind = Expire::kPx;
+      else if (EqualsIgnoreCase(CString(opt), "EXAT")) kind = Expire::kExAt;
+      else if (EqualsIgnoreCase(CString(opt), "PXAT")) kind = Expire::kPxAt;
+      // The same expiry keyword twice is accepted ("EX 10 EX 10"), a different one is not.
+      if (kind == Expire::kNone || o->keepttl || o->persist || !has_next ||
+          (has_expire && o->expire != kind)) {
+        ctx.w.Error(kSyntaxError);
+        return false;
+      }
+      o->expire = kind;
+      o->expire_arg = ctx.arg(++j);
+    }
+  }
+  return true;
+}
+
+// Redis getExpireMillisecondsOrReply: the absolute deadline in ms, or false after replying.
+bool ExpireDeadline(CommandContext& ctx, std::string_view arg, bool seconds, bool relative,
+                    std::string_view command, int64_t* when) {
+  int64_t v = 0;
+  if (!resp::ParseInt64(arg, &v)) {
+    ctx.w.Error(kNotInteger);
+    return false;
+  }
+  if (v <= 0 || (seconds && v > INT64_MAX / 1000)) {
+    ReplyInvalidExpire(ctx.w, command);
+    return false;
+  }
+  if (seconds) v *= 1000;
+  if (relative) {
+    if (v > INT64_MAX - ctx.now_ms) {
+      ReplyInvalidExpire(ctx.w, command);
+      return false;
+    }
+    v += ctx.now_ms;
+  }
+  *when = v;
+  return true;
+}
+
+bool OptionsDeadline(CommandContext& ctx, const StringOptions& o, std::string_view command,
+                     int64_t* when) {
+  using Expire = StringOptions::Expire;
+  if (o.expire == Expire::kNone) return true;
+  const bool seconds = o.expire == Expire::kEx || o.expire == Expire::kExAt;
+  const bool relative = o.expire == Expire::kEx || o.expire == Expire::kPx;
+  return ExpireDeadline(ctx, o.expire_arg, seconds, relative, command, when);
+}
+
+// The common SET path (Redis setGenericCommand). `ok_reply`/`abort_reply` select SETNX's
+// integers instead of +OK / null.
+void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view key,
+                std::string_view value, std::string_view command, bool integer_replies) {
+  int64_t when = 0;
+  if (!OptionsDeadline(ctx, o, command, &when)) return;
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  bool found = false;
+  std::string old;
+  bool old_found = false;
+  if (o.get || o.xx || (o.nx && o.expire != StringOptions::Expire::kNone)) {
+    auto cur = db->Get(key);
+    found = cur.ok();
+    if (o.get && found) {
+      old.assign(cur->value);
+      old_found = true;
+    }
+  }
+  auto reply_old = [&] {
+    if (old_found) {
+      ctx.w.Bulk(old);
+    } else {
+      ctx.w.Null();
+    }
+  };
+  if (o.xx && !found) {
+    if (o.get) return reply_old();
+    return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
+  }
+  if (o.nx && found) {
+    if (o.get) return reply_old();
+    return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
+  }
+  WriteOptions wo;
+  wo.keep_ttl = o.keepttl;
+  if (o.expire != StringOptions::Expire::kNone && when <= ctx.now_ms) {
+    // An absolute deadline already in the past: the key ends up absent.
+    if (!o.get && !o.xx && !o.nx) found = db->Get(key).ok();
+    if (found) {
+      auto r = db->Delete(key, {});
+      if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+      ctx.Notify(kNotifyGeneric, "del", key);
+    }
+  } else {
+    wo.expire_at_ms = o.expire != StringOptions::Expire::kNone ? when : engine::kNoExpiry;
+    auto r = o.nx ? db->Create(key, value, wo) : db->Put(key, value, wo);
+    if (!r.ok()) {
+      if (r.errc() == engine::Errc::kAlreadyExists) {
+        if (o.get) return reply_old();
+        return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
+      }
+      return ReplyEngineError(ctx.w, r.errc());
+    }
+    ctx.Notify(kNotifyString, "set", key);
+    if (o.expire != StringOptions::Expire::kNone) ctx.Notify(kNotifyGeneric, "expire", key);
+  }
+  if (o.get) return reply_old();
+  if (integer_replies) return ctx.w.Integer(1);
+  ctx.w.Ok();
+}
+
+void GetCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  auto e = db->Get(ctx.arg(1));
+  if (!e.ok()) {
+    ++ctx.front.stats().keyspace_misses;
+    return ctx.w.Null();
+  }
+  ++ctx.front.stats().keyspace_hits;
+  ctx.w.Bulk(e->value);
+}
+
+void SetCmd(CommandContext& ctx) {
+  StringOptions o;
+  if (ctx.argc() > 3 && !ParseStringOptions(ctx, 3, true, &o)) return;
+  SetGeneric(ctx, o, ctx.arg(1), ctx.arg(2), "set", false);
+}
+
+void SetNxCmd(CommandContext& ctx) {
+  StringOptions o;
+  o.nx = true;
+  SetGeneric(ctx, o, ctx.arg(1), ctx.arg(2), "setnx", true);
+}
+
+void SetExCmd(CommandContext& ctx) {
+  StringOptions o;
+  o.expire = StringOptions::Expire::kEx;
+  o.expire_arg = ctx.arg(2);
+  SetGeneric(ctx, o, ctx.arg(1), ctx.arg(3), "setex", false);
+}
+
+void PSetExCmd(CommandContext& ctx) {
+  StringOptions o;
+  o.expire = StringOptions::Expire::kPx;
+  o.expire_arg = ctx.arg(2);
+  SetGeneric(ctx, o, ctx.arg(1), ctx.arg(3), "psetex", false);
+}
+
+void GetSetCmd(CommandContext& ctx) {
+  StringOptions o;
+  o.get = true;
+  SetGeneric(ctx, o, ctx.arg(1), ctx.arg(2), "getset", false);
+}
+
+void GetDelCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  auto e = db->Get(ctx.arg(1));
+  if (!e.ok()) return ctx.w.Null();
+  ctx.w.Bulk(e->value);  // reply first: the view dies with the delete
+  if (db->Delete(ctx.arg(1), {}).ok()) ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
+}
+
+void GetExCmd(CommandContext& ctx) {
+  using Expire = StringOptions::Expire;
+  StringOptions o;
+  if (!ParseStringOptions(ctx, 2, false, &o)) return;
+  int64_t when = 0;
+  if (!OptionsDeadline(ctx, o, "getex", &when)) return;
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  std::string_view key = ctx.arg(1);
+  auto e = db->Get(key);
+  if (!e.ok()) return ctx.w.Null();
+  const bool had_ttl = e->expires_at_ms != engine::kNoExpiry;
+  ctx.w.Bulk(e->value);
+  if ((o.expire == Expire::kExAt || o.expire == Expire::kPxAt) && when <= ctx.now_ms) {
+    if (db->Delete(key, {}).ok()) ctx.Notify(kNotifyGeneric, "del", key);
+  } else if (o.expire != Expire::kNone) {
+    if (db->SetExpiry(key, when).ok()) ctx.Notify(kNotifyGeneric, "expire", key);
+  } else if (o.persist && had_ttl) {
+    if (db->SetExpiry(key, engine::kNoExpiry).ok()) ctx.Notify(kNotifyGeneric, "persist", key);
+  }
+}
+
+void MGetCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  ctx.w.ArrayHeader(ctx.argc() - 1);
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    auto e = db->Get(ctx.arg(i));
+    if (e.ok()) {
+      ctx.w.Bulk(e->value);
+    } else {
+      ctx.w.Null();
+    }
+  }
+}
+
+void MSetGeneric(CommandContext& ctx, bool nx) {
+  if (ctx.argc() % 2 == 0) return ReplyArity(ctx.w, nx ? "msetnx" : "mset");
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  if (nx) {
+    for (size_t j = 1; j < ctx.argc(); j += 2) {
+      if (db->Get(ctx.arg(j)).ok()) return ctx.w.Integer(0);
+    }
+  }
+  for (size_t j = 1; j < ctx.argc(); j += 2) {
+    auto r = db->Put(ctx.arg(j), ctx.arg(j + 1), WriteOptions{});
+    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+    ctx.Notify(kNotifyString, "set", ctx.arg(j));
+  }
+  if (nx) return ctx.w.Integer(1);
+  ctx.w.Ok();
+}
+
+void MSetCmd(CommandContext& ctx) {
+  MSetGeneric(ctx, false);
+}
+
+void MSetNxCmd(CommandContext& ctx) {
+  MSetGeneric(ctx, true);
+}
+
+// Redis checkStringLength: the result may not exceed proto-max-bulk-len.
+bool CheckStringLength(CommandContext& ctx, uint64_t size, uint64_t append) {
+  const uint64_t limit = static_cast<uint64_t>(ctx.front.config().limits.proto_max_bulk_len);
+  if (append > limit || size > limit - append) {
+    ctx.w.Error(kStringTooLong);
+    return false;
+  }
+  return true;
+}
+
+void AppendCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  std::string_view key = ctx.arg(1);
+  std::string_view tail = ctx.arg(2);
+  auto e = db->Get(key);
+  int64_t length = 0;
+  if (!e.ok()) {
+    auto r = db->Put(key, tail, WriteOptions{});
+    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+    length = static_cast<int64_t>(tail.size());
+  } else {
+    if (!CheckStringLength(ctx, e->value.size(), tail.size())) return;
+    std::string value;
+    value.reserve(e->value.size() + tail.size());
+    value.append(e->value).append(tail);
+    WriteOptions wo;
+    wo.keep_ttl = true;
+    auto r = db->Put(key, value, wo);
+    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+    length = static_cast<int64_t>(value.size());
+  }
+  ctx.Notify(kNotifyString, "append", key);
+  ctx.w.Integer(length);
+}
+
+void StrLenCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  auto e = db->Get(ctx.arg(1));
+  ctx.w.Integer(e.ok() ? static_cast<int64_t>(e->value.size()) : 0);
+}
+
+void GetRangeCmd(CommandContext& ctx) {
+  int64_t start = 0, end = 0;
+  if (!resp::ParseInt64(ctx.arg(2), &start) || !resp::ParseInt64(ctx.arg(3), &end)) {
+    return ctx.w.Error(kNotInteger);
+  }
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  auto e = db->Get(ctx.arg(1));
+  if (!e.ok()) return ctx.w.Bulk("");
+  const std::string_view s = e->value;
+  const int64_t len = static_cast<int64_t>(s.size());
+  if (start < 0 && end < 0 && start > end) return ctx.w.Bulk("");
+  if (start < 0) start = len + start;
+  if (end < 0) end = len + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len == 0) return ctx.w.Bulk("");
+  ctx.w.Bulk(s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start + 1)));
+}
+
+void SetRangeCmd(CommandContext& ctx) {
+  int64_t offset = 0;
+  if (!resp::ParseInt64(ctx.arg(2), &offset)) return ctx.w.Error(kNotInteger);
+  if (offset < 0) return ctx.w.Error(kOffsetOutOfRange);
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  std::string_view key = ctx.arg(1);
+  std::string_view patch = ctx.arg(3);
+  auto e = db->Get(key);
+  std::string value;
+  WriteOptions wo;
+  if (!e.ok()) {
+    if (patch.empty()) return ctx.w.Integer(0);
+    if (!CheckStringLength(ctx, static_cast<uint64_t>(offset), patch.size())) return;
+  } else {
+    if (patch.empty()) return ctx.w.Integer(static_cast<int64_t>(e->value.size()));
+    if (!CheckStringLength(ctx, static_cast<uint64_t>(offset), patch.size())) return;
+    value.assign(e->value);
+    wo.keep_ttl = true;
+  }
+  const size_t need = static_cast<size_t>(offset) + patch.size();
+  if (value.size() < need) value.resize(need, '\0');
+  value.replace(static_cast<size_t>(offset), patch.size(), patch);
+  auto r = db->Put(key, value, wo);
+  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+  ctx.Notify(kNotifyString, "setrange", key);
+  ctx.w.Integer(static_cast<int64_t>(value.size()));
+}
+
+constexpr uint32_t kR = kReadOnly | kFast;
+constexpr uint32_t kW = kWrite;
+constexpr uint32_t kWF = kWrite | kFast;
+
+const CommandSpec kCommands[] = {
+    {"get", 2, kR, GetCmd, {}, 1, 1, 1, "Returns the string value of a key."},
+    {"set", -3, kW, SetCmd, {}, 1, 1, 1, "Sets the string value of a key."},
+    {"setnx", 3, kWF, SetNxCmd, {}, 1, 1, 1, "Set the string value of a key only when the key doesn't exist."},
+    {"setex", 4, kW, SetExCmd, {}, 1, 1, 1, "Sets the string value and expiration time of a key."},
+    {"psetex", 4, kW, PSetExCmd, {}, 1, 1, 1, "Sets the string value and expiration time in milliseconds of a key."},
+    {"getset", 3, kWF, GetSetCmd, {}, 1, 1, 1, "Returns the previous string value of a key after setting it to a new value."},
+    {"getdel", 2, kWF, GetDelCmd, {}, 1, 1, 1, "Returns the string value of a key after deleting the key."},
+    {"getex", -2, kWF, GetExCmd, {}, 1, 1, 1, "Returns the string value of a key after setting its expiration time."},
+    {"mget", -2, kR, MGetCmd, {}, 1, -1, 1, "Atomically returns the string values of one or more keys."},
+    {"mset", -3, kW, MSetCmd, {}, 1, -1, 2, "Atomically creates or modifies the string values of one or more keys."},
+    {"msetnx", -3, kW, MSetNxCmd, {}, 1, -1, 2, "Atomically modifies the string values of one or more keys only when all keys don't exist."},
+    {"append", 3, kWF, AppendCmd, {}, 1, 1, 1, "Appends a string to the value of a key. Creates the key if it doesn't exist."},
+    {"strlen", 2, kR, StrLenCmd, {}, 1, 1, 1, "Returns the length of a string value."},
+    {"getrange", 4, kReadOnly, GetRangeCmd, {}, 1, 1, 1, "Returns a substring of the string stored at a key."},
+    {"substr", 4, kReadOnly, GetRangeCmd, {}, 1, 1, 1, "Returns a substring from a string value."},
+    {"setrange", 4, kW, SetRangeCmd, {}, 1, 1, 1, "Overwrites a part of a string value with another by an offset."},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StringCommands() {
+  return kCommands;
+}
+
+}  // namespace kvgate::redis
