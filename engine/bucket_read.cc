@@ -39,6 +39,11 @@ Result<EntryView> BucketImpl::GetAt(std::string_view key, Revision revision) {
 Result<EntryView> BucketImpl::GetByRevision(Revision revision) {
   EntryBase* e = log_.Find(revision);
   if (e == nullptr) return Errc::kNotFound;
+  if (KeyNode* owner = e->owner(); owner->hist_count > config_.history) {
+    TrimHistory(owner, config_.history);  // a history shrink is still sweeping
+    e = log_.Find(revision);
+    if (e == nullptr) return Errc::kNotFound;
+  }
   UnixNanos now = NowNs();
   if (IsExpired(*e, now)) {
     if (e->is_node()) {

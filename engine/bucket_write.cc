@@ -89,6 +89,7 @@ void BucketImpl::CountNewest(const KeyNode& n, int sign) {
 KeyNode* BucketImpl::Lookup(std::string_view key, uint64_t hash) {
   KeyNode* n = keys_.Find(key, hash);
   if (n == nullptr) return nullptr;
+  if (n->hist_count > config_.history) TrimHistory(n, config_.history);  // shrink in progress
   UnixNanos now = NowNs();
   if (IsExpired(*n, now)) n = Expire(n, hash, now);
   return n;

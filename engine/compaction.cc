@@ -83,47 +83,76 @@ static void RemoveRevision(BucketImpl* b, Revision rev, ChangeKind kind) {
   b->RemoveOlder(h->node, PrevOf(h->node, h), h);
 }
 
-// Collects up to `batch` revisions from `from` satisfying pred, oldest first; returns the next
-// revision to look at (0: end of log).
-template <typename Pred>
-static Revision Collect(const detail::RevLog& log, Revision from, Revision upto, size_t batch,
-                        std::vector<Revision>* out, Pred&& pred) {
-  out->clear();
-  bool past = false;
-  Revision next = log.Visit(from, detail::RevLog::kUnbounded, [&](Revision r, const EntryBase* e) {
-    if (upto != 0 && r > upto) {
-      past = true;
-      return false;
+namespace {
+// Entries an API call examines synchronously before leaving the rest to Tick (~a few ms).
+constexpr size_t kSyncSweepBudget = 20'000;
+}  // namespace
+
+uint64_t BucketImpl::StartJob(SweepJob job) {
+  job.upto = job.upto == 0 ? last_rev_ : std::min(job.upto, last_rev_);
+  size_t budget = kSyncSweepBudget;
+  uint64_t removed = RunJob(job, &budget);
+  if (job.cursor != 0) jobs_.push_back(job);
+  return removed;
+}
+
+uint64_t BucketImpl::RunJob(SweepJob& job, size_t* budget) {
+  uint64_t before = entries_;
+  std::vector<Revision> batch;
+  while (job.cursor != 0 && *budget > 0) {
+    size_t slice = std::min<size_t>(*budget, 1024);
+    size_t examined = 0;
+    bool past = false;
+    batch.clear();
+    Revision next = log_.Visit(job.cursor, slice, [&](Revision r, const EntryBase* e) {
+      if (r > job.upto) {
+        past = true;
+        return false;
+      }
+      ++examined;
+      bool pick = false;
+      switch (job.kind) {
+        case SweepJob::Kind::kTombstones:
+          pick = e->is_node() && e->is_marker() &&
+                 (job.older_than == 0 || e->created_ns < job.older_than);
+          break;
+        case SweepJob::Kind::kCompact:
+          pick = !e->is_node() || e->is_marker();
+          break;
+        case SweepJob::Kind::kTrim:
+          pick = e->is_node() && e->hist_count > config_.history;
+          break;
+      }
+      if (pick) batch.push_back(r);
+      return true;
+    });
+    *budget -= std::min(*budget, std::max<size_t>(examined, 1));
+    job.cursor = past ? 0 : next;
+    for (Revision r : batch) {
+      if (job.kind == SweepJob::Kind::kTrim) {
+        EntryBase* e = log_.Find(r);
+        if (e != nullptr && e->is_node()) {
+          TrimHistory(static_cast<KeyNode*>(e), config_.history);
+        }
+      } else {
+        RemoveRevision(this, r, ChangeKind::kRemoved);
+      }
     }
-    if (pred(r, e)) out->push_back(r);
-    return out->size() < batch;
-  });
-  return past ? 0 : next;
+  }
+  return before - entries_;
 }
 
 uint64_t BucketImpl::RemoveTombstones(UnixNanos older_than_ns) {
-  uint64_t before = entries_;
-  std::vector<KeyNode*> doomed;
-  keys_.ForEach([&](KeyNode* n) {
-    if (n->is_marker() && (older_than_ns == 0 || n->created_ns < older_than_ns)) {
-      doomed.push_back(n);
-    }
-  });
-  for (KeyNode* n : doomed) RemoveKey(n, Keyspace::Hash(n->key()), ChangeKind::kRemoved);
-  return before - entries_;
+  SweepJob job{SweepJob::Kind::kTombstones};
+  job.older_than = older_than_ns;
+  return StartJob(job);
 }
 
 uint64_t BucketImpl::Compact(Revision revision) {
-  uint64_t before = entries_;
-  std::vector<Revision> batch;
-  Revision from = 1;
-  while (from != 0) {
-    from = Collect(log_, from, revision, 1024, &batch, [](Revision, const EntryBase* e) {
-      return !e->is_node() || e->is_marker();
-    });
-    for (Revision r : batch) RemoveRevision(this, r, ChangeKind::kRemoved);
-  }
-  return before - entries_;
+  if (revision == 0) return 0;
+  SweepJob job{SweepJob::Kind::kCompact};
+  job.upto = revision;
+  return StartJob(job);
 }
 
 uint64_t BucketImpl::PurgeEntries(const KeyFilter& filter, uint64_t keep, Revision below) {
@@ -157,6 +186,7 @@ uint64_t BucketImpl::Flush() {
   if (keys_.size() != 0) core_->graveyard.push_back(keys_.Detach());  // freed by Tick
   log_.Clear();
   ttl_.Clear();
+  jobs_.clear();
   entries_ = bytes_ = live_keys_ = keys_with_ttl_ = 0;
   watermark_ = last_rev_;
   tomb_sweep_ = last_rev_ + 1;
@@ -168,9 +198,8 @@ uint64_t BucketImpl::Flush() {
 
 Status BucketImpl::Reconfigure(const BucketConfig& config) {
   BucketConfig old = std::exchange(config_, config);
-  if (config.history < old.history) {
-    keys_.ForEach([&](KeyNode* n) { TrimHistory(n, config.history); });
-  }
+  // Keys read in the meantime are trimmed on access (Lookup), so the shrink is exact at once.
+  if (config.history < old.history) StartJob(SweepJob{SweepJob::Kind::kTrim});
   if (config.tombstone_ttl_ns != old.tombstone_ttl_ns) tomb_sweep_ = 1;
   return {};
 }
@@ -242,11 +271,15 @@ bool BucketImpl::Tick(size_t* budget) {
     if (!young) tomb_sweep_ = next == 0 ? last_rev_ + 1 : next;
     for (Revision r : doomed) RemoveRevision(this, r, ChangeKind::kRemoved);
   }
+  while (!jobs_.empty() && *budget > 0) {
+    RunJob(jobs_.front(), budget);
+    if (jobs_.front().cursor == 0) jobs_.erase(jobs_.begin());
+  }
   if (*budget > 0) {
     size_t step = std::min<size_t>(*budget, 256);
     if (keys_.Step(step)) *budget -= step;
   }
-  return *budget == 0 || ttl_.rebuilding() || (!ttl_.empty() && ttl_.top().deadline <= now_ms);
+  return *budget == 0 || !jobs_.empty() || ttl_.rebuilding() || (!ttl_.empty() && ttl_.top().deadline <= now_ms);
 }
 
 }  // namespace kvgate::engine

@@ -104,6 +104,21 @@ class BucketImpl {
   void RemoveOlder(KeyNode* node, HistEntry* prev, HistEntry* h);
   // Removes every entry of the key: its last trace goes, so the watermark rises.
   void RemoveKey(KeyNode* node, uint64_t hash, ChangeKind kind);
+  // A bounded-slice sweep over the log for compaction work too big for one call: removing
+  // tombstoned keys, Compact(revision), trimming history after a shrink. Started by the API
+  // call (which runs a first slice synchronously) and continued by Tick.
+  struct SweepJob {
+    enum class Kind : uint8_t { kTombstones, kCompact, kTrim };
+    Kind kind;
+    Revision cursor = 1;         // next revision to examine
+    Revision upto = 0;           // only entries <= upto (0: those existing at the start)
+    UnixNanos older_than = 0;    // kTombstones: markers created before it (0: all)
+  };
+  // Runs the job for up to *budget examined entries; returns entries removed. job.cursor == 0
+  // once finished.
+  uint64_t RunJob(SweepJob& job, size_t* budget);
+  // Runs a new job synchronously for a slice and queues the remainder for Tick.
+  uint64_t StartJob(SweepJob job);
   // Watch + listener fan-out of a new entry.
   void Dispatch(const KeyNode* node, uint64_t hash, ChangeKind kind);
   void Notify(std::string_view key, ChangeKind kind, Revision rev) {
@@ -129,6 +144,7 @@ class BucketImpl {
   uint64_t live_keys_ = 0;
   uint64_t keys_with_ttl_ = 0;
   Revision tomb_sweep_ = 1;  // next revision the tombstone_ttl sweep examines
+  std::vector<SweepJob> jobs_;
   uint64_t rng_;
 };
 

@@ -177,6 +177,42 @@ TEST_CASE("history shrink via UpdateBucket trims at once", "[engine]") {
   CHECK(b->History("k").size() == 3);
 }
 
+TEST_CASE("big compactions run a bounded slice, then finish through Tick", "[engine]") {
+  Backend be(History(4));
+  Bucket* b = be.bucket();
+  constexpr int kN = 60'000;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < kN; ++i) be.Put("k" + std::to_string(i), std::to_string(round));
+  }
+  for (int i = 0; i < kN; i += 2) REQUIRE(b->Delete("k" + std::to_string(i), {}).ok());
+  SECTION("RemoveTombstones") {
+    b->RemoveTombstones(0);
+    CHECK(b->GetStatus().keys > kN / 2);  // not everything in one call
+    be.RunTicks();
+    BucketStatus s = b->GetStatus();
+    CHECK(s.keys == kN / 2);
+    CHECK(s.entries == kN);  // two values for each surviving key
+    CHECK(b->GetLatest("k0").errc() == Errc::kNotFound);
+    CHECK(b->Watermark() == b->LastRevision());  // the newest tombstone was removed
+  }
+  SECTION("history shrink is exact for readers at once") {
+    BucketConfig c;
+    c.history = 1;
+    REQUIRE(be.engine().UpdateBucket("b", c).ok());
+    CHECK(b->History("k59999").size() == 1);
+    CHECK(b->GetByRevision(kN).errc() == Errc::kNotFound);  // k59999's first value
+    CHECK(b->GetAt("k59999", kN).errc() == Errc::kNotFound);
+    be.RunTicks();
+    CHECK(b->GetStatus().entries == static_cast<uint64_t>(kN));
+    CHECK(b->Watermark() == 0);
+  }
+  SECTION("Compact") {
+    b->Compact(b->LastRevision());
+    be.RunTicks();
+    CHECK(b->GetStatus().entries == static_cast<uint64_t>(kN / 2));
+  }
+}
+
 TEST_CASE("a watch owed a removed last trace fails with CursorExpired", "[engine]") {
   Backend be;
   Bucket* b = be.bucket();
