@@ -141,7 +141,8 @@ TEST_CASE("PurgeEntries: filter, keep and below", "[engine]") {
   }
 }
 
-TEST_CASE("Flush empties the bucket and moves the watermark to the last revision", "[engine]") {
+TEST_CASE("Flush empties the bucket and moves the watermark to the last revision",
+          "[engine][memory]") {
   Backend be(History(3));
   Bucket* b = be.bucket();
   for (int i = 0; i < 1000; ++i) be.Put("k" + std::to_string(i), "v");
@@ -167,7 +168,7 @@ TEST_CASE("history shrink via UpdateBucket trims at once", "[engine]") {
   Bucket* b = be.bucket();
   for (int i = 0; i < 10; ++i) be.Put("k", std::to_string(i));
   BucketConfig c = History(3);
-  REQUIRE(be.engine().UpdateBucket("b", c).ok());
+  REQUIRE(be.UpdateConfig(c).ok());
   std::vector<EntryView> h = b->History("k");
   REQUIRE(h.size() == 3);
   CHECK(h[0].value == "7");
@@ -198,7 +199,7 @@ TEST_CASE("big compactions run a bounded slice, then finish through Tick", "[eng
   SECTION("history shrink is exact for readers at once") {
     BucketConfig c;
     c.history = 1;
-    REQUIRE(be.engine().UpdateBucket("b", c).ok());
+    REQUIRE(be.UpdateConfig(c).ok());
     CHECK(b->History("k59999").size() == 1);
     CHECK(b->GetByRevision(kN).errc() == Errc::kNotFound);  // k59999's first value
     CHECK(b->GetAt("k59999", kN).errc() == Errc::kNotFound);

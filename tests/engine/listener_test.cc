@@ -62,7 +62,7 @@ TEST_CASE("change listener sees every kind of change", "[engine]") {
   be.AdvanceMs(60'000);                                // kMaxAge
   be.Put("f", "v");                                    // kPut
   b->Flush();                                          // kFlushed
-  REQUIRE(be.engine().DeleteBucket("b").ok());         // kBucketDeleted
+  REQUIRE(be.DeleteBucket().ok());         // kBucketDeleted
   using K = ChangeKind;
   CHECK(rec.Kinds() == std::vector<K>{K::kPut, K::kExpiryChanged, K::kExpired, K::kDelete,
                                       K::kPurge, K::kRemoved, K::kRemoved, K::kRemoved, K::kPut,

@@ -77,6 +77,14 @@ class Backend {
   }
   void RunTicks();
 
+  // Bucket administration through the fixture (another backend maps these to its own API).
+  Status UpdateConfig(const BucketConfig& c) {
+    return engine_->UpdateBucket("b", c);
+  }
+  Status DeleteBucket() {
+    return engine_->DeleteBucket("b");
+  }
+
   Result<std::unique_ptr<Watch>> StartWatch(const WatchOptions& o) {
     return bucket_->StartWatch(o, &sink_);
   }
