@@ -30,7 +30,9 @@ size_t ToSize(std::string_view s) {
 
 std::vector<Frame> ParseFrames(std::string_view out) {
   std::vector<Frame> frames;
+  const size_t total_size = out.size();
   while (!out.empty()) {
+    const size_t begin = total_size - out.size();
     size_t eol = out.find("\r\n");
     REQUIRE(eol != std::string_view::npos);
     std::string_view line = out.substr(0, eol);
@@ -62,6 +64,8 @@ std::vector<Frame> ParseFrames(std::string_view out) {
     } else {
       REQUIRE((f.op == "PING" || f.op == "PONG" || f.op == "+OK"));
     }
+    f.begin = begin;
+    f.end = total_size - out.size();
     frames.push_back(std::move(f));
   }
   return frames;
@@ -105,16 +109,21 @@ void TestClient::Send(std::string_view bytes) {
 
 std::string TestClient::Read() {
   h_.front.RunPending();
-  return transport_.TakeOutput();
+  std::string out = std::move(backlog_);
+  backlog_.clear();
+  out += transport_.TakeOutput();
+  return out;
 }
 
 Frame TestClient::Request(std::string_view subject, std::string_view payload,
                           std::string_view headers) {
-  if (!inbox_subscribed_) {
-    Send("SUB _INBOX.test.* 9999\r\n");
-    inbox_subscribed_ = true;
+  // A unique inbox per client, as real clients use (_INBOX.<nuid>.*).
+  static int next_inbox = 0;
+  if (inbox_.empty()) {
+    inbox_ = "_INBOX.t" + std::to_string(++next_inbox) + ".";
+    Send("SUB " + inbox_ + "* 9999\r\n");
   }
-  std::string reply = "_INBOX.test." + std::to_string(++next_reply_);
+  std::string reply = inbox_ + std::to_string(++next_reply_);
   std::string frame;
   if (headers.empty()) {
     frame = "PUB " + std::string(subject) + " " + reply + " " + std::to_string(payload.size()) +
@@ -125,10 +134,15 @@ Frame TestClient::Request(std::string_view subject, std::string_view payload,
             std::string(headers) + std::string(payload) + "\r\n";
   }
   Send(frame);
-  std::vector<Frame> frames = ReadFrames();
+  std::string out = Read();
+  std::vector<Frame> frames = ParseFrames(out);
   std::vector<Frame> replies;
   for (auto& f : frames) {
-    if (f.subject == reply) replies.push_back(std::move(f));
+    if (f.subject == reply) {
+      replies.push_back(std::move(f));
+    } else {
+      backlog_.append(out, f.begin, f.end - f.begin);
+    }
   }
   INFO("request " << subject << " " << payload);
   REQUIRE(replies.size() == 1);

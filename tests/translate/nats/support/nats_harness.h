@@ -30,6 +30,8 @@ struct Frame {
   std::string headers;
   std::string payload;
   std::string text;  // INFO json / -ERR text
+  size_t begin = 0;  // byte range of the frame in the parsed output
+  size_t end = 0;
 };
 
 // Splits server output into frames. Fails the test on malformed output.
@@ -104,7 +106,8 @@ class TestClient {
     return ParseFrames(Read());
   }
   // PUB/HPUB with a fresh reply inbox, returns the single reply frame (fails if not exactly
-  // one frame addressed to the inbox).
+  // one frame addressed to the inbox). Other output (e.g. consumer deliveries that follow a
+  // create response) is kept for the next Read().
   Frame Request(std::string_view subject, std::string_view payload,
                 std::string_view headers = {});
   // Convenience: JSON body of a JetStream API reply.
@@ -125,8 +128,9 @@ class TestClient {
   FakeTransport transport_;
   std::unique_ptr<translate::Session> session_;
   protocols::InBuffer in_;
+  std::string backlog_;  // output read by Request() that was not its reply
   int next_reply_ = 0;
-  bool inbox_subscribed_ = false;
+  std::string inbox_;  // "_INBOX.t<n>."
 };
 
 class NatsHarness {
