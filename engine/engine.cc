@@ -7,6 +7,7 @@
 //   while (engine.Tick()) {}   // drain due expiry work in bounded slices
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -186,18 +187,18 @@ uint64_t Engine::generation() const {
 }
 
 bool Engine::Tick() {
-  size_t budget = impl_->limits.tick_budget;
+  size_t budget = std::max<size_t>(impl_->limits.tick_budget, 1);
   auto& graveyard = impl_->graveyard;
-  while (!graveyard.empty()) {
-    if (graveyard.back()->FreeSome(budget)) {
-      SettleAllocator();
-      return true;  // the budget went to freeing
-    }
-    graveyard.pop_back();
-  }
+  // Half the budget frees dropped keyspaces; expiry in live buckets must not wait for it.
+  size_t free_budget = std::max<size_t>(budget / 2, 1);
+  while (!graveyard.empty() && !graveyard.back()->FreeSome(free_budget)) graveyard.pop_back();
+  if (!graveyard.empty()) budget -= std::min(budget - 1, free_budget);
   auto& buckets = impl_->buckets;
-  if (buckets.empty()) return !graveyard.empty();
   bool more = !graveyard.empty();
+  if (buckets.empty()) {
+    SettleAllocator();
+    return more;
+  }
   // Round-robin from where the last Tick ran out of budget, so one busy bucket cannot starve
   // the others.
   auto start = buckets.lower_bound(impl_->tick_next);

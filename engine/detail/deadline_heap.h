@@ -55,6 +55,7 @@ class DeadlineHeap {
     std::pop_heap(h.begin(), h.end(), Later);
     Item it = h.back();
     h.pop_back();
+    stale_ = std::min<uint64_t>(stale_, size());  // the count is an estimate: keep it sane
     return it;
   }
   // One more item no longer matches its entry (superseded, expiry changed, removed).
@@ -90,7 +91,10 @@ class DeadlineHeap {
         PoppedStale();
       }
     }
-    if (draining_.empty()) draining_.shrink_to_fit();
+    if (draining_.empty()) {
+      draining_.shrink_to_fit();
+      stale_ = 0;  // every stale item went through keep()
+    }
     Account();
   }
   void Clear() {
