@@ -69,8 +69,8 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool relative) {
   }
   engine::Status st = db->SetExpiry(key, when);
   if (!st.ok()) return ReplyEngineError(ctx.w, st.errc());
+  ctx.w.Integer(1);  // Redis replies before notifying here (and notifies first on delete)
   ctx.Notify(kNotifyGeneric, "expire", key);
-  ctx.w.Integer(1);
 }
 
 void ExpireCmd(CommandContext& ctx) {

@@ -77,7 +77,7 @@ void ChannelsCmd(CommandContext& ctx) {
 }
 
 void NumSubCmd(CommandContext& ctx) {
-  ctx.w.MapHeader(ctx.argc() - 2);
+  ctx.w.ArrayHeader((ctx.argc() - 2) * 2);  // a flat array in RESP3 too (Redis 7.0)
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.w.Bulk(ctx.arg(i));
     ctx.w.Integer(static_cast<int64_t>(ctx.front.pubsub().NumSubscribers(ctx.arg(i))));
@@ -93,7 +93,7 @@ void ShardChannelsCmd(CommandContext& ctx) {
 }
 
 void ShardNumSubCmd(CommandContext& ctx) {
-  ctx.w.MapHeader(ctx.argc() - 2);
+  ctx.w.MapHeader(ctx.argc() - 2);  // SHARDNUMSUB is a map in RESP3
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.w.Bulk(ctx.arg(i));
     ctx.w.Integer(0);

@@ -112,7 +112,7 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
   bool found = false;
   std::string old;
   bool old_found = false;
-  if (o.get || o.xx || (o.nx && o.expire != StringOptions::Expire::kNone)) {
+  if (o.get || o.xx) {
     auto cur = db->Get(key);
     found = cur.ok();
     if (o.get && found) {
@@ -135,30 +135,25 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
     if (o.get) return reply_old();
     return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
   }
+  // A deadline already in the past is stored as is, like Redis 7.0 does: the key reads as
+  // absent at once and its lazy expiry fires "expired".
   WriteOptions wo;
   wo.keep_ttl = o.keepttl;
-  if (o.expire != StringOptions::Expire::kNone && when <= ctx.now_ms) {
-    // An absolute deadline already in the past: the key ends up absent.
-    if (!o.get && !o.xx && !o.nx) found = db->Get(key).ok();
-    if (found) {
-      auto r = db->Delete(key, {});
-      if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-      ctx.Notify(kNotifyGeneric, "del", key);
+  wo.expire_at_ms = o.expire != StringOptions::Expire::kNone ? when : engine::kNoExpiry;
+  auto r = o.nx ? db->Create(key, value, wo) : db->Put(key, value, wo);
+  if (!r.ok()) {
+    if (r.errc() == engine::Errc::kAlreadyExists) {
+      if (o.get) return reply_old();
+      return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
     }
-  } else {
-    wo.expire_at_ms = o.expire != StringOptions::Expire::kNone ? when : engine::kNoExpiry;
-    auto r = o.nx ? db->Create(key, value, wo) : db->Put(key, value, wo);
-    if (!r.ok()) {
-      if (r.errc() == engine::Errc::kAlreadyExists) {
-        if (o.get) return reply_old();
-        return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
-      }
-      return ReplyEngineError(ctx.w, r.errc());
-    }
-    ctx.Notify(kNotifyString, "set", key);
-    if (o.expire != StringOptions::Expire::kNone) ctx.Notify(kNotifyGeneric, "expire", key);
+    return ReplyEngineError(ctx.w, r.errc());
   }
-  if (o.get) return reply_old();
+  // Redis writes GET's old value before it notifies (and +OK after); replying only once the
+  // write succeeded keeps a failed write from producing two replies.
+  if (o.get) reply_old();
+  ctx.Notify(kNotifyString, "set", key);
+  if (o.expire != StringOptions::Expire::kNone) ctx.Notify(kNotifyGeneric, "expire", key);
+  if (o.get) return;
   if (integer_replies) return ctx.w.Integer(1);
   ctx.w.Ok();
 }
