@@ -199,7 +199,13 @@ static Result<Revision> PutChecked(BucketImpl* b, BucketImpl::KeyNode* node,
     return Errc::kBucketFull;
   }
   uint64_t add = key.size() + value.size() + o.meta.size();
-  uint64_t freed = (node != nullptr && c.history == 1) ? node->AccountedBytes() : 0;
+  // Bytes the write frees: the entry that history trimming will drop, if any.
+  uint64_t freed = 0;
+  if (node != nullptr && node->hist_count >= c.history) {
+    const detail::EntryBase* oldest = node;
+    while (oldest->older != nullptr) oldest = oldest->older;
+    freed = oldest->AccountedBytes();
+  }
   if (c.max_bytes >= 0 && b->bytes_ + add > static_cast<uint64_t>(c.max_bytes) + freed) {
     return Errc::kBucketFull;
   }

@@ -13,6 +13,24 @@
 // Bounded memory: live entries are queued as revisions (8 bytes each) up to max_queue; on
 // overflow the watch fails with kSlowConsumer and keeps position(), so the consumer can resume
 // with start kFromRevision at position() + 1 (or kAfterCursor position()).
+//
+// Delivery rules (engine/watch_impl.cc):
+// - Poll right after StartWatch: the initial part is not announced through OnWatchReady (the
+//   sink is only told about later changes). HasEvents() is true until kInitialDone was polled.
+// - Poll does bounded work: while scanning a large bucket it may return fewer events than asked
+//   (even 0) with HasEvents() still true; poll again on the next loop iteration.
+// - Pending counts: known at StartWatch (Pending()); each event's `pending` counts what is left
+//   after it, and the last initial entry carries 0 plus the live entries already queued (so NATS
+//   clients detect "caught up"). Initial entries superseded before delivery are skipped (their
+//   new value arrives live).
+// - Removal: an undelivered entry that was only superseded (history trimming, rollup) is skipped.
+//   If an undelivered entry that was a key's LAST TRACE is removed (tombstone_ttl, max_age,
+//   PurgeEntries, RemoveTombstones), the watch fails with kCursorExpired, except kFromRevision
+//   watches (NATS by_start_sequence semantics: skip) and a kLatestPerKey snapshot's own entries
+//   (the consumer never saw the key). Flush fails every watch that already delivered entries or
+//   has some queued (its consumer holds state that is gone), except kFromRevision ones.
+// - Position() stays at its start value during a kLatestPerKey snapshot (a partial snapshot is
+//   not a resumable cursor) and becomes the snapshot revision at kInitialDone.
 #pragma once
 
 #include <cstdint>

@@ -57,6 +57,19 @@ TEST_CASE("max_bytes refuses writes that would exceed it", "[engine]") {
   CHECK(b->Put("k3", "x", {}).ok());
 }
 
+TEST_CASE("max_bytes counts what history trimming will free", "[engine]") {
+  BucketConfig c;
+  c.max_bytes = 100;
+  c.history = 2;
+  Backend be(c);
+  Bucket* b = be.bucket();
+  CHECK(b->Put("k", std::string(49, 'a'), {}).ok());  // 50
+  CHECK(b->Put("k", std::string(49, 'b'), {}).ok());  // 100
+  CHECK(b->Put("k", std::string(49, 'c'), {}).ok());  // drops the 'a' entry: still 100
+  CHECK(b->Put("j", "x", {}).errc() == Errc::kBucketFull);
+  CHECK(b->GetStatus().bytes == 100);
+}
+
 TEST_CASE("engine memory limit refuses writes but never deletes, purges or flushes",
           "[engine][memory]") {
   Engine::Limits limits;
