@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "support/process.h"
-#include "support/resp_client.h"
+#include "integration/support/process.h"
+#include "integration/support/resp_client.h"
 
 using kvgate::testing::EncodeCommand;
 using kvgate::testing::RawConn;

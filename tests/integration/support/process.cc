@@ -1,4 +1,4 @@
-#include "support/process.h"
+#include "integration/support/process.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "support/resp_client.h"
+#include "integration/support/resp_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
