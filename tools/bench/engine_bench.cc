@@ -156,8 +156,8 @@ void BenchWatchers(const Args& a) {
   std::vector<std::string> keys(n);
   for (size_t i = 0; i < n; ++i) keys[i] = Key(i);
   std::string value(a.value_size, 'v');
-  double with = 1e9, without = 1e9;  // best of 3 rounds each, interleaved
-  for (int round = 0; round < 3; ++round) {
+  std::vector<double> with_s, without_s;  // 5 interleaved rounds each; medians compared
+  for (int round = 0; round < 5; ++round) {
     for (bool watchers : {false, true}) {
       SystemClock clock;
       Engine engine(clock);
@@ -181,13 +181,17 @@ void BenchWatchers(const Args& a) {
       auto start = Clock::now();
       for (size_t i = 0; i < n; ++i) (void)b->Put(keys[i], value, {});
       double s = Seconds(start, Clock::now());
-      double& best = watchers ? with : without;
-      best = std::min(best, s);
+      (watchers ? with_s : without_s).push_back(s);
     }
   }
-  std::printf("put without watchers %10.0f ops/s (best of 3)\n", n / without);
-  std::printf("put with watchers    %10.0f ops/s  (slowdown %+.1f%%)\n", n / with,
-              (with / without - 1) * 100);
+  std::sort(with_s.begin(), with_s.end());
+  std::sort(without_s.begin(), without_s.end());
+  double with = with_s[2], without = without_s[2];
+  std::printf("put without watchers %10.0f ops/s (median of 5; min..max %.0f..%.0f)\n",
+              n / without, n / without_s.back(), n / without_s.front());
+  std::printf("put with watchers    %10.0f ops/s (median of 5; min..max %.0f..%.0f), "
+              "slowdown %+.1f%%\n",
+              n / with, n / with_s.back(), n / with_s.front(), (with / without - 1) * 100);
 }
 
 void BenchExpiry(const Args& a) {
