@@ -7,6 +7,7 @@
 //   Result<Revision> c = impl.Create("k", "v2", {});   // kAlreadyExists, detail == *r
 //   Result<Revision> d = impl.Delete("k", {});          // tombstone; Create works again
 #include <algorithm>
+#include <cstdint>
 
 #include "engine/detail/bucket_impl.h"
 #include "engine/detail/watch_impl.h"
@@ -175,8 +176,23 @@ void BucketImpl::Dispatch(const KeyNode* node, uint64_t hash, ChangeKind kind) {
 
 namespace {
 
+// Lengths are stored in 32-bit fields (detail/entry.h).
+constexpr uint64_t kMaxLen = UINT32_MAX;
+
+// Shared precondition of every write: the key and meta fit the entry layout.
+Status CheckKey(std::string_view key, const WriteOptions& o) {
+  if (key.size() > kMaxLen) return Errc::kInvalidArgument;
+  if (o.meta.size() > kMaxLen) return Errc::kValueTooLarge;
+  return {};
+}
+
 // Shared precondition of every value write.
-Status CheckValue(const BucketConfig& c, std::string_view value, const WriteOptions& o) {
+Status CheckValue(const BucketConfig& c, std::string_view key, std::string_view value,
+                  const WriteOptions& o) {
+  if (Status s = CheckKey(key, o); !s.ok()) return s;
+  if (value.size() > kMaxLen || value.size() + o.meta.size() > kMaxLen) {
+    return Errc::kValueTooLarge;
+  }
   if (o.expire_at_ms != kNoExpiry && !o.keep_ttl && !c.allow_key_ttl) {
     return Errc::kTtlNotAllowed;
   }
@@ -225,7 +241,7 @@ static Result<Revision> PutChecked(BucketImpl* b, BucketImpl::KeyNode* node,
 
 Result<Revision> BucketImpl::Put(std::string_view key, std::string_view value,
                                  const WriteOptions& o) {
-  if (Status s = CheckValue(config_, value, o); !s.ok()) return s.errc();
+  if (Status s = CheckValue(config_, key, value, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
   Revision cur = node != nullptr ? node->revision : 0;
@@ -235,7 +251,7 @@ Result<Revision> BucketImpl::Put(std::string_view key, std::string_view value,
 
 Result<Revision> BucketImpl::Create(std::string_view key, std::string_view value,
                                     const WriteOptions& o) {
-  if (Status s = CheckValue(config_, value, o); !s.ok()) return s.errc();
+  if (Status s = CheckValue(config_, key, value, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
   Revision cur = node != nullptr ? node->revision : 0;
@@ -246,7 +262,7 @@ Result<Revision> BucketImpl::Create(std::string_view key, std::string_view value
 
 Result<Revision> BucketImpl::Update(std::string_view key, std::string_view value,
                                     Revision expected, const WriteOptions& o) {
-  if (Status s = CheckValue(config_, value, o); !s.ok()) return s.errc();
+  if (Status s = CheckValue(config_, key, value, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
   Revision cur = node != nullptr ? node->revision : 0;
@@ -255,6 +271,7 @@ Result<Revision> BucketImpl::Update(std::string_view key, std::string_view value
 }
 
 Result<Revision> BucketImpl::Delete(std::string_view key, const WriteOptions& o) {
+  if (Status s = CheckKey(key, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
   Revision cur = node != nullptr ? node->revision : 0;
@@ -264,6 +281,7 @@ Result<Revision> BucketImpl::Delete(std::string_view key, const WriteOptions& o)
 }
 
 Result<Revision> BucketImpl::Purge(std::string_view key, const WriteOptions& o) {
+  if (Status s = CheckKey(key, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
   Revision cur = node != nullptr ? node->revision : 0;

@@ -27,6 +27,21 @@ TEST_CASE("max_value_size counts value and meta", "[engine]") {
   CHECK(b->LastRevision() == 1);
 }
 
+TEST_CASE("lengths beyond the 32-bit entry fields are refused, never truncated", "[engine]") {
+  Backend be;
+  Bucket* b = be.bucket();
+  char byte = 'x';
+  // Views that claim more than 4 GiB: the length check comes before any byte is read.
+  std::string_view huge(&byte, (uint64_t{1} << 32) + 1);
+  CHECK(b->Put("k", huge, {}).errc() == Errc::kValueTooLarge);
+  CHECK(b->Put(huge, "v", {}).errc() == Errc::kInvalidArgument);
+  CHECK(b->Delete(huge, {}).errc() == Errc::kInvalidArgument);
+  WriteOptions o;
+  o.meta = huge;
+  CHECK(b->Purge("k", o).errc() == Errc::kValueTooLarge);
+  CHECK(b->LastRevision() == 0);
+}
+
 TEST_CASE("max_keys limits keys with a live value", "[engine]") {
   BucketConfig c;
   c.max_keys = 2;
