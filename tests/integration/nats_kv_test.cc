@@ -16,6 +16,13 @@
 
 #include "integration/support/process.h"
 
+// libnats 3.4.1 leaks a small allocation per kvStore_PurgeDeletes call (its internal
+// watcher); it happens identically against nats-server, so it is the client library's, not
+// the server under test's.
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:libnats.so\n";
+}
+
 namespace {
 
 constexpr int64_t kWatchTimeoutMs = 3000;
@@ -40,7 +47,7 @@ class KvSession {
   void Log(const std::string& line) {
     transcript.push_back(line);
   }
-  // "OK" or the status text plus, for NATS_ERR, the server's error description.
+  // "OK" or the status text ("Not Found", "Error", ...) plus, for NATS_ERR, the last error.
   std::string Status(natsStatus s) {
     if (s == NATS_OK) return "OK";
     std::string out = natsStatus_GetText(s);
@@ -113,6 +120,10 @@ std::vector<std::string> Differential(const Script& script) {
     script(s);
     actual = s.transcript;
   }
+  // Every libnats object is destroyed: release the library (the next connection re-opens it).
+  // Best effort: after kvStore_PurgeDeletes, libnats 3.4.1 keeps an internal reference (see the
+  // suppression below) and this times out, against either server.
+  nats_CloseAndWait(2000);
   if (std::getenv("KVGATE_KV_TRANSCRIPT") != nullptr) {
     for (const auto& line : actual) std::fprintf(stderr, "| %s\n", line.c_str());
   }
@@ -126,6 +137,14 @@ std::vector<std::string> Differential(const Script& script) {
 
 bool Contains(const std::vector<std::string>& t, const std::string& line) {
   return std::find(t.begin(), t.end(), line) != t.end();
+}
+
+bool ContainsText(const std::vector<std::string>& t, const std::string& prefix,
+                  const std::string& text) {
+  for (const auto& line : t) {
+    if (line.rfind(prefix, 0) == 0 && line.find(text) != std::string::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -156,7 +175,7 @@ TEST_CASE("nats.c KV: bucket create, status, bind, delete", "[integration][nats]
     s.Log("delete again: " + s.Status(js_DeleteKeyValue(s.js(), "cfg")));
   });
   CHECK(Contains(t, "status bucket cfg values 1 history 5 ttl 0"));
-  CHECK(Contains(t, "bind deleted: NATS_NOT_FOUND"));
+  CHECK(Contains(t, "bind deleted: Not Found"));
 }
 
 TEST_CASE("nats.c KV: put, get, get by revision, create, update, delete, purge",
@@ -194,8 +213,10 @@ TEST_CASE("nats.c KV: put, get, get by revision, create, update, delete, purge",
     kvEntryList_Destroy(&list);
   });
   CHECK(Contains(t, "get color@0: OK color=red rev 2 PUT created>0:y"));
-  CHECK(Contains(t, "create existing: NATS_ERR (wrong last sequence: 3)"));
-  CHECK(Contains(t, "create after delete: OK rev 6"));
+  CHECK(ContainsText(t, "create existing: Error", "wrong last sequence: 3"));
+  CHECK(ContainsText(t, "update stale: Error", "wrong last sequence: 2"));
+  CHECK(Contains(t, "get fresh@0: OK fresh=z rev 6 PUT created>0:y"));
+  CHECK(Contains(t, "  color= rev 7 PURGE created>0:y"));
 }
 
 TEST_CASE("nats.c KV: keys and history", "[integration][nats]") {
@@ -317,6 +338,6 @@ TEST_CASE("nats.c KV: purge deletes", "[integration][nats]") {
       kvStatus_Destroy(st);
     }
   });
-  CHECK(Contains(t, "history a: NATS_NOT_FOUND n 0"));
+  CHECK(Contains(t, "history a: Not Found n 0"));
   CHECK(Contains(t, "values 1"));
 }
