@@ -27,8 +27,8 @@
 //   If an undelivered entry that was a key's LAST TRACE is removed (tombstone_ttl, max_age,
 //   PurgeEntries, RemoveTombstones), the watch fails with kCursorExpired, except kFromRevision
 //   watches (NATS by_start_sequence semantics: skip) and a kLatestPerKey snapshot's own entries
-//   (the consumer never saw the key). Flush fails every watch that already delivered entries or
-//   has some queued (its consumer holds state that is gone), except kFromRevision ones.
+//   (the consumer never saw the key). Flush likewise fails only watches still owed entries
+//   (queued live entries, the rest of a replay); caught-up watches continue with new writes.
 // - Position() stays at its start value during a kLatestPerKey snapshot (a partial snapshot is
 //   not a resumable cursor) and becomes the snapshot revision at kInitialDone.
 #pragma once

@@ -246,7 +246,6 @@ void WatchImpl::Emit(const std::function<void(const WatchEvent&)>& fn, const Ent
   ev.value_size = e.value_len;
   ev.pending = pending;
   ev.initial = initial;
-  delivered_any_ = true;
   fn(ev);
 }
 
@@ -371,9 +370,11 @@ void WatchImpl::OnLastTraceRemoved(Revision rev, Op op) {
 
 void WatchImpl::OnFlush(Revision watermark) {
   if (state_ != Errc::kOk) return;
+  // DESIGN.md: fail only watches that still need removed data (queued live entries, or the
+  // rest of a replay). A caught-up watch carries on, as nats-server consumers do after a
+  // stream purge; its consumer learns of the flush through the change listener if it cares.
   bool owed_initial = phase_ == Phase::kInitial && strict_initial_ && initial_left_ > 0;
-  if (strict_live_ && (delivered_any_ || !queue_.empty() || owed_initial)) {
-    // The consumer holds (or was about to receive) state that no longer exists.
+  if (strict_live_ && (!queue_.empty() || owed_initial)) {
     Fail(Errc::kCursorExpired, watermark);
     return;
   }

@@ -126,7 +126,6 @@ class WatchImpl final : public Watch {
   bool failed_sent_ = false;
   bool notified_ = false;
   bool registered_ = false;
-  bool delivered_any_ = false;
 
   bool latest_only_ = false;    // snapshot = newest entry per key
   bool strict_initial_ = false;  // initial entries are owed (replay from a cursor / all)

@@ -275,24 +275,28 @@ TEST_CASE("a watch owed a removed last trace fails with CursorExpired", "[engine
   }
 }
 
-TEST_CASE("Flush fails watches that had delivered state", "[engine]") {
+TEST_CASE("Flush fails only watches still owed entries", "[engine]") {
   Backend be;
   Bucket* b = be.bucket();
   be.Put("a", "1");
-  auto w = be.StartWatch(WatchOptions{});
-  Backend::Drain(**w);
-  WatchOptions fresh;
-  fresh.start = WatchStart::kNewOnly;
-  auto idle = be.StartWatch(fresh);
-  Backend::Drain(**idle);
+  auto caught_up = be.StartWatch(WatchOptions{});
+  Backend::Drain(**caught_up);
+  auto behind = be.StartWatch(WatchOptions{});
+  Backend::Drain(**behind);
+  be.Put("b", "1");  // queued for both; only `caught_up` gets it before the flush
+  Backend::Drain(**caught_up);
+  WatchOptions replay;
+  replay.start = WatchStart::kAllHistory;
+  auto replaying = be.StartWatch(replay);  // nothing delivered yet: owed a and b
   b->Flush();
-  std::vector<Event> evs = Backend::Drain(**w);
+  CHECK((*caught_up)->State() == Errc::kOk);
+  CHECK((*behind)->State() == Errc::kCursorExpired);
+  CHECK((*replaying)->State() == Errc::kCursorExpired);
+  std::vector<Event> evs = Backend::Drain(**behind);
   REQUIRE(evs.size() == 1);
   CHECK(evs[0].error == Errc::kCursorExpired);
-  // A watch that never delivered anything has nothing to lose and carries on.
-  CHECK((*idle)->State() == Errc::kOk);
   be.Put("z", "1");
-  CHECK(Render(Backend::Drain(**idle)) == "z=1@2(p0) ");
+  CHECK(Render(Backend::Drain(**caught_up)) == "z=1@3(p0) ");
 }
 
 }  // namespace
