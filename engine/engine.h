@@ -91,10 +91,12 @@ class Bucket {
 
   // ---- compaction ----
   // Removes every entry of keys whose newest entry is a Delete/Purge marker created before
-  // `older_than_ns` (0: all of them). Returns the number of entries removed.
+  // `older_than_ns` (0: all of them). Returns the number of entries removed by this call: on a
+  // large bucket it does a bounded slice (~20k entries examined) and Tick finishes the rest.
   uint64_t RemoveTombstones(UnixNanos older_than_ns);
   // Explicit compaction at `revision`: removes superseded entries with revision <= it and keys
-  // whose newest entry is a marker with revision <= it. Returns entries removed.
+  // whose newest entry is a marker with revision <= it. Returns entries removed by this call
+  // (bounded slice; Tick finishes the rest, as for RemoveTombstones).
   uint64_t Compact(Revision revision);
   // NATS stream purge: removes entries matching `filter` with revision < below_revision
   // (0: any), keeping the newest `keep` matching entries. Returns entries removed.
@@ -133,7 +135,9 @@ class Engine {
   // kInvalidArgument for a bad name or config; kBucketExists if it exists with a config whose
   // SameSemantics() differs (an identical create returns the existing bucket).
   Result<Bucket*> CreateBucket(std::string_view name, const BucketConfig& config);
-  // Changes the config (history shrink trims at once). kBucketNotFound if absent.
+  // Changes the config. kBucketNotFound if absent; kInvalidArgument for a bad config. A history
+  // shrink is exact for every read at once (keys are trimmed when touched); the physical sweep
+  // runs in Tick, so GetStatus() counts reach their final values when it ends.
   Status UpdateBucket(std::string_view name, const BucketConfig& config);
   // Deletes the bucket; its watches fail with kBucketNotFound. Pointers to it become invalid.
   Status DeleteBucket(std::string_view name);
