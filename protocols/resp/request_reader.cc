@@ -53,6 +53,25 @@ struct Header {
 
 Header ReadHeader(std::string_view data, bool bulk, const ReaderLimits& limits) {
   Header h;
+  // Fast path for the common header: '*' or '$', 1-18 digits without a leading zero, CR and
+  // one more byte. Anything else takes the general path below, which mirrors Redis exactly.
+  if (data.size() >= 4 && (!bulk || data[0] == '$') && data[1] >= '1' && data[1] <= '9') {
+    int64_t v = data[1] - '0';
+    size_t i = 2;
+    const size_t end = std::min<size_t>(data.size(), 19);
+    while (i < end && data[i] >= '0' && data[i] <= '9') v = v * 10 + (data[i++] - '0');
+    if (i + 1 < data.size() && data[i] == '\r') {
+      h.size = i + 2;
+      h.value = v;
+      if (bulk) {
+        h.status = v > limits.proto_max_bulk_len ? HeaderStatus::kBadBulk : HeaderStatus::kOk;
+      } else {
+        h.status = (v > 2147483647 || v > limits.max_multibulk_len) ? HeaderStatus::kBadCount
+                                                                    : HeaderStatus::kOk;
+      }
+      return h;
+    }
+  }
   size_t cr = std::string_view::npos;
   for (size_t i = 0; i < data.size(); ++i) {
     if (data[i] == '\r') {

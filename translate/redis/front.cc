@@ -79,6 +79,7 @@ void RedisFront::CheckOutputLimit(RedisSession* session, int64_t now_ms) {
   }
   int64_t& since = session->soft_limit_since_ms();
   if (limit.soft_bytes > 0 && pending > limit.soft_bytes) {
+    if (now_ms < 0) now_ms = engine_.clock().NowMs();  // only over the soft limit
     if (since == 0) {
       since = now_ms;
     } else if (now_ms - since > limit.soft_seconds * 1000) {

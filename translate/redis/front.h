@@ -90,7 +90,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   // CLIENT KILL and output-buffer limits, so no registry is modified while it is iterated.
   void RequestClose(RedisSession* session);
   // Pub/sub output limit: closes the client (deferred) when over the hard limit, or over the
-  // soft limit for too long.
+  // soft limit for too long. now_ms < 0: read the clock if needed.
   void CheckOutputLimit(RedisSession* session, int64_t now_ms);
 
   // Commands run between Begin/EndCommand; the change listener then leaves the specific

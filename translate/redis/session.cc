@@ -61,6 +61,11 @@ void RedisSession::OnBytes(protocols::InBuffer& in) {
     return;
   }
   in_on_bytes_ = true;
+  // One time snapshot per read batch: every command of a pipeline sees the same "now" (Redis
+  // snapshots per command; the difference is the batch's processing time), and the clock is
+  // read once per read() instead of once per command.
+  batch_now_ms_ = front_.engine().clock().NowMs();
+  last_interaction_ms_ = batch_now_ms_;
   std::string_view data = in.Data();
   size_t pos = 0;
   while (!closing_) {
@@ -153,12 +158,11 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
     writer_.SimpleString("QUEUED");
     return;
   }
-  Call(spec, parent, args, front_.engine().clock().NowMs());
+  Call(spec, parent, args, batch_now_ms_);
 }
 
 void RedisSession::Call(const CommandSpec* spec, const CommandSpec* parent,
                         std::span<const std::string_view> args, int64_t now_ms) {
-  last_interaction_ms_ = now_ms;
   last_spec_ = spec;
   last_parent_ = parent;
   ++front_.stats().commands_processed;
@@ -307,7 +311,7 @@ void RedisSession::DeliverPMessage(std::string_view pattern, std::string_view ch
 
 void RedisSession::AfterAsyncOutput() {
   if (!in_on_bytes_) transport_.ScheduleFlush();
-  front_.CheckOutputLimit(this, front_.engine().clock().NowMs());
+  front_.CheckOutputLimit(this, -1);
 }
 
 void RedisSession::Reset() {

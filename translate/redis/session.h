@@ -153,6 +153,7 @@ class RedisSession final : public translate::Session {
   std::string name_;
   int64_t created_ms_ = 0;
   int64_t last_interaction_ms_ = 0;
+  int64_t batch_now_ms_ = 0;
   const CommandSpec* last_spec_ = nullptr;
   const CommandSpec* last_parent_ = nullptr;
   size_t last_input_bytes_ = 0;
