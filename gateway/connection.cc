@@ -34,7 +34,7 @@ std::string FormatAddress(const sockaddr_storage& addr) {
 }  // namespace
 
 Connection::Connection(Server& server, Listener& listener, uint64_t id)
-    : server_(server), listener_(listener), id_(id) {
+    : server_(server), id_(id) {
   handle_.data = this;
   write_req_.data = this;
 }

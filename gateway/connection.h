@@ -81,7 +81,6 @@ class Connection final : public translate::Transport {
   void UpdateReading();
 
   Server& server_;
-  Listener& listener_;
   uv_tcp_t handle_{};
   uv_write_t write_req_{};
   uint64_t id_;

@@ -13,6 +13,6 @@ cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs"
+cmake --build --preset fuzz -j "$jobs" --target fuzz_all
 tools/fuzz.sh build/fuzz "${KVGATE_FUZZ_SECONDS:-20}"
 echo "test.sh: all green"
