@@ -79,7 +79,7 @@ bool CheckConsumerConfig(ConsumerConfig* cfg, std::string_view stream_subject, b
   ConsumerConfig& c = *cfg;
   // Defaults (nats-server setConsumerConfigDefaults).
   if (c.max_deliver == 0) c.max_deliver = -1;
-  if (c.ack_wait == 0) c.ack_wait = kDefaultAckWait;
+  if (c.ack_wait == 0 && c.ack_policy != "none") c.ack_wait = kDefaultAckWait;
   if (ephemeral && c.inactive_threshold == 0) c.inactive_threshold = default_inactive_ns;
   if (c.num_replicas < 0) return Fail(err, detail, JsErr::kNegativeReplicas);
 

@@ -165,14 +165,17 @@ void JetStream::WriteStreamInfoFields(protocols::JsonWriter& w, engine::Bucket& 
   w.Key("created").String(FormatRfc3339Nano(st.created_ns));
   uint64_t span = st.entries == 0 ? 0 : st.last_revision - st.first_revision + 1;
   uint64_t deleted = span > st.entries ? span - st.entries : 0;
+  // nats-server's byte accounting: subject + headers + payload + 16 per stored message.
+  const uint64_t overhead = 16 + kKvSubjectPrefix.size() + bucket.name().size() + 1;
   w.Key("state").BeginObject()
       .Key("messages").Uint(st.entries)
-      .Key("bytes").Uint(st.bytes)
-      .Key("first_seq").Uint(st.first_revision)
+      .Key("bytes").Uint(st.bytes + st.entries * overhead)
+      // A stream that never stored anything reports first_seq 0; after a purge, last + 1.
+      .Key("first_seq").Uint(st.last_revision == 0 ? 0 : st.first_revision)
       .Key("first_ts").String(FormatRfc3339Nano(st.entries == 0 ? 0 : st.first_ns))
       .Key("last_seq").Uint(st.last_revision)
       .Key("last_ts").String(FormatRfc3339Nano(st.last_ns));
-  w.Key("num_subjects").Uint(st.keys);
+  if (st.keys > 0) w.Key("num_subjects").Uint(st.keys);
   if (deleted > 0) w.Key("num_deleted").Uint(deleted);
   if (subjects != nullptr) {
     w.Key("subjects").BeginObject();

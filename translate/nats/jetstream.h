@@ -142,6 +142,8 @@ class JetStream {
   void PubAck(std::string_view reply, std::string_view stream, uint64_t seq, bool duplicate);
   void PubAckError(std::string_view reply, std::string_view stream, JsErr err,
                    std::string_view detail = {});
+  // nats-server's discard-new max_bytes check in its own byte units.
+  bool FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const PubFrame& frame);
   // Nats-Msg-Id dedupe: the sequence stored for the id within the window, 0 if none.
   uint64_t FindDuplicate(const std::string& bucket, std::string_view msg_id, int64_t window_ns);
   void RememberMsgId(const std::string& bucket, std::string_view msg_id, uint64_t seq);

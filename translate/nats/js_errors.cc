@@ -13,7 +13,7 @@ struct Row {
 
 // After nats-server's server/errors.json (descriptions byte for byte; "{}" marks its {err},
 // {seq} placeholders). Order must follow the enum (checked by a test).
-constexpr std::array<Row, 40> kTable = {{
+constexpr std::array<Row, 41> kTable = {{
     {JsErr::kBadRequest, {400, 10003, "bad request"}},
     {JsErr::kConsumerCreate, {500, 10012, "{}"}},
     {JsErr::kConsumerNameExists, {400, 10013, "consumer name already in use"}},
@@ -32,6 +32,7 @@ constexpr std::array<Row, 40> kTable = {{
      {400, 10058, "stream name already in use with a different configuration"}},
     {JsErr::kStreamNotFound, {404, 10059, "stream not found"}},
     {JsErr::kStreamNotMatch, {400, 10060, "expected stream does not match"}},
+    {JsErr::kSubjectsOverlap, {400, 10065, "subjects overlap with an existing stream"}},
     {JsErr::kReplicasNotSupported, {500, 10074, "replicas > 1 not supported in non-clustered mode"}},
     {JsErr::kStoreFailed, {503, 10077, "{}"}},
     {JsErr::kConsumerConfigRequired, {400, 10078, "consumer config required"}},

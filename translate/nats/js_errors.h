@@ -33,6 +33,7 @@ enum class JsErr : uint8_t {
   kStreamNameExists,       // 10058
   kStreamNotFound,         // 10059
   kStreamNotMatch,         // 10060
+  kSubjectsOverlap,        // 10065
   kReplicasNotSupported,   // 10074
   kStoreFailed,            // 10077 {err}
   kConsumerConfigRequired, // 10078

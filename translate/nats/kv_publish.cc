@@ -16,6 +16,7 @@ namespace kvgate::nats {
 namespace {
 
 constexpr int64_t kNsPerSec = 1'000'000'000;
+constexpr uint64_t kNatsMsgOverhead = 16;  // nats-server memStoreMsgSize's fixed part
 constexpr size_t kMaxTrackedMsgIds = 100'000;  // per bucket, bounds dedupe memory
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -84,17 +85,11 @@ bool JetStream::KvPublish(const PubFrame& f) {
     return true;
   }
   const StreamConfig& scfg = CachedStreamConfig(*bucket);
-
+  // Checks in nats-server's order (processJetStreamMsg): expected stream, duplicate id,
+  // expected last subject sequence, expected last sequence, rollup, message size, limits.
   if (auto expected = h.Get("Nats-Expected-Stream"); expected && *expected != stream) {
     PubAckError(f.reply, stream, JsErr::kStreamNotMatch);
     return true;
-  }
-  if (auto expected = h.Get("Nats-Expected-Last-Sequence")) {
-    engine::Revision last = bucket->LastRevision();
-    if (ParseSeq(*expected) != last) {
-      PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(last));
-      return true;
-    }
   }
   std::optional<std::string_view> msg_id = h.Get("Nats-Msg-Id");
   if (msg_id && !msg_id->empty()) {
@@ -103,11 +98,51 @@ bool JetStream::KvPublish(const PubFrame& f) {
       return true;
     }
   }
-
   engine::WriteOptions o;
   o.meta = f.headers;
   if (auto expected = h.Get("Nats-Expected-Last-Subject-Sequence")) {
     o.expected_revision = ParseSeq(*expected);
+    // Checked here too (the engine re-checks atomically) so that a CAS failure wins over the
+    // size and limit errors below, as in nats-server.
+    auto latest = bucket->GetLatest(key);
+    engine::Revision current = latest.ok() ? latest->revision : 0;
+    if (current != *o.expected_revision) {
+      PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(current));
+      return true;
+    }
+  }
+  if (auto expected = h.Get("Nats-Expected-Last-Sequence")) {
+    engine::Revision last = bucket->LastRevision();
+    if (ParseSeq(*expected) != last) {
+      PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(last));
+      return true;
+    }
+  }
+  enum class Rollup : uint8_t { kNone, kSubject, kAll } rollup = Rollup::kNone;
+  if (auto r = h.Get("Nats-Rollup")) {
+    if (!scfg.allow_rollup_hdrs || scfg.deny_purge) {
+      PubAckError(f.reply, stream, JsErr::kRollupFailed, "rollup not permitted");
+      return true;
+    }
+    if (EqualsIgnoreCase(*r, "sub")) {
+      rollup = Rollup::kSubject;
+    } else if (EqualsIgnoreCase(*r, "all")) {
+      rollup = Rollup::kAll;
+    } else {
+      PubAckError(f.reply, stream, JsErr::kRollupFailed,
+                  "rollup value invalid: \"" + std::string(*r) + "\"");
+      return true;
+    }
+  }
+  const engine::BucketConfig& bc = bucket->config();
+  if (bc.max_value_size >= 0 &&
+      f.headers.size() + f.payload.size() > static_cast<uint64_t>(bc.max_value_size)) {
+    PubAckError(f.reply, stream, JsErr::kMessageTooLarge);
+    return true;
+  }
+  if (scfg.discard == "new" && bc.max_bytes > 0 && !FitsMaxBytes(*bucket, key, f)) {
+    PubAckError(f.reply, stream, JsErr::kStoreFailed, "maximum bytes exceeded");
+    return true;
   }
   if (auto ttl = h.Get("Nats-TTL")) {
     int64_t ns = 0;
@@ -115,31 +150,11 @@ bool JetStream::KvPublish(const PubFrame& f) {
       PubAckError(f.reply, stream, JsErr::kInvalidTtl);
       return true;
     }
-    if (!bucket->config().allow_key_ttl) {
+    if (!bc.allow_key_ttl) {
       PubAckError(f.reply, stream, JsErr::kTtlDisabled);
       return true;
     }
     if (ns > 0) o.expire_at_ms = front_.NowMs() + ns / 1'000'000;
-  }
-  enum class Rollup : uint8_t { kNone, kSubject, kAll } rollup = Rollup::kNone;
-  if (auto r = h.Get("Nats-Rollup")) {
-    if (!scfg.allow_rollup_hdrs) {
-      PubAckError(f.reply, stream, JsErr::kRollupFailed, "rollup not permitted");
-      return true;
-    }
-    if (EqualsIgnoreCase(*r, "sub")) {
-      rollup = Rollup::kSubject;
-    } else if (EqualsIgnoreCase(*r, "all")) {
-      if (scfg.deny_purge) {
-        PubAckError(f.reply, stream, JsErr::kRollupFailed, "rollup not permitted");
-        return true;
-      }
-      rollup = Rollup::kAll;
-    } else {
-      PubAckError(f.reply, stream, JsErr::kRollupFailed,
-                  "rollup value invalid: \"" + std::string(*r) + "\"");
-      return true;
-    }
   }
 
   std::optional<std::string_view> op = h.Get("KV-Operation");
@@ -187,6 +202,23 @@ bool JetStream::KvPublish(const PubFrame& f) {
   }
   PubAck(f.reply, stream, seq, /*duplicate=*/false);
   return true;
+}
+
+bool JetStream::FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const PubFrame& f) {
+  // nats-server 2.9's discard-new byte limit (memstore/filestore storeRawMsg), in its units: a
+  // stored message counts subject + headers + payload + 16 (the engine counts key + value +
+  // meta per entry); the incoming one counts headers + payload only.
+  const uint64_t overhead = kNatsMsgOverhead + kKvSubjectPrefix.size() + bucket.name().size() + 1;
+  const engine::BucketStatus st = bucket.GetStatus();
+  const uint64_t used = st.bytes + st.entries * overhead;
+  const uint64_t size = f.headers.size() + f.payload.size();
+  const uint64_t max = static_cast<uint64_t>(bucket.config().max_bytes);
+  if (used + size < max) return true;
+  // At the key's history limit its oldest revision is dropped: enough if it is no smaller.
+  std::vector<engine::EntryView> history = bucket.History(key);
+  if (history.empty() || history.size() < bucket.config().history) return false;
+  const engine::EntryView& oldest = history.front();
+  return oldest.key.size() + oldest.value.size() + oldest.meta.size() + overhead >= size;
 }
 
 uint64_t JetStream::FindDuplicate(const std::string& bucket, std::string_view msg_id,

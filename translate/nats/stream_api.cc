@@ -40,6 +40,15 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
   if (!ParseStreamConfig(body, &cfg, &err, &detail)) return RespondError(req, type, err, detail);
   if (cfg.name != req.arg) return RespondError(req, type, JsErr::kStreamMismatch);
   if (!NormalizeStreamConfig(&cfg, &err, &detail)) return RespondError(req, type, err, detail);
+  // Another stream already captures some of these subjects (checked first, like nats-server).
+  for (const std::string& other : engine().ListBuckets()) {
+    if (StreamOfBucket(other) == cfg.name || !engine::IsValidBucketName(other)) continue;
+    for (const std::string& subject : cfg.subjects) {
+      if (SubjectsCollide(subject, SubjectOfBucket(other))) {
+        return RespondError(req, type, JsErr::kSubjectsOverlap);
+      }
+    }
+  }
   std::string bucket_name;
   if (!ValidateKvStream(cfg, &bucket_name, &err, &detail)) {
     return RespondError(req, type, err, detail);

@@ -225,12 +225,13 @@ void WriteStreamConfig(protocols::JsonWriter& w, const StreamConfig& c) {
   if (!c.placement.empty()) w.Key("placement").Raw(c.placement);
   if (!c.mirror.empty()) w.Key("mirror").Raw(c.mirror);
   if (!c.sources.empty()) w.Key("sources").Raw(c.sources);
+  // nats-server 2.9.10's member order.
+  w.Key("allow_direct").Bool(c.allow_direct);
+  w.Key("mirror_direct").Bool(c.mirror_direct);
   w.Key("sealed").Bool(c.sealed);
   w.Key("deny_delete").Bool(c.deny_delete);
   w.Key("deny_purge").Bool(c.deny_purge);
   w.Key("allow_rollup_hdrs").Bool(c.allow_rollup_hdrs);
-  w.Key("allow_direct").Bool(c.allow_direct);
-  w.Key("mirror_direct").Bool(c.mirror_direct);
   if (!c.republish.empty()) w.Key("republish").Raw(c.republish);
   if (c.discard_new_per_subject) w.Key("discard_new_per_subject").Bool(true);
   if (!c.metadata.empty()) w.Key("metadata").Raw(c.metadata);

@@ -224,6 +224,34 @@ TEST_CASE("limits: message size, invalid keys, malformed headers", "[nats][kv]")
   CHECK(Json(c->Request("$KV.lim.k", "1", "garbage\r\n\r\n").payload)["error"]["err_code"] == 10003);
 }
 
+TEST_CASE("checks run in nats-server's order: CAS before size, discard-new max_bytes",
+          "[nats][kv]") {
+  NatsHarness h;
+  auto c = h.Connect();
+  // As raw.py probes nats-server: max_msg_size 16, max_bytes 200, history 3, discard new.
+  REQUIRE(!Json(c->Api("$JS.API.STREAM.CREATE.KV_raw",
+                       R"({"name":"KV_raw","subjects":["$KV.raw.>"],"max_msgs_per_subject":3,)"
+                       R"("discard":"new","allow_rollup_hdrs":true,"deny_delete":true,"allow_direct":true,)"
+                       R"("max_msg_size":16,"max_bytes":200,"storage":"memory","num_replicas":1})"))
+               .contains("error"));
+  CHECK(Json(c->Api("$KV.raw.a", "0123456789abcdefXYZ"))["error"]["err_code"] == 10054);
+  // The CAS header alone is bigger than 16 bytes: the CAS error still wins.
+  CHECK(Json(c->Request("$KV.raw.b", "x", Expect(7)).payload)["error"]["description"] ==
+        "wrong last sequence: 0");
+  // A purge marker's header block counts against max_msg_size.
+  c->Api("$KV.raw.c", "c0");
+  CHECK(Json(c->Request("$KV.raw.c", "", kPurgeHdr).payload)["error"]["err_code"] == 10054);
+  // Fill up: c0 is stored as 9 + 2 + 16 = 27 "nats bytes", each kN as 10 + 4 + 16 = 30; an
+  // incoming message counts its 4 payload bytes: the 7th would cross 200 (nats-server 2.9).
+  std::vector<int> codes;
+  for (int i = 0; i < 10; ++i) {
+    auto v = Json(c->Api("$KV.raw.k" + std::to_string(i), "vvvv"));
+    codes.push_back(v.contains("error") ? v["error"]["err_code"].get<int>() : 0);
+  }
+  CHECK(codes == std::vector<int>{0, 0, 0, 0, 0, 0, 10077, 10077, 10077, 10077});
+  CHECK(Json(c->Api("$KV.raw.k9", "vvvv"))["error"]["description"] == "maximum bytes exceeded");
+}
+
 TEST_CASE("Nats-TTL needs allow_msg_ttl and expires the key", "[nats][kv]") {
   NatsHarness h;
   auto c = h.Connect();

@@ -73,8 +73,9 @@ TEST_CASE("stream create from each client's config, normalized echo", "[nats][je
     CHECK(conf["discard"] == "new");
     CHECK(conf["storage"] == in["storage"]);
     CHECK(v["state"]["messages"] == 0);
-    CHECK(v["state"]["first_seq"] == 1);
+    CHECK(v["state"]["first_seq"] == 0);  // never stored anything (nats-server)
     CHECK(v["state"]["last_seq"] == 0);
+    CHECK(!v["state"].contains("num_subjects"));
     CHECK(v["state"]["first_ts"] == "0001-01-01T00:00:00Z");
     CHECK(h.engine.FindBucket(name.substr(3)) != nullptr);
   }
@@ -139,6 +140,13 @@ TEST_CASE("stream create rejects what kvgate does not serve", "[nats][jetstream]
   auto wrong_subjects = Json(c->Api("$JS.API.STREAM.CREATE.KV_x",
                                     R"({"name":"KV_x","subjects":["$KV.y.>"]})"));
   CHECK(wrong_subjects["error"]["err_code"] == 10052);
+  REQUIRE(!Json(c->Api("$JS.API.STREAM.CREATE.KV_y", R"({"name":"KV_y","subjects":["$KV.y.>"]})"))
+               .contains("error"));
+  auto overlap = Json(c->Api("$JS.API.STREAM.CREATE.KV_z",
+                             R"({"name":"KV_z","subjects":["$KV.y.>"]})"));
+  CHECK(overlap["error"]["err_code"] == 10065);
+  CHECK(overlap["error"]["description"] == "subjects overlap with an existing stream");
+  c->Api("$JS.API.STREAM.DELETE.KV_y");
   auto replicas = Json(c->Api("$JS.API.STREAM.CREATE.KV_x",
                               R"({"name":"KV_x","subjects":["$KV.x.>"],"num_replicas":3})"));
   CHECK(replicas["error"]["err_code"] == 10074);
@@ -165,6 +173,8 @@ TEST_CASE("stream info, missing stream 10059 with paging fields", "[nats][jetstr
   auto v = Json(c->Api("$JS.API.STREAM.INFO.KV_b"));
   CHECK(v["total"] == 0);
   CHECK(v["state"]["messages"] == 4);
+  // nats-server units: per message subject ($KV.b.<k>, 7 bytes) + payload + 16.
+  CHECK(v["state"]["bytes"] == (7 + 1 + 16) + (7 + 1 + 16) + (7 + 2 + 16) + (7 + 3 + 16));
   CHECK(v["state"]["first_seq"] == 1);
   CHECK(v["state"]["last_seq"] == 4);
   CHECK(v["state"]["num_subjects"] == 2);
