@@ -341,3 +341,45 @@ TEST_CASE("nats.c KV: purge deletes", "[integration][nats]") {
   CHECK(Contains(t, "history a: Not Found n 0"));
   CHECK(Contains(t, "values 1"));
 }
+
+TEST_CASE("nats.c KV: a quiet watcher survives idle heartbeats without resets",
+          "[integration][nats]") {
+  // nats.c checks liveness every 2 x idle_heartbeat (5 s) and re-creates the consumer when
+  // nothing arrived or Nats-Last-Consumer does not match; a reset leaves a second consumer on
+  // the stream. After 12 quiet seconds there must still be exactly one, and updates flow.
+  auto t = Differential([](KvSession& s) {
+    kvStore* kv = s.Create("quiet", 5);
+    REQUIRE(kv != nullptr);
+    s.Put(kv, "a", "1");
+    kvWatcher* w = nullptr;
+    s.Log("watch: " + s.Status(kvStore_WatchAll(&w, kv, nullptr)));
+    REQUIRE(w != nullptr);
+    kvEntry* e = nullptr;
+    s.Log("first: " + s.Status(kvWatcher_Next(&e, w, kWatchTimeoutMs)));
+    if (e != nullptr) kvEntry_Destroy(e);
+    e = nullptr;
+    s.Log("marker: " + s.Status(kvWatcher_Next(&e, w, kWatchTimeoutMs)) +
+          (e == nullptr ? " null" : " entry"));
+    if (e != nullptr) kvEntry_Destroy(e);
+    e = nullptr;
+    s.Log("idle: " + s.Status(kvWatcher_Next(&e, w, 12'000)));
+    if (e != nullptr) kvEntry_Destroy(e);
+    jsStreamInfo* si = nullptr;
+    if (js_GetStreamInfo(&si, s.js(), "KV_quiet", nullptr, nullptr) == NATS_OK) {
+      s.Log("consumers " + std::to_string(si->State.Consumers));
+      jsStreamInfo_Destroy(si);
+    }
+    s.Put(kv, "a", "2");
+    e = nullptr;
+    natsStatus rc = kvWatcher_Next(&e, w, kWatchTimeoutMs);
+    s.Log("update: " + s.Status(rc) + (e != nullptr ? " " + KvSession::Describe(e) : ""));
+    if (e != nullptr) {
+      s.Log("delta " + std::to_string(kvEntry_Delta(e)));
+      kvEntry_Destroy(e);
+    }
+    kvWatcher_Destroy(w);
+  });
+  CHECK(Contains(t, "idle: Timeout"));
+  CHECK(Contains(t, "consumers 1"));
+  CHECK(Contains(t, "update: OK a=2 rev 2 PUT created>0:y"));
+}
