@@ -192,7 +192,7 @@ StreamConfig StreamConfigForBucket(std::string_view bucket, const engine::Bucket
   }
   // The engine's view wins for what it enforces (it may have been changed from the Redis side).
   const bool unlimited = c.max_msgs_per_subject < 0 && config.history == kMaxHistory;
-  c.max_msgs_per_subject = unlimited ? -1 : config.history;
+  c.max_msgs_per_subject = unlimited ? int64_t{-1} : static_cast<int64_t>(config.history);
   c.max_age = config.max_age_ns;
   c.max_msg_size = config.max_value_size == 0 ? -1 : config.max_value_size;
   c.max_bytes = config.max_bytes == 0 ? -1 : config.max_bytes;
