@@ -93,5 +93,6 @@ std::span<const CommandSpec> ExpireCommands();
 std::span<const CommandSpec> MultiCommands();
 std::span<const CommandSpec> PubSubCommands();
 std::span<const CommandSpec> KvCommands();
+std::span<const CommandSpec> KvWatchCommands();
 
 }  // namespace kvgate::redis

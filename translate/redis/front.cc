@@ -40,7 +40,19 @@ void RedisFront::RequestClose(RedisSession* session) {
   pending_close_.push_back(session->id());
 }
 
+void RedisFront::QueueKvWatch(RedisSession* session) {
+  kv_watch_ready_.push_back(session->id());
+}
+
 void RedisFront::RunPending() {
+  if (!kv_watch_ready_.empty()) {
+    std::vector<uint64_t> ids;
+    ids.swap(kv_watch_ready_);
+    for (uint64_t id : ids) {
+      auto it = clients_.find(id);
+      if (it != clients_.end()) it->second->PumpKvWatch();
+    }
+  }
   while (!pending_close_.empty()) {
     std::vector<uint64_t> ids;
     ids.swap(pending_close_);
@@ -52,13 +64,15 @@ void RedisFront::RunPending() {
 }
 
 bool RedisFront::HasPending() const {
-  return !pending_close_.empty();
+  return !pending_close_.empty() || !kv_watch_ready_.empty();
 }
 
 void RedisFront::Tick() {
   const int64_t now = engine_.clock().NowMs();
   for (const auto& [id, session] : clients_) {
     if (session->closing()) continue;
+    // A KV.WATCH paused on output gets another chance even if OnDrained never comes.
+    if (session->kv_watching()) QueueKvWatch(session);
     if (session->subscription_count() > 0) {
       CheckOutputLimit(session, now);
     } else if (config_.timeout_seconds > 0 &&

@@ -93,6 +93,9 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   // soft limit for too long. now_ms < 0: read the clock if needed.
   void CheckOutputLimit(RedisSession* session, int64_t now_ms);
 
+  // A session's KV.WATCH has events: pumped in RunPending (never inside engine calls).
+  void QueueKvWatch(RedisSession* session);
+
   // Commands run between Begin/EndCommand; the change listener then leaves the specific
   // keyspace events to the command (Redis fires "incrby", not "set", for INCR).
   void BeginCommand() {
@@ -117,6 +120,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   WatchRegistry watches_;
   std::map<uint64_t, RedisSession*> clients_;
   std::vector<uint64_t> pending_close_;  // client ids
+  std::vector<uint64_t> kv_watch_ready_;  // client ids
   uint64_t next_client_id_ = 1;
   uint32_t notify_flags_ = 0;
   int command_depth_ = 0;

@@ -91,6 +91,7 @@ void RedisSession::OnClose() {
   closed_ = true;
   closing_ = true;
   UnwatchAll();
+  kv_watch_.reset();
   for (const std::string& c : channels_) front_.pubsub().UnsubscribeChannel(this, c);
   for (const std::string& p : patterns_) front_.pubsub().UnsubscribePattern(this, p);
   channels_.clear();
@@ -146,7 +147,7 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
     Reject(spec, "ERR wrong number of arguments for '" + FullName(spec, parent) + "' command");
     return;
   }
-  if (resp() == 2 && subscription_count() > 0 && !(spec->flags & kSubscribedOk)) {
+  if (resp() == 2 && in_push_mode() && !(spec->flags & kSubscribedOk)) {
     Reject(spec, "ERR Can't execute '" + FullName(spec, parent) + std::string(kSubscribedContext));
     return;
   }
@@ -316,6 +317,7 @@ void RedisSession::AfterAsyncOutput() {
 
 void RedisSession::Reset() {
   DiscardMulti();
+  StopKvWatch();
   for (const std::string& c : channels_) front_.pubsub().UnsubscribeChannel(this, c);
   for (const std::string& p : patterns_) front_.pubsub().UnsubscribePattern(this, p);
   channels_.clear();

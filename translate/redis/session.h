@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <span>
 #include <string>
@@ -17,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/watch.h"
 #include "protocols/resp/reply_writer.h"
 #include "protocols/resp/request_reader.h"
 #include "translate/redis/command.h"
@@ -26,7 +28,7 @@ namespace kvgate::redis {
 
 class RedisFront;
 
-class RedisSession final : public translate::Session {
+class RedisSession final : public translate::Session, private engine::WatchSink {
  public:
   RedisSession(RedisFront& front, translate::Transport& transport, uint64_t id);
   ~RedisSession() override;
@@ -129,6 +131,22 @@ class RedisSession final : public translate::Session {
   // RESET: back to a fresh connection's state (keeps id and connection).
   void Reset();
 
+  // ---- KV.WATCH (kv_watch.cc) ----
+  // Starts streaming the database's changes matching `glob` (empty: all keys) as push frames.
+  engine::Status StartKvWatch(const engine::WatchOptions& options, std::string_view glob);
+  void StopKvWatch();
+  bool kv_watching() const {
+    return kv_watch_ != nullptr;
+  }
+  // Writes queued watch events (called by the front before the loop polls). Returns true if
+  // events remain (output is over the high-water mark; resumed by OnDrained).
+  bool PumpKvWatch();
+  void OnDrained() override;
+  // RESP2 push mode: subscribed to channels or streaming a KV.WATCH.
+  bool in_push_mode() const {
+    return subscription_count() > 0 || kv_watch_ != nullptr;
+  }
+
  private:
   struct Queued {
     const CommandSpec* spec;
@@ -166,6 +184,11 @@ class RedisSession final : public translate::Session {
   bool dirty_cas_ = false;    // a watched key changed: EXEC answers null
   std::vector<Queued> queued_;
   std::vector<std::pair<int, std::string>> watched_;  // (db, key)
+
+  void OnWatchReady(engine::Watch& watch) override;
+
+  std::unique_ptr<engine::Watch> kv_watch_;
+  std::string kv_watch_glob_;
 
   std::set<std::string, std::less<>> channels_;
   std::set<std::string, std::less<>> patterns_;
