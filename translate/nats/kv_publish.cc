@@ -41,7 +41,6 @@ uint64_t ParseSeq(std::string_view s) {
 
 void JetStream::PubAckError(std::string_view reply, std::string_view stream, JsErr err,
                             std::string_view detail) {
-  ++api_errors_;
   if (reply.empty()) return;
   std::string s;
   protocols::JsonWriter w(&s);

@@ -116,12 +116,8 @@ bool JetStream::DirectGet(const JsRequest& req) {
   // nats-server does not answer for unknown streams or streams without allow_direct; here
   // nobody serves the subject, so the requester gets no-responders instead of a timeout.
   if (bucket == nullptr || !CachedStreamConfig(*bucket).allow_direct) return false;
-  ++api_total_;
   if (req.reply.empty()) return true;
-  auto status = [&](std::string_view block) {
-    ++api_errors_;
-    front_.Reply(req.reply, block, {});
-  };
+  auto status = [&](std::string_view block) { front_.Reply(req.reply, block, {}); };
   GetRequest g;
   if (dot != std::string_view::npos) {
     g.last_by_subj.assign(req.arg.substr(dot + 1));
