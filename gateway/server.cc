@@ -16,6 +16,8 @@ Server::Server(engine::Engine& engine, const ServerOptions& options)
     : engine_(engine), options_(options) {
   uv_loop_init(&loop_);
   loop_.data = this;
+  // Lets MeasureIteration subtract the time spent waiting in poll from each iteration.
+  uv_loop_configure(&loop_, UV_METRICS_IDLE_TIME);
   uv_prepare_init(&loop_, &prepare_);
   prepare_.data = this;
   uv_prepare_start(&prepare_, OnPrepare);
@@ -68,7 +70,10 @@ int Server::Listen(const std::string& host, int port, translate::Front& front,
   int bound_port = listener->port_;
   bool known = false;
   for (auto* f : fronts_) known = known || f == &front;
-  if (!known) fronts_.push_back(&front);
+  if (!known) {
+    fronts_.push_back(&front);
+    front.AttachLoopStats(&loop_stats_);
+  }
   listeners_.push_back(std::move(listener));
   return bound_port;
 }
@@ -81,11 +86,12 @@ int Server::Run() {
   uv_timer_start(&engine_timer_, OnEngineTimer, options_.engine_tick_ms, options_.engine_tick_ms);
   uv_timer_start(&front_timer_, OnFrontTimer, options_.front_tick_ms, options_.front_tick_ms);
   uv_run(&loop_, UV_RUN_DEFAULT);
+  stop_handle_open_.store(false);
   return 0;
 }
 
 void Server::RequestStop() {
-  uv_async_send(&stop_async_);
+  if (stop_handle_open_.load()) uv_async_send(&stop_async_);
 }
 
 void Server::OnStopAsync(uv_async_t* handle) {
@@ -163,8 +169,31 @@ void Server::ScheduleFlush(Connection* c) {
   pending_flush_.push_back(c);
 }
 
+void Server::MeasureIteration() {
+  // Busy time of the iteration that just ended = wall time since the previous prepare minus the
+  // time the loop sat idle in poll (libuv's idle-time metric).
+  uint64_t now = uv_hrtime();
+  uint64_t idle = uv_metrics_idle_time(&loop_);
+  if (last_prepare_ns_ != 0) {
+    uint64_t wall = now - last_prepare_ns_;
+    uint64_t idle_delta = idle - last_idle_ns_;
+    uint64_t busy_us = (wall > idle_delta ? wall - idle_delta : 0) / 1000;
+    ++loop_stats_.iterations;
+    loop_stats_.total_busy_us += busy_us;
+    if (busy_us > loop_stats_.max_busy_us) loop_stats_.max_busy_us = busy_us;
+    if (busy_us > 10'000) {
+      ++loop_stats_.busy_over_10ms;
+      KVGATE_LOG(kDebug, "loop iteration busy for %llu us",
+                 static_cast<unsigned long long>(busy_us));
+    }
+  }
+  last_prepare_ns_ = now;
+  last_idle_ns_ = idle;
+}
+
 void Server::OnPrepare(uv_prepare_t* handle) {
   auto* self = static_cast<Server*>(handle->data);
+  self->MeasureIteration();
   try {
     for (auto* f : self->fronts_) f->RunPending();
     self->FlushPending();

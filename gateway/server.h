@@ -9,6 +9,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -84,6 +85,9 @@ class Server {
   size_t connection_count() const {
     return connection_count_;
   }
+  translate::LoopStats& loop_stats() {
+    return loop_stats_;
+  }
 
   // Called by connections.
   void ScheduleFlush(Connection* c);
@@ -103,6 +107,7 @@ class Server {
   static void OnIdle(uv_idle_t* handle);
 
   void AcceptOne(Listener& listener);
+  void MeasureIteration();
   void FlushPending();
   void BeginShutdown();
 
@@ -122,8 +127,12 @@ class Server {
   Connection* connections_ = nullptr;  // intrusive list head
   size_t connection_count_ = 0;
   uint64_t last_connection_id_ = 0;
+  translate::LoopStats loop_stats_;
+  uint64_t last_prepare_ns_ = 0;
+  uint64_t last_idle_ns_ = 0;
   bool idle_active_ = false;
   bool shutting_down_ = false;
+  std::atomic<bool> stop_handle_open_{true};  // RequestStop is a no-op once the loop has ended
 };
 
 }  // namespace kvgate::gateway

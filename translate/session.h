@@ -63,9 +63,29 @@ class SessionFactory {
 
 namespace kvgate::translate {
 
+// How long the event loop was busy per iteration (time not spent waiting for I/O), measured by
+// the gateway. A front may report it (Redis INFO) so benchmarks can check the loop never stalls.
+struct LoopStats {
+  uint64_t iterations = 0;
+  uint64_t max_busy_us = 0;        // longest iteration since the last Reset
+  uint64_t busy_over_10ms = 0;     // iterations busy for more than 10 ms since the last Reset
+  uint64_t total_busy_us = 0;
+  void Reset() {
+    max_busy_us = 0;
+    busy_over_10ms = 0;
+  }
+};
+
 // A protocol front: makes sessions and owns the state they share (subscriptions, watches).
 class Front : public SessionFactory {
  public:
+  // The gateway's loop statistics (valid for the front's lifetime; nullptr in unit tests).
+  virtual void AttachLoopStats(LoopStats* stats) {
+    loop_stats_ = stats;
+  }
+  LoopStats* loop_stats() const {
+    return loop_stats_;
+  }
   // Called once per loop iteration before the loop polls for I/O: deliver queued async work
   // (watch events, cross-connection messages) into transports' output.
   virtual void RunPending() {}
@@ -75,6 +95,9 @@ class Front : public SessionFactory {
   }
   // Periodic housekeeping (heartbeats, inactivity GC); called every ~50 ms.
   virtual void Tick() {}
+
+ private:
+  LoopStats* loop_stats_ = nullptr;
 };
 
 }  // namespace kvgate::translate

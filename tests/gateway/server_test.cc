@@ -52,6 +52,12 @@ class LineSession : public Session {
       } else if (line == "drop") {
         t_.CloseNow();
         return;
+      } else if (line == "spin") {
+        // Busy the loop for 30 ms, as a runaway command would.
+        auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        t_.Out().Append("spun\n");
       } else if (line == "id") {
         t_.Out().AppendUint(t_.Id());
         t_.Out().Append('\n');
@@ -251,4 +257,31 @@ TEST_CASE("shutdown closes open connections and their sessions", "[gateway]") {
     close(a);
   }
   REQUIRE(LineSession::closed.load() == before + 1);
+}
+
+TEST_CASE("loop statistics record an iteration that kept the loop busy", "[gateway]") {
+  uint64_t max_busy = 0;
+  uint64_t over = 0;
+  uint64_t iterations = 0;
+  {
+    Harness h;
+    int fd = Connect(h.port);
+    REQUIRE(ReadBytes(fd, 6) == "hello\n");
+    SendAll(fd, "echo quick\n");
+    REQUIRE(ReadBytes(fd, 6) == "quick\n");
+    SendAll(fd, "spin\n");
+    REQUIRE(ReadBytes(fd, 5) == "spun\n");
+    SendAll(fd, "echo after\n");  // one more iteration so the spin's iteration is measured
+    REQUIRE(ReadBytes(fd, 6) == "after\n");
+    close(fd);
+    h.server->RequestStop();
+    h.thread.join();
+    max_busy = h.server->loop_stats().max_busy_us;
+    over = h.server->loop_stats().busy_over_10ms;
+    iterations = h.server->loop_stats().iterations;
+    h.thread = std::thread([] {});
+  }
+  REQUIRE(iterations > 2);
+  REQUIRE(over >= 1);
+  REQUIRE(max_busy >= 30'000);
 }
