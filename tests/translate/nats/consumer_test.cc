@@ -7,6 +7,7 @@
 #include "protocols/json.h"
 #include "protocols/nats/headers.h"
 #include "support/nats_harness.h"
+#include "translate/nats/js_time.h"
 
 namespace kvgate::nats::testing {
 namespace {
@@ -422,6 +423,38 @@ TEST_CASE("multi-filter consumers and stream delete", "[nats][consumer]") {
   CHECK(frames[1].subject == "$KV.mf.c.1");
   c->Api("$JS.API.STREAM.DELETE.KV_mf");
   CHECK(Json(c->Api("$JS.API.INFO"))["consumers"] == 0);
+}
+
+}  // namespace kvgate::nats::testing
+
+namespace kvgate::nats::testing {
+
+TEST_CASE("deliver policies last and by_start_time", "[nats][consumer]") {
+  NatsHarness h;
+  auto c = h.Connect();
+  CreateBucket(*c, "t");
+  c->Api("$KV.t.a", "1");  // t0
+  h.clock.AdvanceMs(10'000);
+  const std::string mid = FormatRfc3339Nano(h.clock.NowNs());
+  c->Api("$KV.t.b", "2");  // t0 + 10 s
+  c->Api("$KV.t.a", "3");
+  c->Send("SUB _INBOX.T 1\r\n");
+  auto by_time = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_t",
+                             CreateBody("KV_t", "_INBOX.T", "by_start_time", "",
+                                        R"(,"opt_start_time":")" + mid + "\"")));
+  CHECK(by_time["num_pending"] == 2);
+  auto frames = c->ReadFrames();
+  REQUIRE(frames.size() == 2);
+  CHECK(ParseAck(frames[0].reply).sseq == 2);
+
+  c->Send("SUB _INBOX.L 2\r\n");
+  auto last = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_t",
+                          CreateBody("KV_t", "_INBOX.L", "last", "$KV.t.b")));
+  CHECK(last["num_pending"] == 1);
+  frames = c->ReadFrames();
+  REQUIRE(frames.size() == 1);
+  CHECK(frames[0].payload == "2");
+  CHECK(ParseAck(frames[0].reply).sseq == 2);
 }
 
 }  // namespace kvgate::nats::testing
