@@ -74,22 +74,33 @@ void JetStream::HandleApi(const JsRequest& in) {
   ++api_total_;
   std::string_view api = in.subject.substr(kApiPrefix.size());
   for (const ApiRoute& route : kRoutes) {
+    JsRequest req = in;
     if (route.takes_arg) {
       if (api.size() <= route.name.size() + 1 || !HasPrefix(api, route.name) ||
           api[route.name.size()] != '.') {
         continue;
       }
-      JsRequest req = in;
       req.arg = api.substr(route.name.size() + 1);
-      (this->*route.handler)(req);
-      return;
+    } else if (api != route.name) {
+      continue;
     }
-    if (api == route.name) {
-      (this->*route.handler)(in);
-      return;
+    if (RequiresNewerApi(req)) {
+      return RespondError(req, route.response_type, JsErr::kRequiredApiLevel);
     }
+    (this->*route.handler)(req);
+    return;
   }
   Unsupported(in);
+}
+
+bool JetStream::RequiresNewerApi(const JsRequest& req) {
+  // jsm.go asks for features of newer servers with this header (nats-server 2.12+); kvgate
+  // reports no API level, i.e. level 0.
+  if (req.headers.empty()) return false;
+  HeaderBlock& h = header_scratch_;
+  if (!ParseHeaderBlock(req.headers, &h)) return false;
+  std::optional<std::string_view> level = h.Get("Nats-Required-Api-Level");
+  return level && !level->empty() && level->find_first_not_of('0') != std::string_view::npos;
 }
 
 void JetStream::Unsupported(const JsRequest& req) {

@@ -109,6 +109,7 @@ class JetStream {
 
  private:
   void HandleApi(const JsRequest& req);
+  bool RequiresNewerApi(const JsRequest& req);
   static void Park(std::vector<Consumer*>* list, Consumer* c);
 
   // API handlers (stream_api.cc, msg_get.cc, consumer_api.cc).

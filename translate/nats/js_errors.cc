@@ -13,7 +13,7 @@ struct Row {
 
 // After nats-server's server/errors.json (descriptions byte for byte; "{}" marks its {err},
 // {seq} placeholders). Order must follow the enum (checked by a test).
-constexpr std::array<Row, 41> kTable = {{
+constexpr std::array<Row, 42> kTable = {{
     {JsErr::kBadRequest, {400, 10003, "bad request"}},
     {JsErr::kConsumerCreate, {500, 10012, "{}"}},
     {JsErr::kConsumerNameExists, {400, 10013, "consumer name already in use"}},
@@ -60,6 +60,7 @@ constexpr std::array<Row, 41> kTable = {{
     {JsErr::kWrongLastSequence, {400, 10071, "wrong last sequence: {}"}},
     {JsErr::kInvalidTtl, {400, 10165, "invalid per-message TTL"}},
     {JsErr::kTtlDisabled, {400, 10166, "per-message TTL is disabled"}},
+    {JsErr::kRequiredApiLevel, {412, 10185, "JetStream minimum api level required"}},
     {JsErr::kNotSupported, {400, 10003, "bad request: {}"}},
 }};
 

@@ -56,6 +56,7 @@ enum class JsErr : uint8_t {
   kWrongLastSequence,      // 10071 {seq}
   kInvalidTtl,             // 10165
   kTtlDisabled,            // 10166
+  kRequiredApiLevel,       // 10185
   kNotSupported,           // 10003 with kvgate's reason (unsupported API or feature)
 };
 

@@ -259,6 +259,21 @@ TEST_CASE("stream delete and purge", "[nats][jetstream]") {
   CHECK(f.headers == "NATS/1.0 503\r\n\r\n");
 }
 
+TEST_CASE("requests needing a newer API level get 10185", "[nats][jetstream]") {
+  NatsHarness h;
+  auto c = h.Connect();
+  auto f = c->Request("$JS.API.STREAM.CREATE.KV_x", MinimalConfig("x"),
+                      "NATS/1.0\r\nNats-Required-Api-Level: 1\r\n\r\n");
+  auto v = Json(f.payload);
+  CHECK(v["type"] == "io.nats.jetstream.api.v1.stream_create_response");
+  CHECK(v["error"]["code"] == 412);
+  CHECK(v["error"]["err_code"] == 10185);
+  CHECK(h.engine.FindBucket("x") == nullptr);
+  auto ok = c->Request("$JS.API.STREAM.CREATE.KV_x", MinimalConfig("x"),
+                       "NATS/1.0\r\nNats-Required-Api-Level: 0\r\n\r\n");
+  CHECK(!Json(ok.payload).contains("error"));
+}
+
 TEST_CASE("unknown JetStream APIs get an error, not silence", "[nats][jetstream]") {
   NatsHarness h;
   auto c = h.Connect();
