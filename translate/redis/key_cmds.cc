@@ -222,6 +222,69 @@ void CopyCmd(CommandContext& ctx) {
   ctx.w.Integer(1);
 }
 
+void MoveCmd(CommandContext& ctx) {
+  int64_t v = 0;
+  if (!resp::ParseInt64(ctx.arg(2), &v) || v < INT32_MIN || v > INT32_MAX) {
+    return ctx.w.Error(kNotInteger);
+  }
+  if (v < 0 || v >= ctx.front.config().databases) return ctx.w.Error(kDbOutOfRange);
+  const int dst_db = static_cast<int>(v);
+  if (dst_db == ctx.db_index()) return ctx.w.Error(kSameObject);
+  Bucket* src = ctx.Db();
+  if (src == nullptr) return;
+  Bucket* dst = ctx.DbAt(dst_db);
+  if (dst == nullptr) return;
+  std::string_view key = ctx.arg(1);
+  auto e = src->Get(key);
+  if (!e.ok()) return ctx.w.Integer(0);
+  std::string value(e->value);
+  engine::WriteOptions wo;
+  wo.expire_at_ms = e->expires_at_ms;
+  if (dst->Get(key).ok()) return ctx.w.Integer(0);
+  auto put = dst->Put(key, value, wo);
+  if (!put.ok()) return ReplyEngineError(ctx.w, put.errc());
+  auto del = src->Delete(key, {});
+  if (!del.ok()) return ReplyEngineError(ctx.w, del.errc());
+  ctx.Notify(kNotifyGeneric, "move_from", key);
+  ctx.front.Notify(dst_db, kNotifyGeneric, "move_to", key);
+  ctx.w.Integer(1);
+}
+
+// OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ: strings only, encodings as Redis would pick.
+void ObjectCmd(CommandContext& ctx) {
+  std::string_view sub = CString(ctx.arg(1));
+  if (EqualsIgnoreCase(sub, "help") && ctx.argc() == 2) {
+    ctx.w.ArrayHeader(1);
+    return ctx.w.SimpleString("OBJECT <subcommand> <key>: ENCODING, FREQ, IDLETIME, REFCOUNT");
+  }
+  const bool known = EqualsIgnoreCase(sub, "encoding") || EqualsIgnoreCase(sub, "refcount") ||
+                     EqualsIgnoreCase(sub, "idletime") || EqualsIgnoreCase(sub, "freq");
+  if (!known) {
+    return ctx.w.Error("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) +
+                       "'. Try OBJECT HELP.");
+  }
+  if (ctx.argc() != 3) {
+    std::string name = "object|" + std::string(sub);
+    for (char& c : name) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    return ReplyArity(ctx.w, name);
+  }
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  auto e = db->Get(ctx.arg(2));
+  if (!e.ok()) return ctx.w.Null();
+  if (EqualsIgnoreCase(sub, "encoding")) {
+    int64_t n = 0;
+    if (resp::ParseInt64(e->value, &n)) return ctx.w.Bulk("int");
+    return ctx.w.Bulk(e->value.size() <= 44 ? "embstr" : "raw");
+  }
+  if (EqualsIgnoreCase(sub, "refcount")) return ctx.w.Integer(1);
+  if (EqualsIgnoreCase(sub, "idletime")) return ctx.w.Integer(0);
+  ctx.w.Error(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+      "that when switching between policies at runtime LRU and LFU data will take some time to "
+      "adjust.");
+}
+
 constexpr uint32_t kR = kReadOnly | kFast;
 
 const CommandSpec kCommands[] = {
@@ -236,6 +299,8 @@ const CommandSpec kCommands[] = {
     {"rename", 3, kWrite, RenameCmd, {}, 1, 2, 1, "Renames a key and overwrites the destination."},
     {"renamenx", 3, kWrite | kFast, RenameNxCmd, {}, 1, 2, 1, "Renames a key only when the target key name doesn't exist."},
     {"copy", -3, kWrite, CopyCmd, {}, 1, 2, 1, "Copies the value of a key to a new key."},
+    {"move", 3, kWrite | kFast, MoveCmd, {}, 1, 1, 1, "Moves a key to another database."},
+    {"object", -2, kReadOnly, ObjectCmd, {}, 2, 2, 1, "Inspects the internals of Redis objects."},
 };
 
 }  // namespace

@@ -168,3 +168,34 @@ TEST_CASE("RANDOMKEY", "[redis]") {
 
 }  // namespace
 }  // namespace kvgate::redis::testing
+
+namespace kvgate::redis::testing {
+namespace {
+
+TEST_CASE("MOVE and OBJECT", "[redis]") {
+  RedisHarness h;
+  auto& c = h.Connect();
+  CHECK(h.Cmd(c, {"SET", "k", "v", "EX", "100"}) == kOk);
+  CHECK(h.Cmd(c, {"SET", "n", "123"}) == kOk);
+  CHECK(h.Cmd(c, {"SET", "big", std::string(50, 'x')}) == kOk);
+  CHECK(h.Cmd(c, {"OBJECT", "ENCODING", "k"}) == Bulk("embstr"));
+  CHECK(h.Cmd(c, {"OBJECT", "ENCODING", "n"}) == Bulk("int"));
+  CHECK(h.Cmd(c, {"OBJECT", "ENCODING", "big"}) == Bulk("raw"));
+  CHECK(h.Cmd(c, {"OBJECT", "ENCODING", "nokey"}) == kNil);
+  CHECK(h.Cmd(c, {"OBJECT", "NOSUCH", "k"}) == Err("ERR unknown subcommand 'NOSUCH'. Try OBJECT HELP."));
+  CHECK(h.Cmd(c, {"OBJECT", "ENCODING"}) ==
+        Err("ERR wrong number of arguments for 'object|encoding' command"));
+  CHECK(h.Cmd(c, {"MOVE", "k", "1"}) == Int(1));
+  CHECK(h.Cmd(c, {"MOVE", "k", "1"}) == Int(0));
+  CHECK(h.Cmd(c, {"MOVE", "n", "0"}) == Err("ERR source and destination objects are the same"));
+  CHECK(h.Cmd(c, {"MOVE", "n", "16"}) == Err("ERR DB index is out of range"));
+  CHECK(h.Cmd(c, {"MOVE", "n", "x"}) == Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"SET", "k", "other"}) == kOk);
+  CHECK(h.Cmd(c, {"SELECT", "1"}) == kOk);
+  CHECK(h.Cmd(c, {"TTL", "k"}) == Int(100));
+  CHECK(h.Cmd(c, {"MOVE", "k", "0"}) == Int(0));  // the destination has the key
+  CHECK(h.Cmd(c, {"GET", "k"}) == Bulk("v"));
+}
+
+}  // namespace
+}  // namespace kvgate::redis::testing
