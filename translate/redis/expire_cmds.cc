@@ -5,6 +5,7 @@
 
 #include "engine/engine.h"
 #include "protocols/resp/number.h"
+#include "translate/redis/arg_parser.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
@@ -20,20 +21,22 @@ enum ExpireFlag : uint32_t { kNx = 1, kXx = 2, kGt = 4, kLt = 8 };
 // Redis expireGenericCommand. `base_ms` is 0 for absolute forms, now for relative ones.
 void ExpireGeneric(CommandContext& ctx, bool seconds, bool relative) {
   uint32_t flags = 0;
-  for (size_t j = 3; j < ctx.argc(); ++j) {
-    std::string_view opt = CString(ctx.arg(j));
-    if (EqualsIgnoreCase(opt, "nx")) flags |= kNx;
-    else if (EqualsIgnoreCase(opt, "xx")) flags |= kXx;
-    else if (EqualsIgnoreCase(opt, "gt")) flags |= kGt;
-    else if (EqualsIgnoreCase(opt, "lt")) flags |= kLt;
-    else return ctx.w.Error("ERR Unsupported option " + std::string(opt));
+  ArgParser p(ctx.args, 3);
+  while (!p.Done()) {
+    if (p.Keyword("NX")) flags |= kNx;
+    else if (p.Keyword("XX")) flags |= kXx;
+    else if (p.Keyword("GT")) flags |= kGt;
+    else if (p.Keyword("LT")) flags |= kLt;
+    else p.Fail("ERR Unsupported option " + std::string(CString(p.Next())));
   }
+  // Redis checks the options (and their combinations) before the time argument.
   if ((flags & kNx) && (flags & (kXx | kGt | kLt))) {
-    return ctx.w.Error("ERR NX and XX, GT or LT options at the same time are not compatible");
+    p.Fail("ERR NX and XX, GT or LT options at the same time are not compatible");
   }
   if ((flags & kGt) && (flags & kLt)) {
-    return ctx.w.Error("ERR GT and LT options at the same time are not compatible");
+    p.Fail("ERR GT and LT options at the same time are not compatible");
   }
+  if (p.ReplyIfError(ctx.w)) return;
   int64_t when = 0;
   if (!resp::ParseInt64(ctx.arg(2), &when)) return ctx.w.Error(kNotInteger);
   const std::string command(ctx.spec->name);

@@ -105,25 +105,23 @@ void ScanCmd(CommandContext& ctx) {
   bool use_pattern = false;
   std::string_view type;
   bool use_type = false;
-  for (size_t i = 2; i < ctx.argc();) {
-    const size_t left = ctx.argc() - i;
-    std::string_view opt = CString(ctx.arg(i));
-    if (EqualsIgnoreCase(opt, "count") && left >= 2) {
-      if (!resp::ParseInt64(ctx.arg(i + 1), &count)) return ctx.w.Error(kNotInteger);
-      if (count < 1) return ctx.w.Error(kSyntaxError);
-      i += 2;
-    } else if (EqualsIgnoreCase(opt, "match") && left >= 2) {
-      pattern = ctx.arg(i + 1);
+  ArgParser p(ctx.args, 2);
+  while (!p.Done()) {
+    // Each option needs its value; a lone keyword is a syntax error, as in Redis.
+    if (p.Remaining() >= 2 && p.Keyword("COUNT")) {
+      count = p.NextInt64();
+      if (p.ok() && count < 1) p.Fail(kSyntaxError);
+    } else if (p.Remaining() >= 2 && p.Keyword("MATCH")) {
+      pattern = p.Next();
       use_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-      i += 2;
-    } else if (EqualsIgnoreCase(opt, "type") && left >= 2) {
-      type = ctx.arg(i + 1);
+    } else if (p.Remaining() >= 2 && p.Keyword("TYPE")) {
+      type = p.Next();
       use_type = true;
-      i += 2;
     } else {
-      return ctx.w.Error(kSyntaxError);
+      p.Fail(kSyntaxError);
     }
   }
+  if (p.ReplyIfError(ctx.w)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const bool type_matches = !use_type || EqualsIgnoreCase(CString(type), "string");
@@ -185,23 +183,20 @@ void RenameNxCmd(CommandContext& ctx) {
 void CopyCmd(CommandContext& ctx) {
   bool replace = false;
   int dst_db = ctx.db_index();
-  for (size_t j = 3; j < ctx.argc(); ++j) {
-    const size_t additional = ctx.argc() - j - 1;
-    std::string_view opt = CString(ctx.arg(j));
-    if (EqualsIgnoreCase(opt, "replace")) {
+  ArgParser p(ctx.args, 3);
+  while (!p.Done()) {
+    if (p.Keyword("REPLACE")) {
       replace = true;
-    } else if (EqualsIgnoreCase(opt, "db") && additional >= 1) {
-      int64_t v = 0;
-      if (!resp::ParseInt64(ctx.arg(j + 1), &v) || v < INT32_MIN || v > INT32_MAX) {
-        return ctx.w.Error(kNotInteger);
-      }
-      if (v < 0 || v >= ctx.front.config().databases) return ctx.w.Error(kDbOutOfRange);
+    } else if (p.Remaining() >= 2 && p.Keyword("DB")) {
+      int64_t v = p.NextInt64();
+      if (p.ok() && (v < INT32_MIN || v > INT32_MAX)) p.Fail(kNotInteger);
+      if (p.ok() && (v < 0 || v >= ctx.front.config().databases)) p.Fail(kDbOutOfRange);
       dst_db = static_cast<int>(v);
-      ++j;
     } else {
-      return ctx.w.Error(kSyntaxError);
+      p.Fail(kSyntaxError);
     }
   }
+  if (p.ReplyIfError(ctx.w)) return;
   std::string_view key = ctx.arg(1);
   std::string_view new_key = ctx.arg(2);
   if (dst_db == ctx.db_index() && key == new_key) return ctx.w.Error(kSameObject);

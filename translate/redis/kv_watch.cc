@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "protocols/resp/number.h"
+#include "translate/redis/arg_parser.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
@@ -53,35 +54,34 @@ void WatchCmd(CommandContext& ctx) {
   engine::WatchOptions options;
   options.start = engine::WatchStart::kLatestPerKey;
   std::string_view glob;
-  for (size_t i = 1; i < ctx.argc();) {
-    std::string_view opt = CString(ctx.arg(i));
-    const bool has_value = i + 1 < ctx.argc();
-    auto revision = [&](engine::Revision* out) {
-      int64_t v = 0;
-      if (!resp::ParseInt64(ctx.arg(i + 1), &v) || v < 0) return false;
-      *out = static_cast<engine::Revision>(v);
-      return true;
-    };
-    if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
-      glob = ctx.arg(i + 1);
-      i += 2;
-    } else if ((EqualsIgnoreCase(opt, "FROM") || EqualsIgnoreCase(opt, "AFTER")) && has_value) {
-      options.start = EqualsIgnoreCase(opt, "FROM") ? engine::WatchStart::kFromRevision
-                                                    : engine::WatchStart::kAfterCursor;
-      if (!revision(&options.revision)) {
-        return ctx.w.Error("ERR revision is not a non-negative integer");
-      }
-      i += 2;
-    } else if (EqualsIgnoreCase(opt, "HISTORY")) {
+  ArgParser p(ctx.args, 1);
+  auto revision = [&](engine::Revision* out) {
+    int64_t v = -1;
+    std::string_view text = p.Next();
+    if (!resp::ParseInt64(text, &v) || v < 0) {
+      p.Fail("ERR revision is not a non-negative integer");
+      return;
+    }
+    *out = static_cast<engine::Revision>(v);
+  };
+  while (!p.Done()) {
+    if (p.Remaining() >= 2 && p.Keyword("MATCH")) {
+      glob = p.Next();
+    } else if (p.Remaining() >= 2 && p.Keyword("FROM")) {
+      options.start = engine::WatchStart::kFromRevision;
+      revision(&options.revision);
+    } else if (p.Remaining() >= 2 && p.Keyword("AFTER")) {
+      options.start = engine::WatchStart::kAfterCursor;
+      revision(&options.revision);
+    } else if (p.Keyword("HISTORY")) {
       options.start = engine::WatchStart::kAllHistory;
-      ++i;
-    } else if (EqualsIgnoreCase(opt, "NEW")) {
+    } else if (p.Keyword("NEW")) {
       options.start = engine::WatchStart::kNewOnly;
-      ++i;
     } else {
-      return ctx.w.Error(kSyntaxError);
+      p.Fail(kSyntaxError);
     }
   }
+  if (p.ReplyIfError(ctx.w)) return;
   if (ctx.session.kv_watching()) return ctx.w.Error("ERR a KV.WATCH is already active; KV.UNWATCH first");
   if (!glob.empty() && !(glob.size() == 1 && glob[0] == '*')) {
     options.filters.push_back(engine::KeyFilter::Prefix(GlobLiteralPrefix(glob)));
