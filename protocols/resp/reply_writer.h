@@ -19,7 +19,8 @@ namespace kvgate::resp {
 
 class ReplyWriter {
  public:
-  explicit ReplyWriter(protocols::OutChain* out, int resp = 2) : out_(out), resp_(resp) {}
+  explicit ReplyWriter(protocols::OutChain* out, int resp = 2) : out_(out), resp_(resp) {
+  }
 
   int resp() const {
     return resp_;

@@ -28,7 +28,8 @@ void* CreateInteger(const redisReadTask*, long long) {  // NOLINT(google-runtime
 void* CreateNil(const redisReadTask*) {
   return &kObjectMarker;
 }
-void FreeObject(void*) {}
+void FreeObject(void*) {
+}
 
 redisReplyObjectFunctions kFunctions = {CreateString, CreateArray, CreateInteger, CreateNil,
                                         FreeObject};
@@ -96,10 +97,10 @@ Header ReadHeader(std::string_view data, bool bulk, const ReaderLimits& limits) 
   bool ok = ParseInt64(data.substr(1, cr - 1), &v);
   if (bulk) {
     h.status = (!ok || v < 0 || v > limits.proto_max_bulk_len) ? HeaderStatus::kBadBulk
-                                                                : HeaderStatus::kOk;
+                                                               : HeaderStatus::kOk;
   } else {
     h.status = (!ok || v > 2147483647 || v > limits.max_multibulk_len) ? HeaderStatus::kBadCount
-                                                                        : HeaderStatus::kOk;
+                                                                       : HeaderStatus::kOk;
   }
   h.value = v;
   return h;

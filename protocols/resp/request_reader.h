@@ -5,8 +5,9 @@
 //
 //   RequestReader reader(limits);
 //   size_t pos = 0, n = 0;
-//   while (reader.Next(in.Data().substr(pos), &n) == ReadStatus::kCommand) { pos += n; Run(reader.args()); }
-//   pos += n; in.Consume(pos);   // after kNeedMore; on kError reply reader.error() and close
+//   while (reader.Next(in.Data().substr(pos), &n) == ReadStatus::kCommand) { pos += n;
+//   Run(reader.args()); } pos += n; in.Consume(pos);   // after kNeedMore; on kError reply
+//   reader.error() and close
 //
 // Three paths, one grammar:
 //  * fast path: a multibulk request that is complete in `data` is parsed in place; its

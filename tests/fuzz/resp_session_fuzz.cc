@@ -26,7 +26,8 @@ class Transport final : public kvgate::translate::Transport {
   kvgate::protocols::OutChain& Out() override {
     return out_;
   }
-  void ScheduleFlush() override {}
+  void ScheduleFlush() override {
+  }
   void CloseAfterFlush() override {
     closing = true;
   }
@@ -40,8 +41,10 @@ class Transport final : public kvgate::translate::Transport {
   size_t PendingOutputBytes() const override {
     return out_.bytes();
   }
-  void PauseReading() override {}
-  void ResumeReading() override {}
+  void PauseReading() override {
+  }
+  void ResumeReading() override {
+  }
   uint64_t Id() const override {
     return 1;
   }

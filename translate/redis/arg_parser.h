@@ -3,8 +3,8 @@
 // check the error once. The first error wins; later calls become no-ops returning defaults.
 //
 //   ArgParser p(ctx.args, 3);
-//   while (!p.Done()) { if (p.Keyword("NX")) nx = true; else if (p.Keyword("EX")) ex = p.Next(); else p.Fail(kSyntaxError); }
-//   if (p.ReplyIfError(ctx.w)) return;
+//   while (!p.Done()) { if (p.Keyword("NX")) nx = true; else if (p.Keyword("EX")) ex = p.Next();
+//   else p.Fail(kSyntaxError); } if (p.ReplyIfError(ctx.w)) return;
 #pragma once
 
 #include <cassert>
@@ -19,7 +19,8 @@ namespace kvgate::redis {
 
 class ArgParser {
  public:
-  ArgParser(std::span<const std::string_view> args, size_t pos) : args_(args), pos_(pos) {}
+  ArgParser(std::span<const std::string_view> args, size_t pos) : args_(args), pos_(pos) {
+  }
   ~ArgParser() {
     assert((checked_ || error_.empty()) && "ArgParser error never checked");
   }

@@ -20,21 +20,30 @@ enum class ClientType { kAny, kNormal, kPubSub, kReplica, kMaster };
 
 bool ParseClientType(std::string_view name, ClientType* type) {
   name = CString(name);
-  if (EqualsIgnoreCase(name, "normal")) *type = ClientType::kNormal;
-  else if (EqualsIgnoreCase(name, "pubsub")) *type = ClientType::kPubSub;
-  else if (EqualsIgnoreCase(name, "replica") || EqualsIgnoreCase(name, "slave")) *type = ClientType::kReplica;
-  else if (EqualsIgnoreCase(name, "master")) *type = ClientType::kMaster;
-  else return false;
+  if (EqualsIgnoreCase(name, "normal"))
+    *type = ClientType::kNormal;
+  else if (EqualsIgnoreCase(name, "pubsub"))
+    *type = ClientType::kPubSub;
+  else if (EqualsIgnoreCase(name, "replica") || EqualsIgnoreCase(name, "slave"))
+    *type = ClientType::kReplica;
+  else if (EqualsIgnoreCase(name, "master"))
+    *type = ClientType::kMaster;
+  else
+    return false;
   return true;
 }
 
 bool OfType(RedisSession& s, ClientType type) {
   switch (type) {
-    case ClientType::kAny: return true;
-    case ClientType::kNormal: return s.subscription_count() == 0;
-    case ClientType::kPubSub: return s.subscription_count() > 0;
+    case ClientType::kAny:
+      return true;
+    case ClientType::kNormal:
+      return s.subscription_count() == 0;
+    case ClientType::kPubSub:
+      return s.subscription_count() > 0;
     case ClientType::kReplica:
-    case ClientType::kMaster: return false;
+    case ClientType::kMaster:
+      return false;
   }
   return false;
 }
@@ -181,9 +190,12 @@ void KillCmd(CommandContext& ctx) {
         }
       } else if (EqualsIgnoreCase(opt, "skipme") && more) {
         std::string_view v = CString(ctx.arg(i + 1));
-        if (EqualsIgnoreCase(v, "yes")) skipme = true;
-        else if (EqualsIgnoreCase(v, "no")) skipme = false;
-        else return ctx.w.Error(kSyntaxError);
+        if (EqualsIgnoreCase(v, "yes"))
+          skipme = true;
+        else if (EqualsIgnoreCase(v, "no"))
+          skipme = false;
+        else
+          return ctx.w.Error(kSyntaxError);
       } else {
         return ctx.w.Error(kSyntaxError);
       }

@@ -48,7 +48,7 @@ struct CommandSpec {
   uint32_t flags = 0;
   Handler handler = nullptr;
   std::span<const CommandSpec> subcommands;  // non-empty for containers (CLIENT, CONFIG, ...)
-  int first_key = 0;  // COMMAND INFO key positions
+  int first_key = 0;                         // COMMAND INFO key positions
   int last_key = 0;
   int key_step = 0;
   std::string_view summary = {};  // COMMAND DOCS
@@ -60,9 +60,9 @@ struct CommandContext {
   RedisFront& front;
   std::span<const std::string_view> args;
   resp::ReplyWriter& w;
-  const CommandSpec* spec;  // the command (or subcommand) being run
+  const CommandSpec* spec;    // the command (or subcommand) being run
   const CommandSpec* parent;  // the container for subcommands, else nullptr
-  int64_t now_ms;           // time snapshot for the whole command (Redis commandTimeSnapshot)
+  int64_t now_ms;             // time snapshot for the whole command (Redis commandTimeSnapshot)
 
   size_t argc() const {
     return args.size();

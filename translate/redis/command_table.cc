@@ -35,9 +35,10 @@ const CommandTable& CommandTable::Get() {
 }
 
 CommandTable::CommandTable() {
-  for (auto family : {ConnectionCommands(), ClientCommands(), ServerCommands(), InfoCommands(), ConfigCommands(),
-                      StringCommands(), CounterCommands(), KeyCommands(), ExpireCommands(),
-                      MultiCommands(), PubSubCommands(), KvCommands(), KvWatchCommands()}) {
+  for (auto family :
+       {ConnectionCommands(), ClientCommands(), ServerCommands(), InfoCommands(), ConfigCommands(),
+        StringCommands(), CounterCommands(), KeyCommands(), ExpireCommands(), MultiCommands(),
+        PubSubCommands(), KvCommands(), KvWatchCommands()}) {
     for (const CommandSpec& spec : family) {
       all_.push_back(&spec);
       size_t i = HashLower(spec.name) & (kSlots - 1);

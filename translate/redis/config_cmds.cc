@@ -28,14 +28,22 @@ bool ParseMemory(std::string_view s, uint64_t* out) {
   std::string unit(s.substr(digits));
   for (char& c : unit) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
   uint64_t mul = 1;
-  if (unit.empty() || unit == "b") mul = 1;
-  else if (unit == "k") mul = 1000;
-  else if (unit == "kb") mul = 1024;
-  else if (unit == "m") mul = 1000 * 1000;
-  else if (unit == "mb") mul = 1024 * 1024;
-  else if (unit == "g") mul = 1000ULL * 1000 * 1000;
-  else if (unit == "gb") mul = 1024ULL * 1024 * 1024;
-  else return false;
+  if (unit.empty() || unit == "b")
+    mul = 1;
+  else if (unit == "k")
+    mul = 1000;
+  else if (unit == "kb")
+    mul = 1024;
+  else if (unit == "m")
+    mul = 1000 * 1000;
+  else if (unit == "mb")
+    mul = 1024 * 1024;
+  else if (unit == "g")
+    mul = 1000ULL * 1000 * 1000;
+  else if (unit == "gb")
+    mul = 1024ULL * 1024 * 1024;
+  else
+    return false;
   if (v > UINT64_MAX / mul) return false;
   *out = v * mul;
   return true;
@@ -65,7 +73,8 @@ std::string ParseOutputLimits(std::string_view value, RedisConfig* c) {
     if (j > i) words.emplace_back(value.substr(i, j - i));
     i = j;
   }
-  if (words.empty() || words.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+  if (words.empty() || words.size() % 4 != 0)
+    return "Wrong number of arguments in buffer limit configuration.";
   RedisConfig next = *c;
   for (size_t k = 0; k < words.size(); k += 4) {
     OutputBufferLimit l;
@@ -77,10 +86,14 @@ std::string ParseOutputLimits(std::string_view value, RedisConfig* c) {
     l.soft_seconds = secs;
     std::string cls = words[k];
     for (char& ch : cls) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
-    if (cls == "normal") next.normal_output_limit = l;
-    else if (cls == "slave" || cls == "replica") next.replica_output_limit = l;
-    else if (cls == "pubsub") next.pubsub_output_limit = l;
-    else return "Invalid client class specified in buffer limit configuration.";
+    if (cls == "normal")
+      next.normal_output_limit = l;
+    else if (cls == "slave" || cls == "replica")
+      next.replica_output_limit = l;
+    else if (cls == "pubsub")
+      next.pubsub_output_limit = l;
+    else
+      return "Invalid client class specified in buffer limit configuration.";
   }
   *c = next;
   return "";
@@ -105,7 +118,10 @@ std::string SetMemory(uint64_t* field, std::string_view v) {
 
 const Param kParams[] = {
     {"save", [](RedisFront& f) { return f.config().save; },
-     [](RedisConfig* c, std::string_view v) { c->save.assign(v); return std::string(); }},
+     [](RedisConfig* c, std::string_view v) {
+       c->save.assign(v);
+       return std::string();
+     }},
     {"appendonly", [](RedisFront& f) { return f.config().appendonly; },
      [](RedisConfig* c, std::string_view v) {
        if (!EqualsIgnoreCase(v, "yes") && !EqualsIgnoreCase(v, "no")) {
@@ -118,7 +134,8 @@ const Param kParams[] = {
     {"maxclients", [](RedisFront& f) { return std::to_string(f.config().maxclients); },
      [](RedisConfig* c, std::string_view v) {
        int64_t x = 0;
-       if (!resp::ParseInt64(v, &x)) return std::string("argument couldn't be parsed into an integer");
+       if (!resp::ParseInt64(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
        if (x < 1) return std::string("argument must be between 1 and 2147483647 inclusive");
        c->maxclients = static_cast<uint64_t>(x);
        return std::string();
@@ -136,9 +153,10 @@ const Param kParams[] = {
            return std::string();
          }
        }
-       return std::string("argument(s) must be one of the following: volatile-lru, volatile-lfu, "
-                          "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
-                          "allkeys-random, noeviction");
+       return std::string(
+           "argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+           "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
+           "allkeys-random, noeviction");
      }},
     {"notify-keyspace-events", [](RedisFront& f) { return f.config().notify_keyspace_events; },
      [](RedisConfig* c, std::string_view v) {
@@ -176,21 +194,24 @@ const Param kParams[] = {
     {"timeout", [](RedisFront& f) { return std::to_string(f.config().timeout_seconds); },
      [](RedisConfig* c, std::string_view v) {
        int64_t x = 0;
-       if (!ParseNonNegative(v, &x)) return std::string("argument couldn't be parsed into an integer");
+       if (!ParseNonNegative(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
        c->timeout_seconds = x;
        return std::string();
      }},
     {"tcp-keepalive", [](RedisFront& f) { return std::to_string(f.config().tcp_keepalive); },
      [](RedisConfig* c, std::string_view v) {
        int64_t x = 0;
-       if (!ParseNonNegative(v, &x)) return std::string("argument couldn't be parsed into an integer");
+       if (!ParseNonNegative(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
        c->tcp_keepalive = x;
        return std::string();
      }},
     {"hz", [](RedisFront& f) { return std::to_string(f.config().hz); },
      [](RedisConfig* c, std::string_view v) {
        int64_t x = 0;
-       if (!ParseNonNegative(v, &x) || x > 500) return std::string("argument must be between 0 and 500 inclusive");
+       if (!ParseNonNegative(v, &x) || x > 500)
+         return std::string("argument must be between 0 and 500 inclusive");
        c->hz = static_cast<int>(x);
        return std::string();
      }},
@@ -315,15 +336,32 @@ void HelpCmd(CommandContext& ctx) {
 constexpr uint32_t kCfg = kAdmin | kNoScript | kLoading | kStale;
 
 const CommandSpec kSubcommands[] = {
-    {"get", -3, kCfg, GetCmd, {}, 0, 0, 0, "Returns the effective values of configuration parameters."},
+    {"get",
+     -3,
+     kCfg,
+     GetCmd,
+     {},
+     0,
+     0,
+     0,
+     "Returns the effective values of configuration parameters."},
     {"set", -4, kCfg, SetCmd, {}, 0, 0, 0, "Sets configuration parameters in-flight."},
     {"resetstat", 2, kCfg, ResetStatCmd, {}, 0, 0, 0, "Resets the server's statistics."},
     {"rewrite", 2, kCfg, RewriteCmd, {}, 0, 0, 0, "Persists the effective configuration to file."},
-    {"help", 2, kCfg, HelpCmd, {}, 0, 0, 0, "Returns helpful text about the different subcommands."},
+    {"help",
+     2,
+     kCfg,
+     HelpCmd,
+     {},
+     0,
+     0,
+     0,
+     "Returns helpful text about the different subcommands."},
 };
 
 const CommandSpec kCommands[] = {
-    {"config", -2, kCfg, nullptr, kSubcommands, 0, 0, 0, "A container for server configuration commands."},
+    {"config", -2, kCfg, nullptr, kSubcommands, 0, 0, 0,
+     "A container for server configuration commands."},
 };
 
 }  // namespace

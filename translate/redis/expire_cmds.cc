@@ -23,11 +23,16 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool relative) {
   uint32_t flags = 0;
   ArgParser p(ctx.args, 3);
   while (!p.Done()) {
-    if (p.Keyword("NX")) flags |= kNx;
-    else if (p.Keyword("XX")) flags |= kXx;
-    else if (p.Keyword("GT")) flags |= kGt;
-    else if (p.Keyword("LT")) flags |= kLt;
-    else p.Fail("ERR Unsupported option " + std::string(CString(p.Next())));
+    if (p.Keyword("NX"))
+      flags |= kNx;
+    else if (p.Keyword("XX"))
+      flags |= kXx;
+    else if (p.Keyword("GT"))
+      flags |= kGt;
+    else if (p.Keyword("LT"))
+      flags |= kLt;
+    else
+      p.Fail("ERR Unsupported option " + std::string(CString(p.Next())));
   }
   // Redis checks the options (and their combinations) before the time argument.
   if ((flags & kNx) && (flags & (kXx | kGt | kLt))) {
@@ -134,13 +139,53 @@ constexpr uint32_t kRF = kReadOnly | kFast;
 
 const CommandSpec kCommands[] = {
     {"expire", -3, kWF, ExpireCmd, {}, 1, 1, 1, "Sets the expiration time of a key in seconds."},
-    {"pexpire", -3, kWF, PExpireCmd, {}, 1, 1, 1, "Sets the expiration time of a key in milliseconds."},
-    {"expireat", -3, kWF, ExpireAtCmd, {}, 1, 1, 1, "Sets the expiration time of a key to a Unix timestamp."},
-    {"pexpireat", -3, kWF, PExpireAtCmd, {}, 1, 1, 1, "Sets the expiration time of a key to a Unix milliseconds timestamp."},
+    {"pexpire",
+     -3,
+     kWF,
+     PExpireCmd,
+     {},
+     1,
+     1,
+     1,
+     "Sets the expiration time of a key in milliseconds."},
+    {"expireat",
+     -3,
+     kWF,
+     ExpireAtCmd,
+     {},
+     1,
+     1,
+     1,
+     "Sets the expiration time of a key to a Unix timestamp."},
+    {"pexpireat",
+     -3,
+     kWF,
+     PExpireAtCmd,
+     {},
+     1,
+     1,
+     1,
+     "Sets the expiration time of a key to a Unix milliseconds timestamp."},
     {"ttl", 2, kRF, TtlCmd, {}, 1, 1, 1, "Returns the expiration time in seconds of a key."},
     {"pttl", 2, kRF, PTtlCmd, {}, 1, 1, 1, "Returns the expiration time in milliseconds of a key."},
-    {"expiretime", 2, kRF, ExpireTimeCmd, {}, 1, 1, 1, "Returns the expiration time of a key as a Unix timestamp."},
-    {"pexpiretime", 2, kRF, PExpireTimeCmd, {}, 1, 1, 1, "Returns the expiration time of a key as a Unix milliseconds timestamp."},
+    {"expiretime",
+     2,
+     kRF,
+     ExpireTimeCmd,
+     {},
+     1,
+     1,
+     1,
+     "Returns the expiration time of a key as a Unix timestamp."},
+    {"pexpiretime",
+     2,
+     kRF,
+     PExpireTimeCmd,
+     {},
+     1,
+     1,
+     1,
+     "Returns the expiration time of a key as a Unix milliseconds timestamp."},
     {"persist", 2, kWF, PersistCmd, {}, 1, 1, 1, "Removes the expiration time of a key."},
 };
 

@@ -83,9 +83,8 @@ void RedisFront::Tick() {
 }
 
 void RedisFront::CheckOutputLimit(RedisSession* session, int64_t now_ms) {
-  const OutputBufferLimit& limit = session->subscription_count() > 0
-                                       ? config_.pubsub_output_limit
-                                       : config_.normal_output_limit;
+  const OutputBufferLimit& limit =
+      session->subscription_count() > 0 ? config_.pubsub_output_limit : config_.normal_output_limit;
   const uint64_t pending = session->transport().PendingOutputBytes();
   if (limit.hard_bytes > 0 && pending > limit.hard_bytes) {
     RequestClose(session);

@@ -119,7 +119,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   PubSub pubsub_;
   WatchRegistry watches_;
   std::map<uint64_t, RedisSession*> clients_;
-  std::vector<uint64_t> pending_close_;  // client ids
+  std::vector<uint64_t> pending_close_;   // client ids
   std::vector<uint64_t> kv_watch_ready_;  // client ids
   uint64_t next_client_id_ = 1;
   uint32_t notify_flags_ = 0;

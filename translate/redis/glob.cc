@@ -11,12 +11,8 @@ int ToLower(int c) {
 // reads past the pattern's end see '\0', as the C code sees the sds terminator.
 bool Match(std::string_view pat, size_t p, std::string_view str, size_t s, bool nocase,
            bool* skip_longer) {
-  auto P = [&](size_t i) -> int {
-    return i < pat.size() ? static_cast<signed char>(pat[i]) : 0;
-  };
-  auto S = [&](size_t i) -> int {
-    return i < str.size() ? static_cast<signed char>(str[i]) : 0;
-  };
+  auto P = [&](size_t i) -> int { return i < pat.size() ? static_cast<signed char>(pat[i]) : 0; };
+  auto S = [&](size_t i) -> int { return i < str.size() ? static_cast<signed char>(str[i]) : 0; };
   while (p < pat.size() && s < str.size()) {
     switch (P(p)) {
       case '*': {

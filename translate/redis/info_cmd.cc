@@ -16,10 +16,9 @@
 namespace kvgate::redis {
 namespace {
 
-constexpr std::string_view kDefaultSections[] = {"server",      "clients",     "memory",
-                                                 "persistence", "stats",       "replication",
-                                                 "cpu",         "module_list", "errorstats",
-                                                 "cluster",     "keyspace"};
+constexpr std::string_view kDefaultSections[] = {
+    "server", "clients",     "memory",     "persistence", "stats",   "replication",
+    "cpu",    "module_list", "errorstats", "cluster",     "keyspace"};
 constexpr std::string_view kExtraSections[] = {"commandstats", "latencystats"};
 
 std::string Human(uint64_t bytes) {
@@ -182,7 +181,7 @@ void CpuSection(CommandContext&, InfoText& t) {
   auto secs = [](const timeval& tv) {
     char buf[32];
     snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),  // NOLINT
-             static_cast<long>(tv.tv_usec));                              // NOLINT
+             static_cast<long>(tv.tv_usec));                               // NOLINT
     return std::string(buf);
   };
   t.Section("CPU");
@@ -199,9 +198,8 @@ void KeyspaceSection(CommandContext& ctx, InfoText& t) {
     if (b == nullptr) continue;
     engine::BucketStatus st = b->GetStatus();
     if (st.live_keys == 0) continue;
-    t.Field("db" + std::to_string(i), "keys=" + std::to_string(st.live_keys) +
-                                          ",expires=" + std::to_string(st.keys_with_ttl) +
-                                          ",avg_ttl=0");
+    t.Field("db" + std::to_string(i), "keys=" + std::to_string(st.live_keys) + ",expires=" +
+                                          std::to_string(st.keys_with_ttl) + ",avg_ttl=0");
   }
 }
 
@@ -243,7 +241,8 @@ void InfoCmd(CommandContext& ctx) {
       {"commandstats", [](CommandContext&, InfoText& t) { t.Section("Commandstats"); }},
       {"errorstats", [](CommandContext&, InfoText& t) { t.Section("Errorstats"); }},
       {"latencystats", [](CommandContext&, InfoText& t) { t.Section("Latencystats"); }},
-      {"cluster", [](CommandContext&, InfoText& t) {
+      {"cluster",
+       [](CommandContext&, InfoText& t) {
          t.Section("Cluster");
          t.Field("cluster_enabled", 0);
        }},
@@ -263,7 +262,14 @@ void InfoCmd(CommandContext& ctx) {
 }
 
 const CommandSpec kCommands[] = {
-    {"info", -1, kLoading | kStale, InfoCmd, {}, 0, 0, 0,
+    {"info",
+     -1,
+     kLoading | kStale,
+     InfoCmd,
+     {},
+     0,
+     0,
+     0,
      "Returns information and statistics about the server."},
 };
 

@@ -4,11 +4,10 @@
 //   KV.GET key [REVISION rev]          -> [value, revision] | null
 //   KV.CREATE key value [PX ms]        -> revision | -EXISTS ...
 //   KV.CAS key value expected [PX ms]  -> revision | -WRONGREVISION ...
-//   KV.DEL key [expected]              -> revision of the tombstone | -WRONGREVISION ... | 0 if absent
-//   KV.PURGE key                       -> revision of the purge marker
-//   KV.HISTORY key                     -> [[revision, op, value], ...] oldest first
-//   KV.REVISION                        -> [last revision, watermark]
-//   KV.COMPACT revision                -> entries removed
+//   KV.DEL key [expected]              -> revision of the tombstone | -WRONGREVISION ... | 0 if
+//   absent KV.PURGE key                       -> revision of the purge marker KV.HISTORY key ->
+//   [[revision, op, value], ...] oldest first KV.REVISION                        -> [last revision,
+//   watermark] KV.COMPACT revision                -> entries removed
 // KV.WATCH / KV.UNWATCH are in kv_watch.cc.
 #include <string>
 
@@ -27,9 +26,12 @@ using engine::Errc;
 
 std::string_view OpName(engine::Op op) {
   switch (op) {
-    case engine::Op::kPut: return "PUT";
-    case engine::Op::kDelete: return "DEL";
-    case engine::Op::kPurge: return "PURGE";
+    case engine::Op::kPut:
+      return "PUT";
+    case engine::Op::kDelete:
+      return "DEL";
+    case engine::Op::kPurge:
+      return "PURGE";
   }
   return "PUT";
 }
@@ -179,14 +181,62 @@ void CompactCmd(CommandContext& ctx) {
 }
 
 const CommandSpec kCommands[] = {
-    {"kv.get", -2, kReadOnly | kFast, GetCmd, {}, 1, 1, 1, "Returns a key's value and revision (optionally at a revision)."},
-    {"kv.create", -3, kWrite, CreateCmd, {}, 1, 1, 1, "Creates a key only if it is absent or deleted."},
+    {"kv.get",
+     -2,
+     kReadOnly | kFast,
+     GetCmd,
+     {},
+     1,
+     1,
+     1,
+     "Returns a key's value and revision (optionally at a revision)."},
+    {"kv.create",
+     -3,
+     kWrite,
+     CreateCmd,
+     {},
+     1,
+     1,
+     1,
+     "Creates a key only if it is absent or deleted."},
     {"kv.cas", -4, kWrite, CasCmd, {}, 1, 1, 1, "Replaces a key's value if its revision matches."},
-    {"kv.del", -2, kWrite, DelCmd, {}, 1, 1, 1, "Deletes a key, optionally only at a given revision."},
-    {"kv.purge", 2, kWrite, PurgeCmd, {}, 1, 1, 1, "Removes a key's history, leaving a purge marker."},
+    {"kv.del",
+     -2,
+     kWrite,
+     DelCmd,
+     {},
+     1,
+     1,
+     1,
+     "Deletes a key, optionally only at a given revision."},
+    {"kv.purge",
+     2,
+     kWrite,
+     PurgeCmd,
+     {},
+     1,
+     1,
+     1,
+     "Removes a key's history, leaving a purge marker."},
     {"kv.history", 2, kReadOnly, HistoryCmd, {}, 1, 1, 1, "Returns a key's retained revisions."},
-    {"kv.revision", 1, kReadOnly | kFast, RevisionCmd, {}, 0, 0, 0, "Returns the database's last revision and compaction watermark."},
-    {"kv.compact", 2, kWrite, CompactCmd, {}, 0, 0, 0, "Removes history and tombstones up to a revision."},
+    {"kv.revision",
+     1,
+     kReadOnly | kFast,
+     RevisionCmd,
+     {},
+     0,
+     0,
+     0,
+     "Returns the database's last revision and compaction watermark."},
+    {"kv.compact",
+     2,
+     kWrite,
+     CompactCmd,
+     {},
+     0,
+     0,
+     0,
+     "Removes history and tombstones up to a revision."},
 };
 
 }  // namespace

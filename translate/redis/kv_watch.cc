@@ -29,9 +29,12 @@ constexpr size_t kPollBatch = 256;
 
 std::string_view OpName(engine::Op op) {
   switch (op) {
-    case engine::Op::kPut: return "PUT";
-    case engine::Op::kDelete: return "DEL";
-    case engine::Op::kPurge: return "PURGE";
+    case engine::Op::kPut:
+      return "PUT";
+    case engine::Op::kDelete:
+      return "DEL";
+    case engine::Op::kPurge:
+      return "PURGE";
   }
   return "PUT";
 }
@@ -40,7 +43,8 @@ std::string FailureText(engine::Errc errc, engine::Revision position) {
   std::string pos = std::to_string(position);
   switch (errc) {
     case engine::Errc::kCursorExpired:
-      return "CURSOREXPIRED history after revision " + pos + " has been compacted; re-read the keys";
+      return "CURSOREXPIRED history after revision " + pos +
+             " has been compacted; re-read the keys";
     case engine::Errc::kSlowConsumer:
       return "SLOWCONSUMER the watch fell behind; resume with AFTER " + pos;
     case engine::Errc::kBucketNotFound:
@@ -82,7 +86,8 @@ void WatchCmd(CommandContext& ctx) {
     }
   }
   if (p.ReplyIfError(ctx.w)) return;
-  if (ctx.session.kv_watching()) return ctx.w.Error("ERR a KV.WATCH is already active; KV.UNWATCH first");
+  if (ctx.session.kv_watching())
+    return ctx.w.Error("ERR a KV.WATCH is already active; KV.UNWATCH first");
   if (!glob.empty() && !(glob.size() == 1 && glob[0] == '*')) {
     options.filters.push_back(engine::KeyFilter::Prefix(GlobLiteralPrefix(glob)));
   } else {
@@ -91,9 +96,9 @@ void WatchCmd(CommandContext& ctx) {
   engine::Status st = ctx.session.StartKvWatch(options, glob);
   if (!st.ok()) {
     if (st.errc() == engine::Errc::kCursorExpired) {
-      return ctx.w.Error("CURSOREXPIRED history after revision " + std::to_string(options.revision) +
-                         " has been compacted (watermark " + std::to_string(st.detail()) +
-                         "); re-read the keys");
+      return ctx.w.Error("CURSOREXPIRED history after revision " +
+                         std::to_string(options.revision) + " has been compacted (watermark " +
+                         std::to_string(st.detail()) + "); re-read the keys");
     }
     return ReplyEngineError(ctx.w, st.errc());
   }
@@ -106,8 +111,24 @@ void UnwatchCmd(CommandContext& ctx) {
 }
 
 const CommandSpec kCommands[] = {
-    {"kv.watch", -1, kReadOnly | kNoScript, WatchCmd, {}, 0, 0, 0, "Streams a database's changes from a revision."},
-    {"kv.unwatch", 1, kReadOnly | kNoScript | kSubscribedOk, UnwatchCmd, {}, 0, 0, 0, "Stops a KV.WATCH stream."},
+    {"kv.watch",
+     -1,
+     kReadOnly | kNoScript,
+     WatchCmd,
+     {},
+     0,
+     0,
+     0,
+     "Streams a database's changes from a revision."},
+    {"kv.unwatch",
+     1,
+     kReadOnly | kNoScript | kSubscribedOk,
+     UnwatchCmd,
+     {},
+     0,
+     0,
+     0,
+     "Stops a KV.WATCH stream."},
 };
 
 }  // namespace

@@ -6,22 +6,53 @@ bool ParseKeyspaceEvents(std::string_view text, uint32_t* flags) {
   uint32_t f = 0;
   for (char c : text) {
     switch (c) {
-      case 'A': f |= kNotifyAll; break;
-      case 'g': f |= kNotifyGeneric; break;
-      case '$': f |= kNotifyString; break;
-      case 'l': f |= kNotifyList; break;
-      case 's': f |= kNotifySet; break;
-      case 'h': f |= kNotifyHash; break;
-      case 'z': f |= kNotifyZset; break;
-      case 'x': f |= kNotifyExpired; break;
-      case 'e': f |= kNotifyEvicted; break;
-      case 'K': f |= kNotifyKeyspace; break;
-      case 'E': f |= kNotifyKeyevent; break;
-      case 't': f |= kNotifyStream; break;
-      case 'm': f |= kNotifyKeyMiss; break;
-      case 'd': f |= kNotifyModule; break;
-      case 'n': f |= kNotifyNew; break;
-      default: return false;
+      case 'A':
+        f |= kNotifyAll;
+        break;
+      case 'g':
+        f |= kNotifyGeneric;
+        break;
+      case '$':
+        f |= kNotifyString;
+        break;
+      case 'l':
+        f |= kNotifyList;
+        break;
+      case 's':
+        f |= kNotifySet;
+        break;
+      case 'h':
+        f |= kNotifyHash;
+        break;
+      case 'z':
+        f |= kNotifyZset;
+        break;
+      case 'x':
+        f |= kNotifyExpired;
+        break;
+      case 'e':
+        f |= kNotifyEvicted;
+        break;
+      case 'K':
+        f |= kNotifyKeyspace;
+        break;
+      case 'E':
+        f |= kNotifyKeyevent;
+        break;
+      case 't':
+        f |= kNotifyStream;
+        break;
+      case 'm':
+        f |= kNotifyKeyMiss;
+        break;
+      case 'd':
+        f |= kNotifyModule;
+        break;
+      case 'n':
+        f |= kNotifyNew;
+        break;
+      default:
+        return false;
     }
   }
   *flags = f;
@@ -36,8 +67,8 @@ std::string FormatKeyspaceEvents(uint32_t flags) {
     static constexpr struct {
       uint32_t flag;
       char c;
-    } kOrder[] = {{kNotifyGeneric, 'g'}, {kNotifyString, '$'}, {kNotifyList, 'l'},
-                  {kNotifySet, 's'},     {kNotifyHash, 'h'},   {kNotifyZset, 'z'},
+    } kOrder[] = {{kNotifyGeneric, 'g'}, {kNotifyString, '$'},  {kNotifyList, 'l'},
+                  {kNotifySet, 's'},     {kNotifyHash, 'h'},    {kNotifyZset, 'z'},
                   {kNotifyExpired, 'x'}, {kNotifyEvicted, 'e'}, {kNotifyStream, 't'},
                   {kNotifyModule, 'd'},  {kNotifyNew, 'n'}};
     for (const auto& o : kOrder) {

@@ -28,9 +28,9 @@ inline constexpr uint32_t kNotifyStream = 1u << 10;   // t
 inline constexpr uint32_t kNotifyKeyMiss = 1u << 11;  // m (not part of A)
 inline constexpr uint32_t kNotifyModule = 1u << 13;   // d
 inline constexpr uint32_t kNotifyNew = 1u << 14;      // n (not part of A)
-inline constexpr uint32_t kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList |
-                                       kNotifySet | kNotifyHash | kNotifyZset | kNotifyExpired |
-                                       kNotifyEvicted | kNotifyStream | kNotifyModule;
+inline constexpr uint32_t kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet |
+                                       kNotifyHash | kNotifyZset | kNotifyExpired | kNotifyEvicted |
+                                       kNotifyStream | kNotifyModule;
 
 // False on a character outside "Ag$lshzxeKEtmdn".
 bool ParseKeyspaceEvents(std::string_view text, uint32_t* flags);

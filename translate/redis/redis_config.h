@@ -17,8 +17,8 @@
 namespace kvgate::redis {
 
 struct OutputBufferLimit {
-  uint64_t hard_bytes = 0;   // 0 = none; above it the client is closed at once
-  uint64_t soft_bytes = 0;   // 0 = none; above it for soft_seconds the client is closed
+  uint64_t hard_bytes = 0;  // 0 = none; above it the client is closed at once
+  uint64_t soft_bytes = 0;  // 0 = none; above it for soft_seconds the client is closed
   int64_t soft_seconds = 0;
 };
 
@@ -44,14 +44,14 @@ struct RedisConfig {
   OutputBufferLimit pubsub_output_limit{32ULL << 20, 8ULL << 20, 60};
   OutputBufferLimit replica_output_limit{256ULL << 20, 64ULL << 20, 60};
 
-  uint64_t maxclients = 10000;    // enforced by the gateway; reported by CONFIG GET / INFO
-  uint64_t maxmemory = 0;         // reported; the engine's limit is set by the gateway
+  uint64_t maxclients = 10000;  // enforced by the gateway; reported by CONFIG GET / INFO
+  uint64_t maxmemory = 0;       // reported; the engine's limit is set by the gateway
   std::string maxmemory_policy = "noeviction";
-  int64_t timeout_seconds = 0;    // idle clients are closed after this (0 = never)
+  int64_t timeout_seconds = 0;         // idle clients are closed after this (0 = never)
   std::string notify_keyspace_events;  // e.g. "KEA"; validated by CONFIG SET
-  std::string save;               // reported only (no RDB): "" like `--save ''`
-  std::string appendonly = "no";  // reported only
-  int tcp_port = 6379;            // reported by INFO / CONFIG GET port
+  std::string save;                    // reported only (no RDB): "" like `--save ''`
+  std::string appendonly = "no";       // reported only
+  int tcp_port = 6379;                 // reported by INFO / CONFIG GET port
   std::string bind = "* -::*";
   std::string version = "7.0.15";  // redis_version reported to clients (they branch on it)
   int hz = 10;

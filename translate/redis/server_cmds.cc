@@ -18,9 +18,9 @@ struct FlagName {
   std::string_view name;
 };
 constexpr FlagName kFlagNames[] = {
-    {kWrite, "write"},     {kReadOnly, "readonly"}, {kAdmin, "admin"},
-    {kPubSub, "pubsub"},   {kNoScript, "noscript"}, {kLoading, "loading"},
-    {kStale, "stale"},     {kFast, "fast"},         {kNoAuth, "no_auth"},
+    {kWrite, "write"},   {kReadOnly, "readonly"}, {kAdmin, "admin"},
+    {kPubSub, "pubsub"}, {kNoScript, "noscript"}, {kLoading, "loading"},
+    {kStale, "stale"},   {kFast, "fast"},         {kNoAuth, "no_auth"},
 };
 
 void WriteCommandInfo(resp::ReplyWriter& w, const CommandSpec& spec, const CommandSpec* parent) {
@@ -224,7 +224,15 @@ constexpr uint32_t kCmd = kLoading | kStale;
 
 const CommandSpec kCommandSubs[] = {
     {"count", 2, kCmd, CommandCountCmd, {}, 0, 0, 0, "Returns a count of commands."},
-    {"docs", -2, kCmd, CommandDocsCmd, {}, 0, 0, 0, "Returns documentary information about commands."},
+    {"docs",
+     -2,
+     kCmd,
+     CommandDocsCmd,
+     {},
+     0,
+     0,
+     0,
+     "Returns documentary information about commands."},
     {"info", -2, kCmd, CommandInfoCmd, {}, 0, 0, 0, "Returns information about commands."},
     {"list", -2, kCmd, CommandListCmd, {}, 0, 0, 0, "Returns a list of command names."},
     {"getkeys", -3, kCmd, CommandGetKeysCmd, {}, 0, 0, 0, "Extracts the key names from a command."},
@@ -232,14 +240,47 @@ const CommandSpec kCommandSubs[] = {
 };
 
 const CommandSpec kCommands[] = {
-    {"command", -1, kCmd, CommandCmd, kCommandSubs, 0, 0, 0, "Returns detailed information about all commands."},
-    {"dbsize", 1, kReadOnly | kFast, DbSizeCmd, {}, 0, 0, 0, "Returns the number of keys in the database."},
+    {"command", -1, kCmd, CommandCmd, kCommandSubs, 0, 0, 0,
+     "Returns detailed information about all commands."},
+    {"dbsize",
+     1,
+     kReadOnly | kFast,
+     DbSizeCmd,
+     {},
+     0,
+     0,
+     0,
+     "Returns the number of keys in the database."},
     {"flushdb", -1, kWrite, FlushDbCmd, {}, 0, 0, 0, "Removes all keys from the current database."},
     {"flushall", -1, kWrite, FlushAllCmd, {}, 0, 0, 0, "Removes all keys from all databases."},
     {"time", 1, kFast | kLoading | kStale, TimeCmd, {}, 0, 0, 0, "Returns the server time."},
-    {"lastsave", 1, kFast | kLoading | kStale, LastSaveCmd, {}, 0, 0, 0, "Returns the Unix timestamp of the last save."},
-    {"save", 1, kAdmin | kNoScript, SaveCmd, {}, 0, 0, 0, "Synchronously saves the database(s) to disk."},
-    {"bgsave", -1, kAdmin | kNoScript, BgSaveCmd, {}, 0, 0, 0, "Asynchronously saves the database(s) to disk."},
+    {"lastsave",
+     1,
+     kFast | kLoading | kStale,
+     LastSaveCmd,
+     {},
+     0,
+     0,
+     0,
+     "Returns the Unix timestamp of the last save."},
+    {"save",
+     1,
+     kAdmin | kNoScript,
+     SaveCmd,
+     {},
+     0,
+     0,
+     0,
+     "Synchronously saves the database(s) to disk."},
+    {"bgsave",
+     -1,
+     kAdmin | kNoScript,
+     BgSaveCmd,
+     {},
+     0,
+     0,
+     0,
+     "Asynchronously saves the database(s) to disk."},
 };
 
 }  // namespace

@@ -61,8 +61,7 @@ TEST_CASE("types that differ between RESP2 and RESP3", "[resp]") {
   CHECK(Write(3, [](ReplyWriter& w) { w.Double(1.5); }) == ",1.5\r\n");
   CHECK(Write(3, [](ReplyWriter& w) { w.Double(-1.0 / 0.0); }) == ",-inf\r\n");
   CHECK(Write(2, [](ReplyWriter& w) { w.Verbatim("txt", "a:1\r\n"); }) == "$5\r\na:1\r\n\r\n");
-  CHECK(Write(3, [](ReplyWriter& w) { w.Verbatim("txt", "a:1\r\n"); }) ==
-        "=9\r\ntxt:a:1\r\n\r\n");
+  CHECK(Write(3, [](ReplyWriter& w) { w.Verbatim("txt", "a:1\r\n"); }) == "=9\r\ntxt:a:1\r\n\r\n");
   CHECK(Write(2, [](ReplyWriter& w) { w.Bool(true); }) == ":1\r\n");
   CHECK(Write(3, [](ReplyWriter& w) { w.Bool(false); }) == "#f\r\n");
 }

@@ -48,7 +48,9 @@ TEST_CASE("multibulk requests parse identically at every split point", "[resp]")
   big[100] = '\0';
   std::vector<Case> cases = {
       {"*1\r\n$4\r\nPING\r\n", {{"PING"}}, false},
-      {"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nv\r\nx\0\r\n"s, {{"SET", "k", Bin("v\r\nx\0"s)}}, false},
+      {"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nv\r\nx\0\r\n"s,
+       {{"SET", "k", Bin("v\r\nx\0"s)}},
+       false},
       {"*2\r\n$4\r\nECHO\r\n$0\r\n\r\n", {{"ECHO", ""}}, false},
       {"*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n", {{"PING"}, {"GET", "a"}}, false},
       // The two bytes after a payload and the byte after a header's CR are never checked.
@@ -92,7 +94,8 @@ TEST_CASE("pipelines longer than hiredis's 1 KiB compaction keep their arguments
   }
 }
 
-TEST_CASE("a single split request is streamed through hiredis with one argument > 1 KiB", "[resp]") {
+TEST_CASE("a single split request is streamed through hiredis with one argument > 1 KiB",
+          "[resp]") {
   std::string v1(3000, 'a'), v2(2000, 'b');
   std::string input = "*3\r\n$4\r\nMSET\r\n$3000\r\n" + v1 + "\r\n$2000\r\n" + v2 + "\r\n";
   ReaderLimits limits;

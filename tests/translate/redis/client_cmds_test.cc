@@ -26,7 +26,8 @@ TEST_CASE("CLIENT SETNAME GETNAME ID", "[redis]") {
         Err("ERR wrong number of arguments for 'client|setname' command"));
   CHECK(h.Cmd(c, {"CLIENT", "GETNAME", "x"}) ==
         Err("ERR wrong number of arguments for 'client|getname' command"));
-  CHECK(h.Cmd(c, {"CLIENT", "ID", "x"}) == Err("ERR wrong number of arguments for 'client|id' command"));
+  CHECK(h.Cmd(c, {"CLIENT", "ID", "x"}) ==
+        Err("ERR wrong number of arguments for 'client|id' command"));
   CHECK(h.Cmd(c, {"CLIENT", "INFO", "x"}) ==
         Err("ERR wrong number of arguments for 'client|info' command"));
   CHECK(h.Cmd(c, {"CLIENT", "NOSUCH"}) == Err("ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP."));
@@ -40,7 +41,9 @@ TEST_CASE("CLIENT INFO and LIST lines", "[redis]") {
   auto& d = h.Connect();
   h.Cmd(c, {"CLIENT", "SETNAME", "me"});
   std::string info = h.Cmd(c, {"CLIENT", "INFO"});
-  std::string expected_start = "id=1 addr=127.0.0.1:50001 laddr=127.0.0.1:6379 fd=11 name=me age=0 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 ";
+  std::string expected_start =
+      "id=1 addr=127.0.0.1:50001 laddr=127.0.0.1:6379 fd=11 name=me age=0 idle=0 flags=N db=0 "
+      "sub=0 psub=0 ssub=0 multi=-1 ";
   REQUIRE(info.substr(0, 1) == "$");
   std::string body = info.substr(info.find("\r\n") + 2);
   CHECK(body.substr(0, expected_start.size()) == expected_start);

@@ -21,7 +21,8 @@ TEST_CASE("PING and ECHO", "[redis]") {
   CHECK(h.Cmd(c, {"ping", "hello"}) == Bulk("hello"));
   CHECK(h.Cmd(c, {"PING", ""}) == "$0\r\n\r\n");
   CHECK(h.Cmd(c, {"PING", "a", "b"}) == Err("ERR wrong number of arguments for 'ping' command"));
-  CHECK(h.Cmd(c, {"ECHO", std::string("bin\x01\r\nx\0", 8)}) == Bulk(std::string("bin\x01\r\nx\0", 8)));
+  CHECK(h.Cmd(c, {"ECHO", std::string("bin\x01\r\nx\0", 8)}) ==
+        Bulk(std::string("bin\x01\r\nx\0", 8)));
   CHECK(h.Cmd(c, {"ECHO"}) == Err("ERR wrong number of arguments for 'echo' command"));
   CHECK(h.Cmd(c, {"EcHo", "a", "b"}) == Err("ERR wrong number of arguments for 'echo' command"));
 }
@@ -66,9 +67,11 @@ TEST_CASE("HELLO negotiates RESP2/RESP3, AUTH and SETNAME", "[redis]") {
   CHECK(h.Cmd(c, {"GET", "nokey"}) == kNil);
   CHECK(h.Cmd(c, {"HELLO", "1"}) == Err("NOPROTO unsupported protocol version"));
   CHECK(h.Cmd(c, {"HELLO", "4"}) == Err("NOPROTO unsupported protocol version"));
-  CHECK(h.Cmd(c, {"HELLO", "abc"}) == Err("ERR Protocol version is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"HELLO", "abc"}) ==
+        Err("ERR Protocol version is not an integer or out of range"));
   CHECK(h.Cmd(c, {"HELLO", "3", "FOO"}) == Err("ERR Syntax error in HELLO option 'FOO'"));
-  CHECK(h.Cmd(c, {"HELLO", "3", "AUTH", "default"}) == Err("ERR Syntax error in HELLO option 'AUTH'"));
+  CHECK(h.Cmd(c, {"HELLO", "3", "AUTH", "default"}) ==
+        Err("ERR Syntax error in HELLO option 'AUTH'"));
   CHECK(h.Cmd(c, {"HELLO", "3", "AUTH", "nouser", "pw"}) ==
         Err("WRONGPASS invalid username-password pair or user is disabled."));
   CHECK(h.Cmd(c, {"HELLO", "3", "SETNAME", "x y"}) ==
@@ -100,9 +103,9 @@ TEST_CASE("unknown commands and arity errors", "[redis]") {
   CHECK(h.Cmd(c, {"nosuch", "a", "b"}) ==
         Err("ERR unknown command 'nosuch', with args beginning with: 'a' 'b' "));
   // The first argument is cut to 128 bytes and nothing follows once 128 bytes are shown.
-  CHECK(h.Cmd(c, {"FOO", std::string(200, 'x'), "y"}) ==
-        Err("ERR unknown command 'FOO', with args beginning with: '" + std::string(128, 'x') +
-            "' "));
+  CHECK(
+      h.Cmd(c, {"FOO", std::string(200, 'x'), "y"}) ==
+      Err("ERR unknown command 'FOO', with args beginning with: '" + std::string(128, 'x') + "' "));
   CHECK(h.Cmd(c, {"FOO", std::string(100, 'a'), std::string(100, 'b')}) ==
         Err("ERR unknown command 'FOO', with args beginning with: '" + std::string(100, 'a') +
             "' '" + std::string(25, 'b') + "' "));

@@ -67,7 +67,8 @@ TEST_CASE("INCRBYFLOAT prints like Redis's long double", "[redis]") {
   }
   CHECK(h.Cmd(c, {"INCRBYFLOAT", "f", std::string("1\0", 2)}) == not_float);
   for (const char* inf : {"inf", "+inf", "-inf"}) {
-    CHECK(h.Cmd(c, {"INCRBYFLOAT", "f", inf}) == Err("ERR increment would produce NaN or Infinity"));
+    CHECK(h.Cmd(c, {"INCRBYFLOAT", "f", inf}) ==
+          Err("ERR increment would produce NaN or Infinity"));
   }
   CHECK(h.Cmd(c, {"SET", "sp", " 1"}) == kOk);
   CHECK(h.Cmd(c, {"INCRBYFLOAT", "sp", "1"}) == not_float);

@@ -31,14 +31,28 @@ TEST_CASE("glob rules match Redis's stringmatchlen", "[redis]") {
     const char* str;
     bool match;
   };
-  for (G g : {G{"h?llo", "hello", true}, G{"h*o", "hello", true}, G{"h[ae]llo", "hallo", true},
-              G{"h[^e]llo", "hello", false}, G{"h[^e]llo", "hallo", true},
-              G{"h[a-z]llo", "hxllo", true}, G{"h[z-a]llo", "hxllo", true},
-              G{"h[!e]llo", "h!llo", true}, G{"h[!e]llo", "hallo", false},
-              G{"h\\*llo", "h*llo", true}, G{"h\\*llo", "hello", false}, G{"[", "hello", false},
-              G{"h[", "hello", false}, G{"\\", "hello", false}, G{"h[e", "hello", false},
-              G{"h[]llo", "hello", false}, G{"*", "", false} /* KEYS * is special-cased */, G{"", "", true}, G{"a*b*c", "aXbYc", true},
-              G{"a*b*c", "aXbY", false}, G{"**x", "abx", true}, G{"?", "", false}}) {
+  for (G g : {G{"h?llo", "hello", true},
+              G{"h*o", "hello", true},
+              G{"h[ae]llo", "hallo", true},
+              G{"h[^e]llo", "hello", false},
+              G{"h[^e]llo", "hallo", true},
+              G{"h[a-z]llo", "hxllo", true},
+              G{"h[z-a]llo", "hxllo", true},
+              G{"h[!e]llo", "h!llo", true},
+              G{"h[!e]llo", "hallo", false},
+              G{"h\\*llo", "h*llo", true},
+              G{"h\\*llo", "hello", false},
+              G{"[", "hello", false},
+              G{"h[", "hello", false},
+              G{"\\", "hello", false},
+              G{"h[e", "hello", false},
+              G{"h[]llo", "hello", false},
+              G{"*", "", false} /* KEYS * is special-cased */,
+              G{"", "", true},
+              G{"a*b*c", "aXbYc", true},
+              G{"a*b*c", "aXbY", false},
+              G{"**x", "abx", true},
+              G{"?", "", false}}) {
     INFO(g.pattern << " vs " << g.str);
     CHECK(GlobMatch(g.pattern, g.str) == g.match);
   }
@@ -93,7 +107,8 @@ TEST_CASE("RENAME RENAMENX COPY", "[redis]") {
   CHECK(h.Cmd(c, {"COPY", "d", "d"}) == Err("ERR source and destination objects are the same"));
   CHECK(h.Cmd(c, {"COPY", "nope", "f"}) == Int(0));
   CHECK(h.Cmd(c, {"COPY", "d", "e", "FOO"}) == Err("ERR syntax error"));
-  CHECK(h.Cmd(c, {"COPY", "d", "e", "DB", "abc"}) == Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"COPY", "d", "e", "DB", "abc"}) ==
+        Err("ERR value is not an integer or out of range"));
   CHECK(h.Cmd(c, {"COPY", "d", "e", "DB", "16"}) == Err("ERR DB index is out of range"));
   CHECK(h.Cmd(c, {"COPY", "d", "e", "REPLACE", "REPLACE"}) == Int(1));
   CHECK(h.Cmd(c, {"COPY", "d", "d", "DB", "1"}) == Int(1));
@@ -104,7 +119,8 @@ TEST_CASE("RENAME RENAMENX COPY", "[redis]") {
 TEST_CASE("KEYS with patterns, binary keys and expiry", "[redis]") {
   RedisHarness h;
   auto& c = h.Connect();
-  CHECK(h.Cmd(c, {"MSET", "hello", "1", "hallo", "2", "h*llo", "3", "user:1", "u", "user:2", "u"}) == kOk);
+  CHECK(h.Cmd(c, {"MSET", "hello", "1", "hallo", "2", "h*llo", "3", "user:1", "u", "user:2",
+                  "u"}) == kOk);
   CHECK(Keys(h.Cmd(c, {"KEYS", "h?llo"})) == std::vector<std::string>{"h*llo", "hallo", "hello"});
   CHECK(Keys(h.Cmd(c, {"KEYS", "h\\*llo"})) == std::vector<std::string>{"h*llo"});
   CHECK(Keys(h.Cmd(c, {"KEYS", "user:*"})) == std::vector<std::string>{"user:1", "user:2"});
@@ -152,7 +168,8 @@ TEST_CASE("SCAN argument errors", "[redis]") {
   CHECK(h.Cmd(c, {"SCAN", "0", "MATCH"}) == Err("ERR syntax error"));
   CHECK(h.Cmd(c, {"SCAN", "0", "TYPE"}) == Err("ERR syntax error"));
   CHECK(h.Cmd(c, {"SCAN", "0", "FOO", "x"}) == Err("ERR syntax error"));
-  CHECK(h.Cmd(c, {"SCAN", "0", "COUNT", "abc"}) == Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"SCAN", "0", "COUNT", "abc"}) ==
+        Err("ERR value is not an integer or out of range"));
 }
 
 TEST_CASE("RANDOMKEY", "[redis]") {
@@ -182,7 +199,8 @@ TEST_CASE("MOVE and OBJECT", "[redis]") {
   CHECK(h.Cmd(c, {"OBJECT", "ENCODING", "n"}) == Bulk("int"));
   CHECK(h.Cmd(c, {"OBJECT", "ENCODING", "big"}) == Bulk("raw"));
   CHECK(h.Cmd(c, {"OBJECT", "ENCODING", "nokey"}) == kNil);
-  CHECK(h.Cmd(c, {"OBJECT", "NOSUCH", "k"}) == Err("ERR unknown subcommand 'NOSUCH'. Try OBJECT HELP."));
+  CHECK(h.Cmd(c, {"OBJECT", "NOSUCH", "k"}) ==
+        Err("ERR unknown subcommand 'NOSUCH'. Try OBJECT HELP."));
   CHECK(h.Cmd(c, {"OBJECT", "ENCODING"}) ==
         Err("ERR wrong number of arguments for 'object|encoding' command"));
   CHECK(h.Cmd(c, {"MOVE", "k", "1"}) == Int(1));

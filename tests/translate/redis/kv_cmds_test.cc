@@ -9,7 +9,8 @@ namespace {
 
 std::string Ev(std::string_view key, std::string_view op, int64_t rev, std::string_view value,
                char type = '*') {
-  return std::string(1, type) + "5\r\n" + Bulk("kv") + Bulk(key) + Bulk(op) + Int(rev) + Bulk(value);
+  return std::string(1, type) + "5\r\n" + Bulk("kv") + Bulk(key) + Bulk(op) + Int(rev) +
+         Bulk(value);
 }
 std::string Synced(int64_t rev, char type = '*') {
   return std::string(1, type) + "2\r\n" + Bulk("kv-synced") + Int(rev);
@@ -48,10 +49,10 @@ TEST_CASE("KV.HISTORY KV.GET REVISION KV.PURGE KV.COMPACT", "[redis]") {
   h.Cmd(c, {"SET", "k", "b"});
   h.Cmd(c, {"DEL", "k"});
   h.Cmd(c, {"SET", "k", "c"});
-  CHECK(h.Cmd(c, {"KV.HISTORY", "k"}) ==
-        Arr(4) + Arr(3) + Int(1) + Simple("PUT") + Bulk("a") + Arr(3) + Int(2) + Simple("PUT") +
-            Bulk("b") + Arr(3) + Int(3) + Simple("DEL") + Bulk("") + Arr(3) + Int(4) +
-            Simple("PUT") + Bulk("c"));
+  CHECK(h.Cmd(c, {"KV.HISTORY", "k"}) == Arr(4) + Arr(3) + Int(1) + Simple("PUT") + Bulk("a") +
+                                             Arr(3) + Int(2) + Simple("PUT") + Bulk("b") + Arr(3) +
+                                             Int(3) + Simple("DEL") + Bulk("") + Arr(3) + Int(4) +
+                                             Simple("PUT") + Bulk("c"));
   CHECK(h.Cmd(c, {"KV.GET", "k", "REVISION", "1"}) == Arr(2) + Bulk("a") + Int(1));
   CHECK(h.Cmd(c, {"KV.GET", "k", "REVISION", "3"}) == "*-1\r\n");
   CHECK(h.Cmd(c, {"KV.COMPACT", "2"}) == Int(2));

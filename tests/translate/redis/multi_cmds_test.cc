@@ -42,8 +42,8 @@ TEST_CASE("MULTI errors: nesting, run-time errors, EXECABORT", "[redis]") {
   CHECK(h.Cmd(c, {"WATCH", "x"}) == Err("ERR WATCH inside MULTI is not allowed"));
   CHECK(h.Cmd(c, {"DISCARD"}) == kOk);
   CHECK(h.Cmd(c, {"MULTI"}) == kOk);
-  CHECK(h.Cmd(c, {"EXEC", "x"}) ==
-        Err("EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"));
+  CHECK(h.Cmd(c, {"EXEC", "x"}) == Err("EXECABORT Transaction discarded because of: wrong number "
+                                       "of arguments for 'exec' command"));
   CHECK(h.Cmd(c, {"EXEC"}) == Err("ERR EXEC without MULTI"));
   CHECK(h.Cmd(c, {"MULTI", "x"}) == Err("ERR wrong number of arguments for 'multi' command"));
   CHECK(h.Cmd(c, {"DISCARD", "x"}) == Err("ERR wrong number of arguments for 'discard' command"));

@@ -41,7 +41,8 @@ TEST_CASE("commands fire their Redis events, in Redis's order", "[redis]") {
   CHECK(h.Cmd(c, {"SETRANGE", "k", "0", "y"}) == Both("k", "setrange") + Int(2));
   CHECK(h.Cmd(c, {"EXPIRE", "k", "100"}) == Int(1) + Both("k", "expire"));
   CHECK(h.Cmd(c, {"PERSIST", "k"}) == Both("k", "persist") + Int(1));
-  CHECK(h.Cmd(c, {"RENAME", "k", "k2"}) == Both("k", "rename_from") + Both("k2", "rename_to") + kOk);
+  CHECK(h.Cmd(c, {"RENAME", "k", "k2"}) ==
+        Both("k", "rename_from") + Both("k2", "rename_to") + kOk);
   CHECK(h.Cmd(c, {"DEL", "k2", "nothere"}) == Both("k2", "del") + Int(1));
   CHECK(h.Cmd(c, {"COPY", "n", "n2"}) == Both("n2", "copy_to") + Int(1));
   CHECK(h.Cmd(c, {"GETSET", "n", "1"}) == Bulk("2.5") + Both("n", "set"));

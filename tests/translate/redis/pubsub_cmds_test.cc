@@ -30,7 +30,8 @@ TEST_CASE("SUBSCRIBE / PUBLISH between two sessions (RESP2)", "[redis]") {
   CHECK(sub.transport->flushes_scheduled > flushes);
   CHECK(h.Cmd(pub, {"PUBLISH", "b", std::string("bin\0", 4)}) == Int(1));
   CHECK(h.Take(sub) == Msg("b", std::string("bin\0", 4)));
-  CHECK(h.Cmd(pub, {"PUBSUB", "NUMSUB", "a", "zz"}) == Arr(4) + Bulk("a") + Int(1) + Bulk("zz") + Int(0));
+  CHECK(h.Cmd(pub, {"PUBSUB", "NUMSUB", "a", "zz"}) ==
+        Arr(4) + Bulk("a") + Int(1) + Bulk("zz") + Int(0));
   CHECK(h.Cmd(pub, {"PUBSUB", "NUMPAT"}) == Int(1));
   CHECK(h.Cmd(pub, {"PUBSUB", "CHANNELS", "b*"}) == Arr(1) + Bulk("b"));
   CHECK(h.Cmd(pub, {"PUBSUB", "CHANNELS"}).substr(0, 4) == Arr(2));
@@ -51,7 +52,8 @@ TEST_CASE("SUBSCRIBE / PUBLISH between two sessions (RESP2)", "[redis]") {
   CHECK(h.Cmd(sub, {"PUNSUBSCRIBE"}) == Arr(3) + Bulk("punsubscribe") + kNil + Int(0));
   CHECK(h.Cmd(sub, {"GET", "x"}) == kNil);  // normal again
   CHECK(h.Cmd(sub, {"SUBSCRIBE"}) == Err("ERR wrong number of arguments for 'subscribe' command"));
-  CHECK(h.Cmd(sub, {"PUBLISH", "ch"}) == Err("ERR wrong number of arguments for 'publish' command"));
+  CHECK(h.Cmd(sub, {"PUBLISH", "ch"}) ==
+        Err("ERR wrong number of arguments for 'publish' command"));
 }
 
 TEST_CASE("RESP3 subscribers get push frames and keep running commands", "[redis]") {

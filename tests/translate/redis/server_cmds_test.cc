@@ -73,7 +73,8 @@ TEST_CASE("CONFIG GET / SET", "[redis]") {
   CHECK(h.Cmd(c, {"CONFIG", "GET", "databases"}) == Arr(2) + Bulk("databases") + Bulk("16"));
   CHECK(h.Cmd(c, {"CONFIG", "GET", "nosuch"}) == Arr(0));
   CHECK(h.Cmd(c, {"CONFIG", "GET", "MAXMEM*"}).find("maxmemory-policy") != std::string::npos);
-  CHECK(h.Cmd(c, {"CONFIG", "GET"}) == Err("ERR wrong number of arguments for 'config|get' command"));
+  CHECK(h.Cmd(c, {"CONFIG", "GET"}) ==
+        Err("ERR wrong number of arguments for 'config|get' command"));
   CHECK(h.Cmd(c, {"CONFIG"}) == Err("ERR wrong number of arguments for 'config' command"));
   CHECK(h.Cmd(c, {"CONFIG", "NOSUCH"}) == Err("ERR unknown subcommand 'NOSUCH'. Try CONFIG HELP."));
   CHECK(h.Cmd(c, {"CONFIG", "SET", "notify-keyspace-events", "KEA"}) == kOk);
@@ -84,14 +85,17 @@ TEST_CASE("CONFIG GET / SET", "[redis]") {
             "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."));
   CHECK(h.Cmd(c, {"CONFIG", "SET", "nosuch", "1"}) ==
         Err("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"));
-  CHECK(h.Cmd(c, {"CONFIG", "SET", "a"}) == Err("ERR wrong number of arguments for 'config|set' command"));
+  CHECK(h.Cmd(c, {"CONFIG", "SET", "a"}) ==
+        Err("ERR wrong number of arguments for 'config|set' command"));
   CHECK(h.Cmd(c, {"CONFIG", "SET", "a", "b", "c"}) ==
         Err("ERR wrong number of arguments for 'config|set' command"));
   CHECK(h.Cmd(c, {"CONFIG", "SET", "databases", "4"}) ==
-        Err("ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"));
+        Err("ERR CONFIG SET failed (possibly related to argument 'databases') - can't set "
+            "immutable config"));
   // All or nothing.
   CHECK(h.Cmd(c, {"CONFIG", "SET", "timeout", "5", "maxmemory", "lots"}) ==
-        Err("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value"));
+        Err("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a "
+            "memory value"));
   CHECK(h.Cmd(c, {"CONFIG", "GET", "timeout"}) == Arr(2) + Bulk("timeout") + Bulk("0"));
   CHECK(h.Cmd(c, {"CONFIG", "SET", "proto-max-bulk-len", "2mb", "client-output-buffer-limit",
                   "pubsub 64mb 16mb 30"}) == kOk);
@@ -101,7 +105,8 @@ TEST_CASE("CONFIG GET / SET", "[redis]") {
         Arr(2) + Bulk("client-output-buffer-limit") +
             Bulk("normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 30"));
   // The reader applies the new bulk limit at once.
-  CHECK(h.Send(c, "*2\r\n$4\r\nECHO\r\n$2097153\r\n") == Err("ERR Protocol error: invalid bulk length"));
+  CHECK(h.Send(c, "*2\r\n$4\r\nECHO\r\n$2097153\r\n") ==
+        Err("ERR Protocol error: invalid bulk length"));
   auto& d = h.Connect();
   h.Cmd(d, {"HELLO", "3"});
   CHECK(h.Cmd(d, {"CONFIG", "GET", "save"}) == "%1\r\n" + Bulk("save") + Bulk(""));
@@ -129,7 +134,8 @@ TEST_CASE("COMMAND introspection", "[redis]") {
   std::string count = h.Cmd(c, {"COMMAND", "COUNT"});
   REQUIRE(count[0] == ':');
   CHECK(std::stoi(count.substr(1)) > 60);
-  CHECK(h.Cmd(c, {"COMMAND", "NOSUCH"}) == Err("ERR unknown subcommand 'NOSUCH'. Try COMMAND HELP."));
+  CHECK(h.Cmd(c, {"COMMAND", "NOSUCH"}) ==
+        Err("ERR unknown subcommand 'NOSUCH'. Try COMMAND HELP."));
   std::string docs = h.Cmd(c, {"COMMAND", "DOCS", "get"});
   CHECK(docs.substr(0, 4) == Arr(2));
   CHECK(docs.find(Bulk("summary")) != std::string::npos);
@@ -138,7 +144,8 @@ TEST_CASE("COMMAND introspection", "[redis]") {
   std::string info = h.Cmd(c, {"COMMAND", "INFO", "get", "nosuch"});
   CHECK(info.substr(0, 18) == Arr(2) + Arr(10) + Bulk("get"));
   CHECK(info.find(Int(2)) != std::string::npos);
-  CHECK(h.Cmd(c, {"COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"}) == Arr(2) + Bulk("a") + Bulk("b"));
+  CHECK(h.Cmd(c, {"COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"}) ==
+        Arr(2) + Bulk("a") + Bulk("b"));
   CHECK(h.Cmd(c, {"COMMAND"}).substr(0, 1) == "*");
 }
 

@@ -132,7 +132,8 @@ TEST_CASE("GETEX", "[redis]") {
     CHECK(h.Cmd(c, args) == Err("ERR syntax error"));
   }
   CHECK(h.Cmd(c, {"GETEX", "x", "EX", "0"}) == Err("ERR invalid expire time in 'getex' command"));
-  CHECK(h.Cmd(c, {"GETEX", "x", "EX", "abc"}) == Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"GETEX", "x", "EX", "abc"}) ==
+        Err("ERR value is not an integer or out of range"));
   CHECK(h.Cmd(c, {"GETEX", "x", "EXAT", "1"}) == Bulk("1"));
   CHECK(h.Cmd(c, {"EXISTS", "x"}) == Int(0));
 }
@@ -141,9 +142,11 @@ TEST_CASE("MGET MSET MSETNX", "[redis]") {
   RedisHarness h;
   auto& c = h.Connect();
   CHECK(h.Cmd(c, {"MSET", "a", "1", "b", "2", "a", "3"}) == kOk);
-  CHECK(h.Cmd(c, {"MGET", "a", "b", "c", "a"}) == Arr(4) + Bulk("3") + Bulk("2") + kNil + Bulk("3"));
+  CHECK(h.Cmd(c, {"MGET", "a", "b", "c", "a"}) ==
+        Arr(4) + Bulk("3") + Bulk("2") + kNil + Bulk("3"));
   CHECK(h.Cmd(c, {"MSET", "a"}) == Err("ERR wrong number of arguments for 'mset' command"));
-  CHECK(h.Cmd(c, {"MSET", "a", "1", "b"}) == Err("ERR wrong number of arguments for 'mset' command"));
+  CHECK(h.Cmd(c, {"MSET", "a", "1", "b"}) ==
+        Err("ERR wrong number of arguments for 'mset' command"));
   CHECK(h.Cmd(c, {"MSETNX", "x", "1", "y", "2"}) == Int(1));
   CHECK(h.Cmd(c, {"MSETNX", "x", "1", "z", "2"}) == Int(0));
   CHECK(h.Cmd(c, {"MGET", "x", "y", "z"}) == Arr(3) + Bulk("1") + Bulk("2") + kNil);
@@ -178,7 +181,8 @@ TEST_CASE("APPEND STRLEN GETRANGE SETRANGE", "[redis]") {
     CHECK(h.Cmd(c, {"GETRANGE", "s", r.start, r.end}) == Bulk(r.out));
   }
   CHECK(h.Cmd(c, {"GETRANGE", "nope", "0", "1"}) == "$0\r\n\r\n");
-  CHECK(h.Cmd(c, {"GETRANGE", "s", "a", "1"}) == Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"GETRANGE", "s", "a", "1"}) ==
+        Err("ERR value is not an integer or out of range"));
   CHECK(h.Cmd(c, {"SETRANGE", "r", "5", "abc"}) == Int(8));
   CHECK(h.Cmd(c, {"GET", "r"}) == Bulk(std::string("\0\0\0\0\0abc", 8)));
   CHECK(h.Cmd(c, {"SETRANGE", "r", "0", "X"}) == Int(8));
@@ -189,7 +193,8 @@ TEST_CASE("APPEND STRLEN GETRANGE SETRANGE", "[redis]") {
   CHECK(h.Cmd(c, {"SETRANGE", "r", "-1", "x"}) == Err("ERR offset is out of range"));
   CHECK(h.Cmd(c, {"SETRANGE", "r", "536870911", "xy"}) ==
         Err("ERR string exceeds maximum allowed size (proto-max-bulk-len)"));
-  CHECK(h.Cmd(c, {"SETRANGE", "r", "abc", "x"}) == Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"SETRANGE", "r", "abc", "x"}) ==
+        Err("ERR value is not an integer or out of range"));
   // TTLs survive APPEND and SETRANGE.
   CHECK(h.Cmd(c, {"SET", "t", "v", "EX", "100"}) == kOk);
   CHECK(h.Cmd(c, {"APPEND", "t", "x"}) == Int(2));

@@ -3,7 +3,8 @@
 namespace kvgate::redis::testing {
 
 FakeTransport::FakeTransport(uint64_t id)
-    : id_(id), peer_("127.0.0.1:" + std::to_string(50000 + id)) {}
+    : id_(id), peer_("127.0.0.1:" + std::to_string(50000 + id)) {
+}
 
 void FakeTransport::CloseNow() {
   if (closed_now) return;
@@ -19,7 +20,8 @@ std::string FakeTransport::Take() {
 }
 
 RedisHarness::RedisHarness(RedisConfig config)
-    : engine_(clock_), front_(std::make_unique<RedisFront>(engine_, std::move(config))) {}
+    : engine_(clock_), front_(std::make_unique<RedisFront>(engine_, std::move(config))) {
+}
 
 RedisHarness::~RedisHarness() {
   for (auto& c : clients_) {
