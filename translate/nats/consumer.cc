@@ -71,6 +71,11 @@ bool Consumer::Start(engine::Bucket& bucket, JsErr* err, std::string* detail) {
     start = revision == 0 ? engine::WatchStart::kNewOnly : engine::WatchStart::kFromRevision;
     delivered_stream_seq_ = revision == 0 ? bucket.LastRevision() : revision - 1;
   }
+  // Keys written by the Redis side need not be valid NATS subjects; they are never delivered
+  // (their subject would corrupt the MSG line). Count those in the initial part so num_pending
+  // and the pending tokens still reach 0 exactly at the end of the initial values. Only buckets
+  // not created over NATS can hold them.
+  if (bucket.config().attachment.empty()) initial_invalid_ = CountInvalidKeys(bucket, start, revision);
   engine::Errc e = engine::Errc::kOk;
   if (!StartWatch(bucket, start, revision, &e)) {
     *err = JsErr::kConsumerCreate;
@@ -128,6 +133,36 @@ engine::Revision Consumer::FindStart(engine::Bucket& bucket, bool by_time) {
   return found;
 }
 
+uint64_t Consumer::CountInvalidKeys(engine::Bucket& bucket, engine::WatchStart start,
+                                    engine::Revision revision) {
+  engine::WatchOptions o = watch_options_;
+  o.start = start;
+  o.revision = revision;
+  o.meta_only = true;
+  o.max_queue = 1;
+  class NullSink : public engine::WatchSink {
+    void OnWatchReady(engine::Watch&) override {}
+  } sink;
+  auto w = bucket.StartWatch(o, &sink);
+  if (!w.ok()) return 0;
+  uint64_t invalid = 0;
+  bool done = false;
+  while (!done && (*w)->HasEvents()) {
+    (*w)->Poll(1024, [&](const engine::WatchEvent& ev) {
+      if (ev.kind != engine::WatchEvent::Kind::kEntry || !ev.initial) {
+        done = true;
+      } else if (!done && !engine::IsValidNatsKey(ev.entry.key)) {
+        ++invalid;
+      }
+    });
+  }
+  return invalid;
+}
+
+uint64_t Consumer::InvalidAhead() const {
+  return initial_invalid_ > invalid_seen_ ? initial_invalid_ - invalid_seen_ : 0;
+}
+
 void Consumer::OnWatchReady(engine::Watch& /*watch*/) {
   js_.MarkReady(this);
 }
@@ -175,6 +210,7 @@ Consumer::RunResult Consumer::Run(size_t budget) {
         gone_ = true;
         return RunResult::kGone;
       }
+      initial_invalid_ = invalid_seen_ = 0;
       continue;
     }
     if (failed != engine::Errc::kOk) {
@@ -193,6 +229,12 @@ Consumer::RunResult Consumer::Run(size_t budget) {
 
 void Consumer::DeliverEntry(const engine::WatchEvent& ev, size_t* max_pending) {
   const engine::EntryView& e = ev.entry;
+  if (!engine::IsValidNatsKey(e.key)) {
+    if (ev.initial) ++invalid_seen_;
+    return;  // not addressable over NATS (see Start); consumer sequence stays contiguous
+  }
+  const uint64_t ahead = ev.initial ? InvalidAhead() : 0;
+  const uint64_t pending = ev.pending > ahead ? ev.pending - ahead : 0;
   ++consumer_seq_;
   delivered_stream_seq_ = e.revision;
 
@@ -206,7 +248,7 @@ void Consumer::DeliverEntry(const engine::WatchEvent& ev, size_t* max_pending) {
   reply_.push_back('.');
   AppendInt(&reply_, e.created_ns);
   reply_.push_back('.');
-  AppendUint(&reply_, ev.pending);
+  AppendUint(&reply_, pending);
 
   headers_.clear();
   std::string_view payload = e.value;
@@ -281,7 +323,8 @@ void Consumer::WriteInfo(protocols::JsonWriter& w, std::string_view type) const 
   w.Key("num_ack_pending").Int(0);
   w.Key("num_redelivered").Int(0);
   w.Key("num_waiting").Int(0);
-  w.Key("num_pending").Uint(watch_ ? watch_->Pending() : 0);
+  const uint64_t pending = watch_ ? watch_->Pending() : 0;
+  w.Key("num_pending").Uint(pending > InvalidAhead() ? pending - InvalidAhead() : 0);
   // Only with a subscriber: nats.js refuses a consumer reported as bound before it subscribed.
   if (js_.front().HasInterest(config_.deliver_subject)) w.Key("push_bound").Bool(true);
   w.EndObject();

@@ -83,6 +83,11 @@ class Consumer final : public engine::WatchSink {
   // Revision where by_start_time / last start; 0 when nothing qualifies.
   engine::Revision FindStart(engine::Bucket& bucket, bool by_time);
   void DeliverEntry(const engine::WatchEvent& ev, size_t* max_pending);
+  // Entries of the initial part whose keys are not valid NATS keys (one pass, cold path).
+  uint64_t CountInvalidKeys(engine::Bucket& bucket, engine::WatchStart start,
+                            engine::Revision revision);
+  // Invalid-key entries of the initial part not yet passed.
+  uint64_t InvalidAhead() const;
   void SendHeartbeat(int64_t now_ns);
   size_t SubscriberPending() const;
 
@@ -97,6 +102,8 @@ class Consumer final : public engine::WatchSink {
   bool gone_ = false;
 
   uint64_t consumer_seq_ = 0;
+  uint64_t initial_invalid_ = 0;  // initial entries with keys NATS cannot address
+  uint64_t invalid_seen_ = 0;     // ... of which passed so far
   uint64_t delivered_stream_seq_ = 0;
   int64_t last_send_ns_;      // last data message or heartbeat
   int64_t last_interest_ns_;  // last time the deliver subject had a subscriber

@@ -458,3 +458,34 @@ TEST_CASE("deliver policies last and by_start_time", "[nats][consumer]") {
 }
 
 }  // namespace kvgate::nats::testing
+
+namespace kvgate::nats::testing {
+
+TEST_CASE("keys that are not valid NATS subjects are never delivered", "[nats][consumer]") {
+  NatsHarness h;
+  auto c = h.Connect();
+  // A Redis database bucket may hold keys NATS cannot address ("a b", "x..y", "").
+  engine::Bucket* db = *h.engine.CreateBucket("db0", engine::BucketConfig{});
+  REQUIRE(db->Put("good1", "1", {}).ok());
+  REQUIRE(db->Put("has space", "2", {}).ok());
+  REQUIRE(db->Put("good2", "3", {}).ok());
+  REQUIRE(db->Put("bad\r\nMSG x 1 0", "4", {}).ok());
+  c->Send("SUB _INBOX.K 1\r\n");
+  auto v = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_db0",
+                       CreateBody("KV_db0", "_INBOX.K", "last_per_subject", "$KV.db0.>")));
+  CHECK(v["num_pending"] == 2);
+  auto frames = c->ReadFrames();
+  REQUIRE(frames.size() == 2);
+  CHECK(frames[0].subject == "$KV.db0.good1");
+  CHECK(ParseAck(frames[0].reply).pending == 1);
+  CHECK(frames[1].subject == "$KV.db0.good2");
+  CHECK(ParseAck(frames[1].reply).cseq == 2);
+  CHECK(ParseAck(frames[1].reply).pending == 0);  // "initial values done" for the client
+  REQUIRE(db->Put("another bad", "5", {}).ok());
+  REQUIRE(db->Put("good3", "6", {}).ok());
+  frames = c->ReadFrames();
+  REQUIRE(frames.size() == 1);
+  CHECK(ParseAck(frames[0].reply).cseq == 3);
+}
+
+}  // namespace kvgate::nats::testing
