@@ -1,5 +1,6 @@
 #include "protocols/json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -120,7 +121,39 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
   return *this;
 }
 
+namespace {
+
+// Deepest array/object nesting in `text` (strings skipped). nlohmann's parser is iterative but
+// its serializer and comparisons recurse, so deeply nested input must never become a value.
+size_t NestingDepth(std::string_view text) {
+  size_t depth = 0, max_depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+}  // namespace
+
 bool ParseJson(std::string_view text, JsonValue* out) {
+  if (NestingDepth(text) > kMaxJsonDepth) {
+    *out = JsonValue(JsonValue::value_t::discarded);
+    return false;
+  }
   *out = JsonValue::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   return !out->is_discarded();
 }

@@ -44,7 +44,11 @@ class JsonWriter {
 // Appends `s` as a JSON string literal (quotes included).
 void AppendJsonString(std::string* out, std::string_view s);
 
-// Parses without exceptions. False for invalid JSON (including invalid UTF-8).
+// Deepest nesting ParseJson accepts (request bodies nest 2-3 levels; the serializer recurses).
+inline constexpr size_t kMaxJsonDepth = 64;
+
+// Parses without exceptions. False for invalid JSON (including invalid UTF-8) and for input
+// nested deeper than kMaxJsonDepth.
 bool ParseJson(std::string_view text, JsonValue* out);
 
 // Field readers. kMissing also covers an explicit null (Go's encoding/json treats them alike).

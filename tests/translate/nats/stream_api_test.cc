@@ -286,3 +286,21 @@ TEST_CASE("unknown JetStream APIs get an error, not silence", "[nats][jetstream]
 }
 
 }  // namespace kvgate::nats::testing
+
+namespace kvgate::nats::testing {
+
+TEST_CASE("deeply nested JSON bodies are refused without recursion", "[nats][jetstream]") {
+  NatsHarness h;
+  auto c = h.Connect();
+  const size_t depth = 400'000;  // under max_payload (1 MiB)
+  std::string nested = std::string(depth, '[') + std::string(depth, ']');
+  std::string body = R"({"name":"KV_x","subjects":["$KV.x.>"],"metadata":)" + nested + "}";
+  auto v = Json(c->Api("$JS.API.STREAM.CREATE.KV_x", body));
+  CHECK(v.contains("error"));
+  auto w = Json(c->Api("$JS.API.STREAM.INFO.KV_x", nested));
+  CHECK(w.contains("error"));
+  std::string consumer = R"({"config":{"deliver_subject":"x","backoff":)" + nested + "}}";
+  CHECK(Json(c->Api("$JS.API.CONSUMER.CREATE.KV_x", consumer)).contains("error"));
+}
+
+}  // namespace kvgate::nats::testing
