@@ -70,7 +70,7 @@ bool NatsSession::OnConnect(std::string_view json) {
   int64_t proto = 0;
   if (protocols::GetInt(v, "protocol", &proto) == protocols::JsonGet::kOk &&
       (proto < 0 || proto > 1)) {
-    FailWith("client protocol not supported");
+    FailWith("invalid client protocol");
     return false;
   }
   if (no_responders_ && !headers_) {
@@ -100,7 +100,7 @@ bool NatsSession::OnSub(std::string_view subject, std::string_view queue, std::s
   }
   const size_t max_subs = front_.config().max_subs_per_client;
   if (max_subs != 0 && subs_.size() >= max_subs) {
-    WriteErr(transport_.Out(), "Maximum Subscriptions Exceeded");
+    WriteErr(transport_.Out(), "maximum subscriptions exceeded");
     return true;
   }
   auto sub = std::make_unique<Subscription>();

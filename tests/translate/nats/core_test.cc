@@ -253,3 +253,20 @@ TEST_CASE("server PINGs idle clients and drops stale ones", "[nats][core]") {
 }
 
 }  // namespace kvgate::nats::testing
+
+namespace kvgate::nats::testing {
+
+TEST_CASE("subscription limit and protocol version errors", "[nats][core]") {
+  NatsConfig cfg = NatsHarness::DefaultConfig();
+  cfg.max_subs_per_client = 2;
+  NatsHarness h(cfg);
+  auto c = h.Connect();
+  c->Send("SUB a 1\r\nSUB b 2\r\nSUB c 3\r\n");
+  CHECK(c->Read() == "-ERR 'maximum subscriptions exceeded'\r\n");
+  CHECK_FALSE(c->closed());
+  auto v = h.Connect(R"({"protocol":7})");
+  CHECK(v->Read() == "-ERR 'invalid client protocol'\r\n");
+  CHECK(v->closed());
+}
+
+}  // namespace kvgate::nats::testing
