@@ -489,3 +489,38 @@ TEST_CASE("keys that are not valid NATS subjects are never delivered", "[nats][c
 }
 
 }  // namespace kvgate::nats::testing
+
+namespace kvgate::nats::testing {
+
+TEST_CASE("delivery is bounded per RunPending pass and HasPending reports the rest",
+          "[nats][consumer]") {
+  NatsConfig cfg = NatsHarness::DefaultConfig();
+  cfg.consumer_batch = 2;
+  NatsHarness h(cfg);
+  auto c = h.Connect();
+  CreateBucket(*c, "bb");
+  for (int i = 0; i < 5; ++i) c->Api("$KV.bb.k" + std::to_string(i), "v");
+  c->Send("SUB _INBOX.B 1\r\n");
+  // Send the create by hand: TestClient::Send would drain everything with RunPending.
+  c->transport().TakeOutput();
+  auto* session = c->transport().session;
+  protocols::InBuffer in;
+  std::string body = CreateBody("KV_bb", "_INBOX.B", "all", "");
+  in.Append("PUB $JS.API.CONSUMER.CREATE.KV_bb _INBOX.t.create " + std::to_string(body.size()) +
+            "\r\n" + body + "\r\n");
+  c->Send("SUB _INBOX.t.* 77\r\n");
+  session->OnBytes(in);
+  CHECK(h.front.HasPending());
+  h.front.RunPending();
+  auto frames = ParseFrames(c->transport().TakeOutput());
+  size_t data = 0;
+  for (const auto& f : frames) data += f.subject.rfind("$KV.bb.", 0) == 0 ? 1 : 0;
+  CHECK(data == 2);
+  CHECK(h.front.HasPending());
+  h.front.RunPending();
+  h.front.RunPending();
+  CHECK_FALSE(h.front.HasPending());
+  CHECK(ParseFrames(c->transport().TakeOutput()).size() == 3);
+}
+
+}  // namespace kvgate::nats::testing
