@@ -219,13 +219,14 @@ void GetExCmd(CommandContext& ctx) {
   using Expire = StringOptions::Expire;
   StringOptions o;
   if (!ParseStringOptions(ctx, 2, false, &o)) return;
-  int64_t when = 0;
-  if (!OptionsDeadline(ctx, o, "getex", &when)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   std::string_view key = ctx.arg(1);
   auto e = db->Get(key);
+  // Redis looks the key up before validating the expiry: a missing key is null either way.
   if (!e.ok()) return ctx.w.Null();
+  int64_t when = 0;
+  if (!OptionsDeadline(ctx, o, "getex", &when)) return;
   const bool had_ttl = e->expires_at_ms != engine::kNoExpiry;
   ctx.w.Bulk(e->value);
   if ((o.expire == Expire::kExAt || o.expire == Expire::kPxAt) && when <= ctx.now_ms) {
