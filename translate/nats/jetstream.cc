@@ -11,6 +11,9 @@ namespace kvgate::nats {
 namespace {
 
 constexpr std::string_view kApiPrefix = "$JS.API.";
+// JetStream API level reported in $JS.API.INFO (jsm.go gates features on it): level 1 is
+// per-message TTL plus subject delete markers, both implemented.
+constexpr uint64_t kApiLevel = 1;
 
 }  // namespace
 
@@ -94,13 +97,20 @@ void JetStream::HandleApi(const JsRequest& in) {
 }
 
 bool JetStream::RequiresNewerApi(const JsRequest& req) {
-  // jsm.go asks for features of newer servers with this header (nats-server 2.12+); kvgate
-  // reports no API level, i.e. level 0.
+  // jsm.go asks for features of newer servers with this header (nats-server 2.12+). kvgate is
+  // at API level 1: per-message TTL (Nats-TTL) and subject delete markers (max_age markers).
   if (req.headers.empty()) return false;
   HeaderBlock& h = header_scratch_;
   if (!ParseHeaderBlock(req.headers, &h)) return false;
   std::optional<std::string_view> level = h.Get("Nats-Required-Api-Level");
-  return level && !level->empty() && level->find_first_not_of('0') != std::string_view::npos;
+  if (!level || level->empty()) return false;
+  uint64_t required = 0;
+  for (char ch : *level) {
+    if (ch < '0' || ch > '9') return true;  // unparsable: not something we can promise
+    required = required * 10 + static_cast<uint64_t>(ch - '0');
+    if (required > kApiLevel) return true;
+  }
+  return required > kApiLevel;
 }
 
 void JetStream::Unsupported(const JsRequest& req) {
@@ -162,8 +172,8 @@ void JetStream::AccountInfo(const JsRequest& req) {
       .Key("storage_max_stream_bytes").Int(-1)
       .Key("max_bytes_required").Bool(false)
       .EndObject();
-  w.Key("api").BeginObject().Key("total").Uint(api_total_).Key("errors").Uint(api_errors_)
-      .EndObject();
+  w.Key("api").BeginObject().Key("level").Uint(kApiLevel).Key("total").Uint(api_total_)
+      .Key("errors").Uint(api_errors_).EndObject();
   w.EndObject();
   Respond(req, s);
 }

@@ -262,15 +262,17 @@ TEST_CASE("stream delete and purge", "[nats][jetstream]") {
 TEST_CASE("requests needing a newer API level get 10185", "[nats][jetstream]") {
   NatsHarness h;
   auto c = h.Connect();
+  // kvgate is at level 1 (per-message TTL + subject delete markers): level 2 is refused.
+  CHECK(Json(c->Api("$JS.API.INFO"))["api"]["level"] == 1);
   auto f = c->Request("$JS.API.STREAM.CREATE.KV_x", MinimalConfig("x"),
-                      "NATS/1.0\r\nNats-Required-Api-Level: 1\r\n\r\n");
+                      "NATS/1.0\r\nNats-Required-Api-Level: 2\r\n\r\n");
   auto v = Json(f.payload);
   CHECK(v["type"] == "io.nats.jetstream.api.v1.stream_create_response");
   CHECK(v["error"]["code"] == 412);
   CHECK(v["error"]["err_code"] == 10185);
   CHECK(h.engine.FindBucket("x") == nullptr);
   auto ok = c->Request("$JS.API.STREAM.CREATE.KV_x", MinimalConfig("x"),
-                       "NATS/1.0\r\nNats-Required-Api-Level: 0\r\n\r\n");
+                       "NATS/1.0\r\nNats-Required-Api-Level: 1\r\n\r\n");
   CHECK(!Json(ok.payload).contains("error"));
 }
 
