@@ -22,29 +22,32 @@ int main(int argc, char** argv) {
   engine::Engine engine(clock, config.engine_limits);
   gateway::Server server(engine, config.server);
 
+  // Binds one front's listener; false (after logging why) if the port cannot be used.
+  auto listen = [&](translate::Front& front, int port, const char* name, std::string reject) {
+    int bound = server.Listen(config.bind, port, front, std::move(reject));
+    if (bound < 0) {
+      KVGATE_LOG(kError, "cannot listen on %s:%d (%s): %s", config.bind.c_str(), port, name,
+                 uv_strerror(bound));
+      return false;
+    }
+    KVGATE_LOG(kInfo, "%s listening on %s:%d", name, config.bind.c_str(), bound);
+    return true;
+  };
   std::unique_ptr<redis::RedisFront> redis_front;
   std::unique_ptr<nats::NatsFront> nats_front;
   if (config.redis_port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(engine, config.redis);
-    int port = server.Listen(config.bind, config.redis_port, *redis_front,
-                             "-ERR max number of clients reached\r\n");
-    if (port < 0) {
-      KVGATE_LOG(kError, "cannot listen on %s:%d (redis): %s", config.bind.c_str(),
-                 config.redis_port, uv_strerror(port));
+    if (!listen(*redis_front, config.redis_port, "redis",
+                "-ERR max number of clients reached\r\n")) {
       return 1;
     }
-    KVGATE_LOG(kInfo, "redis listening on %s:%d", config.bind.c_str(), port);
   }
   if (config.nats_port != 0) {
     nats_front = std::make_unique<nats::NatsFront>(engine, config.nats);
-    int port = server.Listen(config.bind, config.nats_port, *nats_front,
-                             "-ERR 'maximum connections exceeded'\r\n");
-    if (port < 0) {
-      KVGATE_LOG(kError, "cannot listen on %s:%d (nats): %s", config.bind.c_str(),
-                 config.nats_port, uv_strerror(port));
+    if (!listen(*nats_front, config.nats_port, "nats",
+                "-ERR 'maximum connections exceeded'\r\n")) {
       return 1;
     }
-    KVGATE_LOG(kInfo, "nats listening on %s:%d", config.bind.c_str(), port);
   }
   if (!redis_front && !nats_front) {
     KVGATE_LOG(kError, "both ports are off (--redis-port 0 --nats-port 0): nothing to serve");
