@@ -1,5 +1,6 @@
-// CLIENT subcommands: ID INFO LIST SETNAME GETNAME KILL SETINFO NO-EVICT GETREDIR HELP
-// (specs/resp-subset.md §2.3).
+// CLIENT subcommands: ID INFO LIST SETNAME GETNAME KILL SETINFO NO-EVICT HELP
+// (specs/resp-subset.md §2.3); TRACKING CACHING GETREDIR TRACKINGINFO are in
+// client_tracking_cmds.cc.
 #include <algorithm>
 #include <iterator>
 #include <string>
@@ -12,6 +13,7 @@
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
 #include "translate/redis/session.h"
+#include "translate/redis/tracking.h"
 
 namespace kvgate::redis {
 namespace {
@@ -52,8 +54,12 @@ bool OfType(RedisSession& s, ClientType type) {
 void AppendClientInfo(RedisSession& s, int64_t now_ms, std::string* out) {
   translate::Transport& t = s.transport();
   std::string flags;
+  const TrackingState& tracking = s.tracking();
   if (s.subscription_count() > 0) flags += 'P';
   if (s.in_multi()) flags += 'x';
+  if (tracking.on) flags += 't';
+  if (tracking.broken_redirect) flags += 'R';
+  if (tracking.options & kTrackBcast) flags += 'B';
   if (s.closing()) flags += 'c';
   if (flags.empty()) flags = "N";
   const uint64_t omem = t.PendingOutputBytes();
@@ -78,7 +84,10 @@ void AppendClientInfo(RedisSession& s, int64_t now_ms, std::string* out) {
   out->append(" tot-mem=").append(std::to_string(omem + s.query_buffer_bytes() + 16384));
   out->append(omem > 0 ? " events=rw" : " events=r");
   out->append(" cmd=").append(s.LastCommandName());
-  out->append(" user=default redir=-1 resp=").append(std::to_string(s.resp()));
+  out->append(" user=default redir=")
+      .append(tracking.on ? std::to_string(tracking.redirect) : "-1")
+      .append(" resp=")
+      .append(std::to_string(s.resp()));
   out->push_back('\n');
 }
 
@@ -147,10 +156,6 @@ void NoEvictCmd(CommandContext& ctx) {
   std::string_view v = CString(ctx.arg(2));
   if (!EqualsIgnoreCase(v, "on") && !EqualsIgnoreCase(v, "off")) return ctx.w.Error(kSyntaxError);
   ctx.w.Ok();
-}
-
-void GetRedirCmd(CommandContext& ctx) {
-  ctx.w.Integer(-1);
 }
 
 void KillCmd(CommandContext& ctx) {
@@ -228,6 +233,10 @@ void KillCmd(CommandContext& ctx) {
 void HelpCmd(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -244,6 +253,11 @@ void HelpCmd(CommandContext& ctx) {
       "    Assign the name <name> to the current connection.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
       "NO-EVICT (ON|OFF)",
       "    Protect the current client connection from eviction in the case of OOM.",
       "HELP",
@@ -264,7 +278,10 @@ const CommandSpec kSubcommands[] = {
     {"kill", -3, kClientFlags | kAdmin, KillCmd, {}, 0, 0, 0},
     {"setinfo", 4, kClientFlags, SetInfoCmd, {}, 0, 0, 0},
     {"no-evict", 3, kClientFlags | kAdmin, NoEvictCmd, {}, 0, 0, 0},
-    {"getredir", 2, kClientFlags, GetRedirCmd, {}, 0, 0, 0},
+    {"getredir", 2, kClientFlags, ClientGetRedirCmd, {}, 0, 0, 0},
+    {"tracking", -3, kClientFlags, ClientTrackingCmd, {}, 0, 0, 0},
+    {"caching", 3, kClientFlags, ClientCachingCmd, {}, 0, 0, 0},
+    {"trackinginfo", 2, kClientFlags, ClientTrackingInfoCmd, {}, 0, 0, 0},
     {"help", 2, kClientFlags, HelpCmd, {}, 0, 0, 0},
 };
 

@@ -7,7 +7,10 @@
 namespace kvgate::redis {
 
 engine::Bucket* CommandContext::Db() {
-  return DbAt(session.db());
+  engine::Errc err = engine::Errc::kOk;
+  engine::Bucket* b = session.CurrentBucket(&err);
+  if (b == nullptr) ReplyEngineError(w, err);
+  return b;
 }
 
 engine::Bucket* CommandContext::DbAt(int index) {
@@ -18,11 +21,12 @@ engine::Bucket* CommandContext::DbAt(int index) {
 }
 
 int CommandContext::db_index() const {
-  return session.db();
+  return session.notify_db();
 }
 
 void CommandContext::Notify(uint32_t type, std::string_view event, std::string_view key) {
-  front.Notify(session.db(), type, event, key);
+  const int db = session.notify_db();
+  if (db >= 0) front.Notify(db, type, event, key);
 }
 
 }  // namespace kvgate::redis

@@ -75,6 +75,7 @@ struct CommandContext {
   engine::Bucket* Db();
   // Same for database `index`.
   engine::Bucket* DbAt(int index);
+  // The session's database number; -1 while it works on a KV.USE bucket that backs none.
   int db_index() const;
   // Fires a keyspace notification for the session's database (no-op when disabled).
   void Notify(uint32_t type, std::string_view event, std::string_view key);
@@ -94,5 +95,7 @@ std::span<const CommandSpec> MultiCommands();
 std::span<const CommandSpec> PubSubCommands();
 std::span<const CommandSpec> KvCommands();
 std::span<const CommandSpec> KvWatchCommands();
+std::span<const CommandSpec> CondCommands();  // DIGEST DELEX (Redis 8.4)
+std::span<const CommandSpec> EtagCommands();  // GETETAG EXEC* (Garnet ETag meta-commands)
 
 }  // namespace kvgate::redis

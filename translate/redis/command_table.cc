@@ -38,7 +38,7 @@ CommandTable::CommandTable() {
   for (auto family :
        {ConnectionCommands(), ClientCommands(), ServerCommands(), InfoCommands(), ConfigCommands(),
         StringCommands(), CounterCommands(), KeyCommands(), ExpireCommands(), MultiCommands(),
-        PubSubCommands(), KvCommands(), KvWatchCommands()}) {
+        PubSubCommands(), KvCommands(), KvWatchCommands(), CondCommands(), EtagCommands()}) {
     for (const CommandSpec& spec : family) {
       all_.push_back(&spec);
       size_t i = HashLower(spec.name) & (kSlots - 1);

@@ -215,6 +215,15 @@ const Param kParams[] = {
        c->hz = static_cast<int>(x);
        return std::string();
      }},
+    {"tracking-table-max-keys",
+     [](RedisFront& f) { return std::to_string(f.config().tracking_table_max_keys); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!ParseNonNegative(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
+       c->tracking_table_max_keys = static_cast<uint64_t>(x);
+       return std::string();
+     }},
     {"port", [](RedisFront& f) { return std::to_string(f.config().tcp_port); }, nullptr},
     {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
     {"requirepass", [](RedisFront&) { return std::string(); }, nullptr},
@@ -308,6 +317,7 @@ void ResetStatCmd(CommandContext& ctx) {
   s.expired_keys = 0;
   s.keyspace_hits = 0;
   s.keyspace_misses = 0;
+  if (translate::LoopStats* loop = ctx.front.loop_stats()) loop->Reset();
   ctx.w.Ok();
 }
 

@@ -62,4 +62,19 @@ std::string_view CString(std::string_view arg) {
   return nul == std::string_view::npos ? arg : arg.substr(0, nul);
 }
 
+std::string UnknownCommandError(std::span<const std::string_view> args) {
+  std::string msg = "ERR unknown command '";
+  msg.append(CString(args[0]).substr(0, 128));
+  msg.append("', with args beginning with: ");
+  std::string shown;
+  for (size_t i = 1; i < args.size() && shown.size() < 128; ++i) {
+    const size_t room = 128 - shown.size();
+    shown.push_back('\'');
+    shown.append(CString(args[i]).substr(0, room));
+    shown.append("' ");
+  }
+  msg.append(shown);
+  return msg;
+}
+
 }  // namespace kvgate::redis

@@ -7,6 +7,8 @@
 //   ReplyInvalidExpire(w, "set");   // ERR invalid expire time in 'set' command
 #pragma once
 
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "engine/result.h"
@@ -35,6 +37,9 @@ inline constexpr std::string_view kOom = "OOM command not allowed when used memo
 void ReplyArity(resp::ReplyWriter& w, std::string_view fullname);
 // ERR invalid expire time in '<command>' command
 void ReplyInvalidExpire(resp::ReplyWriter& w, std::string_view command);
+// ERR unknown command '<name>', with args beginning with: '<a>' ... (Redis processCommand: the
+// name cut to 128 bytes, arguments appended while the text is shorter than 128 bytes).
+std::string UnknownCommandError(std::span<const std::string_view> args);
 // The one Errc -> reply mapping for engine failures seen by Redis commands.
 void ReplyEngineError(resp::ReplyWriter& w, engine::Errc errc);
 

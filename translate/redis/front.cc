@@ -45,6 +45,7 @@ void RedisFront::QueueKvWatch(RedisSession* session) {
 }
 
 void RedisFront::RunPending() {
+  if (tracking_.has_broadcast_pending()) tracking_.BroadcastPending();
   if (!kv_watch_ready_.empty()) {
     std::vector<uint64_t> ids;
     ids.swap(kv_watch_ready_);
@@ -64,11 +65,13 @@ void RedisFront::RunPending() {
 }
 
 bool RedisFront::HasPending() const {
-  return !pending_close_.empty() || !kv_watch_ready_.empty();
+  return !pending_close_.empty() || !kv_watch_ready_.empty() ||
+         tracking_.has_broadcast_pending();
 }
 
 void RedisFront::Tick() {
   const int64_t now = engine_.clock().NowMs();
+  if (tracking_.active()) tracking_.LimitKeys(config_.tracking_table_max_keys);
   for (const auto& [id, session] : clients_) {
     if (session->closing()) continue;
     // A KV.WATCH paused on output gets another chance even if OnDrained never comes.
@@ -159,7 +162,7 @@ void RedisFront::set_notify_flags(uint32_t flags) {
 }
 
 void RedisFront::Notify(int db, uint32_t type, std::string_view event, std::string_view key) {
-  if (!(notify_flags_ & type) || pubsub_.empty()) return;
+  if (!(notify_flags_ & type) || pubsub_.empty() || db < 0) return;
   std::string channel;
   if (notify_flags_ & kNotifyKeyspace) {
     channel = "__keyspace@" + std::to_string(db) + "__:";
@@ -190,6 +193,16 @@ void RedisFront::OnChange(const engine::ChangeEvent& event) {
   }
   if (event.kind == ChangeKind::kExpired || event.kind == ChangeKind::kMaxAge) {
     ++stats_.expired_keys;
+  }
+  if (tracking_.active()) {
+    // Client-side caching is by key name across databases, as in Redis. A flush by FLUSHDB /
+    // FLUSHALL is reported once by the command itself; one from NATS (stream purge, bucket
+    // deletion) here.
+    if (event.kind == ChangeKind::kFlushed || event.kind == ChangeKind::kBucketDeleted) {
+      if (!flushing_) tracking_.InvalidateAll(current_);
+    } else {
+      tracking_.KeyChanged(event.key, current_);
+    }
   }
   if (notify_flags_ == 0 || pubsub_.empty()) return;
   int db = DatabaseOf(event.bucket);

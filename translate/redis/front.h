@@ -19,6 +19,7 @@
 #include "engine/engine.h"
 #include "translate/redis/pubsub.h"
 #include "translate/redis/redis_config.h"
+#include "translate/redis/tracking.h"
 #include "translate/redis/watch_registry.h"
 #include "translate/session.h"
 
@@ -65,6 +66,9 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   WatchRegistry& watches() {
     return watches_;
   }
+  Tracking& tracking() {
+    return tracking_;
+  }
 
   // ---- databases ----
   // The bucket backing database `db`, created with config().bucket_defaults on first use.
@@ -97,12 +101,20 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   void QueueKvWatch(RedisSession* session);
 
   // Commands run between Begin/EndCommand; the change listener then leaves the specific
-  // keyspace events to the command (Redis fires "incrby", not "set", for INCR).
-  void BeginCommand() {
-    ++command_depth_;
+  // keyspace events to the command (Redis fires "incrby", not "set", for INCR), and knows which
+  // client made a change (tracking NOLOOP). Invalidations owed to that client follow its reply.
+  void BeginCommand(RedisSession* session) {
+    if (command_depth_++ == 0) current_ = session;
   }
   void EndCommand() {
-    --command_depth_;
+    if (--command_depth_ == 0) {
+      if (tracking_.has_deferred()) tracking_.FlushDeferred();
+      current_ = nullptr;
+    }
+  }
+  // The client whose command is running (nullptr between commands, e.g. for NATS writes).
+  RedisSession* current_session() const {
+    return current_;
   }
   // FLUSHDB/FLUSHALL touch exactly the watched keys that exist, then flush: the engine's
   // bucket-wide flush event must not touch the others.
@@ -118,12 +130,14 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   RedisStats stats_;
   PubSub pubsub_;
   WatchRegistry watches_;
+  Tracking tracking_{*this};
   std::map<uint64_t, RedisSession*> clients_;
   std::vector<uint64_t> pending_close_;   // client ids
   std::vector<uint64_t> kv_watch_ready_;  // client ids
   uint64_t next_client_id_ = 1;
   uint32_t notify_flags_ = 0;
   int command_depth_ = 0;
+  RedisSession* current_ = nullptr;
   bool flushing_ = false;
   // Cached bucket pointers per database, valid while engine_.generation() is unchanged.
   std::vector<engine::Bucket*> db_cache_;

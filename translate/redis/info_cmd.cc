@@ -98,7 +98,7 @@ void ClientsSection(CommandContext& ctx, InfoText& t) {
   t.Field("client_recent_max_input_buffer", 0);
   t.Field("client_recent_max_output_buffer", 0);
   t.Field("blocked_clients", 0);
-  t.Field("tracking_clients", 0);
+  t.Field("tracking_clients", static_cast<int64_t>(ctx.front.tracking().clients()));
   t.Field("pubsub_clients", pubsub);
   t.Field("clients_in_timeout_table", 0);
 }
@@ -157,7 +157,15 @@ void StatsSection(CommandContext& ctx, InfoText& t) {
   t.Field("keyspace_misses", static_cast<int64_t>(s.keyspace_misses));
   t.Field("pubsub_channels", static_cast<int64_t>(ctx.front.pubsub().Channels("", true).size()));
   t.Field("pubsub_patterns", static_cast<int64_t>(ctx.front.pubsub().NumPatterns()));
+  t.Field("tracking_total_keys", static_cast<int64_t>(ctx.front.tracking().total_keys()));
+  t.Field("tracking_total_items", static_cast<int64_t>(ctx.front.tracking().total_items()));
+  t.Field("tracking_total_prefixes", static_cast<int64_t>(ctx.front.tracking().total_prefixes()));
   t.Field("total_error_replies", 0);
+  // Event-loop stalls measured by the gateway (benchmarks read these; CONFIG RESETSTAT resets).
+  const translate::LoopStats* loop = ctx.front.loop_stats();
+  t.Field("kvgate_loop_max_busy_us", loop != nullptr ? static_cast<int64_t>(loop->max_busy_us) : 0);
+  t.Field("kvgate_loop_busy_over_10ms",
+          loop != nullptr ? static_cast<int64_t>(loop->busy_over_10ms) : 0);
 }
 
 void ReplicationSection(CommandContext&, InfoText& t) {

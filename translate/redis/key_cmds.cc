@@ -202,7 +202,7 @@ void CopyCmd(CommandContext& ctx) {
   if (dst_db == ctx.db_index() && key == new_key) return ctx.w.Error(kSameObject);
   Bucket* src = ctx.Db();
   if (src == nullptr) return;
-  Bucket* dst = ctx.DbAt(dst_db);
+  Bucket* dst = dst_db == ctx.db_index() ? src : ctx.DbAt(dst_db);
   if (dst == nullptr) return;
   auto e = src->Get(key);
   if (!e.ok()) return ctx.w.Integer(0);

@@ -1,152 +1,215 @@
-// Revision-aware extensions under the KV. prefix (DESIGN.md "The two fronts"): what Redis lacks
-// and the engine has. All work on the session's database bucket.
+// Revision-aware extensions under the KV. prefix (docs/cross-protocol.md): what Redis lacks and
+// the engine has. They work on the session's bucket (its database's, or the KV.USE one). An
+// entry is replied as [value, revision, operation] with operation PUT, DEL or PURGE.
 //
-//   KV.GET key [REVISION rev]          -> [value, revision] | null
-//   KV.CREATE key value [PX ms]        -> revision | -EXISTS ...
-//   KV.CAS key value expected [PX ms]  -> revision | -WRONGREVISION ...
-//   KV.DEL key [expected]              -> revision of the tombstone | -WRONGREVISION ... | 0 if
-//   absent KV.PURGE key                       -> revision of the purge marker KV.HISTORY key ->
-//   [[revision, op, value], ...] oldest first KV.REVISION                        -> [last revision,
-//   watermark] KV.COMPACT revision                -> entries removed
+//   KV.GET key [AT rev]                   -> entry | null     (AT: the key as of revision rev)
+//   KV.MGET [AT rev] key [key ...]        -> [entry | null, ...] at one point in time
+//   KV.PUT key value [PX ms] [IFREV rev]  -> revision          (-WRONGREVISION <current>)
+//   KV.CREATE key value [PX ms]           -> revision          (-EXISTS <current>)
+//   KV.UPDATE key value rev [PX ms]       -> revision          (-WRONGREVISION <current>)
+//   KV.DEL key [IFREV rev]                -> tombstone revision, 0 if absent without IFREV
+//   KV.PURGE key [IFREV rev]              -> purge marker revision
+//   KV.HISTORY key                        -> [entry, ...] oldest first
+//   KV.COMPACT rev                        -> entries removed
+//   KV.INFO [bucket]  KV.BUCKETS  KV.USE bucket
 // KV.WATCH / KV.UNWATCH are in kv_watch.cc.
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 #include "protocols/resp/number.h"
+#include "translate/redis/arg_parser.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
+#include "translate/redis/front.h"
+#include "translate/redis/kv_common.h"
 #include "translate/redis/notifications.h"
+#include "translate/redis/session.h"
 
 namespace kvgate::redis {
 namespace {
 
 using engine::Bucket;
 using engine::Errc;
+using engine::Revision;
 
-std::string_view OpName(engine::Op op) {
-  switch (op) {
-    case engine::Op::kPut:
-      return "PUT";
-    case engine::Op::kDelete:
-      return "DEL";
-    case engine::Op::kPurge:
-      return "PURGE";
+// [PX ms] [IFREV rev] after the fixed arguments; false after replying with the error.
+bool ParseWriteOptions(CommandContext& ctx, size_t pos, bool allow_ifrev,
+                       engine::WriteOptions* wo) {
+  ArgParser p(ctx.args, pos);
+  int64_t px = 0;
+  bool has_px = false;
+  while (!p.Done()) {
+    if (p.Remaining() >= 2 && p.Keyword("PX") && !has_px) {
+      has_px = true;
+      px = p.NextInt64();
+    } else if (allow_ifrev && p.Remaining() >= 2 && p.Keyword("IFREV") &&
+               !wo->expected_revision) {
+      int64_t rev = -1;
+      if (!resp::ParseInt64(p.Next(), &rev) || rev < 0) {
+        p.Fail("ERR revision is not a non-negative integer");
+      }
+      wo->expected_revision = static_cast<Revision>(rev);
+    } else {
+      p.Fail(kSyntaxError);
+    }
   }
-  return "PUT";
-}
-
-bool ParseRevision(CommandContext& ctx, std::string_view arg, engine::Revision* rev) {
-  int64_t v = 0;
-  if (!resp::ParseInt64(arg, &v) || v < 0) {
-    ctx.w.Error("ERR revision is not a non-negative integer");
-    return false;
+  if (p.ReplyIfError(ctx.w)) return false;
+  if (has_px) {
+    if (px <= 0 || px > INT64_MAX - ctx.now_ms) {
+      ReplyInvalidExpire(ctx.w, ctx.spec->name);
+      return false;
+    }
+    wo->expire_at_ms = ctx.now_ms + px;
   }
-  *rev = static_cast<engine::Revision>(v);
   return true;
 }
 
-// Optional trailing "PX ms" (relative expiry of the new value).
-bool ParseWriteOptions(CommandContext& ctx, size_t pos, engine::WriteOptions* wo) {
-  if (pos == ctx.argc()) return true;
-  if (ctx.argc() - pos != 2 || !EqualsIgnoreCase(CString(ctx.arg(pos)), "PX")) {
-    ctx.w.Error(kSyntaxError);
+// A revision for AT: must not be in the future (the answer could still change).
+bool ParseAt(CommandContext& ctx, Bucket* db, std::string_view arg, Revision* rev) {
+  if (!ParseRevision(ctx.w, arg, rev)) return false;
+  if (*rev > db->LastRevision()) {
+    ctx.w.Error("ERR revision " + std::to_string(*rev) + " is after the last revision " +
+                std::to_string(db->LastRevision()));
     return false;
   }
-  int64_t ms = 0;
-  if (!resp::ParseInt64(ctx.arg(pos + 1), &ms)) {
-    ctx.w.Error(kNotInteger);
-    return false;
-  }
-  if (ms <= 0 || ms > INT64_MAX - ctx.now_ms) {
-    ReplyInvalidExpire(ctx.w, ctx.spec->name);
-    return false;
-  }
-  wo->expire_at_ms = ctx.now_ms + ms;
   return true;
 }
 
-void ReplyRevisionError(CommandContext& ctx, Errc errc, uint64_t current) {
-  if (errc == Errc::kAlreadyExists) {
-    return ctx.w.Error("EXISTS the key exists at revision " + std::to_string(current));
+// The key as of `rev`: its newest entry <= rev. kNotFound if it had no trace then;
+// kCursorExpired (detail: watermark) if that part of its history was removed.
+engine::Result<engine::EntryView> EntryAsOf(Bucket* db, std::string_view key, Revision rev) {
+  auto e = db->GetAsOf(key, rev);
+  if (e.ok() || e.errc() != Errc::kNotFound) return e;
+  // GetAsOf reports a Delete/Purge marker as "not found"; the history holds it.
+  std::vector<engine::EntryView> history = db->History(key);
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->revision <= rev) return *it;
   }
-  if (errc == Errc::kWrongRevision) {
-    return ctx.w.Error("WRONGREVISION the key is at revision " + std::to_string(current));
-  }
-  if (errc == Errc::kCursorExpired) {
-    return ctx.w.Error("CURSOREXPIRED history below revision " + std::to_string(current) +
-                       " has been compacted");
-  }
-  ReplyEngineError(ctx.w, errc);
+  return Errc::kNotFound;
+}
+
+void WriteEntryOrNull(CommandContext& ctx, const engine::Result<engine::EntryView>& e) {
+  if (e.ok()) return WriteEntry(ctx.w, *e);
+  ctx.w.NullArray();
 }
 
 void GetCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  engine::Result<engine::EntryView> e = Errc::kNotFound;
-  if (ctx.argc() == 2) {
-    e = db->Get(ctx.arg(1));
-  } else if (ctx.argc() == 4 && EqualsIgnoreCase(CString(ctx.arg(2)), "REVISION")) {
-    engine::Revision rev = 0;
-    if (!ParseRevision(ctx, ctx.arg(3), &rev)) return;
-    e = db->GetAt(ctx.arg(1), rev);
-    if (e.ok() && e->op != engine::Op::kPut) e = Errc::kNotFound;
-  } else {
+  if (ctx.argc() == 2) return WriteEntryOrNull(ctx, db->GetLatest(ctx.arg(1)));
+  if (ctx.argc() != 4 || !EqualsIgnoreCase(CString(ctx.arg(2)), "AT")) {
     return ctx.w.Error(kSyntaxError);
   }
-  if (!e.ok()) return ctx.w.NullArray();
-  ctx.w.ArrayHeader(2);
-  ctx.w.Bulk(e->value);
-  ctx.w.Integer(static_cast<int64_t>(e->revision));
+  Revision rev = 0;
+  if (!ParseAt(ctx, db, ctx.arg(3), &rev)) return;
+  auto e = EntryAsOf(db, ctx.arg(1), rev);
+  if (!e.ok() && e.errc() == Errc::kCursorExpired) {
+    return ReplyRevisionError(ctx.w, e.errc(), e.detail());
+  }
+  WriteEntryOrNull(ctx, e);
+}
+
+void MGetCmd(CommandContext& ctx) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  size_t first = 1;
+  bool at = false;
+  Revision rev = 0;
+  if (ctx.argc() >= 4 && EqualsIgnoreCase(CString(ctx.arg(1)), "AT")) {
+    if (!ParseAt(ctx, db, ctx.arg(2), &rev)) return;
+    at = true;
+    first = 3;
+  }
+  if (!at) {
+    ctx.w.ArrayHeader(ctx.argc() - first);
+    for (size_t i = first; i < ctx.argc(); ++i) WriteEntryOrNull(ctx, db->GetLatest(ctx.arg(i)));
+    return;
+  }
+  // One point in time or nothing: check every key before replying.
+  for (size_t i = first; i < ctx.argc(); ++i) {
+    auto e = EntryAsOf(db, ctx.arg(i), rev);
+    if (!e.ok() && e.errc() == Errc::kCursorExpired) {
+      return ReplyRevisionError(ctx.w, e.errc(), e.detail());
+    }
+  }
+  ctx.w.ArrayHeader(ctx.argc() - first);
+  for (size_t i = first; i < ctx.argc(); ++i) WriteEntryOrNull(ctx, EntryAsOf(db, ctx.arg(i), rev));
+}
+
+void AfterPut(CommandContext& ctx, const engine::WriteOptions& wo, Revision rev) {
+  ctx.Notify(kNotifyString, "set", ctx.arg(1));
+  if (wo.expire_at_ms != engine::kNoExpiry) ctx.Notify(kNotifyGeneric, "expire", ctx.arg(1));
+  ctx.w.Integer(static_cast<int64_t>(rev));
+}
+
+void PutCmd(CommandContext& ctx) {
+  engine::WriteOptions wo;
+  if (!ParseWriteOptions(ctx, 3, true, &wo)) return;
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return;
+  auto r = db->Put(ctx.arg(1), ctx.arg(2), wo);
+  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
+  AfterPut(ctx, wo, *r);
 }
 
 void CreateCmd(CommandContext& ctx) {
   engine::WriteOptions wo;
-  if (!ParseWriteOptions(ctx, 3, &wo)) return;
+  if (!ParseWriteOptions(ctx, 3, false, &wo)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   auto r = db->Create(ctx.arg(1), ctx.arg(2), wo);
-  if (!r.ok()) return ReplyRevisionError(ctx, r.errc(), r.detail());
-  ctx.Notify(kNotifyString, "set", ctx.arg(1));
-  ctx.w.Integer(static_cast<int64_t>(*r));
+  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
+  AfterPut(ctx, wo, *r);
 }
 
-void CasCmd(CommandContext& ctx) {
-  engine::Revision expected = 0;
-  if (!ParseRevision(ctx, ctx.arg(3), &expected)) return;
+void UpdateCmd(CommandContext& ctx) {
+  Revision expected = 0;
+  if (!ParseRevision(ctx.w, ctx.arg(3), &expected)) return;
   engine::WriteOptions wo;
-  if (!ParseWriteOptions(ctx, 4, &wo)) return;
+  if (!ParseWriteOptions(ctx, 4, false, &wo)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   auto r = db->Update(ctx.arg(1), ctx.arg(2), expected, wo);
-  if (!r.ok()) return ReplyRevisionError(ctx, r.errc(), r.detail());
-  ctx.Notify(kNotifyString, "set", ctx.arg(1));
-  ctx.w.Integer(static_cast<int64_t>(*r));
+  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
+  AfterPut(ctx, wo, *r);
+}
+
+// KV.DEL and KV.PURGE: [IFREV rev].
+bool ParseIfRev(CommandContext& ctx, engine::WriteOptions* wo) {
+  if (ctx.argc() == 2) return true;
+  if (ctx.argc() != 4 || !EqualsIgnoreCase(CString(ctx.arg(2)), "IFREV")) {
+    ctx.w.Error(kSyntaxError);
+    return false;
+  }
+  Revision rev = 0;
+  if (!ParseRevision(ctx.w, ctx.arg(3), &rev)) return false;
+  wo->expected_revision = rev;
+  return true;
 }
 
 void DelCmd(CommandContext& ctx) {
+  engine::WriteOptions wo;
+  if (!ParseIfRev(ctx, &wo)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  engine::WriteOptions wo;
-  if (ctx.argc() > 3) return ctx.w.Error(kSyntaxError);
-  if (ctx.argc() == 3) {
-    engine::Revision expected = 0;
-    if (!ParseRevision(ctx, ctx.arg(2), &expected)) return;
-    wo.expected_revision = expected;
-  } else if (!db->Get(ctx.arg(1)).ok()) {
-    return ctx.w.Integer(0);  // Redis semantics: nothing is written for an absent key
+  if (!wo.expected_revision && !db->Get(ctx.arg(1)).ok()) {
+    return ctx.w.Integer(0);  // Redis DEL semantics: nothing is written for an absent key
   }
   auto r = db->Delete(ctx.arg(1), wo);
-  if (!r.ok()) return ReplyRevisionError(ctx, r.errc(), r.detail());
+  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
   ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
   ctx.w.Integer(static_cast<int64_t>(*r));
 }
 
 void PurgeCmd(CommandContext& ctx) {
+  engine::WriteOptions wo;
+  if (!ParseIfRev(ctx, &wo)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto r = db->Purge(ctx.arg(1), {});
-  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+  auto r = db->Purge(ctx.arg(1), wo);
+  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
   ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
   ctx.w.Integer(static_cast<int64_t>(*r));
 }
@@ -156,87 +219,111 @@ void HistoryCmd(CommandContext& ctx) {
   if (db == nullptr) return;
   std::vector<engine::EntryView> entries = db->History(ctx.arg(1));
   ctx.w.ArrayHeader(entries.size());
-  for (const engine::EntryView& e : entries) {
-    ctx.w.ArrayHeader(3);
-    ctx.w.Integer(static_cast<int64_t>(e.revision));
-    ctx.w.SimpleString(OpName(e.op));
-    ctx.w.Bulk(e.value);
-  }
-}
-
-void RevisionCmd(CommandContext& ctx) {
-  Bucket* db = ctx.Db();
-  if (db == nullptr) return;
-  ctx.w.ArrayHeader(2);
-  ctx.w.Integer(static_cast<int64_t>(db->LastRevision()));
-  ctx.w.Integer(static_cast<int64_t>(db->Watermark()));
+  for (const engine::EntryView& e : entries) WriteEntry(ctx.w, e);
 }
 
 void CompactCmd(CommandContext& ctx) {
-  engine::Revision rev = 0;
-  if (!ParseRevision(ctx, ctx.arg(1), &rev)) return;
+  Revision rev = 0;
+  if (!ParseRevision(ctx.w, ctx.arg(1), &rev)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   ctx.w.Integer(static_cast<int64_t>(db->Compact(rev)));
 }
 
+void InfoCmd(CommandContext& ctx) {
+  Bucket* b = nullptr;
+  if (ctx.argc() > 2) return ctx.w.Error(kSyntaxError);
+  if (ctx.argc() == 2) {
+    b = ctx.front.engine().FindBucket(ctx.arg(1));
+    // A database's bucket is created on first use, here too.
+    const int db = ctx.front.DatabaseOf(ctx.arg(1));
+    if (b == nullptr && db >= 0) b = ctx.DbAt(db);
+    if (b == nullptr) {
+      if (db < 0) ctx.w.Error("ERR no such bucket '" + std::string(ctx.arg(1)) + "'");
+      return;
+    }
+  } else {
+    b = ctx.Db();
+    if (b == nullptr) return;
+  }
+  const engine::BucketStatus st = b->GetStatus();
+  const engine::BucketConfig& c = st.config;
+  auto i64 = [](uint64_t v) { return static_cast<int64_t>(v); };
+  ctx.w.MapHeader(17);
+  ctx.w.Bulk("bucket");
+  ctx.w.Bulk(st.name);
+  ctx.w.Bulk("database");
+  ctx.w.Integer(ctx.front.DatabaseOf(st.name));
+  ctx.w.Bulk("revision");
+  ctx.w.Integer(i64(st.last_revision));
+  ctx.w.Bulk("first_revision");
+  ctx.w.Integer(i64(st.first_revision));
+  ctx.w.Bulk("watermark");
+  ctx.w.Integer(i64(st.watermark));
+  ctx.w.Bulk("entries");
+  ctx.w.Integer(i64(st.entries));
+  ctx.w.Bulk("bytes");
+  ctx.w.Integer(i64(st.bytes));
+  ctx.w.Bulk("keys");
+  ctx.w.Integer(i64(st.keys));
+  ctx.w.Bulk("live_keys");
+  ctx.w.Integer(i64(st.live_keys));
+  ctx.w.Bulk("keys_with_ttl");
+  ctx.w.Integer(i64(st.keys_with_ttl));
+  ctx.w.Bulk("history");
+  ctx.w.Integer(c.history);
+  ctx.w.Bulk("max_age_ms");
+  ctx.w.Integer(c.max_age_ns / 1'000'000);
+  ctx.w.Bulk("max_value_size");
+  ctx.w.Integer(c.max_value_size);
+  ctx.w.Bulk("max_bytes");
+  ctx.w.Integer(c.max_bytes);
+  ctx.w.Bulk("allow_key_ttl");
+  ctx.w.Integer(c.allow_key_ttl ? 1 : 0);
+  ctx.w.Bulk("tombstone_ttl_ms");
+  ctx.w.Integer(c.tombstone_ttl_ns / 1'000'000);
+  ctx.w.Bulk("description");
+  ctx.w.Bulk(c.description);
+}
+
+void BucketsCmd(CommandContext& ctx) {
+  std::vector<std::string> names = ctx.front.engine().ListBuckets();
+  ctx.w.ArrayHeader(names.size());
+  for (const std::string& n : names) ctx.w.Bulk(n);
+}
+
+void UseCmd(CommandContext& ctx) {
+  std::string_view name = ctx.arg(1);
+  const int db = ctx.front.DatabaseOf(name);
+  if (db >= 0) {
+    // A database's bucket: the same as SELECT (keyspace notifications keep working).
+    if (ctx.DbAt(db) == nullptr) return;
+    ctx.session.set_db(db);
+    return ctx.w.Ok();
+  }
+  if (ctx.front.engine().FindBucket(name) == nullptr) {
+    return ctx.w.Error("ERR no such bucket '" + std::string(name) + "'");
+  }
+  ctx.session.UseBucket(name);
+  ctx.w.Ok();
+}
+
+constexpr uint32_t kR = kReadOnly;
+constexpr uint32_t kW = kWrite;
+
 const CommandSpec kCommands[] = {
-    {"kv.get",
-     -2,
-     kReadOnly | kFast,
-     GetCmd,
-     {},
-     1,
-     1,
-     1,
-     "Returns a key's value and revision (optionally at a revision)."},
-    {"kv.create",
-     -3,
-     kWrite,
-     CreateCmd,
-     {},
-     1,
-     1,
-     1,
-     "Creates a key only if it is absent or deleted."},
-    {"kv.cas", -4, kWrite, CasCmd, {}, 1, 1, 1, "Replaces a key's value if its revision matches."},
-    {"kv.del",
-     -2,
-     kWrite,
-     DelCmd,
-     {},
-     1,
-     1,
-     1,
-     "Deletes a key, optionally only at a given revision."},
-    {"kv.purge",
-     2,
-     kWrite,
-     PurgeCmd,
-     {},
-     1,
-     1,
-     1,
-     "Removes a key's history, leaving a purge marker."},
-    {"kv.history", 2, kReadOnly, HistoryCmd, {}, 1, 1, 1, "Returns a key's retained revisions."},
-    {"kv.revision",
-     1,
-     kReadOnly | kFast,
-     RevisionCmd,
-     {},
-     0,
-     0,
-     0,
-     "Returns the database's last revision and compaction watermark."},
-    {"kv.compact",
-     2,
-     kWrite,
-     CompactCmd,
-     {},
-     0,
-     0,
-     0,
-     "Removes history and tombstones up to a revision."},
+    {"kv.get", -2, kR | kFast, GetCmd, {}, 1, 1, 1, "Returns a key's entry, now or at a revision."},
+    {"kv.mget", -2, kR, MGetCmd, {}, 0, 0, 0, "Returns several keys' entries at one revision."},
+    {"kv.put", -3, kW, PutCmd, {}, 1, 1, 1, "Writes a value and returns its revision."},
+    {"kv.create", -3, kW, CreateCmd, {}, 1, 1, 1, "Writes a key only if it is absent or deleted."},
+    {"kv.update", -4, kW, UpdateCmd, {}, 1, 1, 1, "Writes a key only if it is at a revision."},
+    {"kv.del", -2, kW, DelCmd, {}, 1, 1, 1, "Deletes a key (tombstone), optionally at a revision."},
+    {"kv.purge", -2, kW, PurgeCmd, {}, 1, 1, 1, "Drops a key's history, leaving a purge marker."},
+    {"kv.history", 2, kR, HistoryCmd, {}, 1, 1, 1, "Returns a key's retained entries."},
+    {"kv.compact", 2, kW, CompactCmd, {}, 0, 0, 0, "Removes history and tombstones up to a revision."},
+    {"kv.info", -1, kR, InfoCmd, {}, 0, 0, 0, "Returns a bucket's revisions, counts and limits."},
+    {"kv.buckets", 1, kR, BucketsCmd, {}, 0, 0, 0, "Lists the buckets (Redis databases included)."},
+    {"kv.use", 2, kR | kFast, UseCmd, {}, 0, 0, 0, "Switches the connection to a bucket."},
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Transactions: MULTI EXEC DISCARD WATCH UNWATCH (specs/resp-subset.md §7). Queueing and the
 // EXECABORT rules live in the session's dispatcher; WATCH dirtiness comes from the engine's
 // change stream (any writer, expiry, EXPIRE/PERSIST, flushes).
+#include <string>
+
 #include "translate/redis/command.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/session.h"
@@ -27,7 +29,8 @@ void DiscardCmd(CommandContext& ctx) {
 
 void WatchCmd(CommandContext& ctx) {
   if (ctx.session.in_multi()) return ctx.w.Error("ERR WATCH inside MULTI is not allowed");
-  for (size_t i = 1; i < ctx.argc(); ++i) ctx.session.Watch(ctx.session.db(), ctx.arg(i));
+  const std::string bucket = ctx.session.CurrentBucketName();
+  for (size_t i = 1; i < ctx.argc(); ++i) ctx.session.Watch(bucket, ctx.arg(i));
   ctx.w.Ok();
 }
 

@@ -188,6 +188,8 @@ void FlushDbCmd(CommandContext& ctx) {
   engine::Bucket* db = ctx.Db();
   if (db == nullptr) return;
   FlushBucket(ctx.front, db);
+  // Client-side caches: one "everything is invalid" per flush, as Redis signalFlushedDb().
+  ctx.front.tracking().InvalidateAll(&ctx.session);
   ctx.w.Ok();
 }
 
@@ -198,6 +200,7 @@ void FlushAllCmd(CommandContext& ctx) {
     engine::Bucket* b = ctx.front.engine().FindBucket(ctx.front.BucketName(i));
     if (b != nullptr) FlushBucket(ctx.front, b);
   }
+  ctx.front.tracking().InvalidateAll(&ctx.session);
   ctx.w.Ok();
 }
 

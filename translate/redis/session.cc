@@ -22,23 +22,6 @@ std::string FullName(const CommandSpec* spec, const CommandSpec* parent) {
   return name;
 }
 
-// ERR unknown command '<name>', with args beginning with: '<a>' '<b>' ... (Redis processCommand:
-// the name cut to 128 bytes, arguments appended while the text is shorter than 128 bytes).
-std::string UnknownCommandError(std::span<const std::string_view> args) {
-  std::string msg = "ERR unknown command '";
-  msg.append(CString(args[0]).substr(0, 128));
-  msg.append("', with args beginning with: ");
-  std::string shown;
-  for (size_t i = 1; i < args.size() && shown.size() < 128; ++i) {
-    const size_t room = 128 - shown.size();
-    shown.push_back('\'');
-    shown.append(CString(args[i]).substr(0, room));
-    shown.append("' ");
-  }
-  msg.append(shown);
-  return msg;
-}
-
 }  // namespace
 
 RedisSession::RedisSession(RedisFront& front, translate::Transport& transport, uint64_t id)
@@ -92,6 +75,7 @@ void RedisSession::OnClose() {
   closing_ = true;
   UnwatchAll();
   kv_watch_.reset();
+  front_.tracking().Disable(*this);
   for (const std::string& c : channels_) front_.pubsub().UnsubscribeChannel(this, c);
   for (const std::string& p : patterns_) front_.pubsub().UnsubscribePattern(this, p);
   channels_.clear();
@@ -160,6 +144,10 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
     return;
   }
   Call(spec, parent, args, batch_now_ms_);
+  // CLIENT CACHING applies to the next command (or transaction) only; Redis resetClient().
+  if (tracking_.caching && !in_multi_ && (parent == nullptr ? spec : parent)->name != "client") {
+    tracking_.caching = false;
+  }
 }
 
 void RedisSession::Call(const CommandSpec* spec, const CommandSpec* parent,
@@ -167,13 +155,18 @@ void RedisSession::Call(const CommandSpec* spec, const CommandSpec* parent,
   last_spec_ = spec;
   last_parent_ = parent;
   ++front_.stats().commands_processed;
-  front_.BeginCommand();
+  front_.BeginCommand(this);
   CommandContext ctx{*this, front_, args, writer_, spec, parent, now_ms};
   spec->handler(ctx);
+  // Client-side caching: remember what a read-only command read (Redis call()).
+  if (tracking_.on && (spec->flags & kReadOnly) && !(tracking_.options & kTrackBcast)) {
+    front_.tracking().RememberKeys(*this, *spec, args);
+  }
   front_.EndCommand();
 }
 
 void RedisSession::Reject(const CommandSpec* spec, std::string_view message) {
+  if (tracking_.caching && !in_multi_) tracking_.caching = false;
   if (in_multi_) multi_error_ = true;
   if (spec != nullptr && spec->name == "exec") {
     // Redis execCommandAbort(): the transaction is discarded and the reason quoted.
@@ -204,9 +197,8 @@ void RedisSession::DiscardMulti() {
 void RedisSession::Exec(int64_t now_ms) {
   // A watched key whose TTL passed since WATCH counts as modified: reading it lets the engine
   // expire it lazily, which reaches the watch registry through the change listener.
-  for (const auto& [db, key] : watched_) {
-    engine::Errc err;
-    if (engine::Bucket* b = front_.Database(db, &err)) (void)b->Get(key);
+  for (const auto& [bucket, key] : watched_) {
+    if (engine::Bucket* b = front_.engine().FindBucket(bucket)) (void)b->Get(key);
   }
   if (multi_error_ || dirty_cas_) {
     if (multi_error_) {
@@ -232,21 +224,35 @@ void RedisSession::Exec(int64_t now_ms) {
   last_parent_ = exec_parent;
 }
 
-void RedisSession::Watch(int db, std::string_view key) {
-  for (const auto& [d, k] : watched_) {
-    if (d == db && k == key) return;
+void RedisSession::Watch(std::string_view bucket, std::string_view key) {
+  for (const auto& [b, k] : watched_) {
+    if (b == bucket && k == key) return;
   }
   // Expire a stale key first, so its expiry is not mistaken for a later change.
-  engine::Errc err;
-  if (engine::Bucket* b = front_.Database(db, &err)) (void)b->Get(key);
-  front_.watches().Watch(this, front_.BucketName(db), key);
-  watched_.emplace_back(db, std::string(key));
+  if (engine::Bucket* b = front_.engine().FindBucket(bucket)) (void)b->Get(key);
+  front_.watches().Watch(this, bucket, key);
+  watched_.emplace_back(std::string(bucket), std::string(key));
 }
 
 void RedisSession::UnwatchAll() {
-  for (const auto& [db, key] : watched_) front_.watches().Unwatch(this, front_.BucketName(db), key);
+  for (const auto& [bucket, key] : watched_) front_.watches().Unwatch(this, bucket, key);
   watched_.clear();
   dirty_cas_ = false;
+}
+
+engine::Bucket* RedisSession::CurrentBucket(engine::Errc* err) {
+  if (kv_bucket_.empty()) return front_.Database(db_, err);
+  engine::Engine& engine = front_.engine();
+  if (kv_bucket_ptr_ == nullptr || kv_bucket_generation_ != engine.generation()) {
+    kv_bucket_ptr_ = engine.FindBucket(kv_bucket_);
+    kv_bucket_generation_ = engine.generation();
+  }
+  if (kv_bucket_ptr_ == nullptr) *err = engine::Errc::kBucketNotFound;
+  return kv_bucket_ptr_;
+}
+
+std::string RedisSession::CurrentBucketName() const {
+  return kv_bucket_.empty() ? front_.BucketName(db_) : kv_bucket_;
 }
 
 // ---- pub/sub ----
@@ -318,6 +324,8 @@ void RedisSession::AfterAsyncOutput() {
 void RedisSession::Reset() {
   DiscardMulti();
   StopKvWatch();
+  front_.tracking().Disable(*this);
+  kv_bucket_.clear();
   for (const std::string& c : channels_) front_.pubsub().UnsubscribeChannel(this, c);
   for (const std::string& p : patterns_) front_.pubsub().UnsubscribePattern(this, p);
   channels_.clear();

@@ -22,6 +22,7 @@
 #include "protocols/resp/reply_writer.h"
 #include "protocols/resp/request_reader.h"
 #include "translate/redis/command.h"
+#include "translate/redis/tracking.h"
 #include "translate/session.h"
 
 namespace kvgate::redis {
@@ -55,8 +56,27 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   int db() const {
     return db_;
   }
+  // SELECT: also leaves a bucket chosen with KV.USE.
   void set_db(int db) {
     db_ = db;
+    kv_bucket_.clear();
+  }
+  // ---- the bucket commands work on (KV.USE) ----
+  // KV.USE of a bucket that backs no database: commands then work on it (db() keeps its value
+  // for CLIENT LIST; keyspace notifications are off, as the bucket has no database number).
+  void UseBucket(std::string_view bucket) {
+    kv_bucket_.assign(bucket);
+  }
+  bool uses_kv_bucket() const {
+    return !kv_bucket_.empty();
+  }
+  // The bucket commands work on: the KV.USE bucket, else the database's (created on first use).
+  // nullptr with *err set when it cannot be had.
+  engine::Bucket* CurrentBucket(engine::Errc* err);
+  std::string CurrentBucketName() const;
+  // The database number keyspace notifications use, -1 for a KV.USE bucket.
+  int notify_db() const {
+    return kv_bucket_.empty() ? db_ : -1;
   }
   const std::string& name() const {
     return name_;
@@ -94,7 +114,7 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   size_t queued_count() const {
     return queued_.size();
   }
-  void Watch(int db, std::string_view key);
+  void Watch(std::string_view bucket, std::string_view key);
   void UnwatchAll();
   void MarkDirtyCas() {
     dirty_cas_ = true;
@@ -123,6 +143,10 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   void DeliverMessage(std::string_view channel, std::string_view message);
   void DeliverPMessage(std::string_view pattern, std::string_view channel,
                        std::string_view message);
+  // After writing output outside this session's own command (pub/sub, invalidations).
+  void AsyncOutputDone() {
+    AfterAsyncOutput();
+  }
   // Soft output-limit bookkeeping (0: under the soft limit).
   int64_t& soft_limit_since_ms() {
     return soft_limit_since_ms_;
@@ -131,9 +155,18 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   // RESET: back to a fresh connection's state (keeps id and connection).
   void Reset();
 
+  // ---- client-side caching (CLIENT TRACKING; tracking.h) ----
+  TrackingState& tracking() {
+    return tracking_;
+  }
+  const TrackingState& tracking() const {
+    return tracking_;
+  }
+
   // ---- KV.WATCH (kv_watch.cc) ----
-  // Starts streaming the database's changes matching `glob` (empty: all keys) as push frames.
-  engine::Status StartKvWatch(const engine::WatchOptions& options, std::string_view glob);
+  // Starts streaming the current bucket's changes as push frames. `globs` (empty: no residual
+  // check) are matched against each key the engine's prefix filters let through.
+  engine::Status StartKvWatch(const engine::WatchOptions& options, std::vector<std::string> globs);
   void StopKvWatch();
   bool kv_watching() const {
     return kv_watch_ != nullptr;
@@ -183,16 +216,22 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   bool multi_error_ = false;  // a queued command was rejected: EXEC answers EXECABORT
   bool dirty_cas_ = false;    // a watched key changed: EXEC answers null
   std::vector<Queued> queued_;
-  std::vector<std::pair<int, std::string>> watched_;  // (db, key)
+  std::vector<std::pair<std::string, std::string>> watched_;  // (bucket, key)
 
   void OnWatchReady(engine::Watch& watch) override;
 
   std::unique_ptr<engine::Watch> kv_watch_;
-  std::string kv_watch_glob_;
+  std::vector<std::string> kv_watch_globs_;
+  std::string kv_watch_bucket_;
 
   std::set<std::string, std::less<>> channels_;
   std::set<std::string, std::less<>> patterns_;
   int64_t soft_limit_since_ms_ = 0;
+
+  TrackingState tracking_;
+  std::string kv_bucket_;  // KV.USE bucket; empty: the database's bucket
+  engine::Bucket* kv_bucket_ptr_ = nullptr;
+  uint64_t kv_bucket_generation_ = 0;
 };
 
 }  // namespace kvgate::redis

@@ -1,12 +1,14 @@
 // String commands: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN
-// GETRANGE SETRANGE (specs/resp-subset.md §4.1-4.2). Redis strings are engine values; expiry is
-// the engine's per-key deadline (WriteOptions::expire_at_ms / keep_ttl).
+// GETRANGE SETRANGE (specs/resp-subset.md §4.1-4.2), and SET's Redis 8.4 conditions IFEQ IFNE
+// IFDEQ IFDNE. Redis strings are engine values; expiry is the engine's per-key deadline
+// (WriteOptions::expire_at_ms / keep_ttl).
 #include <string>
 
 #include "engine/engine.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
+#include "translate/redis/digest.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
 #include "translate/redis/notifications.h"
@@ -23,7 +25,20 @@ struct StringOptions {
   bool nx = false, xx = false, get = false, keepttl = false, persist = false;
   enum class Expire { kNone, kEx, kPx, kExAt, kPxAt } expire = Expire::kNone;
   std::string_view expire_arg;
+  // Redis 8.4 compare-and-set: exclusive with NX/XX and with each other.
+  enum class Cond { kNone, kIfEq, kIfNe, kIfDeq, kIfDne } cond = Cond::kNone;
+  std::string_view cond_arg;
 };
+
+StringOptions::Cond CondKeyword(std::string_view opt) {
+  using Cond = StringOptions::Cond;
+  opt = CString(opt);
+  if (EqualsIgnoreCase(opt, "IFEQ")) return Cond::kIfEq;
+  if (EqualsIgnoreCase(opt, "IFNE")) return Cond::kIfNe;
+  if (EqualsIgnoreCase(opt, "IFDEQ")) return Cond::kIfDeq;
+  if (EqualsIgnoreCase(opt, "IFDNE")) return Cond::kIfDne;
+  return Cond::kNone;
+}
 
 bool IsKeyword2(std::string_view arg, char a, char b) {
   // Redis compares opt[0], opt[1] and opt[2] == '\0' of the C string.
@@ -39,10 +54,21 @@ bool ParseStringOptions(CommandContext& ctx, size_t start, bool for_set, StringO
     std::string_view opt = ctx.arg(j);
     const bool has_next = j + 1 < ctx.argc();
     const bool has_expire = o->expire != Expire::kNone;
-    if (for_set && IsKeyword2(opt, 'N', 'X') && !o->xx) {
+    const bool has_cond = o->cond != StringOptions::Cond::kNone;
+    StringOptions::Cond cond = for_set ? CondKeyword(opt) : StringOptions::Cond::kNone;
+    if (for_set && IsKeyword2(opt, 'N', 'X') && !o->xx && !has_cond) {
       o->nx = true;
-    } else if (for_set && IsKeyword2(opt, 'X', 'X') && !o->nx) {
+    } else if (for_set && IsKeyword2(opt, 'X', 'X') && !o->nx && !has_cond) {
       o->xx = true;
+    } else if (cond != StringOptions::Cond::kNone && has_next && !o->nx && !o->xx && !has_cond) {
+      o->cond = cond;
+      o->cond_arg = ctx.arg(++j);
+      const bool digest =
+          cond == StringOptions::Cond::kIfDeq || cond == StringOptions::Cond::kIfDne;
+      if (digest && !IsValidDigest(o->cond_arg)) {
+        ctx.w.Error(kBadDigest);
+        return false;
+      }
     } else if (for_set && EqualsIgnoreCase(CString(opt), "GET")) {
       o->get = true;
     } else if (for_set && EqualsIgnoreCase(CString(opt), "KEEPTTL") && !has_expire) {
@@ -113,15 +139,33 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
   if (!OptionsDeadline(ctx, o, command, &when)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
+  using Cond = StringOptions::Cond;
   bool found = false;
   std::string old;
   bool old_found = false;
-  if (o.get || o.xx) {
+  bool cond_ok = true;
+  if (o.get || o.xx || o.cond != Cond::kNone) {
     auto cur = db->Get(key);
     found = cur.ok();
     if (o.get && found) {
       old.assign(cur->value);
       old_found = true;
+    }
+    switch (o.cond) {
+      case Cond::kNone:
+        break;
+      case Cond::kIfEq:  // a missing key is never equal: not created
+        cond_ok = found && cur->value == o.cond_arg;
+        break;
+      case Cond::kIfNe:  // a missing key differs from anything: created
+        cond_ok = !found || cur->value != o.cond_arg;
+        break;
+      case Cond::kIfDeq:
+        cond_ok = found && DigestMatches(cur->value, o.cond_arg);
+        break;
+      case Cond::kIfDne:
+        cond_ok = !found || !DigestMatches(cur->value, o.cond_arg);
+        break;
     }
   }
   auto reply_old = [&] {
@@ -135,7 +179,7 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
     if (o.get) return reply_old();
     return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
   }
-  if (o.nx && found) {
+  if ((o.nx && found) || !cond_ok) {
     if (o.get) return reply_old();
     return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
   }
