@@ -46,19 +46,23 @@ const CommandSpec* Wrapped(CommandContext& ctx, std::span<const std::string_view
     ctx.w.Error(UnknownCommandError(inner));
     return nullptr;
   }
+  auto refuse = [&] {
+    ctx.w.Error("ERR command '" + std::string(spec->name) +
+                "' cannot be used with ETag meta-commands (single-key data commands only)");
+  };
+  if (spec->handler == nullptr || !spec->subcommands.empty() || spec->first_key != 1 ||
+      spec->key_step <= 0 || (spec->flags & (kPubSub | kAdmin))) {
+    refuse();
+    return nullptr;
+  }
   const int argc = static_cast<int>(inner.size());
-  if (spec->handler != nullptr &&
-      ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity)) {
+  if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
     ReplyArity(ctx.w, spec->name);
     return nullptr;
   }
-  // Single-key data commands: the key is argument 1 (DEL/EXISTS-style commands with one key).
-  const bool single_key = spec->first_key == 1 && spec->key_step > 0 &&
-                          (spec->last_key == 1 || (spec->last_key == -1 && argc == 2));
-  if (spec->handler == nullptr || !spec->subcommands.empty() || !single_key ||
-      (spec->flags & (kPubSub | kAdmin))) {
-    ctx.w.Error("ERR command '" + std::string(spec->name) +
-                "' cannot be used with ETag meta-commands (single-key data commands only)");
+  // The key is argument 1; DEL/EXISTS-style commands only with a single key.
+  if (spec->last_key != 1 && !(spec->last_key == -1 && argc == 2)) {
+    refuse();
     return nullptr;
   }
   return spec;
