@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -308,5 +309,198 @@ TEST_CASE("kvgate answers like redis-server 7, byte for byte", "[integration][re
     INFO("kvgate:\n" << Printable(got.bytes));
     CHECK(got.bytes == want.bytes);
     CHECK(got.closed == want.closed);
+  }
+}
+
+// ---- client-side caching: scripts over several connections ----
+// Invalidations land on other connections than the one that wrote, so these scripts are steps
+// (connection, command) and each connection's transcript is compared. "{idN}" in an argument
+// is connection N's client id on the server under test.
+namespace {
+
+struct Step {
+  int conn;
+  std::vector<std::string> cmd;  // several commands in one write: separated by an empty string
+  bool quiet = false;            // read and drop the replies (HELLO 3 names the server version)
+};
+
+struct MultiScript {
+  std::string name;
+  int conns;
+  std::vector<Step> steps;
+};
+
+std::vector<MultiScript> TrackingScripts() {
+  std::vector<MultiScript> s;
+  s.push_back({"tracking resp3 default mode", 2,
+               {{0, {"HELLO", "3"}, true},
+                {0, {"CLIENT", "TRACKING", "ON"}},
+                {0, {"GET", "k"}},
+                {0, {"SET", "k", "v"}},
+                {0, {"MGET", "k", "j"}},
+                {1, {"SET", "j", "1"}},
+                {1, {"SET", "j", "2"}},
+                {0, {"GET", "k"}},
+                {0, {"MULTI"}},
+                {0, {"SET", "k", "2"}},
+                {0, {"GET", "k"}},
+                {0, {"SET", "k", "3"}},
+                {0, {"EXEC"}},
+                {0, {"EXISTS", "e3"}},
+                {0, {"STRLEN", "e5"}},
+                {1, {"MSET", "e3", "1", "e5", "1"}},
+                {0, {"GET", "e6"}},
+                {1, {"EXPIRE", "e6", "100"}},
+                {1, {"SET", "e6", "x"}},
+                {0, {"GET", "e6"}},
+                {1, {"PERSIST", "e6"}},
+                {1, {"EXPIRE", "e6", "100"}},
+                {0, {"GET", "e6"}},
+                {1, {"GETDEL", "e6"}},
+                {0, {"GET", "f"}},
+                {0, {"FLUSHDB"}},
+                {1, {"FLUSHALL"}},
+                {0, {"CLIENT", "TRACKINGINFO"}},
+                {0, {"CLIENT", "GETREDIR"}},
+                {0, {"CLIENT", "TRACKING", "OFF"}},
+                {0, {"CLIENT", "TRACKINGINFO"}}}});
+  s.push_back({"tracking bcast and noloop", 3,
+               {{1, {"HELLO", "3"}, true},
+                {2, {"HELLO", "3"}, true},
+                {1, {"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "b", "PREFIX", "a"}},
+                {0, {"SET", "az", "1", "", "SET", "bx", "1", "", "SET", "aa", "1", "", "SET", "az",
+                     "2", "", "DEL", "aa", "", "SET", "zz", "1"}},
+                {1, {"SET", "a1", "x"}},
+                {2, {"CLIENT", "TRACKING", "ON", "BCAST", "NOLOOP"}},
+                {2, {"SET", "n", "1"}},
+                {0, {"SET", "n", "2"}},
+                {2, {"SET", "mine", "1", "", "SET", "theirs", "1"}},
+                {0, {"SET", "theirs", "2"}},
+                {1, {"CLIENT", "TRACKINGINFO"}},
+                {2, {"CLIENT", "TRACKINGINFO"}},
+                {0, {"FLUSHDB"}}}});
+  s.push_back({"tracking resp2 redirect", 3,
+               {{0, {"SUBSCRIBE", "__redis__:invalidate"}},
+                {1, {"CLIENT", "TRACKING", "ON", "REDIRECT", "{id0}"}},
+                {1, {"GET", "k"}},
+                {2, {"SET", "k", "1"}},
+                {1, {"GET", "k"}},
+                {1, {"GET", "k2"}},
+                {2, {"MSET", "k", "1", "k2", "2"}},
+                {2, {"FLUSHALL"}},
+                {1, {"CLIENT", "TRACKING", "ON", "REDIRECT", "{id0}", "REDIRECT", "{id0}"}}}});
+  s.push_back({"tracking optin optout", 2,
+               {{0, {"HELLO", "3"}, true},
+                {0, {"CLIENT", "TRACKING", "ON", "OPTIN"}},
+                {0, {"GET", "o1"}},
+                {0, {"CLIENT", "CACHING", "YES"}},
+                {0, {"GET", "o2"}},
+                {0, {"GET", "o1"}},
+                {1, {"MSET", "o1", "1", "o2", "1"}},
+                {0, {"CLIENT", "CACHING", "YES"}},
+                {0, {"MULTI"}},
+                {0, {"GET", "o3"}},
+                {0, {"GET", "o4"}},
+                {0, {"EXEC"}},
+                {1, {"MSET", "o3", "1", "o4", "1"}},
+                {0, {"CLIENT", "TRACKING", "OFF"}},
+                {0, {"CLIENT", "TRACKING", "ON", "OPTOUT"}},
+                {0, {"CLIENT", "CACHING", "NO"}},
+                {0, {"CLIENT", "TRACKINGINFO"}},
+                {0, {"GET", "p1"}},
+                {0, {"GET", "p2"}},
+                {1, {"MSET", "p1", "1", "p2", "1"}}}});
+  s.push_back({"tracking errors", 1,
+               {{0, {"CLIENT", "TRACKING", "ON", "PREFIX", "x"}},
+                {0, {"CLIENT", "TRACKING", "ON", "BCAST", "OPTIN"}},
+                {0, {"CLIENT", "TRACKING", "ON", "OPTIN", "OPTOUT"}},
+                {0, {"CLIENT", "TRACKING", "ON", "REDIRECT", "999999"}},
+                {0, {"CLIENT", "TRACKING", "ON", "REDIRECT", "abc"}},
+                {0, {"CLIENT", "TRACKING", "ON", "FOO"}},
+                {0, {"CLIENT", "TRACKING", "MAYBE"}},
+                {0, {"CLIENT", "TRACKING"}},
+                {0, {"CLIENT", "TRACKING", "ON", "BCAST"}},
+                {0, {"CLIENT", "TRACKING", "ON"}},
+                {0, {"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "ab"}},
+                {0, {"CLIENT", "TRACKING", "OFF"}},
+                {0, {"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "ab", "PREFIX", "a"}},
+                {0, {"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "ab"}},
+                {0, {"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "abc"}},
+                {0, {"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "x"}},
+                {0, {"CLIENT", "TRACKINGINFO"}},
+                {0, {"CLIENT", "CACHING", "YES"}},
+                {0, {"CLIENT", "TRACKING", "OFF", "BCAST"}},
+                {0, {"CLIENT", "CACHING", "YES"}},
+                {0, {"CLIENT", "TRACKING", "ON", "OPTIN"}},
+                {0, {"CLIENT", "CACHING", "NO"}},
+                {0, {"CLIENT", "CACHING", "MAYBE"}},
+                {0, {"CLIENT", "CACHING", "YES"}},
+                {0, {"CLIENT", "TRACKINGINFO"}},
+                {0, {"PING"}},
+                {0, {"CLIENT", "TRACKINGINFO"}},
+                {0, {"CLIENT", "TRACKING", "ON", "OPTOUT"}},
+                {0, {"CLIENT", "CACHING"}},
+                {0, {"CLIENT", "GETREDIR", "x"}}}});
+  return s;
+}
+
+std::vector<std::string> RunMulti(int port, const MultiScript& script) {
+  std::vector<std::unique_ptr<RawConn>> conns;
+  std::vector<std::string> ids;
+  for (int i = 0; i < script.conns; ++i) {
+    conns.push_back(std::make_unique<RawConn>(port));
+    conns.back()->Send(EncodeCommand({"CLIENT", "ID"}));
+    std::string id = conns.back()->ReadReplies(1);
+    ids.push_back(id.size() > 3 ? id.substr(1, id.size() - 3) : "0");
+  }
+  std::vector<std::string> out(script.conns);
+  for (const Step& step : script.steps) {
+    std::string bytes;
+    std::vector<std::string> cmd;
+    for (std::string arg : step.cmd) {
+      for (int i = 0; i < script.conns; ++i) {
+        const std::string ph = "{id" + std::to_string(i) + "}";
+        if (arg == ph) arg = ids[i];
+      }
+      if (arg.empty()) {
+        bytes += EncodeCommand(cmd);
+        cmd.clear();
+      } else {
+        cmd.push_back(arg);
+      }
+    }
+    bytes += EncodeCommand(cmd);
+    conns[step.conn]->Send(bytes);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < script.conns; ++i) {
+      std::string got = conns[i]->ReadUntilQuiet(40);
+      if (!(step.quiet && i == step.conn)) out[i] += got;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("client tracking answers like redis-server 7 on every connection",
+          "[integration][redis][differential]") {
+  auto ref = kvgate::testing::StartRedisServer();
+  REQUIRE(ref != nullptr);
+  auto kv = kvgate::testing::StartKvgate();
+  for (const auto& script : TrackingScripts()) {
+    for (int port : {ref->port, kv->redis_port}) {
+      RawConn c(port);
+      c.Send(EncodeCommand({"FLUSHALL"}));
+      c.ReadReplies(1);
+    }
+    std::vector<std::string> want = RunMulti(ref->port, script);
+    std::vector<std::string> got = RunMulti(kv->redis_port, script);
+    for (int i = 0; i < script.conns; ++i) {
+      INFO("script: " << script.name << ", connection " << i);
+      INFO("redis-server:\n" << Printable(want[i]));
+      INFO("kvgate:\n" << Printable(got[i]));
+      CHECK_FALSE(want[i].empty());  // every connection of every script receives something
+      CHECK(got[i] == want[i]);
+    }
   }
 }
