@@ -77,6 +77,12 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
                  "Stop reading a client whose unsent output exceeds this")
       ->transform(MemorySize())
       ->capture_default_str();
+  app.add_option("--busy-poll-us", c.server.busy_poll_us,
+                 "Microseconds to keep polling after I/O before the loop sleeps (0 = off)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{10'000}))
+      ->capture_default_str();
+  app.add_flag("--loop-cpu-stats", c.server.loop_cpu_stats,
+               "Also measure each loop iteration's thread CPU time (logged on SIGUSR1 and at exit)");
   uint64_t watch_queue = c.engine_limits.watch_queue;
   app.add_option("--watch-queue", watch_queue,
                  "Entries a watch may queue before it is cut off as a slow consumer")

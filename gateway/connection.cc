@@ -91,6 +91,8 @@ void Connection::OnAlloc(uv_handle_t* handle, size_t /*suggested*/, uv_buf_t* bu
 
 void Connection::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*buf*/) {
   auto* c = static_cast<Connection*>(stream->data);
+  c->server_.InvalidateClock();
+  c->server_.NoteIo();
   try {
     c->HandleRead(nread);
   } catch (const std::exception& e) {
@@ -219,6 +221,7 @@ void Connection::Flush() {
 
 void Connection::OnWrite(uv_write_t* req, int status) {
   auto* c = static_cast<Connection*>(req->data);
+  c->server_.InvalidateClock();
   try {
     c->HandleWrite(status);
   } catch (const std::exception& e) {

@@ -1,5 +1,8 @@
 #include "gateway/server.h"
 
+#include <time.h>
+
+#include <cstdio>
 #include <exception>
 
 #include "gateway/connection.h"
@@ -33,6 +36,8 @@ Server::Server(engine::Engine& engine, const ServerOptions& options)
   sigint_.data = this;
   uv_signal_init(&loop_, &sigterm_);
   sigterm_.data = this;
+  uv_signal_init(&loop_, &sigusr1_);
+  sigusr1_.data = this;
 }
 
 Server::~Server() {
@@ -82,6 +87,7 @@ int Server::Run() {
   if (options_.handle_signals) {
     uv_signal_start(&sigint_, OnSignal, SIGINT);
     uv_signal_start(&sigterm_, OnSignal, SIGTERM);
+    uv_signal_start(&sigusr1_, OnReportSignal, SIGUSR1);
   }
   uv_timer_start(&engine_timer_, OnEngineTimer, options_.engine_tick_ms, options_.engine_tick_ms);
   uv_timer_start(&front_timer_, OnFrontTimer, options_.front_tick_ms, options_.front_tick_ms);
@@ -95,12 +101,37 @@ void Server::RequestStop() {
 }
 
 void Server::OnStopAsync(uv_async_t* handle) {
+  static_cast<Server*>(handle->data)->InvalidateClock();
   static_cast<Server*>(handle->data)->BeginShutdown();
 }
 
 void Server::OnSignal(uv_signal_t* handle, int signum) {
   KVGATE_LOG(kInfo, "signal %d: shutting down", signum);
+  static_cast<Server*>(handle->data)->InvalidateClock();
   static_cast<Server*>(handle->data)->BeginShutdown();
+}
+
+void Server::OnReportSignal(uv_signal_t* handle, int /*signum*/) {
+  // Benchmarks bracket a step with SIGUSR1: the line covers the loop since the previous report.
+  auto* self = static_cast<Server*>(handle->data);
+  KVGATE_LOG(kInfo, "loop stats: %s", self->LoopStatsText().c_str());
+  self->loop_stats_.Reset();
+  self->cpu_stats_ = CpuStats{};
+}
+
+std::string Server::LoopStatsText() const {
+  char buf[256];
+  int n = std::snprintf(buf, sizeof buf, "iterations=%llu max_busy_us=%llu busy_over_10ms=%llu",
+                        static_cast<unsigned long long>(loop_stats_.iterations),
+                        static_cast<unsigned long long>(loop_stats_.max_busy_us),
+                        static_cast<unsigned long long>(loop_stats_.busy_over_10ms));
+  if (options_.loop_cpu_stats && n > 0 && static_cast<size_t>(n) < sizeof buf) {
+    std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n),
+                  " max_busy_cpu_us=%llu busy_cpu_over_10ms=%llu",
+                  static_cast<unsigned long long>(cpu_stats_.max_busy_cpu_us),
+                  static_cast<unsigned long long>(cpu_stats_.busy_cpu_over_10ms));
+  }
+  return buf;
 }
 
 void Server::BeginShutdown() {
@@ -118,6 +149,7 @@ void Server::BeginShutdown() {
                          reinterpret_cast<uv_handle_t*>(&front_timer_),
                          reinterpret_cast<uv_handle_t*>(&sigint_),
                          reinterpret_cast<uv_handle_t*>(&sigterm_),
+                         reinterpret_cast<uv_handle_t*>(&sigusr1_),
                          reinterpret_cast<uv_handle_t*>(&stop_async_)}) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);
   }
@@ -129,6 +161,8 @@ void Server::OnConnection(uv_stream_t* server_handle, int status) {
     KVGATE_LOG(kWarning, "accept: %s", uv_strerror(status));
     return;
   }
+  listener->server_.InvalidateClock();
+  listener->server_.NoteIo();
   try {
     listener->server_.AcceptOne(*listener);
   } catch (const std::exception& e) {
@@ -189,11 +223,23 @@ void Server::MeasureIteration() {
   }
   last_prepare_ns_ = now;
   last_idle_ns_ = idle;
+  if (options_.loop_cpu_stats) {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    uint64_t cpu = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+    if (last_prepare_cpu_ns_ != 0) {
+      uint64_t busy_us = (cpu - last_prepare_cpu_ns_) / 1000;
+      cpu_stats_.max_busy_cpu_us = std::max(cpu_stats_.max_busy_cpu_us, busy_us);
+      if (busy_us > 10'000) ++cpu_stats_.busy_cpu_over_10ms;
+    }
+    last_prepare_cpu_ns_ = cpu;
+  }
 }
 
 void Server::OnPrepare(uv_prepare_t* handle) {
   auto* self = static_cast<Server*>(handle->data);
   self->MeasureIteration();
+  self->InvalidateClock();
   try {
     for (auto* f : self->fronts_) f->RunPending();
     self->FlushPending();
@@ -203,6 +249,7 @@ void Server::OnPrepare(uv_prepare_t* handle) {
   // Work left over (a front delivering in bounded batches): do not let the poll block.
   bool more = false;
   for (auto* f : self->fronts_) more = more || f->HasPending();
+  more = more || self->ShouldSpin();
   if (more && !self->idle_active_ && !self->shutting_down_) {
     uv_idle_start(&self->idle_, OnIdle);
     self->idle_active_ = true;
@@ -210,6 +257,14 @@ void Server::OnPrepare(uv_prepare_t* handle) {
     uv_idle_stop(&self->idle_);
     self->idle_active_ = false;
   }
+}
+
+bool Server::ShouldSpin() const {
+  if (options_.busy_poll_us == 0 || connection_count_ > options_.busy_poll_max_connections) {
+    return false;
+  }
+  uint64_t window_ns = options_.busy_poll_us * 1000;
+  return io_gap_ewma_ns_ < window_ns && uv_hrtime() - last_io_ns_ < window_ns;
 }
 
 void Server::OnIdle(uv_idle_t* /*handle*/) {
@@ -229,6 +284,7 @@ void Server::FlushPending() {
 
 void Server::OnEngineTimer(uv_timer_t* handle) {
   auto* self = static_cast<Server*>(handle->data);
+  self->InvalidateClock();
   // Bounded work per call; if more is due, keep going on the next iterations via a 0 ms timer
   // rather than looping here, so I/O is never starved.
   bool more = self->engine_.Tick();
@@ -237,6 +293,7 @@ void Server::OnEngineTimer(uv_timer_t* handle) {
 
 void Server::OnFrontTimer(uv_timer_t* handle) {
   auto* self = static_cast<Server*>(handle->data);
+  self->InvalidateClock();
   try {
     for (auto* f : self->fronts_) f->Tick();
   } catch (const std::exception& e) {
