@@ -119,6 +119,7 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
     node = detail::NewKeyNode(key, value, meta, expiry, mem_);
     keys_.Insert(node, hash);
     node->hist_count = 0;
+    if (watches_.MayWatchExact(hash)) node->flags |= detail::kFlagWatched;
   } else {
     CountNewest(*node, -1);
     if (node->op == Op::kPut && node->has_expiry()) ttl_.MarkStale();
@@ -162,13 +163,15 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
   return node;
 }
 
-void BucketImpl::Dispatch(const KeyNode* node, uint64_t hash, ChangeKind kind) {
+void BucketImpl::Dispatch(KeyNode* node, uint64_t hash, ChangeKind kind) {
   Revision rev = node->revision;
-  watches_.ForEachMatching(node->key(), hash, [&](WatchImpl* w) {
+  bool hinted = (node->flags & detail::kFlagWatched) != 0;
+  bool exact = watches_.ForEachMatching(node->key(), hash, hinted, [&](WatchImpl* w) {
     if (w->stamp_ == rev) return;  // several of its filters matched: deliver once
     w->stamp_ = rev;
     w->OnAppend(*node);
   });
+  if (!exact) node->flags &= static_cast<uint8_t>(~detail::kFlagWatched);
   Notify(node->key(), kind, rev);
 }
 

@@ -51,7 +51,7 @@ void BucketImpl::RemoveKey(KeyNode* node, uint64_t hash, ChangeKind kind) {
   keys_.Erase(node, hash);
   watermark_ = std::max(watermark_, rev);
   Op op = node->op;
-  watches_.ForEachMatching(node->key(), hash,
+  watches_.ForEachMatching(node->key(), hash, (node->flags & detail::kFlagWatched) != 0,
                            [&](WatchImpl* w) { w->OnLastTraceRemoved(rev, op); });
   Notify(node->key(), kind, 0);
   detail::FreeEntry(node, mem_);

@@ -163,6 +163,11 @@ Status WatchImpl::Init() {
     if (initial_left_ == 0) scan_done_ = true;
   }
   b.watches_.Add(this, opts_.filters);
+  for (const KeyFilter& f : opts_.filters) {
+    if (f.kind() != KeyFilter::Kind::kExact) continue;
+    KeyNode* n = b.keys_.Find(f.text(), detail::Keyspace::Hash(f.text()));
+    if (n != nullptr) n->flags |= detail::kFlagWatched;  // see detail::kFlagWatched
+  }
   registered_ = true;
   return {};
 }

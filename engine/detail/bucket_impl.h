@@ -120,7 +120,7 @@ class BucketImpl {
   // Runs a new job synchronously for a slice and queues the remainder for Tick.
   uint64_t StartJob(SweepJob job);
   // Watch + listener fan-out of a new entry.
-  void Dispatch(const KeyNode* node, uint64_t hash, ChangeKind kind);
+  void Dispatch(KeyNode* node, uint64_t hash, ChangeKind kind);
   void Notify(std::string_view key, ChangeKind kind, Revision rev) {
     core_->Notify(ChangeEvent{name_, key, kind, rev});
   }

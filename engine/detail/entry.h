@@ -50,6 +50,10 @@ enum EntryFlags : uint8_t {
   kFlagNode = 1,     // this is a KeyNode (the key's newest entry)
   kFlagExpiry = 2,   // an expires_at_ms word follows the fixed header
   kFlagTrimmed = 4,  // KeyNode only: older entries of this key were removed (GetAsOf)
+  // KeyNode only: an exact-key watch may name this key. Set when such a watch starts or the
+  // node is created while one exists; cleared when a dispatch finds none. Lets a write to an
+  // unwatched key skip the watcher index without touching memory outside its own node.
+  kFlagWatched = 8,
 };
 
 struct EntryBase {
