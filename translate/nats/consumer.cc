@@ -171,10 +171,19 @@ size_t Consumer::SubscriberPending() const {
   return js_.front().MaxPendingFor(config_.deliver_subject);
 }
 
+bool Consumer::HasSubscriber() {
+  const uint64_t generation = js_.front().interest_generation();
+  if (generation != interest_generation_) {
+    interest_ = js_.front().HasInterest(config_.deliver_subject);
+    interest_generation_ = generation;
+  }
+  return interest_;
+}
+
 Consumer::RunResult Consumer::Run(size_t budget) {
   if (gone_ || !watch_) return RunResult::kGone;
   NatsFront& front = js_.front();
-  if (!front.HasInterest(config_.deliver_subject)) {
+  if (!HasSubscriber()) {
     waiting_for_interest_ = true;
     return RunResult::kNoInterest;
   }
@@ -280,7 +289,7 @@ void Consumer::SendHeartbeat(int64_t now_ns) {
 Consumer::RunResult Consumer::Tick(int64_t now_ns) {
   if (gone_ || !watch_) return RunResult::kGone;
   NatsFront& front = js_.front();
-  const bool interest = front.HasInterest(config_.deliver_subject);
+  const bool interest = HasSubscriber();
   if (interest) {
     last_interest_ns_ = now_ns;
   } else if (config_.inactive_threshold > 0 &&

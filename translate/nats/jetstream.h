@@ -168,6 +168,8 @@ class JetStream {
   std::vector<Consumer*> ready_;
   std::vector<Consumer*> waiting_interest_;  // blocked: nobody subscribes the deliver subject
   std::vector<Consumer*> paused_;            // blocked: the subscriber's output is full
+  std::vector<Consumer*> tick_order_;        // every consumer; Tick visits it in slices
+  size_t tick_cursor_ = 0;
 
   struct CachedConfig {
     std::string attachment;

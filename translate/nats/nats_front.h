@@ -75,6 +75,10 @@ class NatsFront final : public translate::Front {
   bool HasInterest(std::string_view subject) const {
     return sublist_.HasInterest(subject);
   }
+  // Changes whenever any subscription is added or removed (HasInterest answers can be cached).
+  uint64_t interest_generation() const {
+    return sublist_.generation();
+  }
   // Largest queued output among the connections subscribed to `subject` (consumer pacing).
   size_t MaxPendingFor(std::string_view subject);
 

@@ -77,6 +77,7 @@ bool Sublist::Insert(Subscription* sub) {
   }
   (sub->queue.empty() ? node->psubs : node->qsubs).push_back(sub);
   ++count_;
+  ++generation_;
   return true;
 }
 
@@ -113,6 +114,7 @@ void Sublist::Remove(Subscription* sub) {
   EraseOne(list, sub);
   if (list.size() == before) return;
   --count_;
+  ++generation_;
   for (size_t i = path.size(); i-- > 0;) {
     Step& step = path[i];
     if (step.node->next && step.node->next->Empty()) step.node->next.reset();

@@ -57,6 +57,10 @@ class Sublist {
   size_t size() const {
     return count_;
   }
+  // Changes whenever a subscription is inserted or removed: lets callers cache HasInterest.
+  uint64_t generation() const {
+    return generation_;
+  }
 
  private:
   struct Node;
@@ -68,6 +72,7 @@ class Sublist {
 
   std::unique_ptr<Level> root_;
   size_t count_ = 0;
+  uint64_t generation_ = 0;
   mutable std::vector<std::string_view> tokens_;  // scratch for Match (single-threaded)
 };
 
