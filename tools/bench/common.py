@@ -3,7 +3,9 @@
 Each script starts a reference server and kvgate on loopback ports of their own, runs the same
 workload against each alternately for several rounds, and reports medians and ratios.
 """
+import csv
 import os
+import platform
 import shutil
 import signal
 import socket
@@ -105,3 +107,59 @@ def print_table(rows, header):
     print(fmt.format(*header))
     for r in rows:
         print(fmt.format(*r))
+
+
+def loadavg():
+    """The 1-minute load average (the machine is shared; every report states how busy it was)."""
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def machine_line():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{platform.node()}: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}"
+
+
+def met(value, bar):
+    """bar is ('>=', x) or ('<=', x) or None. Returns 'yes', 'NO' or '' (no bar)."""
+    if bar is None or value != value:  # NaN: not measured
+        return ""
+    op, x = bar
+    ok = value >= x if op == ">=" else value <= x
+    return "yes" if ok else "NO"
+
+
+def bar_text(bar):
+    return "" if bar is None else f"{bar[0]} {bar[1]}"
+
+
+def write_csv(path, rows):
+    """rows: dicts with keys workload, kvgate, reference, ratio, bar, met (chart input)."""
+    if not path:
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["workload", "kvgate", "reference", "ratio", "bar", "met"])
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+
+
+def alternate(round_index, ref_fn, kv_fn):
+    """Runs both measurements of one round, reference first on even rounds and kvgate first on
+    odd ones, so neither side always benefits from a warm (or cold) machine."""
+    if round_index % 2 == 0:
+        r = ref_fn()
+        k = kv_fn()
+    else:
+        k = kv_fn()
+        r = ref_fn()
+    return r, k

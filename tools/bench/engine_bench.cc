@@ -42,6 +42,7 @@ struct Args {
   size_t keys = 1'000'000;
   size_t value_size = 16;
   size_t watchers = 10'000;
+  std::string only;  // run one section: basic, watchers, expiry, compaction
 };
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
@@ -149,49 +150,85 @@ void BenchBasic(const Args& a) {
   std::printf("(hits %zu)\n", hits);
 }
 
+// Median of a small sample (sorted copy).
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+std::vector<std::unique_ptr<Watch>> IdleWatchers(Bucket* b, size_t n, WatchSink* sink) {
+  std::vector<std::unique_ptr<Watch>> ws;
+  ws.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    WatchOptions o;
+    o.start = WatchStart::kNewOnly;
+    o.filters = {KeyFilter::Exact("idle." + std::to_string(i))};
+    ws.push_back(std::move(*b->StartWatch(o, sink)));
+  }
+  return ws;
+}
+
+// Puts to other keys with and without idle exact-key watchers: 7 alternating rounds (which side
+// goes first alternates too), thread CPU time, medians. Overwrites run on one preloaded bucket
+// (watchers added and removed between rounds); inserts of new keys use a fresh engine a round.
 void BenchWatchers(const Args& a) {
   size_t n = std::min<size_t>(a.keys, 1'000'000);
+  constexpr int kRounds = 7;
   std::printf("\n== put cost with %zu idle exact-key watchers on other keys (%zu keys) ==\n",
               a.watchers, n);
   std::vector<std::string> keys(n);
   for (size_t i = 0; i < n; ++i) keys[i] = Key(i);
   std::string value(a.value_size, 'v');
-  std::vector<double> with_s, without_s;  // 5 interleaved rounds each; medians compared
-  for (int round = 0; round < 5; ++round) {
-    for (bool watchers : {false, true}) {
+  NullSink sink;
+  {
+    SystemClock clock;
+    Engine engine(clock);
+    Bucket* b = *engine.CreateBucket("bench", BucketConfig{});
+    for (size_t i = 0; i < n; ++i) (void)b->Put(keys[i], value, {});
+    std::mt19937_64 rng(7);
+    std::vector<uint32_t> order(n);
+    for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(rng() % n);
+    uint64_t mem0 = engine.MemoryUsed();
+    uint64_t rss0 = RssBytes();
+    {
+      auto ws = IdleWatchers(b, a.watchers, &sink);
+      std::printf("%zu watchers: MemoryUsed %.1f MB, RSS growth %.1f MB\n", a.watchers,
+                  (engine.MemoryUsed() - mem0) / 1e6, (RssBytes() - rss0) / 1e6);
+    }
+    std::vector<double> with_s, without_s;
+    for (int round = 0; round < kRounds; ++round) {
+      for (int side = 0; side < 2; ++side) {
+        bool watchers = (side == 0) == (round % 2 == 0);
+        std::vector<std::unique_ptr<Watch>> ws;
+        if (watchers) ws = IdleWatchers(b, a.watchers, &sink);
+        double t = CpuNow();
+        for (size_t i = 0; i < n; ++i) (void)b->Put(keys[order[i]], value, {});
+        (watchers ? with_s : without_s).push_back(CpuNow() - t);
+      }
+    }
+    double with = Median(with_s), without = Median(without_s);
+    std::printf("overwrite, no watchers  %10.0f ops/s CPU (median of %d)\n", n / without, kRounds);
+    std::printf("overwrite, %zu watchers %10.0f ops/s CPU (median of %d), slowdown %+.1f%%\n",
+                a.watchers, n / with, kRounds, (with / without - 1) * 100);
+  }
+  std::vector<double> with_s, without_s;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int side = 0; side < 2; ++side) {
+      bool watchers = (side == 0) == (round % 2 == 0);
       SystemClock clock;
       Engine engine(clock);
       Bucket* b = *engine.CreateBucket("bench", BucketConfig{});
-      NullSink sink;
       std::vector<std::unique_ptr<Watch>> ws;
-      uint64_t mem0 = engine.MemoryUsed();
-      uint64_t rss0 = RssBytes();
-      if (watchers) {
-        for (size_t i = 0; i < a.watchers; ++i) {
-          WatchOptions o;
-          o.start = WatchStart::kNewOnly;
-          o.filters = {KeyFilter::Exact("idle." + std::to_string(i))};
-          ws.push_back(std::move(*b->StartWatch(o, &sink)));
-        }
-        if (round == 0) {
-          std::printf("%zu watchers: MemoryUsed %.1f MB, RSS growth %.1f MB\n", a.watchers,
-                      (engine.MemoryUsed() - mem0) / 1e6, (RssBytes() - rss0) / 1e6);
-        }
-      }
-      auto start = Clock::now();
+      if (watchers) ws = IdleWatchers(b, a.watchers, &sink);
+      double t = CpuNow();
       for (size_t i = 0; i < n; ++i) (void)b->Put(keys[i], value, {});
-      double s = Seconds(start, Clock::now());
-      (watchers ? with_s : without_s).push_back(s);
+      (watchers ? with_s : without_s).push_back(CpuNow() - t);
     }
   }
-  std::sort(with_s.begin(), with_s.end());
-  std::sort(without_s.begin(), without_s.end());
-  double with = with_s[2], without = without_s[2];
-  std::printf("put without watchers %10.0f ops/s (median of 5; min..max %.0f..%.0f)\n",
-              n / without, n / without_s.back(), n / without_s.front());
-  std::printf("put with watchers    %10.0f ops/s (median of 5; min..max %.0f..%.0f), "
-              "slowdown %+.1f%%\n",
-              n / with, n / with_s.back(), n / with_s.front(), (with / without - 1) * 100);
+  double with = Median(with_s), without = Median(without_s);
+  std::printf("insert, no watchers     %10.0f ops/s CPU (median of %d)\n", n / without, kRounds);
+  std::printf("insert, %zu watchers    %10.0f ops/s CPU (median of %d), slowdown %+.1f%%\n",
+              a.watchers, n / with, kRounds, (with / without - 1) * 100);
 }
 
 void BenchExpiry(const Args& a) {
@@ -251,21 +288,26 @@ int main(int argc, char** argv) {
   }
   for (int i = 1; i + 1 < argc; i += 2) {
     size_t v = std::strtoull(argv[i + 1], nullptr, 10);
-    if (std::strcmp(argv[i], "--keys") == 0) {
+    if (std::strcmp(argv[i], "--only") == 0) {
+      a.only = argv[i + 1];
+    } else if (std::strcmp(argv[i], "--keys") == 0) {
       a.keys = v;
     } else if (std::strcmp(argv[i], "--value-size") == 0) {
       a.value_size = v;
     } else if (std::strcmp(argv[i], "--watchers") == 0) {
       a.watchers = v;
     } else {
-      std::fprintf(stderr, "usage: %s [--keys N] [--value-size B] [--watchers W]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--keys N] [--value-size B] [--watchers W] [--only SECTION]\n",
+                   argv[0]);
       return 2;
     }
   }
   std::printf("command: %s\n", cmdline.c_str());
-  BenchBasic(a);
-  BenchWatchers(a);
-  BenchExpiry(a);
-  BenchCompaction(a);
+  auto want = [&](const char* section) { return a.only.empty() || a.only == section; };
+  if (want("basic")) BenchBasic(a);
+  if (want("watchers")) BenchWatchers(a);
+  if (want("expiry")) BenchExpiry(a);
+  if (want("compaction")) BenchCompaction(a);
   return 0;
 }

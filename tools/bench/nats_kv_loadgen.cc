@@ -1,11 +1,17 @@
 // nats_kv_loadgen: KV workloads through nats.c's real KeyValue API, for side-by-side runs
 // against nats-server -js and kvgate (tools/bench/nats_bench.py drives it). Not a test.
 //
-//   nats_kv_loadgen --url nats://127.0.0.1:4222 --mode put-sync --ops 20000
+//   nats_kv_loadgen --url nats://127.0.0.1:4222 --mode put-sync --ops 20000 --clients 10
 //   prints one line:  mode=put-sync ops=20000 secs=0.91 ops_per_sec=21978 p50_us=.. p99_us=..
+//   nats_kv_loadgen --mode ping --ops 10000     # PING/PONG round trip: the floor under put-sync
 //
-// Modes: put-sync, put-async (--window), get, watch-fanout (--watchers), watch-latency
-// (--rate), list (--keys), load (--keys; fills the bucket and exits, for memory per key).
+// Modes: put-sync and get (--clients synchronous callers, one connection each), put-async
+// (--window), watch-fanout (--watchers), watch-latency (--rate), list (--keys; fills a bucket,
+// then times kvStore_Keys), keys (kvStore_Keys on an existing bucket of --keys keys), load (--keys;
+// fills the bucket and exits, for memory per key), watch-replay (--filter; state sync of an
+// existing bucket), hold-watchers (--watchers idle watchers until stdin closes), and two
+// diagnostics: ping (core round trip) and put-request (a put as a bare core request, without
+// nats.c's JetStream layer). --send-asap 1 makes nats.c write from the caller's thread.
 #include <nats/nats.h>
 
 #include <algorithm>
@@ -14,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,8 +35,13 @@ struct Args {
   int64_t keys = 100000;
   int64_t window = 256;
   int watchers = 10;
+  int clients = 1;
+  std::string filter;  // watch-replay: a key pattern ("" = every key)
   int64_t rate = 1000;
   int value_size = 16;
+  int history = 1;  // bucket history (load: --passes writes of every key)
+  int passes = 1;
+  bool send_asap = false;
 };
 
 int64_t NowNs() {
@@ -50,7 +62,12 @@ struct Client {
   jsCtx* js = nullptr;
   kvStore* kv = nullptr;
   Client(const Args& a, int64_t max_pending, bool create) {
-    Check(natsConnection_ConnectTo(&nc, a.url.c_str()), "connect");
+    natsOptions* opts = nullptr;
+    Check(natsOptions_Create(&opts), "options");
+    Check(natsOptions_SetURL(opts, a.url.c_str()), "url");
+    Check(natsOptions_SetSendAsap(opts, a.send_asap), "send asap");
+    Check(natsConnection_Connect(&nc, opts), "connect");
+    natsOptions_Destroy(opts);
     jsOptions o;
     jsOptions_Init(&o);
     o.Wait = 10000;
@@ -60,7 +77,7 @@ struct Client {
       kvConfig cfg;
       kvConfig_Init(&cfg);
       cfg.Bucket = a.bucket.c_str();
-      cfg.History = 1;
+      cfg.History = a.history;
       cfg.StorageType = js_MemoryStorage;
       Check(js_CreateKeyValue(&kv, js, &cfg), "create bucket");
     } else {
@@ -116,18 +133,78 @@ void AsyncFill(Client& c, const Args& a, int64_t n, bool stamped) {
   Check(js_PublishAsyncComplete(c.js, &po), "publish async complete");
 }
 
+// Runs `body(client_index, client, ops_for_it, latencies)` on --clients threads, each with its
+// own connection, and reports the total. One client measures round-trip latency; several
+// measure what the server sustains for synchronous callers (redis-benchmark's -c, -P 1).
+template <typename Body>
+void SyncClients(const Args& a, Body body) {
+  std::vector<std::vector<int64_t>> lats(static_cast<size_t>(a.clients));
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < a.clients; ++i) clients.push_back(std::make_unique<Client>(a, 0, false));
+  std::vector<std::thread> threads;
+  int64_t start = NowNs();
+  for (int i = 0; i < a.clients; ++i) {
+    int64_t n = a.ops / a.clients + (i < a.ops % a.clients ? 1 : 0);
+    threads.emplace_back([&, i, n] {
+      lats[static_cast<size_t>(i)].reserve(static_cast<size_t>(n));
+      body(i, *clients[static_cast<size_t>(i)], n, lats[static_cast<size_t>(i)]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  double secs = (NowNs() - start) / 1e9;
+  std::vector<int64_t> all;
+  for (auto& l : lats) all.insert(all.end(), l.begin(), l.end());
+  Report(a, a.ops, secs, std::move(all), " clients=" + std::to_string(a.clients));
+}
+
 void PutSync(const Args& a) {
+  Client creator(a, 0, true);
+  std::string v(static_cast<size_t>(a.value_size), 'x');
+  SyncClients(a, [&](int ci, Client& c, int64_t n, std::vector<int64_t>& lat) {
+    for (int64_t i = 0; i < n; ++i) {
+      uint64_t rev = 0;
+      int64_t t0 = NowNs();
+      Check(kvStore_Put(&rev, c.kv, Key((i * a.clients + ci) % a.keys).c_str(), v.data(),
+                        static_cast<int>(v.size())),
+            "put");
+      lat.push_back(NowNs() - t0);
+    }
+  });
+}
+
+// Core-protocol round trip (PING/PONG through natsConnection_Flush): the floor under every
+// synchronous KV figure, the part of each round trip that is client and kernel, not server.
+void Ping(const Args& a) {
+  Client c(a, 0, true);
+  std::vector<int64_t> lat;
+  lat.reserve(static_cast<size_t>(a.ops));
+  int64_t start = NowNs();
+  for (int64_t i = 0; i < a.ops; ++i) {
+    int64_t t0 = NowNs();
+    Check(natsConnection_Flush(c.nc), "flush");
+    lat.push_back(NowNs() - t0);
+  }
+  Report(a, a.ops, (NowNs() - start) / 1e9, std::move(lat));
+}
+
+// A KV put as a bare core request (PUB $KV.<bucket>.<key> with a reply inbox, PubAck back),
+// without nats.c's JetStream layer: separates client-library cost from server cost.
+void PutRequest(const Args& a) {
   Client c(a, 0, true);
   std::vector<int64_t> lat;
   lat.reserve(static_cast<size_t>(a.ops));
   std::string v(static_cast<size_t>(a.value_size), 'x');
+  std::string prefix = "$KV." + a.bucket + ".";
   int64_t start = NowNs();
   for (int64_t i = 0; i < a.ops; ++i) {
-    uint64_t rev = 0;
+    natsMsg* reply = nullptr;
+    std::string subj = prefix + Key(i % a.keys);
     int64_t t0 = NowNs();
-    Check(kvStore_Put(&rev, c.kv, Key(i % a.keys).c_str(), v.data(), static_cast<int>(v.size())),
-          "put");
+    Check(natsConnection_Request(&reply, c.nc, subj.c_str(), v.data(), static_cast<int>(v.size()),
+                                 10000),
+          "request");
     lat.push_back(NowNs() - t0);
+    natsMsg_Destroy(reply);
   }
   Report(a, a.ops, (NowNs() - start) / 1e9, std::move(lat));
 }
@@ -140,20 +217,18 @@ void PutAsync(const Args& a) {
 }
 
 void Get(const Args& a) {
-  Client c(a, a.window, true);
+  Client creator(a, a.window, true);
   int64_t prefill = std::min(a.keys, a.ops);
-  AsyncFill(c, a, prefill, false);
-  std::vector<int64_t> lat;
-  lat.reserve(static_cast<size_t>(a.ops));
-  int64_t start = NowNs();
-  for (int64_t i = 0; i < a.ops; ++i) {
-    kvEntry* e = nullptr;
-    int64_t t0 = NowNs();
-    Check(kvStore_Get(&e, c.kv, Key(i % prefill).c_str()), "get");
-    lat.push_back(NowNs() - t0);
-    kvEntry_Destroy(e);
-  }
-  Report(a, a.ops, (NowNs() - start) / 1e9, std::move(lat));
+  AsyncFill(creator, a, prefill, false);
+  SyncClients(a, [&](int ci, Client& c, int64_t n, std::vector<int64_t>& lat) {
+    for (int64_t i = 0; i < n; ++i) {
+      kvEntry* e = nullptr;
+      int64_t t0 = NowNs();
+      Check(kvStore_Get(&e, c.kv, Key((i * a.clients + ci) % prefill).c_str()), "get");
+      lat.push_back(NowNs() - t0);
+      kvEntry_Destroy(e);
+    }
+  });
 }
 
 // Watchers each on their own connection; the putter publishes stamped values; receipt latency
@@ -220,9 +295,10 @@ void Watch(const Args& a, int watchers, bool paced) {
          " expected=" + std::to_string(expected) + " watchers=" + std::to_string(watchers));
 }
 
-void List(const Args& a) {
-  Client c(a, a.window, true);
-  AsyncFill(c, a, a.keys, false);
+// Lists the keys (kvStore_Keys); `fill` first writes --keys keys into a new bucket.
+void List(const Args& a, bool fill) {
+  Client c(a, a.window, fill);
+  if (fill) AsyncFill(c, a, a.keys, false);
   int64_t start = NowNs();
   kvKeysList keys;
   Check(kvStore_Keys(&keys, c.kv, nullptr), "keys");
@@ -237,12 +313,65 @@ void List(const Args& a) {
   }
 }
 
+// Replays the bucket through a watcher (latest value per key, nats.c's state sync) until the
+// initial part ends: --filter "" watches every key, a pattern ("key.*") takes the engine's
+// filtered path. The stall scenario runs it against a bucket of 1M keys.
+void WatchReplay(const Args& a) {
+  Client c(a, 0, false);
+  kvWatcher* w = nullptr;
+  kvWatchOptions wo;
+  kvWatchOptions_Init(&wo);
+  int64_t start = NowNs();
+  if (a.filter.empty()) {
+    Check(kvStore_WatchAll(&w, c.kv, &wo), "watch all");
+  } else {
+    Check(kvStore_Watch(&w, c.kv, a.filter.c_str(), &wo), "watch");
+  }
+  int64_t n = 0;
+  for (;;) {
+    kvEntry* e = nullptr;
+    Check(kvWatcher_Next(&e, w, 60000), "watch next");
+    if (e == nullptr) break;  // end of the initial values
+    kvEntry_Destroy(e);
+    ++n;
+  }
+  double secs = (NowNs() - start) / 1e9;
+  kvWatcher_Destroy(w);
+  Report(a, n, secs, {}, " replayed=" + std::to_string(n));
+}
+
+// Holds --watchers idle watchers on keys "idle.<i>" (nobody writes them), 1,000 per connection,
+// prints "ready" and waits for stdin to close: the scale check measures the server's RSS and
+// put throughput to other keys while they exist.
+void HoldWatchers(const Args& a) {
+  Client creator(a, 0, true);
+  std::vector<std::unique_ptr<Client>> conns;
+  std::vector<kvWatcher*> ws;
+  kvWatchOptions wo;
+  kvWatchOptions_Init(&wo);
+  for (int i = 0; i < a.watchers; ++i) {
+    if (i % 1000 == 0) conns.push_back(std::make_unique<Client>(a, 0, false));
+    kvWatcher* w = nullptr;
+    std::string key = "idle." + std::to_string(i);
+    Check(kvStore_Watch(&w, conns.back()->kv, key.c_str(), &wo), "watch");
+    kvEntry* e = nullptr;
+    Check(kvWatcher_Next(&e, w, 10000), "watch init");  // NULL: no initial values
+    kvEntry_Destroy(e);
+    ws.push_back(w);
+  }
+  std::printf("ready watchers=%d\n", a.watchers);
+  std::fflush(stdout);
+  char buf[256];
+  while (std::fread(buf, 1, sizeof buf, stdin) > 0) {
+  }
+  for (kvWatcher* w : ws) kvWatcher_Destroy(w);
+}
+
 void Load(const Args& a) {
   Client c(a, a.window, true);
   int64_t start = NowNs();
-  Args b = a;
-  AsyncFill(c, b, a.keys, false);
-  Report(a, a.keys, (NowNs() - start) / 1e9, {});
+  AsyncFill(c, a, a.keys * a.passes, false);
+  Report(a, a.keys * a.passes, (NowNs() - start) / 1e9, {});
 }
 
 }  // namespace
@@ -259,8 +388,13 @@ int main(int argc, char** argv) {
     else if (k == "--keys") a.keys = std::atoll(v.c_str());
     else if (k == "--window") a.window = std::atoll(v.c_str());
     else if (k == "--watchers") a.watchers = std::atoi(v.c_str());
+    else if (k == "--history") a.history = std::atoi(v.c_str());
+    else if (k == "--passes") a.passes = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--clients") a.clients = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--filter") a.filter = v;
     else if (k == "--rate") a.rate = std::atoll(v.c_str());
     else if (k == "--value-size") a.value_size = std::atoi(v.c_str());
+    else if (k == "--send-asap") a.send_asap = std::atoi(v.c_str()) != 0;
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 1;
@@ -268,11 +402,16 @@ int main(int argc, char** argv) {
   }
   if (a.mode == "put-sync") PutSync(a);
   else if (a.mode == "put-async") PutAsync(a);
+  else if (a.mode == "ping") Ping(a);
+  else if (a.mode == "put-request") PutRequest(a);
   else if (a.mode == "get") Get(a);
   else if (a.mode == "watch-fanout") Watch(a, a.watchers, false);
   else if (a.mode == "watch-latency") Watch(a, 1, true);
-  else if (a.mode == "list") List(a);
+  else if (a.mode == "list") List(a, true);
+  else if (a.mode == "keys") List(a, false);
   else if (a.mode == "load") Load(a);
+  else if (a.mode == "watch-replay") WatchReplay(a);
+  else if (a.mode == "hold-watchers") HoldWatchers(a);
   else {
     std::fprintf(stderr, "unknown mode %s\n", a.mode.c_str());
     return 1;

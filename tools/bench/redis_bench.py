@@ -2,35 +2,52 @@
 """kvgate vs redis-server, side by side, with redis-benchmark.
 
 Usage: tools/bench/redis_bench.py [--rounds 5] [--requests 200000] [--memory-keys 1000000]
+                                  [--out docs/benchmarks/redis.csv]
 
-For each workload both servers run it alternately for --rounds rounds; the table reports the
-median ops/s of each, their ratio (kvgate / redis), and each server's CPU time per operation
-(utime+stime from /proc over the run divided by requests). Memory: RSS growth per key after
-loading N `SET key:NNNNNNN <16 bytes>` through redis-cli --pipe.
+For each workload both servers (fresh processes each round, loopback ports of their own) run it
+alternately for --rounds rounds (redis-server first on even rounds, kvgate first on odd ones).
+The table reports the median ops/s of each, their ratio (kvgate / redis), each server's CPU time
+per operation (utime+stime from /proc over the run divided by requests) and its ratio, the bar
+and whether the medians meet it. Memory: RSS growth per key after loading N
+`SET key:NNNNNNN <16 bytes>` through redis-cli --pipe.
 """
 import argparse
 import csv
 import io
+import re
 import subprocess
 import sys
+import time
 
-from common import Server, cpu_seconds, kvgate_binary, median, print_table, rss_bytes
+from common import (Server, alternate, bar_text, cpu_seconds, kvgate_binary, loadavg,
+                    machine_line, median, met, print_table, rss_bytes, write_csv)
 
+# name, redis-benchmark args, bar on the CPU/op ratio (the ops/s bar is >= 1.0 everywhere)
 WORKLOADS = [
-    # name, redis-benchmark args
-    ("SET 3B P1", ["-t", "set", "-d", "3", "-P", "1"]),
-    ("GET 3B P1", ["-t", "get", "-d", "3", "-P", "1"]),
-    ("SET 1KiB P1", ["-t", "set", "-d", "1024", "-P", "1"]),
-    ("GET 1KiB P1", ["-t", "get", "-d", "1024", "-P", "1"]),
-    ("SET 3B P16", ["-t", "set", "-d", "3", "-P", "16"]),
-    ("GET 3B P16", ["-t", "get", "-d", "3", "-P", "16"]),
-    ("SET 1KiB P16", ["-t", "set", "-d", "1024", "-P", "16"]),
-    ("GET 1KiB P16", ["-t", "get", "-d", "1024", "-P", "16"]),
-    ("MSET10 P1", ["-t", "mset", "-P", "1"]),
-    ("MSET10 P16", ["-t", "mset", "-P", "16"]),
-    ("INCR P1", ["-t", "incr", "-P", "1"]),
-    ("INCR P16", ["-t", "incr", "-P", "16"]),
+    ("SET 3B P1", ["-t", "set", "-d", "3", "-P", "1"], None),
+    ("GET 3B P1", ["-t", "get", "-d", "3", "-P", "1"], None),
+    ("SET 1KiB P1", ["-t", "set", "-d", "1024", "-P", "1"], None),
+    ("GET 1KiB P1", ["-t", "get", "-d", "1024", "-P", "1"], None),
+    ("SET 3B P16", ["-t", "set", "-d", "3", "-P", "16"], ("<=", 0.9)),
+    ("GET 3B P16", ["-t", "get", "-d", "3", "-P", "16"], ("<=", 0.9)),
+    ("SET 1KiB P16", ["-t", "set", "-d", "1024", "-P", "16"], ("<=", 0.9)),
+    ("GET 1KiB P16", ["-t", "get", "-d", "1024", "-P", "16"], ("<=", 0.9)),
+    ("MSET10 P1", ["-t", "mset", "-P", "1"], None),
+    ("MSET10 P16", ["-t", "mset", "-P", "16"], None),
+    ("INCR P1", ["-t", "incr", "-P", "1"], None),
+    ("INCR P16", ["-t", "incr", "-P", "16"], None),
 ]
+OPS_BAR = (">=", 1.0)
+
+
+def redis_server():
+    return Server("redis", lambda p, d: ["redis-server", "--port", str(p[0]), "--bind",
+                                        "127.0.0.1", "--save", "", "--appendonly", "no",
+                                        "--dir", d])
+
+
+def kvgate_server(kvbin):
+    return Server("kvgate", lambda p, d: [kvbin, "--redis-port", str(p[0]), "--nats-port", "0"])
 
 
 def preload(server, args):
@@ -63,6 +80,7 @@ def load_keys(server, n):
     before = rss_bytes(server.pid)
     subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], input=data, check=True,
                    capture_output=True)
+    time.sleep(0.5)
     after = rss_bytes(server.pid)
     return (after - before) / n
 
@@ -72,61 +90,76 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--requests", type=int, default=200000)
     ap.add_argument("--memory-keys", type=int, default=1000000)
-    ap.add_argument("--only", default="", help="comma-separated workload names to run")
+    ap.add_argument("--only", default="", help="regular expression: workloads to run")
+    ap.add_argument("--out", default="", help="CSV of the ratios (chart input)")
     args = ap.parse_args()
     kvbin = kvgate_binary()
     print("command:", " ".join(sys.argv))
-    results = {}
-    for name, wargs in WORKLOADS:
-        if args.only and name not in args.only.split(","):
+    print("machine:", machine_line())
+    print(f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average at start {loadavg():.2f}")
+    print(f"kvgate: {kvbin} (default flags); redis-server "
+          f"{subprocess.run(['redis-server', '--version'], capture_output=True, text=True).stdout.split()[2]}"
+          " --save '' --appendonly no")
+    results, loads, csv_rows = {}, [loadavg()], []
+    for name, wargs, cpu_bar in WORKLOADS:
+        if args.only and not re.search(args.only, name):
             continue
         kv_rps, ref_rps, kv_cpu, ref_cpu = [], [], [], []
-        for _ in range(args.rounds):
-            # Fresh servers per round so both start from the same (empty) state.
-            ref = Server("redis", lambda p, d: ["redis-server", "--port", str(p[0]), "--bind",
-                                                "127.0.0.1", "--save", "", "--appendonly", "no",
-                                                "--dir", d])
-            kv = Server("kvgate", lambda p, d: [kvbin, "--redis-port", str(p[0]),
-                                                "--nats-port", "0"])
-            try:
-                preload(ref, wargs)
-                preload(kv, wargs)
-                r, c, cmdline = run_benchmark(ref, wargs, args.requests)
-                ref_rps.append(r)
-                ref_cpu.append(c)
-                r, c, _ = run_benchmark(kv, wargs, args.requests)
-                kv_rps.append(r)
-                kv_cpu.append(c)
-            finally:
-                ref.stop()
-                kv.stop()
+        cmdline = ""
+        for rnd in range(args.rounds):
+            def one(make, rps, cpus):
+                nonlocal cmdline
+                s = make()
+                try:
+                    preload(s, wargs)
+                    r, c, cmdline = run_benchmark(s, wargs, args.requests)
+                    rps.append(r)
+                    cpus.append(c)
+                finally:
+                    s.stop()
+
+            alternate(rnd, lambda: one(redis_server, ref_rps, ref_cpu),
+                      lambda: one(lambda: kvgate_server(kvbin), kv_rps, kv_cpu))
+        loads.append(loadavg())
         results[name] = (median(kv_rps), median(ref_rps), median(kv_cpu), median(ref_cpu),
-                         cmdline)
-        print(f"  {name}: kvgate {median(kv_rps):.0f} ops/s, redis {median(ref_rps):.0f} ops/s",
+                         cpu_bar, cmdline)
+        print(f"  {name}: kvgate {median(kv_rps):.0f} ops/s, redis {median(ref_rps):.0f} ops/s  "
+              f"(kvgate rounds {[round(x) for x in kv_rps]}, redis {[round(x) for x in ref_rps]})",
               flush=True)
 
     rows = []
-    for name, (kv, ref, kvc, refc, _) in results.items():
-        rows.append((name, f"{kv:.0f}", f"{ref:.0f}", f"{kv / ref:.2f}", f"{kvc:.2f}",
-                     f"{refc:.2f}", f"{kvc / refc:.2f}"))
+    for name, (kv, ref, kvc, refc, cpu_bar, _) in results.items():
+        ratio, cratio = kv / ref, (kvc / refc if refc else float("nan"))
+        rows.append((name, f"{kv:.0f}", f"{ref:.0f}", f"{ratio:.2f}", met(ratio, OPS_BAR),
+                     f"{kvc:.2f}", f"{refc:.2f}", f"{cratio:.2f}", bar_text(cpu_bar),
+                     met(cratio, cpu_bar)))
+        csv_rows.append(dict(workload=f"Redis {name}", kvgate=f"{kv:.0f}", reference=f"{ref:.0f}",
+                             ratio=f"{ratio:.3f}", bar=bar_text(OPS_BAR), met=met(ratio, OPS_BAR)))
+        if cpu_bar:
+            csv_rows.append(dict(workload=f"Redis {name} CPU/op", kvgate=f"{kvc:.2f}",
+                                 reference=f"{refc:.2f}", ratio=f"{cratio:.3f}",
+                                 bar=bar_text(cpu_bar), met=met(cratio, cpu_bar)))
     print()
-    print_table(rows, ("workload", "kvgate ops/s", "redis ops/s", "ratio", "kvgate us CPU/op",
-                       "redis us CPU/op", "CPU ratio"))
-    print("\nexample command line:", next(iter(results.values()))[4] if results else "")
+    print_table(rows, ("workload", "kvgate ops/s", "redis ops/s", "ratio", "met (>= 1.0)",
+                       "kvgate us CPU/op", "redis us CPU/op", "CPU ratio", "CPU bar", "met"))
+    print(f"load average during the runs: min {min(loads):.2f}, max {max(loads):.2f}")
+    print("\nexample command line:", next(iter(results.values()))[5] if results else "")
 
     if args.memory_keys:
-        ref = Server("redis", lambda p, d: ["redis-server", "--port", str(p[0]), "--bind",
-                                            "127.0.0.1", "--save", "", "--appendonly", "no",
-                                            "--dir", d])
-        kv = Server("kvgate", lambda p, d: [kvbin, "--redis-port", str(p[0]), "--nats-port", "0"])
+        ref, kv = redis_server(), kvgate_server(kvbin)
         try:
             ref_b = load_keys(ref, args.memory_keys)
             kv_b = load_keys(kv, args.memory_keys)
         finally:
             ref.stop()
             kv.stop()
+        ratio = kv_b / ref_b
         print(f"\nmemory, {args.memory_keys} keys x 16-byte values: kvgate {kv_b:.1f} B/key, "
-              f"redis {ref_b:.1f} B/key, ratio {kv_b / ref_b:.2f}")
+              f"redis {ref_b:.1f} B/key, ratio {ratio:.2f} (bar <= 1.0: {met(ratio, ('<=', 1.0))})")
+        csv_rows.append(dict(workload="Redis memory per key", kvgate=f"{kv_b:.1f}",
+                             reference=f"{ref_b:.1f}", ratio=f"{ratio:.3f}", bar="<= 1.0",
+                             met=met(ratio, ("<=", 1.0))))
+    write_csv(args.out, csv_rows)
 
 
 if __name__ == "__main__":
