@@ -65,8 +65,7 @@ void RedisFront::RunPending() {
 }
 
 bool RedisFront::HasPending() const {
-  return !pending_close_.empty() || !kv_watch_ready_.empty() ||
-         tracking_.has_broadcast_pending();
+  return !pending_close_.empty() || !kv_watch_ready_.empty() || tracking_.has_broadcast_pending();
 }
 
 void RedisFront::Tick() {

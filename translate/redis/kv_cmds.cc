@@ -44,8 +44,7 @@ bool ParseWriteOptions(CommandContext& ctx, size_t pos, bool allow_ifrev,
     if (p.Remaining() >= 2 && p.Keyword("PX") && !has_px) {
       has_px = true;
       px = p.NextInt64();
-    } else if (allow_ifrev && p.Remaining() >= 2 && p.Keyword("IFREV") &&
-               !wo->expected_revision) {
+    } else if (allow_ifrev && p.Remaining() >= 2 && p.Keyword("IFREV") && !wo->expected_revision) {
       int64_t rev = -1;
       if (!resp::ParseInt64(p.Next(), &rev) || rev < 0) {
         p.Fail("ERR revision is not a non-negative integer");
@@ -320,7 +319,15 @@ const CommandSpec kCommands[] = {
     {"kv.del", -2, kW, DelCmd, {}, 1, 1, 1, "Deletes a key (tombstone), optionally at a revision."},
     {"kv.purge", -2, kW, PurgeCmd, {}, 1, 1, 1, "Drops a key's history, leaving a purge marker."},
     {"kv.history", 2, kR, HistoryCmd, {}, 1, 1, 1, "Returns a key's retained entries."},
-    {"kv.compact", 2, kW, CompactCmd, {}, 0, 0, 0, "Removes history and tombstones up to a revision."},
+    {"kv.compact",
+     2,
+     kW,
+     CompactCmd,
+     {},
+     0,
+     0,
+     0,
+     "Removes history and tombstones up to a revision."},
     {"kv.info", -1, kR, InfoCmd, {}, 0, 0, 0, "Returns a bucket's revisions, counts and limits."},
     {"kv.buckets", 1, kR, BucketsCmd, {}, 0, 0, 0, "Lists the buckets (Redis databases included)."},
     {"kv.use", 2, kR | kFast, UseCmd, {}, 0, 0, 0, "Switches the connection to a bucket."},

@@ -32,7 +32,7 @@ namespace {
 constexpr size_t kPumpHighWater = 4 << 20;
 constexpr size_t kPollBatch = 256;
 
-constexpr std::string_view kOptionWords[] = {"FROM", "AFTER",         "NEW",
+constexpr std::string_view kOptionWords[] = {"FROM",    "AFTER",         "NEW",
                                              "HISTORY", "IGNOREDELETES", "METAONLY"};
 
 bool IsOptionWord(std::string_view arg) {
@@ -84,8 +84,7 @@ void WatchCmd(CommandContext& ctx) {
   for (; i < ctx.argc(); ++i) {
     std::string_view opt = CString(ctx.arg(i));
     const bool more = i + 1 < ctx.argc();
-    if ((EqualsIgnoreCase(opt, "FROM") || EqualsIgnoreCase(opt, "AFTER")) && more &&
-        !start_given) {
+    if ((EqualsIgnoreCase(opt, "FROM") || EqualsIgnoreCase(opt, "AFTER")) && more && !start_given) {
       options.start = EqualsIgnoreCase(opt, "FROM") ? engine::WatchStart::kFromRevision
                                                     : engine::WatchStart::kAfterCursor;
       if (!ParseRevision(ctx.w, ctx.arg(++i), &options.revision)) return;

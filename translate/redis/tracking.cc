@@ -30,8 +30,9 @@ std::string Tracking::CheckPrefixes(const RedisSession& s,
     }
     for (size_t j = i + 1; j < prefixes.size(); ++j) {
       if (Overlap(prefixes[i], prefixes[j])) {
-        return "ERR Prefix '" + std::string(prefixes[i]) + "' overlaps with another provided prefix '" +
-               std::string(prefixes[j]) + "'. Prefixes for a single client must not overlap.";
+        return "ERR Prefix '" + std::string(prefixes[i]) +
+               "' overlaps with another provided prefix '" + std::string(prefixes[j]) +
+               "'. Prefixes for a single client must not overlap.";
       }
     }
   }

@@ -34,10 +34,10 @@ inline constexpr uint32_t kTrackNoLoop = 1u << 3;
 // One client's tracking mode; lives in the session, maintained by Tracking.
 struct TrackingState {
   bool on = false;
-  uint32_t options = 0;         // kTrack* flags
-  bool caching = false;         // CLIENT CACHING yes|no given for the next command
+  uint32_t options = 0;          // kTrack* flags
+  bool caching = false;          // CLIENT CACHING yes|no given for the next command
   bool broken_redirect = false;  // the redirect target disconnected
-  uint64_t redirect = 0;        // client id receiving our invalidations (0: ourselves)
+  uint64_t redirect = 0;         // client id receiving our invalidations (0: ourselves)
   std::set<std::string, std::less<>> prefixes;  // BCAST prefixes, sorted like Redis's rax
 };
 
@@ -47,7 +47,8 @@ class Tracking {
   }
 
   // "" if the prefixes may be added to the client's, else Redis's overlap error text.
-  std::string CheckPrefixes(const RedisSession& s, std::span<const std::string_view> prefixes) const;
+  std::string CheckPrefixes(const RedisSession& s,
+                            std::span<const std::string_view> prefixes) const;
   // CLIENT TRACKING ON (options already validated).
   void Enable(RedisSession& s, uint64_t redirect, uint32_t options,
               std::span<const std::string_view> prefixes);
