@@ -31,6 +31,13 @@ class Transport {
   virtual void CloseNow() = 0;
   // Bytes appended or in flight but not yet written to the socket.
   virtual size_t PendingOutputBytes() const = 0;
+  // True while unsent output is above the connection's high-water mark. A session stops
+  // executing further pipelined requests then (leaving them in the InBuffer); the gateway calls
+  // OnBytes again with the rest once the output has drained, so a client that never reads its
+  // replies cannot grow memory.
+  virtual bool OutputCongested() const {
+    return false;
+  }
   // Stop/resume reading from the socket (input back-pressure).
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;

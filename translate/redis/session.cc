@@ -63,6 +63,8 @@ void RedisSession::OnBytes(protocols::InBuffer& in) {
       break;
     }
     Dispatch(reader_.args());
+    // Replies piling up unread: leave the rest of the pipeline for when they drain.
+    if (transport_.OutputCongested()) break;
   }
   in_on_bytes_ = false;
   in.Consume(closing_ ? in.size() : pos);
