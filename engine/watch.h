@@ -19,7 +19,10 @@
 //   sink is only told about later changes). HasEvents() is true until kInitialDone was polled.
 // - Poll does bounded work: while scanning a large bucket it may return fewer events than asked
 //   (even 0) with HasEvents() still true; poll again on the next loop iteration.
-// - Pending counts: known at StartWatch (Pending()); each event's `pending` counts what is left
+// - Pending counts: known at StartWatch (Pending()), or once CountReady() for an
+//   incremental_count watch (counted in slices over the revision log; entries superseded
+//   during the count are counted if already passed, so the count may exceed what is delivered,
+//   never the reverse for entries that stay); each event's `pending` counts what is left
 //   after it, and the last initial entry carries 0 plus the live entries already queued (so NATS
 //   clients detect "caught up"). Initial entries superseded before delivery are skipped (their
 //   new value arrives live).
@@ -60,6 +63,11 @@ struct WatchOptions {
   bool meta_only = false;          // EntryView::value left empty (size still in value_size)
   bool include_history = false;    // with kLatestPerKey: every retained entry of matching keys
   size_t max_queue = 0;            // live queue bound; 0 = Engine::Limits::watch_queue
+  // Bound StartWatch's work: when counting the initial part needs a pass over the bucket
+  // (filters that are neither all keys nor exact keys), StartWatch counts one slice and the
+  // caller finishes with AdvanceCount() (a slice per loop iteration) before relying on
+  // Pending() or polling. Without it StartWatch counts in one O(n) call.
+  bool incremental_count = false;
 };
 
 struct WatchEvent {
@@ -105,6 +113,15 @@ class Watch {
   virtual Errc State() const = 0;
   virtual bool InInitialPart() const = 0;
   virtual const WatchOptions& Options() const = 0;
+  // False while an incremental_count watch is still counting its initial part (Pending() is
+  // not final and Poll delivers nothing yet).
+  virtual bool CountReady() const {
+    return true;
+  }
+  // Counts up to about `budget` more retained entries; returns CountReady().
+  virtual bool AdvanceCount(size_t /*budget*/) {
+    return true;
+  }
 };
 
 }  // namespace kvgate::engine

@@ -84,6 +84,10 @@ class WatchImpl final : public Watch {
   bool InInitialPart() const override {
     return phase_ != Phase::kLive;
   }
+  bool CountReady() const override {
+    return !counting_;
+  }
+  bool AdvanceCount(size_t budget) override;
   const WatchOptions& Options() const override {
     return opts_;
   }
@@ -108,6 +112,10 @@ class WatchImpl final : public Watch {
   bool InitialEligible(const detail::EntryBase* e, UnixNanos now) const;
   Found FindNextInitial(Revision* out, size_t* budget, UnixNanos now);
   uint64_t CountInitial(Revision from);
+  // Whether CountInitial needs a pass over the bucket (not O(1)).
+  bool CountNeedsScan() const;
+  // The predicate CountInitial counts by.
+  bool Countable(const detail::EntryBase* e) const;
   void Fail(Errc e, uint64_t detail);
   void Ready();
   void Emit(const std::function<void(const WatchEvent&)>& fn, const detail::EntryBase& e,
@@ -140,6 +148,9 @@ class WatchImpl final : public Watch {
   int ahead_n_ = 0;
   uint64_t initial_left_ = 0;
   Revision position_ = 0;
+  bool counting_ = false;   // incremental_count: the initial count is still running
+  Revision count_next_ = 0;  // next revision the count examines
+  uint64_t count_acc_ = 0;   // matching entries counted so far
 };
 
 }  // namespace kvgate::engine
