@@ -13,6 +13,7 @@ namespace kvgate::nats {
 namespace {
 
 constexpr size_t kPollChunk = 32;  // entries per Poll between output checks
+constexpr size_t kCountSlice = 16384;  // retained entries counted per Run (~1-2 ms)
 
 void AppendUint(std::string* s, uint64_t v) {
   char buf[24];
@@ -54,6 +55,7 @@ bool Consumer::Start(engine::Bucket& bucket, JsErr* err, std::string* detail) {
     watch_options_.filters.push_back(FilterOf(f, subject_prefix_));
   }
   watch_options_.meta_only = config_.headers_only;
+  watch_options_.incremental_count = true;
   engine::WatchStart start = engine::WatchStart::kAllHistory;
   engine::Revision revision = 0;
   const std::string& p = config_.deliver_policy;
@@ -182,7 +184,15 @@ bool Consumer::HasSubscriber() {
 
 Consumer::RunResult Consumer::Run(size_t budget) {
   if (gone_ || !watch_) return RunResult::kGone;
+  if (!watch_->CountReady() && !watch_->AdvanceCount(kCountSlice)) return RunResult::kMore;
   NatsFront& front = js_.front();
+  if (response_deferred_) {
+    response_deferred_ = false;
+    std::string s;
+    protocols::JsonWriter w(&s);
+    WriteInfo(w, deferred_type_);
+    front.Reply(deferred_reply_, {}, s);
+  }
   if (!HasSubscriber()) {
     waiting_for_interest_ = true;
     return RunResult::kNoInterest;

@@ -48,6 +48,18 @@ class Consumer final : public engine::WatchSink {
   RunResult Tick(int64_t now_ns);
   // engine::WatchSink
   void OnWatchReady(engine::Watch& watch) override;
+  // False while the watch still counts a filtered initial part (a pass over the bucket done in
+  // slices by Run, so creating a consumer never stalls the loop on a large bucket).
+  bool CountReady() const {
+    return !watch_ || watch_->CountReady();
+  }
+  // The create response waits for the count (num_pending): Run sends it to `reply` once the
+  // count is done, before any delivery.
+  void DeferCreateResponse(std::string reply, std::string type) {
+    deferred_reply_ = std::move(reply);
+    deferred_type_ = std::move(type);
+    response_deferred_ = true;
+  }
 
   // Writes a consumer_create_response / consumer_info_response object (no `type` member when
   // `type` is empty: list items).
@@ -116,6 +128,10 @@ class Consumer final : public engine::WatchSink {
   bool paused_for_output_ = false;
   uint64_t interest_generation_ = ~uint64_t{0};  // sublist generation interest_ was read at
   bool interest_ = false;
+
+  bool response_deferred_ = false;
+  std::string deferred_reply_;
+  std::string deferred_type_;
 
   std::string ack_prefix_;      // "$JS.ACK.<stream>.<consumer>.1."
   std::string subject_prefix_;  // "$KV.<bucket>."

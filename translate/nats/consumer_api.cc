@@ -137,6 +137,13 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
   auto consumer = std::make_unique<Consumer>(*this, std::string(stream), bucket->name(), name,
                                              std::move(cfg), engine().clock().NowNs());
   if (!consumer->Start(*bucket, &err, &detail)) return RespondError(req, kCreateType, err, detail);
+  if (!consumer->CountReady()) {
+    // A filtered initial part is counted in slices (Consumer::Run); num_pending is known, and
+    // the response sent, once that is done. Nothing is delivered before it.
+    consumer->DeferCreateResponse(std::string(req.reply), std::string(kCreateType));
+    AddConsumer(std::move(consumer));
+    return;
+  }
   std::string s;
   protocols::JsonWriter w(&s);
   consumer->WriteInfo(w, kCreateType);
