@@ -11,6 +11,11 @@ namespace kvgate::gateway {
 namespace {
 
 constexpr size_t kReadReserve = 16 * 1024;
+// Bytes one connection may read per loop iteration. libuv keeps reading (up to 32 reads) while
+// each read fills the buffer, so a pipelining client (redis-cli --pipe) could hand one
+// iteration half a megabyte of commands (~45 ms at 1M keys); like Redis's 16 KB per client per
+// event, the rest waits for the next iteration (the socket stays readable, so it comes at once).
+constexpr size_t kReadBudgetPerIteration = 64 * 1024;
 constexpr size_t kIdleInputKeep = 64 * 1024;
 constexpr size_t kMaxIovecs = 64;
 
@@ -85,6 +90,11 @@ Connection* Connection::Accept(Server& server, Listener& listener) {
 
 void Connection::OnAlloc(uv_handle_t* handle, size_t /*suggested*/, uv_buf_t* buf) {
   auto* c = static_cast<Connection*>(handle->data);
+  if (c->read_iteration_ == c->server_.iteration() &&
+      c->read_this_iteration_ >= kReadBudgetPerIteration) {
+    *buf = uv_buf_init(nullptr, 0);  // libuv reports UV_ENOBUFS and stops reading for now
+    return;
+  }
   auto tail = c->in_.Reserve(kReadReserve);
   *buf = uv_buf_init(tail.data(), static_cast<unsigned>(std::min<size_t>(tail.size(), 1u << 30)));
 }
@@ -103,7 +113,7 @@ void Connection::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*bu
 }
 
 void Connection::HandleRead(ssize_t nread) {
-  if (nread == 0) return;  // EAGAIN
+  if (nread == 0 || nread == UV_ENOBUFS) return;  // EAGAIN, or this iteration's budget is used
   if (nread < 0) {
     if (nread != UV_EOF) {
       KVGATE_LOG(kDebug, "connection %llu read error: %s", static_cast<unsigned long long>(id_),
@@ -113,6 +123,11 @@ void Connection::HandleRead(ssize_t nread) {
     return;
   }
   in_.Commit(static_cast<size_t>(nread));
+  if (read_iteration_ != server_.iteration()) {
+    read_iteration_ = server_.iteration();
+    read_this_iteration_ = 0;
+  }
+  read_this_iteration_ += static_cast<size_t>(nread);
   if (closing_ || close_after_flush_) {
     in_.Clear();
     return;

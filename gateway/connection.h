@@ -96,6 +96,8 @@ class Connection final : public translate::Transport {
   bool paused_by_session_ = false;
   bool paused_by_output_ = false;
   bool close_after_flush_ = false;
+  uint64_t read_iteration_ = ~uint64_t{0};  // loop iteration read_this_iteration_ counts for
+  size_t read_this_iteration_ = 0;
   bool closing_ = false;
   bool in_on_bytes_ = false;
 };

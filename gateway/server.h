@@ -136,6 +136,10 @@ class Server {
   uint64_t NextConnectionId() {
     return ++last_connection_id_;
   }
+  // Loop iterations so far (advances before each poll).
+  uint64_t iteration() const {
+    return loop_stats_.iterations;
+  }
 
  private:
   static void OnConnection(uv_stream_t* server, int status);
