@@ -142,12 +142,14 @@ def bar_text(bar):
 
 
 def write_csv(path, rows):
-    """rows: dicts with keys workload, kvgate, reference, ratio, bar, met (chart input)."""
+    """rows: dicts with keys workload, kvgate, reference, ratio, better ("higher" or "lower"),
+    bar, met (chart input)."""
     if not path:
         return
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["workload", "kvgate", "reference", "ratio", "bar", "met"])
+        w = csv.DictWriter(f, fieldnames=["workload", "kvgate", "reference", "ratio", "better", "bar",
+                                          "met"])
         w.writeheader()
         for r in rows:
             w.writerow(r)

@@ -177,7 +177,9 @@ def main():
         rows.append((name, f"{k:.1f}", f"{r:.1f}", f"{ratio:.2f}", bar_text(bar), met(ratio, bar),
                      f"{median(kv_cpu):.2f}", f"{median(ref_cpu):.2f}"))
         csv_rows.append(dict(workload="NATS " + name, kvgate=f"{k:.1f}", reference=f"{r:.1f}",
-                             ratio=f"{ratio:.3f}", bar=bar_text(bar), met=met(ratio, bar)))
+                             ratio=f"{ratio:.3f}",
+                             better="higher" if metric == "ops_per_sec" else "lower",
+                             bar=bar_text(bar), met=met(ratio, bar)))
         print(f"  {name}: kvgate {k:.1f}, nats-server {r:.1f}, ratio {ratio:.2f}  "
               f"(kvgate rounds {[round(x, 1) for x in kv_v]}, nats {[round(x, 1) for x in ref_v]})"
               f"\n    {cmdline}", flush=True)
@@ -200,7 +202,8 @@ def main():
               f"+{res['kvgate'][1] - kv1:.1f} B/key, nats-server "
               f"+{res['nats-server'][1] - ns1:.1f} B/key")
         csv_rows.append(dict(workload="NATS memory per key", kvgate=f"{kv1:.1f}",
-                             reference=f"{ns1:.1f}", ratio=f"{ratio:.3f}", bar="<= 0.5",
+                             reference=f"{ns1:.1f}", ratio=f"{ratio:.3f}", better="lower",
+                             bar="<= 0.5",
                              met=met(ratio, ("<=", 0.5))))
 
     if args.idle_watchers:
