@@ -20,20 +20,17 @@ import subprocess
 import sys
 import time
 
-from common import (ROOT, Server, alternate, bar_text, cpu_seconds, kvgate_binary, loadavg,
-                    machine_line, median, met, print_table, rss_bytes, write_csv)
+from common import (Server, alternate, bar_text, cpu_seconds, kvgate_binary, loadavg,
+                    machine_line, median, met, print_table, release_build, rss_bytes,
+                    write_csv)
 
 
 def loadgen_binary():
+    """KVGATE_LOADGEN, or the release build's nats_kv_loadgen (built first)."""
     env = os.environ.get("KVGATE_LOADGEN")
     if env:
         return env
-    path = os.path.join(ROOT, "build", "release", "tools", "bench", "nats_kv_loadgen")
-    if not os.path.exists(path):
-        kvgate_binary()  # configures the release preset if needed
-        subprocess.run(["cmake", "--build", "--preset", "release", "--target", "nats_kv_loadgen"],
-                       cwd=ROOT, check=True)
-    return path
+    return os.path.join(release_build("nats_kv_loadgen"), "tools", "bench", "nats_kv_loadgen")
 
 
 def workloads(ops):
@@ -132,7 +129,9 @@ def idle_watchers(loadgen, kvbin, watchers, rounds, ops):
             w, wo = alternate(r, with_watchers, measure)
             with_w.append(w)
             without_w.append(wo)
-        return median(with_w), median(without_w), median(rss)
+        # RSS: the largest growth (the first round; later rounds reuse memory the allocator
+        # kept from earlier ones, so their growth understates the cost).
+        return median(with_w), median(without_w), max(rss)
     finally:
         s.stop()
 

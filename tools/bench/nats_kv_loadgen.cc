@@ -72,6 +72,9 @@ struct Client {
     jsOptions_Init(&o);
     o.Wait = 10000;
     if (max_pending > 0) o.PublishAsync.MaxPending = max_pending;
+    // A full window waits for acks (200 ms by default, which a busy nats-server can exceed
+    // while loading a million keys).
+    o.PublishAsync.StallWait = 30000;
     Check(natsConnection_JetStream(&js, nc, &o), "jetstream");
     if (create) {
       kvConfig cfg;
