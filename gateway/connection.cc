@@ -136,7 +136,25 @@ void Connection::HandleRead(ssize_t nread) {
   session_->OnBytes(in_);
   in_on_bytes_ = false;
   if (closing_) return;
+  input_deferred_ = !in_.empty() && OutputCongested();
   if (in_.empty()) in_.ShrinkIfIdle(kIdleInputKeep);
+  if (!out_.empty()) ScheduleFlush();
+  UpdateReading();
+}
+
+bool Connection::OutputCongested() const {
+  return PendingOutputBytes() > server_.options().output_high_water;
+}
+
+void Connection::RunDeferredInput() {
+  if (!input_deferred_ || closing_ || close_after_flush_ || in_on_bytes_ || OutputCongested()) {
+    return;
+  }
+  in_on_bytes_ = true;
+  session_->OnBytes(in_);
+  in_on_bytes_ = false;
+  if (closing_) return;
+  input_deferred_ = !in_.empty() && OutputCongested();
   if (!out_.empty()) ScheduleFlush();
   UpdateReading();
 }
@@ -232,6 +250,8 @@ void Connection::Flush() {
     return;
   }
   UpdateReading();
+  // Everything went out without blocking: requests the session deferred can run now.
+  if (!writing_) RunDeferredInput();
 }
 
 void Connection::OnWrite(uv_write_t* req, int status) {
@@ -253,7 +273,6 @@ void Connection::HandleWrite(int status) {
     StartClose();
     return;
   }
-  bool was_paused = paused_by_output_;
   if (!out_.empty() || close_after_flush_) {
     Flush();
     if (closing_) return;
@@ -261,15 +280,7 @@ void Connection::HandleWrite(int status) {
   UpdateReading();
   if (PendingOutputBytes() == 0) session_->OnDrained();
   if (closing_) return;
-  if (was_paused && !paused_by_output_ && !in_.empty()) {
-    // Requests left unprocessed while output was over the high-water mark.
-    in_on_bytes_ = true;
-    session_->OnBytes(in_);
-    in_on_bytes_ = false;
-    if (closing_) return;
-    if (!out_.empty()) ScheduleFlush();
-    UpdateReading();
-  }
+  RunDeferredInput();
 }
 
 void Connection::StartClose() {

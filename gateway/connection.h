@@ -39,6 +39,7 @@ class Connection final : public translate::Transport {
   size_t PendingOutputBytes() const override {
     return out_.bytes() + inflight_.bytes();
   }
+  bool OutputCongested() const override;
   void PauseReading() override;
   void ResumeReading() override;
   uint64_t Id() const override {
@@ -79,6 +80,8 @@ class Connection final : public translate::Transport {
   void HandleWrite(int status);
   void StartClose();
   void UpdateReading();
+  // Hands the session the input it left unprocessed while its output was congested.
+  void RunDeferredInput();
 
   Server& server_;
   uv_tcp_t handle_{};
@@ -95,6 +98,7 @@ class Connection final : public translate::Transport {
   bool reading_ = false;
   bool paused_by_session_ = false;
   bool paused_by_output_ = false;
+  bool input_deferred_ = false;  // the session stopped early because OutputCongested()
   bool close_after_flush_ = false;
   uint64_t read_iteration_ = ~uint64_t{0};  // loop iteration read_this_iteration_ counts for
   size_t read_this_iteration_ = 0;
