@@ -10,48 +10,21 @@
 #include "engine/clock.h"
 #include "engine/engine.h"
 #include "protocols/buffer.h"
+#include "tests/support/memory_transport.h"
 #include "translate/nats/nats_front.h"
 #include "translate/session.h"
 
 namespace {
 
-class NullTransport final : public kvgate::translate::Transport {
+class NullTransport final : public kvgate::testing::MemoryTransport {
  public:
-  kvgate::protocols::OutChain& Out() override {
-    return out_;
-  }
-  void ScheduleFlush() override {}
   void CloseAfterFlush() override {
     closed = true;
   }
   void CloseNow() override {
     closed = true;
   }
-  size_t PendingOutputBytes() const override {
-    return out_.bytes();
-  }
-  void PauseReading() override {}
-  void ResumeReading() override {}
-  uint64_t Id() const override {
-    return 1;
-  }
-  const std::string& PeerAddress() const override {
-    return addr_;
-  }
-  const std::string& LocalAddress() const override {
-    return addr_;
-  }
-  int Fd() const override {
-    return -1;
-  }
-  void Drain() {
-    out_.Clear();
-  }
   bool closed = false;
-
- private:
-  kvgate::protocols::OutChain out_;
-  std::string addr_ = "127.0.0.1:1";
 };
 
 struct Op {
@@ -103,7 +76,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::unique_ptr<translate::Session> s = front.NewSession(t);
   s->OnOpen();
   protocols::InBuffer in;
-  in.Append("CONNECT {\"headers\":true,\"no_responders\":true}\r\nSUB _INBOX.f.* 1\r\nSUB _INBOX.F 2\r\n");
+  in.Append(
+      "CONNECT {\"headers\":true,\"no_responders\":true}\r\nSUB _INBOX.f.* 1\r\nSUB _INBOX.F "
+      "2\r\n");
   s->OnBytes(in);
   Publish(*s, in, "$JS.API.STREAM.CREATE.KV_b", {},
           R"({"name":"KV_b","subjects":["$KV.b.>"],"max_msgs_per_subject":5,"allow_direct":true,)"

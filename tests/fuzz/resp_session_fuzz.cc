@@ -16,18 +16,15 @@
 
 #include "engine/engine.h"
 #include "protocols/buffer.h"
+#include "tests/support/memory_transport.h"
 #include "translate/redis/front.h"
 #include "translate/session.h"
 
 namespace {
 
-class Transport final : public kvgate::translate::Transport {
+// Closing tells the session at once, as the gateway does.
+class Transport final : public kvgate::testing::MemoryTransport {
  public:
-  kvgate::protocols::OutChain& Out() override {
-    return out_;
-  }
-  void ScheduleFlush() override {
-  }
   void CloseAfterFlush() override {
     closing = true;
   }
@@ -38,35 +35,9 @@ class Transport final : public kvgate::translate::Transport {
       session->OnClose();
     }
   }
-  size_t PendingOutputBytes() const override {
-    return out_.bytes();
-  }
-  void PauseReading() override {
-  }
-  void ResumeReading() override {
-  }
-  uint64_t Id() const override {
-    return 1;
-  }
-  const std::string& PeerAddress() const override {
-    return addr_;
-  }
-  const std::string& LocalAddress() const override {
-    return addr_;
-  }
-  int Fd() const override {
-    return 3;
-  }
-  void Drain() {
-    out_.Clear();
-  }
   bool closing = false;
   bool closed = false;
   kvgate::translate::Session* session = nullptr;
-
- private:
-  kvgate::protocols::OutChain out_;
-  std::string addr_ = "127.0.0.1:1";
 };
 
 void Feed(kvgate::redis::RedisFront& front, Transport& t, kvgate::protocols::InBuffer& in,

@@ -34,7 +34,8 @@ std::string CreateBody(const std::string& stream, const std::string& deliver,
                     R"(","ack_policy":"none","ack_wait":79200000000000,"max_deliver":1,)";
   if (!filter.empty()) cfg += R"("filter_subject":")" + filter + R"(",)";
   cfg += R"("replay_policy":"instant","flow_control":true,"idle_heartbeat":5000000000,)"
-         R"("deliver_subject":")" + deliver + R"(","num_replicas":1,"mem_storage":true)" + extra + "}";
+         R"("deliver_subject":")" +
+         deliver + R"(","num_replicas":1,"mem_storage":true)" + extra + "}";
   return R"({"stream_name":")" + stream + R"(","config":)" + cfg + "}";
 }
 
@@ -57,20 +58,25 @@ Ack ParseAck(const std::string& reply) {
   REQUIRE(t.size() == 9);
   REQUIRE(t[0] == "$JS");
   REQUIRE(t[1] == "ACK");
-  return Ack{t[2], t[3], std::stoull(t[4]), std::stoull(t[5]), std::stoull(t[6]),
-             std::stoull(t[8]), std::stoll(t[7])};
+  return Ack{t[2],
+             t[3],
+             std::stoull(t[4]),
+             std::stoull(t[5]),
+             std::stoull(t[6]),
+             std::stoull(t[8]),
+             std::stoll(t[7])};
 }
 
 // Fills bucket gb like the spec's probe: k1..k3 with history, dir.a, dir.b, a delete.
 void Fill(TestClient& c) {
-  c.Api("$KV.gb.k1", "k1v0");                                   // 1
-  c.Api("$KV.gb.k2", "k2v0");                                   // 2
-  c.Api("$KV.gb.k3", "k3v0");                                   // 3
-  c.Api("$KV.gb.k3", "k3v1");                                   // 4
-  c.Api("$KV.gb.k3", "k3v2");                                   // 5
+  c.Api("$KV.gb.k1", "k1v0");                                           // 1
+  c.Api("$KV.gb.k2", "k2v0");                                           // 2
+  c.Api("$KV.gb.k3", "k3v0");                                           // 3
+  c.Api("$KV.gb.k3", "k3v1");                                           // 4
+  c.Api("$KV.gb.k3", "k3v2");                                           // 5
   c.Request("$KV.gb.k2", "", "NATS/1.0\r\nKV-Operation: DEL\r\n\r\n");  // 6
-  c.Api("$KV.gb.dir.a", "a");                                   // 7
-  c.Api("$KV.gb.dir.b", "b");                                   // 8
+  c.Api("$KV.gb.dir.a", "a");                                           // 7
+  c.Api("$KV.gb.dir.b", "b");                                           // 8
 }
 
 }  // namespace
@@ -138,17 +144,19 @@ TEST_CASE("keys: last_per_subject, headers_only, tombstones, Nats-Msg-Size", "[n
   Fill(*c);
   c->Request("$KV.gb.k1", "", "NATS/1.0\r\nKV-Operation: PURGE\r\nNats-Rollup: sub\r\n\r\n");  // 9
   c->Send("SUB _INBOX.K 4\r\n");
-  auto v = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_gb",
-                       CreateBody("KV_gb", "_INBOX.K", "last_per_subject", "$KV.gb.>",
-                                  R"(,"headers_only":true)")));
+  auto v = Json(c->Api(
+      "$JS.API.CONSUMER.CREATE.KV_gb",
+      CreateBody("KV_gb", "_INBOX.K", "last_per_subject", "$KV.gb.>", R"(,"headers_only":true)")));
   CHECK(v["num_pending"] == 5);
   CHECK(v["config"]["headers_only"] == true);
   auto frames = c->ReadFrames();
   REQUIRE(frames.size() == 5);
   // Ascending revision: k2@6 (DEL), k3@5? no: k3's last is 5 < 6.
-  std::vector<std::pair<std::string, uint64_t>> expect = {
-      {"$KV.gb.k3", 5}, {"$KV.gb.k2", 6}, {"$KV.gb.dir.a", 7}, {"$KV.gb.dir.b", 8},
-      {"$KV.gb.k1", 9}};
+  std::vector<std::pair<std::string, uint64_t>> expect = {{"$KV.gb.k3", 5},
+                                                          {"$KV.gb.k2", 6},
+                                                          {"$KV.gb.dir.a", 7},
+                                                          {"$KV.gb.dir.b", 8},
+                                                          {"$KV.gb.k1", 9}};
   for (size_t i = 0; i < frames.size(); ++i) {
     INFO(i);
     CHECK(frames[i].op == "HMSG");
@@ -181,8 +189,8 @@ TEST_CASE("empty initial data: num_pending 0, deliver new", "[nats][consumer]") 
   CHECK(ParseAck(live[1].reply).cseq == 2);
 
   c->Send("SUB _INBOX.N 2\r\n");
-  auto n = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_e",
-                       CreateBody("KV_e", "_INBOX.N", "new", "$KV.e.>")));
+  auto n = Json(
+      c->Api("$JS.API.CONSUMER.CREATE.KV_e", CreateBody("KV_e", "_INBOX.N", "new", "$KV.e.>")));
   CHECK(n["num_pending"] == 0);
   CHECK(c->ReadFrames().empty());
   c->Api("$KV.e.k", "3");
@@ -197,9 +205,9 @@ TEST_CASE("by_start_sequence resumes from a revision", "[nats][consumer]") {
   CreateBucket(*c, "gb");
   Fill(*c);
   c->Send("SUB _INBOX.R 1\r\n");
-  auto v = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_gb",
-                       CreateBody("KV_gb", "_INBOX.R", "by_start_sequence", "$KV.gb.>",
-                                  R"(,"opt_start_seq":6)")));
+  auto v = Json(c->Api(
+      "$JS.API.CONSUMER.CREATE.KV_gb",
+      CreateBody("KV_gb", "_INBOX.R", "by_start_sequence", "$KV.gb.>", R"(,"opt_start_seq":6)")));
   CHECK(v["num_pending"] == 3);
   CHECK(v["config"]["opt_start_seq"] == 6);
   auto frames = c->ReadFrames();
@@ -219,15 +227,15 @@ TEST_CASE("named create forms and their validation errors", "[nats][consumer]") 
                            CreateBody("KV_b", "_INBOX.Y.1", "all", "$KV.b.>")));
   CHECK(named["name"] == "abcdefgh");
   CHECK(named["config"]["name"] == "abcdefgh");
-  auto filtered = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_b.oc_x_1.$KV.b.k3",
-                              CreateBody("KV_b", "_INBOX.Y.1", "all", "$KV.b.k3",
-                                         R"(,"name":"oc_x_1")")));
+  auto filtered =
+      Json(c->Api("$JS.API.CONSUMER.CREATE.KV_b.oc_x_1.$KV.b.k3",
+                  CreateBody("KV_b", "_INBOX.Y.1", "all", "$KV.b.k3", R"(,"name":"oc_x_1")")));
   CHECK(filtered["name"] == "oc_x_1");
   CHECK(filtered["num_pending"] == 1);
   // Same name, same config: idempotent. Different config with action create: 10148.
-  auto again = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_b.oc_x_1.$KV.b.k3",
-                           CreateBody("KV_b", "_INBOX.Y.1", "all", "$KV.b.k3",
-                                      R"(,"name":"oc_x_1")")));
+  auto again =
+      Json(c->Api("$JS.API.CONSUMER.CREATE.KV_b.oc_x_1.$KV.b.k3",
+                  CreateBody("KV_b", "_INBOX.Y.1", "all", "$KV.b.k3", R"(,"name":"oc_x_1")")));
   CHECK(again["name"] == "oc_x_1");
   CHECK(!again.contains("error"));
   std::string body = CreateBody("KV_b", "_INBOX.Y.2", "all", "$KV.b.k3", R"(,"name":"oc_x_1")");
@@ -247,8 +255,8 @@ TEST_CASE("named create forms and their validation errors", "[nats][consumer]") 
   std::vector<Bad> bad = {
       {"$JS.API.CONSUMER.CREATE.KV_none", CreateBody("KV_none", "_INBOX.Z", "all", ""), 10059},
       {"$JS.API.CONSUMER.CREATE.KV_b", CreateBody("KV_other", "_INBOX.Z", "all", ""), 10056},
-      {"$JS.API.CONSUMER.CREATE.KV_b.n1.$KV.b.k3", CreateBody("KV_b", "_INBOX.Z", "all", "$KV.b.k4"),
-       10131},
+      {"$JS.API.CONSUMER.CREATE.KV_b.n1.$KV.b.k3",
+       CreateBody("KV_b", "_INBOX.Z", "all", "$KV.b.k4"), 10131},
       {"$JS.API.CONSUMER.CREATE.KV_b", CreateBody("KV_b", "_INBOX.Z", "all", "$KV.other.>"), 10093},
       {"$JS.API.CONSUMER.CREATE.KV_b", CreateBody("KV_b", "_INBOX.Z", "by_start_sequence", ""),
        10094},
@@ -257,8 +265,8 @@ TEST_CASE("named create forms and their validation errors", "[nats][consumer]") 
       {"$JS.API.CONSUMER.CREATE.KV_b",
        R"({"config":{"deliver_subject":"_INBOX.Z","flow_control":true}})", 10108},
       {"$JS.API.CONSUMER.CREATE.KV_b", R"({"config":{"deliver_subject":"_INBOX.*"}})", 10079},
-      {"$JS.API.CONSUMER.CREATE.KV_b", R"({"config":{"deliver_policy":"sometimes","deliver_subject":"x"}})",
-       10025},
+      {"$JS.API.CONSUMER.CREATE.KV_b",
+       R"({"config":{"deliver_policy":"sometimes","deliver_subject":"x"}})", 10025},
       {"$JS.API.CONSUMER.CREATE.KV_b",
        R"({"config":{"deliver_subject":"x","filter_subjects":["$KV.b.a","$KV.b.*"]}})", 10138},
       {"$JS.API.CONSUMER.CREATE.KV_b",
@@ -357,7 +365,8 @@ TEST_CASE("ephemeral consumers are collected after inactive_threshold without in
   auto c = h.Connect();
   CreateBucket(*c, "gc");
   c->Send("SUB _INBOX.G 1\r\n");
-  auto v = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_gc", CreateBody("KV_gc", "_INBOX.G", "all", "")));
+  auto v =
+      Json(c->Api("$JS.API.CONSUMER.CREATE.KV_gc", CreateBody("KV_gc", "_INBOX.G", "all", "")));
   std::string name = v["name"];
   h.Advance(10'000);
   CHECK(!Json(c->Api("$JS.API.CONSUMER.INFO.KV_gc." + name)).contains("error"));
@@ -439,17 +448,17 @@ TEST_CASE("deliver policies last and by_start_time", "[nats][consumer]") {
   c->Api("$KV.t.b", "2");  // t0 + 10 s
   c->Api("$KV.t.a", "3");
   c->Send("SUB _INBOX.T 1\r\n");
-  auto by_time = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_t",
-                             CreateBody("KV_t", "_INBOX.T", "by_start_time", "",
-                                        R"(,"opt_start_time":")" + mid + "\"")));
+  auto by_time = Json(c->Api(
+      "$JS.API.CONSUMER.CREATE.KV_t",
+      CreateBody("KV_t", "_INBOX.T", "by_start_time", "", R"(,"opt_start_time":")" + mid + "\"")));
   CHECK(by_time["num_pending"] == 2);
   auto frames = c->ReadFrames();
   REQUIRE(frames.size() == 2);
   CHECK(ParseAck(frames[0].reply).sseq == 2);
 
   c->Send("SUB _INBOX.L 2\r\n");
-  auto last = Json(c->Api("$JS.API.CONSUMER.CREATE.KV_t",
-                          CreateBody("KV_t", "_INBOX.L", "last", "$KV.t.b")));
+  auto last = Json(
+      c->Api("$JS.API.CONSUMER.CREATE.KV_t", CreateBody("KV_t", "_INBOX.L", "last", "$KV.t.b")));
   CHECK(last["num_pending"] == 1);
   frames = c->ReadFrames();
   REQUIRE(frames.size() == 1);

@@ -165,8 +165,7 @@ TEST_CASE("echo false suppresses a client's own messages", "[nats][core]") {
   CHECK(c->ReadFrames().size() == 1);
 }
 
-TEST_CASE("HPUB is HMSG for header clients and MSG without headers otherwise",
-          "[nats][core]") {
+TEST_CASE("HPUB is HMSG for header clients and MSG without headers otherwise", "[nats][core]") {
   NatsHarness h;
   auto hdr = h.Connect();
   auto plain = h.Connect(R"({"verbose":false})");
@@ -180,8 +179,7 @@ TEST_CASE("HPUB is HMSG for header clients and MSG without headers otherwise",
   CHECK(hdr->Read() == "MSG a 1 2\r\nhi\r\n");
 }
 
-TEST_CASE("bad input gets the nats-server error; other clients are unaffected",
-          "[nats][core]") {
+TEST_CASE("bad input gets the nats-server error; other clients are unaffected", "[nats][core]") {
   NatsHarness h;
   auto good = h.Connect();
   good->Send("SUB a 1\r\n");

@@ -196,7 +196,8 @@ TEST_CASE("stream config normalization makes client shapes comparable", "[nats][
   JsErr err;
   CHECK(ValidateKvStream(c, &bucket, &err, &detail));
   CHECK(bucket == "x");
-  StreamConfig too_deep = parse(R"({"name":"KV_x","subjects":["$KV.x.>"],"max_msgs_per_subject":65})");
+  StreamConfig too_deep =
+      parse(R"({"name":"KV_x","subjects":["$KV.x.>"],"max_msgs_per_subject":65})");
   CHECK_FALSE(ValidateKvStream(too_deep, &bucket, &err, &detail));
   CHECK(err == JsErr::kStreamInvalidConfig);
 }

@@ -68,15 +68,17 @@ TEST_CASE("create and update with Nats-Expected-Last-Subject-Sequence (10071)", 
   CreateBucket(*c, "gb");
   c->Api("$KV.gb.k1", "v1");
   CHECK(c->Request("$KV.gb.k2", "v2", kCreateHdr).payload == R"({"stream":"KV_gb","seq":2})");
-  CHECK(c->Request("$KV.gb.k2", "again", kCreateHdr).payload ==
-        R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 2"},"stream":"KV_gb","seq":0})");
+  CHECK(
+      c->Request("$KV.gb.k2", "again", kCreateHdr).payload ==
+      R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 2"},"stream":"KV_gb","seq":0})");
   CHECK(c->Request("$KV.gb.k1", "v1b", Expect(1)).payload == R"({"stream":"KV_gb","seq":3})");
-  CHECK(c->Request("$KV.gb.k1", "v1c", Expect(1)).payload ==
-        R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 3"},"stream":"KV_gb","seq":0})");
+  CHECK(
+      c->Request("$KV.gb.k1", "v1c", Expect(1)).payload ==
+      R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 3"},"stream":"KV_gb","seq":0})");
   // Non-numeric: a mismatch, like nats-server.
-  auto bad = Json(c->Request("$KV.gb.new", "x",
-                             "NATS/1.0\r\nNats-Expected-Last-Subject-Sequence: abc\r\n\r\n")
-                      .payload);
+  auto bad = Json(
+      c->Request("$KV.gb.new", "x", "NATS/1.0\r\nNats-Expected-Last-Subject-Sequence: abc\r\n\r\n")
+          .payload);
   CHECK(bad["error"]["description"] == "wrong last sequence: 0");
   // Create after delete: 10071 with the tombstone's sequence, then create with it.
   CHECK(c->Request("$KV.gb.k2", "", kDelHdr).payload == R"({"stream":"KV_gb","seq":4})");
@@ -109,8 +111,10 @@ TEST_CASE("direct get: exact wire form, tombstones, 404 and 408", "[nats][kv]") 
   CHECK(f.sid == "9999");
   CHECK(f.payload == "v1");
   const std::string ts = FormatRfc3339Nano(h.clock.NowNs());
-  CHECK(f.headers == "NATS/1.0\r\nNats-Stream: KV_gb\r\nNats-Subject: $KV.gb.k1\r\nNats-Sequence: 1\r\n"
-                     "Nats-Time-Stamp: " + ts + "\r\n\r\n");
+  CHECK(f.headers ==
+        "NATS/1.0\r\nNats-Stream: KV_gb\r\nNats-Subject: $KV.gb.k1\r\nNats-Sequence: 1\r\n"
+        "Nats-Time-Stamp: " +
+            ts + "\r\n\r\n");
   auto by_seq = c->Request("$JS.API.DIRECT.GET.KV_gb", R"({"seq":1})");
   CHECK(by_seq.headers == f.headers);
   auto last = c->Request("$JS.API.DIRECT.GET.KV_gb", R"({"last_by_subj":"$KV.gb.k1"})");
@@ -130,8 +134,7 @@ TEST_CASE("direct get: exact wire form, tombstones, 404 and 408", "[nats][kv]") 
   CHECK(c->Request("$JS.API.DIRECT.GET.KV_gb", "{bad").headers ==
         "NATS/1.0 408 Malformed Request\r\n\r\n");
   // Unknown stream: nobody serves it, so no-responders rather than a timeout.
-  CHECK(c->Request("$JS.API.DIRECT.GET.KV_none.$KV.none.k", "").headers ==
-        "NATS/1.0 503\r\n\r\n");
+  CHECK(c->Request("$JS.API.DIRECT.GET.KV_none.$KV.none.k", "").headers == "NATS/1.0 503\r\n\r\n");
 }
 
 TEST_CASE("direct get is not served for buckets without allow_direct", "[nats][kv]") {
@@ -160,15 +163,20 @@ TEST_CASE("STREAM.MSG.GET: message JSON, base64, 10037 and 10003", "[nats][kv]")
   CHECK(tomb["message"]["hdrs"] == "TkFUUy8xLjANCktWLU9wZXJhdGlvbjogREVMDQoNCg==");
   CHECK(!tomb["message"].contains("data"));
   CHECK(Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd", R"({"seq":1})"))["message"]["data"] == "MQ==");
-  CHECK(c->Api("$JS.API.STREAM.MSG.GET.KV_nd", R"({"seq":99999})") ==
-        R"({"type":"io.nats.jetstream.api.v1.stream_msg_get_response","error":{"code":404,"err_code":10037,"description":"no message found"}})");
-  CHECK(Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd", R"({"last_by_subj":"$KV.nd.zz"})"))["error"]["err_code"] == 10037);
+  CHECK(
+      c->Api("$JS.API.STREAM.MSG.GET.KV_nd", R"({"seq":99999})") ==
+      R"({"type":"io.nats.jetstream.api.v1.stream_msg_get_response","error":{"code":404,"err_code":10037,"description":"no message found"}})");
+  CHECK(Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd",
+                    R"({"last_by_subj":"$KV.nd.zz"})"))["error"]["err_code"] == 10037);
   CHECK(Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd", "{}"))["error"]["err_code"] == 10003);
-  CHECK(Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd", R"({"seq":1,"last_by_subj":"$KV.nd.a"})"))["error"]["err_code"] == 10003);
-  CHECK(Json(c->Api("$JS.API.STREAM.MSG.GET.KV_none", R"({"seq":1})"))["error"]["err_code"] == 10059);
+  CHECK(Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd",
+                    R"({"seq":1,"last_by_subj":"$KV.nd.a"})"))["error"]["err_code"] == 10003);
+  CHECK(Json(c->Api("$JS.API.STREAM.MSG.GET.KV_none", R"({"seq":1})"))["error"]["err_code"] ==
+        10059);
   // next_by_subj with a wildcard.
   c->Api("$KV.nd.b", "2");
-  auto next = Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd", R"({"next_by_subj":"$KV.nd.*","seq":2})"));
+  auto next =
+      Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd", R"({"next_by_subj":"$KV.nd.*","seq":2})"));
   CHECK(next["message"]["seq"] == 2);
   auto newest = Json(c->Api("$JS.API.STREAM.MSG.GET.KV_nd", R"({"last_by_subj":"$KV.nd.*"})"));
   CHECK(newest["message"]["seq"] == 3);
@@ -198,14 +206,16 @@ TEST_CASE("delete, purge with rollup, put with rollup, history trimming", "[nats
   c->Request("$KV.r2.e", "3", "NATS/1.0\r\nNats-Rollup: sub\r\n\r\n");
   REQUIRE(b->History("e").size() == 1);
   CHECK(b->History("e")[0].value == "3");
-  CHECK(Json(c->Request("$KV.r2.e", "4", "NATS/1.0\r\nNats-Rollup: bogus\r\n\r\n").payload)["error"]["err_code"] == 10111);
+  CHECK(Json(c->Request("$KV.r2.e", "4", "NATS/1.0\r\nNats-Rollup: bogus\r\n\r\n")
+                 .payload)["error"]["err_code"] == 10111);
 
   // Without allow_rollup_hdrs: 10111 rollup not permitted.
   auto v = Json(c->Api("$JS.API.STREAM.CREATE.KV_nr",
                        R"({"name":"KV_nr","subjects":["$KV.nr.>"],"max_msgs_per_subject":5})"));
   REQUIRE(!v.contains("error"));
-  CHECK(c->Request("$KV.nr.k", "", kPurgeHdr).payload ==
-        R"({"error":{"code":500,"err_code":10111,"description":"rollup not permitted"},"stream":"KV_nr","seq":0})");
+  CHECK(
+      c->Request("$KV.nr.k", "", kPurgeHdr).payload ==
+      R"({"error":{"code":500,"err_code":10111,"description":"rollup not permitted"},"stream":"KV_nr","seq":0})");
 
   // History depth = max_msgs_per_subject.
   CreateBucket(*c, "h2", 2);
@@ -218,10 +228,35 @@ TEST_CASE("limits: message size, invalid keys, malformed headers", "[nats][kv]")
   auto c = h.Connect();
   CreateBucket(*c, "lim", 5, true, R"(,"max_msg_size":8)");
   CHECK(c->Api("$KV.lim.k", "12345678") == R"({"stream":"KV_lim","seq":1})");
-  CHECK(c->Api("$KV.lim.k", "123456789") ==
-        R"({"error":{"code":400,"err_code":10054,"description":"message size exceeds maximum allowed"},"stream":"KV_lim","seq":0})");
+  CHECK(
+      c->Api("$KV.lim.k", "123456789") ==
+      R"({"error":{"code":400,"err_code":10054,"description":"message size exceeds maximum allowed"},"stream":"KV_lim","seq":0})");
   CHECK(Json(c->Api("$KV.lim.a..b", "1"))["error"]["err_code"] == 10003);
-  CHECK(Json(c->Request("$KV.lim.k", "1", "garbage\r\n\r\n").payload)["error"]["err_code"] == 10003);
+  CHECK(Json(c->Request("$KV.lim.k", "1", "garbage\r\n\r\n").payload)["error"]["err_code"] ==
+        10003);
+}
+
+TEST_CASE("over the memory limit puts fail with 10028, while deletes, purges and reads work",
+          "[nats][kv]") {
+  NatsHarness h;
+  auto c = h.Connect();
+  CreateBucket(*c, "mem", 1);
+  REQUIRE(c->Api("$KV.mem.keep", "v") == R"({"stream":"KV_mem","seq":1})");
+  engine::Engine::Limits limits = h.engine.limits();
+  limits.max_memory_bytes = h.engine.MemoryUsed();  // no room for anything new
+  h.engine.SetLimits(limits);
+  const std::string value(4096, 'x');
+  CHECK(
+      c->Api("$KV.mem.k", value) ==
+      R"({"error":{"code":500,"err_code":10028,"description":"insufficient memory resources available"},"stream":"KV_mem","seq":0})");
+  CHECK(h.engine.FindBucket("mem")->Get("k").errc() == engine::Errc::kNotFound);
+  // Reads and removals still work, so a full server can be emptied by its clients.
+  auto got = c->Request("$JS.API.DIRECT.GET.KV_mem.$KV.mem.keep", "");
+  CHECK(got.payload == "v");
+  CHECK(Json(c->Request("$KV.mem.keep", "", kPurgeHdr).payload)["seq"] == 2);
+  // The connection is still usable after the refusals.
+  c->Send("PING\r\n");
+  CHECK(c->Read() == "PONG\r\n");
 }
 
 TEST_CASE("checks run in nats-server's order: CAS before size, discard-new max_bytes",
@@ -229,11 +264,14 @@ TEST_CASE("checks run in nats-server's order: CAS before size, discard-new max_b
   NatsHarness h;
   auto c = h.Connect();
   // As raw.py probes nats-server: max_msg_size 16, max_bytes 200, history 3, discard new.
-  REQUIRE(!Json(c->Api("$JS.API.STREAM.CREATE.KV_raw",
-                       R"({"name":"KV_raw","subjects":["$KV.raw.>"],"max_msgs_per_subject":3,)"
-                       R"("discard":"new","allow_rollup_hdrs":true,"deny_delete":true,"allow_direct":true,)"
-                       R"("max_msg_size":16,"max_bytes":200,"storage":"memory","num_replicas":1})"))
-               .contains("error"));
+  REQUIRE(
+      !Json(
+           c->Api(
+               "$JS.API.STREAM.CREATE.KV_raw",
+               R"({"name":"KV_raw","subjects":["$KV.raw.>"],"max_msgs_per_subject":3,)"
+               R"("discard":"new","allow_rollup_hdrs":true,"deny_delete":true,"allow_direct":true,)"
+               R"("max_msg_size":16,"max_bytes":200,"storage":"memory","num_replicas":1})"))
+           .contains("error"));
   CHECK(Json(c->Api("$KV.raw.a", "0123456789abcdefXYZ"))["error"]["err_code"] == 10054);
   // The CAS header alone is bigger than 16 bytes: the CAS error still wins.
   CHECK(Json(c->Request("$KV.raw.b", "x", Expect(7)).payload)["error"]["description"] ==
@@ -256,10 +294,13 @@ TEST_CASE("Nats-TTL needs allow_msg_ttl and expires the key", "[nats][kv]") {
   NatsHarness h;
   auto c = h.Connect();
   CreateBucket(*c, "nottl");
-  CHECK(Json(c->Request("$KV.nottl.k", "v", "NATS/1.0\r\nNats-TTL: 5s\r\n\r\n").payload)["error"]["err_code"] == 10166);
+  CHECK(Json(c->Request("$KV.nottl.k", "v", "NATS/1.0\r\nNats-TTL: 5s\r\n\r\n")
+                 .payload)["error"]["err_code"] == 10166);
   CreateBucket(*c, "ttl", 5, true, R"(,"allow_msg_ttl":true)");
-  CHECK(Json(c->Request("$KV.ttl.k", "v", "NATS/1.0\r\nNats-TTL: 500ms\r\n\r\n").payload)["error"]["err_code"] == 10165);
-  CHECK(Json(c->Request("$KV.ttl.k", "v", "NATS/1.0\r\nNats-TTL: soon\r\n\r\n").payload)["error"]["err_code"] == 10165);
+  CHECK(Json(c->Request("$KV.ttl.k", "v", "NATS/1.0\r\nNats-TTL: 500ms\r\n\r\n")
+                 .payload)["error"]["err_code"] == 10165);
+  CHECK(Json(c->Request("$KV.ttl.k", "v", "NATS/1.0\r\nNats-TTL: soon\r\n\r\n")
+                 .payload)["error"]["err_code"] == 10165);
   CHECK(c->Request("$KV.ttl.k", "v", "NATS/1.0\r\nNats-TTL: 2s\r\n\r\n").payload ==
         R"({"stream":"KV_ttl","seq":1})");
   CHECK(c->Request("$KV.ttl.forever", "v", "NATS/1.0\r\nNats-TTL: never\r\n\r\n").payload ==
@@ -279,7 +320,8 @@ TEST_CASE("Nats-Msg-Id deduplicates within the duplicate window", "[nats][kv]") 
   CreateBucket(*c, "r2");
   const std::string id = "NATS/1.0\r\nNats-Msg-Id: abc\r\n\r\n";
   CHECK(c->Request("$KV.r2.k", "1", id).payload == R"({"stream":"KV_r2","seq":1})");
-  CHECK(c->Request("$KV.r2.k", "2", id).payload == R"({"stream":"KV_r2","seq":1,"duplicate":true})");
+  CHECK(c->Request("$KV.r2.k", "2", id).payload ==
+        R"({"stream":"KV_r2","seq":1,"duplicate":true})");
   CHECK(h.engine.FindBucket("r2")->LastRevision() == 1);
   h.Advance(121'000, 1000);  // default window: 2 min
   CHECK(c->Request("$KV.r2.k", "3", id).payload == R"({"stream":"KV_r2","seq":2})");

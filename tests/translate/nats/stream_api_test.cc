@@ -111,8 +111,7 @@ TEST_CASE("stream create is idempotent after normalization; a different config i
   CHECK(err["type"] == "io.nats.jetstream.api.v1.stream_create_response");
   CHECK(err["error"]["code"] == 400);
   CHECK(err["error"]["err_code"] == 10058);
-  CHECK(err["error"]["description"] ==
-        "stream name already in use with a different configuration");
+  CHECK(err["error"]["description"] == "stream name already in use with a different configuration");
   // Update to the new config works (the Go re-create path).
   auto upd = Json(c->Api("$JS.API.STREAM.UPDATE.KV_cb", different));
   CHECK(upd["type"] == "io.nats.jetstream.api.v1.stream_update_response");
@@ -130,20 +129,19 @@ TEST_CASE("stream create rejects what kvgate does not serve", "[nats][jetstream]
   CHECK(bad_json["error"]["description"] == "invalid JSON");
   auto empty = Json(c->Api("$JS.API.STREAM.CREATE.KV_x", ""));
   CHECK(empty["error"]["err_code"] == 10025);
-  auto bad_enum =
-      Json(c->Api("$JS.API.STREAM.CREATE.KV_x",
-                  R"({"name":"KV_x","subjects":["$KV.x.>"],"storage":"tape"})"));
+  auto bad_enum = Json(c->Api("$JS.API.STREAM.CREATE.KV_x",
+                              R"({"name":"KV_x","subjects":["$KV.x.>"],"storage":"tape"})"));
   CHECK(bad_enum["error"]["err_code"] == 10025);
-  auto not_kv = Json(c->Api("$JS.API.STREAM.CREATE.ORDERS",
-                            R"({"name":"ORDERS","subjects":["orders.>"]})"));
+  auto not_kv =
+      Json(c->Api("$JS.API.STREAM.CREATE.ORDERS", R"({"name":"ORDERS","subjects":["orders.>"]})"));
   CHECK(not_kv["error"]["err_code"] == 10052);
-  auto wrong_subjects = Json(c->Api("$JS.API.STREAM.CREATE.KV_x",
-                                    R"({"name":"KV_x","subjects":["$KV.y.>"]})"));
+  auto wrong_subjects =
+      Json(c->Api("$JS.API.STREAM.CREATE.KV_x", R"({"name":"KV_x","subjects":["$KV.y.>"]})"));
   CHECK(wrong_subjects["error"]["err_code"] == 10052);
   REQUIRE(!Json(c->Api("$JS.API.STREAM.CREATE.KV_y", R"({"name":"KV_y","subjects":["$KV.y.>"]})"))
                .contains("error"));
-  auto overlap = Json(c->Api("$JS.API.STREAM.CREATE.KV_z",
-                             R"({"name":"KV_z","subjects":["$KV.y.>"]})"));
+  auto overlap =
+      Json(c->Api("$JS.API.STREAM.CREATE.KV_z", R"({"name":"KV_z","subjects":["$KV.y.>"]})"));
   CHECK(overlap["error"]["err_code"] == 10065);
   CHECK(overlap["error"]["description"] == "subjects overlap with an existing stream");
   c->Api("$JS.API.STREAM.DELETE.KV_y");
@@ -163,8 +161,9 @@ TEST_CASE("stream create rejects what kvgate does not serve", "[nats][jetstream]
 TEST_CASE("stream info, missing stream 10059 with paging fields", "[nats][jetstream]") {
   NatsHarness h;
   auto c = h.Connect();
-  CHECK(c->Api("$JS.API.STREAM.INFO.KV_nope") ==
-        R"({"type":"io.nats.jetstream.api.v1.stream_info_response","error":{"code":404,"err_code":10059,"description":"stream not found"},"total":0,"offset":0,"limit":0})");
+  CHECK(
+      c->Api("$JS.API.STREAM.INFO.KV_nope") ==
+      R"({"type":"io.nats.jetstream.api.v1.stream_info_response","error":{"code":404,"err_code":10059,"description":"stream not found"},"total":0,"offset":0,"limit":0})");
   c->Api("$JS.API.STREAM.CREATE.KV_b", MinimalConfig("b", 5));
   c->Request("$KV.b.a", "1");
   c->Request("$KV.b.c", "1");
@@ -199,7 +198,8 @@ TEST_CASE("stream names and list: subject collision filter, paging, empty forms"
   auto none_list = Json(c->Api("$JS.API.STREAM.LIST", ""));
   CHECK(none_list["streams"].is_array());
   CHECK(none_list["streams"].empty());
-  for (std::string b : {"cb", "aa", "raw"}) c->Api("$JS.API.STREAM.CREATE.KV_" + b, MinimalConfig(b));
+  for (std::string b : {"cb", "aa", "raw"})
+    c->Api("$JS.API.STREAM.CREATE.KV_" + b, MinimalConfig(b));
   // A bucket created by the Redis side shows up too.
   REQUIRE(h.engine.CreateBucket("db0", engine::BucketConfig{}).ok());
 
@@ -237,8 +237,10 @@ TEST_CASE("stream delete and purge", "[nats][jetstream]") {
   c->Request("$KV.p.k2", "x");
   c->Request("$KV.p.k3", "y");
   // keep:1 on a subject keeps its newest message.
-  CHECK(Json(c->Api("$JS.API.STREAM.PURGE.KV_p", R"({"filter":"$KV.p.k1","keep":1})")) ==
-        Json(R"({"type":"io.nats.jetstream.api.v1.stream_purge_response","success":true,"purged":2})"));
+  CHECK(
+      Json(c->Api("$JS.API.STREAM.PURGE.KV_p", R"({"filter":"$KV.p.k1","keep":1})")) ==
+      Json(
+          R"({"type":"io.nats.jetstream.api.v1.stream_purge_response","success":true,"purged":2})"));
   CHECK(Json(c->Api("$JS.API.STREAM.PURGE.KV_p", R"({"filter":"$KV.p.k2"})"))["purged"] == 1);
   CHECK(Json(c->Api("$JS.API.STREAM.PURGE.KV_p", R"({"keep":1,"seq":3})"))["error"]["err_code"] ==
         10003);

@@ -34,9 +34,9 @@ TEST_CASE("GETETAG and EXECWITHETAG", "[redis][etag]") {
 TEST_CASE("EXECIFMATCH EXECIFNOTMATCH EXECIFGREATER", "[redis][etag]") {
   RedisHarness h;
   auto& c = h.Connect();
-  h.Cmd(c, {"SET", "k", "v1"});  // 1
-  h.Cmd(c, {"SET", "n", "10"});  // 2
-  CHECK(h.Cmd(c, {"EXECIFMATCH", "1", "SET", "k", "v2"}) == Pair(kNil, 3));  // ran: null
+  h.Cmd(c, {"SET", "k", "v1"});                                                    // 1
+  h.Cmd(c, {"SET", "n", "10"});                                                    // 2
+  CHECK(h.Cmd(c, {"EXECIFMATCH", "1", "SET", "k", "v2"}) == Pair(kNil, 3));        // ran: null
   CHECK(h.Cmd(c, {"EXECIFMATCH", "1", "SET", "k", "v3"}) == Pair(Bulk("v2"), 3));  // skipped
   CHECK(h.Cmd(c, {"GET", "k"}) == Bulk("v2"));
   CHECK(h.Cmd(c, {"EXECIFMATCH", "3", "GET", "k"}) == Pair(Bulk("v2"), 3));
@@ -61,7 +61,8 @@ TEST_CASE("EXECIFMATCH EXECIFNOTMATCH EXECIFGREATER", "[redis][etag]") {
 TEST_CASE("ETag meta-command errors", "[redis][etag]") {
   RedisHarness h;
   auto& c = h.Connect();
-  const std::string single = "' cannot be used with ETag meta-commands (single-key data commands only)";
+  const std::string single =
+      "' cannot be used with ETag meta-commands (single-key data commands only)";
   CHECK(h.Cmd(c, {"EXECWITHETAG", "MGET", "a", "b"}) == Err("ERR command 'mget" + single));
   CHECK(h.Cmd(c, {"EXECWITHETAG", "DEL", "a", "b"}) == Err("ERR command 'del" + single));
   CHECK(h.Cmd(c, {"EXECWITHETAG", "DEL", "a"}) == Pair(Int(0), 0));
@@ -73,8 +74,10 @@ TEST_CASE("ETag meta-command errors", "[redis][etag]") {
         Err("ERR unknown command 'NOSUCH', with args beginning with: 'k' "));
   CHECK(h.Cmd(c, {"EXECWITHETAG", "GET", "k", "x"}) ==
         Err("ERR wrong number of arguments for 'get' command"));
-  CHECK(h.Cmd(c, {"EXECIFMATCH", "x", "GET", "k"}) == Err("ERR value is not an integer or out of range"));
-  CHECK(h.Cmd(c, {"EXECIFMATCH", "-1", "GET", "k"}) == Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"EXECIFMATCH", "x", "GET", "k"}) ==
+        Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"EXECIFMATCH", "-1", "GET", "k"}) ==
+        Err("ERR value is not an integer or out of range"));
   CHECK(h.Cmd(c, {"EXECIFMATCH", "1", "GET"}) ==
         Err("ERR wrong number of arguments for 'execifmatch' command"));
   CHECK(h.Cmd(c, {"GETETAG"}) == Err("ERR wrong number of arguments for 'getetag' command"));
@@ -93,7 +96,8 @@ TEST_CASE("INFO stats reports loop stalls; CONFIG RESETSTAT resets them", "[redi
         std::string::npos);
   CHECK(h.Cmd(c, {"CONFIG", "RESETSTAT"}) == kOk);
   CHECK(loop.max_busy_us == 0);
-  CHECK(h.Cmd(c, {"INFO", "stats"}).find("kvgate_loop_max_busy_us:0\r\nkvgate_loop_busy_over_10ms:0\r\n") !=
+  CHECK(h.Cmd(c, {"INFO", "stats"})
+            .find("kvgate_loop_max_busy_us:0\r\nkvgate_loop_busy_over_10ms:0\r\n") !=
         std::string::npos);
   h.front().AttachLoopStats(nullptr);
 }

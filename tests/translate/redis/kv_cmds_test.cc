@@ -25,17 +25,19 @@ TEST_CASE("KV.PUT KV.CREATE KV.UPDATE KV.DEL with revisions", "[redis][kv]") {
   CHECK(h.Cmd(c, {"SET", "k", "v3"}) == kOk);  // plain Redis writes take revisions too
   CHECK(h.Cmd(c, {"KV.GET", "k"}) == Entry("v3", 3));
   CHECK(h.Cmd(c, {"KV.PUT", "k", "v4"}) == Int(4));
-  CHECK(h.Cmd(c, {"KV.PUT", "k", "v5", "IFREV", "3"}) == Err("WRONGREVISION 4 the key is at revision 4"));
+  CHECK(h.Cmd(c, {"KV.PUT", "k", "v5", "IFREV", "3"}) ==
+        Err("WRONGREVISION 4 the key is at revision 4"));
   CHECK(h.Cmd(c, {"KV.PUT", "k", "v5", "IFREV", "4"}) == Int(5));
   CHECK(h.Cmd(c, {"KV.PUT", "fresh", "x", "IFREV", "0"}) == Int(6));  // 0: no entry at all
-  CHECK(h.Cmd(c, {"KV.PUT", "fresh", "y", "IFREV", "0"}) == Err("WRONGREVISION 6 the key is at revision 6"));
+  CHECK(h.Cmd(c, {"KV.PUT", "fresh", "y", "IFREV", "0"}) ==
+        Err("WRONGREVISION 6 the key is at revision 6"));
   CHECK(h.Cmd(c, {"KV.DEL", "k", "IFREV", "2"}) == Err("WRONGREVISION 5 the key is at revision 5"));
   CHECK(h.Cmd(c, {"KV.DEL", "k", "IFREV", "5"}) == Int(7));
   // A tombstone is the key's newest entry: KV.GET shows it, GET does not.
   CHECK(h.Cmd(c, {"KV.GET", "k"}) == Entry("", 7, "DEL"));
   CHECK(h.Cmd(c, {"GET", "k"}) == kNil);
   CHECK(h.Cmd(c, {"KV.GET", "never"}) == kNullArr);
-  CHECK(h.Cmd(c, {"KV.DEL", "k"}) == Int(0));              // Redis DEL semantics when absent
+  CHECK(h.Cmd(c, {"KV.DEL", "k"}) == Int(0));               // Redis DEL semantics when absent
   CHECK(h.Cmd(c, {"KV.UPDATE", "k", "u", "7"}) == Int(8));  // CAS over the tombstone
   CHECK(h.Cmd(c, {"KV.DEL", "k"}) == Int(9));
   CHECK(h.Cmd(c, {"KV.CREATE", "k", "back"}) == Int(10));  // create over a tombstone
@@ -51,12 +53,15 @@ TEST_CASE("KV write commands reject bad arguments", "[redis][kv]") {
   const std::string bad_rev = Err("ERR revision is not a non-negative integer");
   CHECK(h.Cmd(c, {"KV.UPDATE", "k", "v", "abc"}) == bad_rev);
   CHECK(h.Cmd(c, {"KV.UPDATE", "k", "v", "-1"}) == bad_rev);
-  CHECK(h.Cmd(c, {"KV.UPDATE", "k", "v"}) == Err("ERR wrong number of arguments for 'kv.update' command"));
+  CHECK(h.Cmd(c, {"KV.UPDATE", "k", "v"}) ==
+        Err("ERR wrong number of arguments for 'kv.update' command"));
   CHECK(h.Cmd(c, {"KV.PUT", "k", "v", "IFREV", "x"}) == bad_rev);
   CHECK(h.Cmd(c, {"KV.PUT", "k", "v", "IFREV"}) == Err("ERR syntax error"));
   CHECK(h.Cmd(c, {"KV.PUT", "k", "v", "IFREV", "1", "IFREV", "1"}) == Err("ERR syntax error"));
-  CHECK(h.Cmd(c, {"KV.PUT", "k", "v", "PX", "abc"}) == Err("ERR value is not an integer or out of range"));
-  CHECK(h.Cmd(c, {"KV.PUT", "k", "v", "PX", "0"}) == Err("ERR invalid expire time in 'kv.put' command"));
+  CHECK(h.Cmd(c, {"KV.PUT", "k", "v", "PX", "abc"}) ==
+        Err("ERR value is not an integer or out of range"));
+  CHECK(h.Cmd(c, {"KV.PUT", "k", "v", "PX", "0"}) ==
+        Err("ERR invalid expire time in 'kv.put' command"));
   CHECK(h.Cmd(c, {"KV.CREATE", "k", "v", "FOO", "1"}) == Err("ERR syntax error"));
   CHECK(h.Cmd(c, {"KV.CREATE", "k", "v", "IFREV", "1"}) == Err("ERR syntax error"));
   CHECK(h.Cmd(c, {"KV.DEL", "k", "IFREV"}) == Err("ERR syntax error"));
@@ -88,7 +93,8 @@ TEST_CASE("KV.GET AT and KV.MGET AT read one point in time", "[redis][kv]") {
         Arr(3) + Entry("a1", 1) + Entry("b1", 2) + kNullArr);
   CHECK(h.Cmd(c, {"KV.MGET", "AT", "4", "a", "b", "c"}) ==
         Arr(3) + Entry("a2", 3) + Entry("", 4, "DEL") + kNullArr);
-  CHECK(h.Cmd(c, {"KV.MGET", "a", "c", "zz"}) == Arr(3) + Entry("a2", 3) + Entry("c1", 5) + kNullArr);
+  CHECK(h.Cmd(c, {"KV.MGET", "a", "c", "zz"}) ==
+        Arr(3) + Entry("a2", 3) + Entry("c1", 5) + kNullArr);
   CHECK(h.Cmd(c, {"KV.MGET", "AT", "x", "a"}) == Err("ERR revision is not a non-negative integer"));
   // Once history is compacted the answer is gone, and the reply says so instead of guessing.
   CHECK(h.Cmd(c, {"KV.COMPACT", "4"}) == Int(3));  // a@1, b@2 and b's tombstone
@@ -111,7 +117,8 @@ TEST_CASE("KV.HISTORY KV.PURGE KV.COMPACT", "[redis][kv]") {
   CHECK(h.Cmd(c, {"KV.HISTORY", "none"}) == Arr(0));
   CHECK(h.Cmd(c, {"KV.COMPACT", "2"}) == Int(2));
   CHECK(h.Cmd(c, {"KV.HISTORY", "k"}) == Arr(2) + Entry("", 3, "DEL") + Entry("c", 4));
-  CHECK(h.Cmd(c, {"KV.PURGE", "k", "IFREV", "3"}) == Err("WRONGREVISION 4 the key is at revision 4"));
+  CHECK(h.Cmd(c, {"KV.PURGE", "k", "IFREV", "3"}) ==
+        Err("WRONGREVISION 4 the key is at revision 4"));
   CHECK(h.Cmd(c, {"KV.PURGE", "k", "IFREV", "4"}) == Int(5));
   CHECK(h.Cmd(c, {"KV.HISTORY", "k"}) == Arr(1) + Entry("", 5, "PURGE"));
   CHECK(h.Cmd(c, {"GET", "k"}) == kNil);
@@ -129,7 +136,8 @@ TEST_CASE("KV.INFO KV.BUCKETS KV.USE", "[redis][kv]") {
   CHECK(info.substr(0, 4) == "*34\r");  // 17 pairs, flat in RESP2
   CHECK(info.find(Bulk("bucket") + Bulk("db0") + Bulk("database") + Int(0) + Bulk("revision") +
                   Int(2)) != std::string::npos);
-  CHECK(info.find(Bulk("live_keys") + Int(1) + Bulk("keys_with_ttl") + Int(1)) != std::string::npos);
+  CHECK(info.find(Bulk("live_keys") + Int(1) + Bulk("keys_with_ttl") + Int(1)) !=
+        std::string::npos);
   CHECK(info.find(Bulk("tombstone_ttl_ms") + Int(60000)) != std::string::npos);
   CHECK(h.Cmd(c, {"KV.INFO", "nope"}) == Err("ERR no such bucket 'nope'"));
   // A database's bucket is created on first use, as SELECT + a write would.

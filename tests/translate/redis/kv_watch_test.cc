@@ -17,7 +17,8 @@ std::string Synced(int64_t rev, char type = '*') {
   return std::string(1, type) + "2\r\n" + Bulk("kv-synced") + Int(rev);
 }
 
-TEST_CASE("KV.WATCH streams the initial state, an end frame, then live changes", "[redis][kvwatch]") {
+TEST_CASE("KV.WATCH streams the initial state, an end frame, then live changes",
+          "[redis][kvwatch]") {
   RedisHarness h;
   auto& w = h.Connect();
   auto& c = h.Connect();
@@ -53,7 +54,8 @@ TEST_CASE("KV.WATCH patterns: every key, exact keys, escaped globs", "[redis][kv
         kOk + Ev("a*", "PUT", 1, "star") + Ev("ab", "PUT", 2, "b") + Synced(2));
 }
 
-TEST_CASE("KV.WATCH AFTER resumes with the delta only, FROM replays, CURSOREXPIRED", "[redis][kvwatch]") {
+TEST_CASE("KV.WATCH AFTER resumes with the delta only, FROM replays, CURSOREXPIRED",
+          "[redis][kvwatch]") {
   RedisHarness h;
   auto& w = h.Connect();
   auto& c = h.Connect();
@@ -61,7 +63,8 @@ TEST_CASE("KV.WATCH AFTER resumes with the delta only, FROM replays, CURSOREXPIR
   h.Cmd(c, {"SET", "b", "2"});
   h.Cmd(c, {"SET", "a", "3"});
   h.Cmd(w, {"HELLO", "3"});
-  CHECK(h.Cmd(w, {"KV.WATCH", "*", "AFTER", "2"}) == kOk + Ev("a", "PUT", 3, "3", '>') + Synced(3, '>'));
+  CHECK(h.Cmd(w, {"KV.WATCH", "*", "AFTER", "2"}) ==
+        kOk + Ev("a", "PUT", 3, "3", '>') + Synced(3, '>'));
   CHECK(h.Cmd(w, {"GET", "b"}) == Bulk("2"));  // RESP3: commands keep working
   CHECK(h.Cmd(w, {"KV.UNWATCH"}) == kOk);
   CHECK(h.Cmd(w, {"KV.WATCH", "*", "FROM", "2"}) ==
@@ -75,7 +78,8 @@ TEST_CASE("KV.WATCH AFTER resumes with the delta only, FROM replays, CURSOREXPIR
   CHECK(h.Cmd(w, {"KV.WATCH", "*", "AFTER", "4"}) == kOk + Synced(4, '>'));
   h.Cmd(w, {"KV.UNWATCH"});
   // FROM never fails: it replays what is retained.
-  CHECK(h.Cmd(w, {"KV.WATCH", "*", "FROM", "1"}) == kOk + Ev("b", "PUT", 2, "2", '>') + Synced(4, '>'));
+  CHECK(h.Cmd(w, {"KV.WATCH", "*", "FROM", "1"}) ==
+        kOk + Ev("b", "PUT", 2, "2", '>') + Synced(4, '>'));
 }
 
 TEST_CASE("KV.WATCH options: HISTORY IGNOREDELETES METAONLY NEW", "[redis][kvwatch]") {
@@ -113,7 +117,8 @@ TEST_CASE("KV.WATCH errors", "[redis][kvwatch]") {
   const std::string need = Err("ERR KV.WATCH needs at least one key pattern ('*' for every key)");
   CHECK(h.Cmd(w, {"KV.WATCH", "FROM", "1"}) == need);
   CHECK(h.Cmd(w, {"KV.WATCH"}) == Err("ERR wrong number of arguments for 'kv.watch' command"));
-  CHECK(h.Cmd(w, {"KV.WATCH", "*", "AFTER", "x"}) == Err("ERR revision is not a non-negative integer"));
+  CHECK(h.Cmd(w, {"KV.WATCH", "*", "AFTER", "x"}) ==
+        Err("ERR revision is not a non-negative integer"));
   CHECK(h.Cmd(w, {"KV.WATCH", "*", "AFTER"}) == Err("ERR syntax error"));
   CHECK(h.Cmd(w, {"KV.WATCH", "*", "FROM", "1", "AFTER", "1"}) == Err("ERR syntax error"));
   CHECK(h.Cmd(w, {"KV.WATCH", "*", "FROM", "1", "HISTORY"}) == Err("ERR syntax error"));
@@ -148,7 +153,8 @@ TEST_CASE("KV.WATCH sees writes made outside Redis and expiry as PURGE", "[redis
   CHECK(h.Take(w) == "*2\r\n" + Bulk("kv-error") + Bulk("BUCKETDELETED the bucket was deleted"));
 }
 
-TEST_CASE("KV.WATCH pauses on output backlog and ends with SLOWCONSUMER on overflow", "[redis][kvwatch]") {
+TEST_CASE("KV.WATCH pauses on output backlog and ends with SLOWCONSUMER on overflow",
+          "[redis][kvwatch]") {
   RedisHarness h;
   engine::Engine::Limits limits = h.engine().limits();
   limits.watch_queue = 16;
@@ -172,7 +178,8 @@ TEST_CASE("KV.WATCH pauses on output backlog and ends with SLOWCONSUMER on overf
   h.front().RunPending();
   std::string out = h.Take(w);
   CHECK(out.find(Bulk("kv-error")) != std::string::npos);
-  CHECK(out.find("SLOWCONSUMER 10 the watch fell behind; resume with AFTER 10") != std::string::npos);
+  CHECK(out.find("SLOWCONSUMER 10 the watch fell behind; resume with AFTER 10") !=
+        std::string::npos);
   CHECK(h.Cmd(w, {"GET", "x0"}) == Bulk("v"));  // the watch ended: back to normal mode
   // Resuming from the cursor delivers exactly what was missed.
   std::string resumed = h.Cmd(w, {"KV.WATCH", "*", "AFTER", "10"});

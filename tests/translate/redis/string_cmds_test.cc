@@ -126,7 +126,7 @@ TEST_CASE("GETEX", "[redis]") {
   CHECK(h.Cmd(c, {"GETEX", "nokey", "EX", "10"}) == kNil);
   CHECK(h.Cmd(c, {"GETEX", "nokey", "EX", "99999999999999999999"}) == kNil);  // lookup first
   CHECK(h.Cmd(c, {"GETEX", "nokey", "EX", "0"}) == kNil);
-  CHECK(h.Cmd(c, {"GETEX", "nokey", "FOO"}) == Err("ERR syntax error"));    // options before
+  CHECK(h.Cmd(c, {"GETEX", "nokey", "FOO"}) == Err("ERR syntax error"));  // options before
   for (auto args : std::vector<std::vector<std::string>>{{"GETEX", "x", "EX", "10", "PX", "10"},
                                                          {"GETEX", "x", "PERSIST", "EX", "10"},
                                                          {"GETEX", "x", "FOO"},

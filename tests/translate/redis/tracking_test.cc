@@ -21,7 +21,8 @@ std::string Msg(std::vector<std::string> keys) {
   return out;
 }
 
-TEST_CASE("tracking: RESP3 invalidations after reads, own writes after the reply", "[redis][tracking]") {
+TEST_CASE("tracking: RESP3 invalidations after reads, own writes after the reply",
+          "[redis][tracking]") {
   RedisHarness h;
   auto& a = h.Connect();
   auto& b = h.Connect();
@@ -150,8 +151,8 @@ TEST_CASE("tracking: RESP2 redirect to a subscriber, broken redirect", "[redis][
   h.Cmd(b, {"FLUSHALL"});
   CHECK(h.Take(r) == Arr(3) + Bulk("message") + Bulk("__redis__:invalidate") + kNil);
   CHECK(h.Cmd(a, {"CLIENT", "TRACKINGINFO"}) == Arr(6) + Bulk("flags") + Arr(1) + Bulk("on") +
-                                                   Bulk("redirect") + Int(1) + Bulk("prefixes") +
-                                                   Arr(0));
+                                                    Bulk("redirect") + Int(1) + Bulk("prefixes") +
+                                                    Arr(0));
   CHECK(h.Cmd(a, {"CLIENT", "GETREDIR"}) == Int(1));
   CHECK(h.Cmd(a, {"CLIENT", "INFO"}).find(" flags=t db=0 ") != std::string::npos);
   CHECK(h.Cmd(a, {"CLIENT", "INFO"}).find(" redir=1 resp=2") != std::string::npos);
@@ -251,9 +252,9 @@ TEST_CASE("tracking: CLIENT TRACKING / CACHING errors as redis-server 7", "[redi
        Err("ERR Prefix 'abc' overlaps with an existing prefix 'ab'. Prefixes for a single client "
            "must not overlap.")},
       {{"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "x"}, kOk},
-      {{"CLIENT", "TRACKINGINFO"}, Arr(6) + Bulk("flags") + Arr(2) + Bulk("on") + Bulk("bcast") +
-                                       Bulk("redirect") + Int(0) + Bulk("prefixes") + Arr(2) +
-                                       Bulk("ab") + Bulk("x")},
+      {{"CLIENT", "TRACKINGINFO"},
+       Arr(6) + Bulk("flags") + Arr(2) + Bulk("on") + Bulk("bcast") + Bulk("redirect") + Int(0) +
+           Bulk("prefixes") + Arr(2) + Bulk("ab") + Bulk("x")},
       {{"CLIENT", "TRACKING", "OFF", "BCAST"}, kOk},
       {{"CLIENT", "CACHING", "YES"},
        Err("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN "
@@ -263,9 +264,9 @@ TEST_CASE("tracking: CLIENT TRACKING / CACHING errors as redis-server 7", "[redi
        Err("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")},
       {{"CLIENT", "CACHING", "MAYBE"}, Err("ERR syntax error")},
       {{"CLIENT", "CACHING", "YES"}, kOk},
-      {{"CLIENT", "TRACKINGINFO"}, Arr(6) + Bulk("flags") + Arr(3) + Bulk("on") + Bulk("optin") +
-                                       Bulk("caching-yes") + Bulk("redirect") + Int(0) +
-                                       Bulk("prefixes") + Arr(0)},
+      {{"CLIENT", "TRACKINGINFO"},
+       Arr(6) + Bulk("flags") + Arr(3) + Bulk("on") + Bulk("optin") + Bulk("caching-yes") +
+           Bulk("redirect") + Int(0) + Bulk("prefixes") + Arr(0)},
       {{"PING"}, Simple("PONG")},
       {{"CLIENT", "TRACKING", "ON", "OPTOUT"},
        Err("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and "
@@ -283,8 +284,9 @@ TEST_CASE("tracking: CLIENT TRACKING / CACHING errors as redis-server 7", "[redi
        Err("ERR The client ID you want redirect to does not exist")},
       {{"CLIENT", "TRACKING", "OFF"}, kOk},
       {{"CLIENT", "GETREDIR"}, Int(-1)},
-      {{"CLIENT", "TRACKINGINFO"}, Arr(6) + Bulk("flags") + Arr(1) + Bulk("off") +
-                                       Bulk("redirect") + Int(-1) + Bulk("prefixes") + Arr(0)},
+      {{"CLIENT", "TRACKINGINFO"},
+       Arr(6) + Bulk("flags") + Arr(1) + Bulk("off") + Bulk("redirect") + Int(-1) +
+           Bulk("prefixes") + Arr(0)},
   };
   for (const Case& c : cases) {
     INFO(Encode(c.cmd));
@@ -304,7 +306,8 @@ TEST_CASE("tracking: RESET and close release the client, INFO counts", "[redis][
   h.Cmd(b, {"MGET", "x", "y"});
   std::string info = h.Cmd(b, {"INFO", "everything"});
   CHECK(info.find("tracking_clients:2\r\n") != std::string::npos);
-  CHECK(info.find("tracking_total_keys:2\r\ntracking_total_items:2\r\ntracking_total_prefixes:1\r\n") !=
+  CHECK(info.find(
+            "tracking_total_keys:2\r\ntracking_total_items:2\r\ntracking_total_prefixes:1\r\n") !=
         std::string::npos);
   CHECK(h.Cmd(a, {"RESET"}) == Simple("RESET"));
   CHECK(h.Cmd(a, {"CLIENT", "TRACKINGINFO"}).find(Bulk("off")) != std::string::npos);
@@ -328,7 +331,8 @@ TEST_CASE("tracking: tracking-table-max-keys evicts with invalidations", "[redis
   h.front().Tick();
   std::string out = h.Take(a);
   size_t n = 0;
-  for (size_t p = out.find("invalidate"); p != std::string::npos; p = out.find("invalidate", p + 1)) ++n;
+  for (size_t p = out.find("invalidate"); p != std::string::npos; p = out.find("invalidate", p + 1))
+    ++n;
   CHECK(n == 2);
   CHECK(h.Cmd(a, {"INFO", "stats"}).find("tracking_total_keys:2\r\n") != std::string::npos);
 }

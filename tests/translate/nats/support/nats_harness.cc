@@ -130,8 +130,8 @@ Frame TestClient::Request(std::string_view subject, std::string_view payload,
             "\r\n" + std::string(payload) + "\r\n";
   } else {
     frame = "HPUB " + std::string(subject) + " " + reply + " " + std::to_string(headers.size()) +
-            " " + std::to_string(headers.size() + payload.size()) + "\r\n" +
-            std::string(headers) + std::string(payload) + "\r\n";
+            " " + std::to_string(headers.size() + payload.size()) + "\r\n" + std::string(headers) +
+            std::string(payload) + "\r\n";
   }
   Send(frame);
   std::string out = Read();
@@ -149,7 +149,8 @@ Frame TestClient::Request(std::string_view subject, std::string_view payload,
   return replies[0];
 }
 
-NatsHarness::NatsHarness(NatsConfig config) : engine(clock), front(engine, std::move(config)) {}
+NatsHarness::NatsHarness(NatsConfig config) : engine(clock), front(engine, std::move(config)) {
+}
 
 NatsConfig NatsHarness::DefaultConfig() {
   NatsConfig c;

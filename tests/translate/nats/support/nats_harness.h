@@ -16,6 +16,7 @@
 #include "engine/clock.h"
 #include "engine/engine.h"
 #include "protocols/buffer.h"
+#include "tests/support/memory_transport.h"
 #include "translate/nats/nats_front.h"
 #include "translate/session.h"
 
@@ -37,58 +38,20 @@ struct Frame {
 // Splits server output into frames. Fails the test on malformed output.
 std::vector<Frame> ParseFrames(std::string_view out);
 
-class FakeTransport final : public translate::Transport {
+// The gateway's CloseNow: Session::OnClose at once, or deferred to after OnBytes returns.
+class FakeTransport final : public kvgate::testing::MemoryTransport {
  public:
-  protocols::OutChain& Out() override {
-    return out_;
-  }
-  void ScheduleFlush() override {
-    ++flushes;
-  }
-  void CloseAfterFlush() override {
-    close_after_flush = true;
+  FakeTransport() : MemoryTransport(1, "127.0.0.1:50000", "127.0.0.1:4222") {
   }
   void CloseNow() override;
-  size_t PendingOutputBytes() const override {
-    return out_.bytes() + extra_pending;
-  }
-  void PauseReading() override {
-    paused = true;
-  }
-  void ResumeReading() override {
-    paused = false;
-  }
-  uint64_t Id() const override {
-    return 1;
-  }
-  const std::string& PeerAddress() const override {
-    return peer_;
-  }
-  const std::string& LocalAddress() const override {
-    return local_;
-  }
-  int Fd() const override {
-    return -1;
-  }
 
   std::string TakeOutput() {
-    std::string s = out_.ToString();
-    out_.Clear();
-    return s;
+    return Take();
   }
 
   translate::Session* session = nullptr;  // told OnClose() by CloseNow, like the gateway
   bool in_on_bytes = false;
-  bool close_after_flush = false;
   bool closed = false;
-  bool paused = false;
-  size_t extra_pending = 0;  // pretend this much output is stuck in the kernel
-  int flushes = 0;
-
- private:
-  protocols::OutChain out_;
-  std::string peer_ = "127.0.0.1:50000";
-  std::string local_ = "127.0.0.1:4222";
 };
 
 class NatsHarness;
@@ -108,8 +71,7 @@ class TestClient {
   // PUB/HPUB with a fresh reply inbox, returns the single reply frame (fails if not exactly
   // one frame addressed to the inbox). Other output (e.g. consumer deliveries that follow a
   // create response) is kept for the next Read().
-  Frame Request(std::string_view subject, std::string_view payload,
-                std::string_view headers = {});
+  Frame Request(std::string_view subject, std::string_view payload, std::string_view headers = {});
   // Convenience: JSON body of a JetStream API reply.
   std::string Api(std::string_view subject, std::string_view body = {}) {
     return Request(subject, body).payload;
@@ -139,8 +101,9 @@ class NatsHarness {
 
   static NatsConfig DefaultConfig();
   // A connected client: INFO read, CONNECT sent (headers + no_responders unless told).
-  std::unique_ptr<TestClient> Connect(std::string_view connect_json =
-                                          R"({"verbose":false,"pedantic":false,"headers":true,"no_responders":true,"protocol":1})");
+  std::unique_ptr<TestClient> Connect(
+      std::string_view connect_json =
+          R"({"verbose":false,"pedantic":false,"headers":true,"no_responders":true,"protocol":1})");
   // Advances time by ms in Tick-sized steps, ticking the front and running pending work.
   void Advance(int64_t ms, int64_t step_ms = 50);
 

@@ -3,20 +3,15 @@
 namespace kvgate::redis::testing {
 
 FakeTransport::FakeTransport(uint64_t id)
-    : id_(id), peer_("127.0.0.1:" + std::to_string(50000 + id)) {
+    : MemoryTransport(id, "127.0.0.1:" + std::to_string(50000 + id), "127.0.0.1:6379",
+                      static_cast<int>(id) + 10) {
 }
 
 void FakeTransport::CloseNow() {
   if (closed_now) return;
   closed_now = true;
-  out_.Clear();
+  Drain();
   if (on_close_now) on_close_now();  // the gateway calls Session::OnClose synchronously
-}
-
-std::string FakeTransport::Take() {
-  std::string s = out_.ToString();
-  out_.Clear();
-  return s;
 }
 
 RedisHarness::RedisHarness(RedisConfig config)

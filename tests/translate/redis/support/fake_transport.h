@@ -16,61 +16,19 @@
 
 #include "engine/engine.h"
 #include "protocols/buffer.h"
+#include "tests/support/memory_transport.h"
 #include "translate/redis/front.h"
 #include "translate/session.h"
 
 namespace kvgate::redis::testing {
 
-class FakeTransport final : public translate::Transport {
+// The gateway's CloseNow: output dropped, then on_close_now (Session::OnClose) at once.
+class FakeTransport final : public kvgate::testing::MemoryTransport {
  public:
   explicit FakeTransport(uint64_t id);
-  protocols::OutChain& Out() override {
-    return out_;
-  }
-  void ScheduleFlush() override {
-    ++flushes_scheduled;
-  }
-  void CloseAfterFlush() override {
-    close_after_flush = true;
-  }
   void CloseNow() override;
-  size_t PendingOutputBytes() const override {
-    return out_.bytes() + extra_pending;
-  }
-  void PauseReading() override {
-    paused = true;
-  }
-  void ResumeReading() override {
-    paused = false;
-  }
-  uint64_t Id() const override {
-    return id_;
-  }
-  const std::string& PeerAddress() const override {
-    return peer_;
-  }
-  const std::string& LocalAddress() const override {
-    return local_;
-  }
-  int Fd() const override {
-    return static_cast<int>(id_) + 10;
-  }
 
-  // Everything written since the last Take().
-  std::string Take();
-
-  bool close_after_flush = false;
-  bool closed_now = false;
-  bool paused = false;
-  int flushes_scheduled = 0;
-  size_t extra_pending = 0;  // pretend the socket is slow (output-limit tests)
   std::function<void()> on_close_now;
-
- private:
-  uint64_t id_;
-  std::string peer_;
-  std::string local_ = "127.0.0.1:6379";
-  protocols::OutChain out_;
 };
 
 class RedisHarness {
