@@ -2,32 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <vector>
 
-namespace kvgate::gateway {
+#include "translate/redis/memory_units.h"
 
-bool ParseMemorySize(const std::string& text, uint64_t* bytes) {
-  uint64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr == text.data()) return false;
-  std::string unit(ptr, text.data() + text.size());
-  for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  uint64_t mul = 1;
-  if (unit.empty() || unit == "b") mul = 1;
-  else if (unit == "k") mul = 1000;
-  else if (unit == "kb") mul = 1024;
-  else if (unit == "m") mul = 1000 * 1000;
-  else if (unit == "mb") mul = 1024 * 1024;
-  else if (unit == "g") mul = 1000ULL * 1000 * 1000;
-  else if (unit == "gb") mul = 1024ULL * 1024 * 1024;
-  else return false;
-  if (value != 0 && mul > UINT64_MAX / value) return false;
-  *bytes = value * mul;
-  return true;
-}
+namespace kvgate::gateway {
 
 namespace {
 
@@ -36,7 +17,8 @@ CLI::Validator MemorySize() {
   return CLI::Validator(
       [](std::string& in) -> std::string {
         uint64_t v = 0;
-        if (!ParseMemorySize(in, &v)) return "not a memory size: " + in + " (e.g. 512mb, 1gb)";
+        if (!redis::ParseMemoryValue(in, &v))
+          return "not a memory size: " + in + " (e.g. 512mb, 1gb)";
         in = std::to_string(v);
         return "";
       },
@@ -81,8 +63,12 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
                  "Microseconds to keep polling after I/O before the loop sleeps (0 = off)")
       ->check(CLI::Range(uint64_t{0}, uint64_t{10'000}))
       ->capture_default_str();
-  app.add_flag("--loop-cpu-stats", c.server.loop_cpu_stats,
-               "Also measure each loop iteration's thread CPU time (logged on SIGUSR1 and at exit)");
+  app.add_option("--busy-poll-max-connections", c.server.busy_poll_max_connections,
+                 "Busy-poll only while at most this many connections are open")
+      ->capture_default_str();
+  app.add_flag(
+      "--loop-cpu-stats", c.server.loop_cpu_stats,
+      "Also measure each loop iteration's thread CPU time (logged on SIGUSR1 and at exit)");
   uint64_t watch_queue = c.engine_limits.watch_queue;
   app.add_option("--watch-queue", watch_queue,
                  "Entries a watch may queue before it is cut off as a slow consumer")
@@ -111,7 +97,8 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->capture_default_str();
   app.add_option("--notify-keyspace-events", c.redis.notify_keyspace_events,
                  "Redis keyspace notification classes (e.g. KEA)");
-  app.add_option("--timeout", c.redis.timeout_seconds, "Close idle Redis clients after N s (0 = never)")
+  app.add_option("--timeout", c.redis.timeout_seconds,
+                 "Close idle Redis clients after N s (0 = never)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 31));
 
   // NATS front.
@@ -132,8 +119,8 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
     return app.exit(e);
   }
 
-  c.log_level = log_level == "error"  ? LogLevel::kError
-                : log_level == "warn" ? LogLevel::kWarning
+  c.log_level = log_level == "error"   ? LogLevel::kError
+                : log_level == "warn"  ? LogLevel::kWarning
                 : log_level == "debug" ? LogLevel::kDebug
                                        : LogLevel::kInfo;
   c.server.max_clients = maxclients;
@@ -156,8 +143,8 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
     }
     std::string bucket = eq == std::string::npos ? "" : mapping.substr(eq + 1);
     if (db < 0 || db >= c.redis.databases || !engine::IsValidBucketName(bucket)) {
-      std::fprintf(stderr, "--db-bucket %s: expected N=BUCKET with 0 <= N < %d\n",
-                   mapping.c_str(), c.redis.databases);
+      std::fprintf(stderr, "--db-bucket %s: expected N=BUCKET with 0 <= N < %d\n", mapping.c_str(),
+                   c.redis.databases);
       return 1;
     }
     c.redis.db_buckets[db] = bucket;

@@ -33,7 +33,4 @@ struct Config {
 // at once (0 after --help/--version, 1 after a bad flag, with the message printed).
 int ParseCommandLine(int argc, char** argv, Config* config);
 
-// "100", "64kb", "1mb", "2gb", "1k", "1g" (Redis-style units, 1k = 1000, 1kb = 1024).
-bool ParseMemorySize(const std::string& text, uint64_t* bytes);
-
 }  // namespace kvgate::gateway

@@ -12,42 +12,12 @@
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
 #include "translate/redis/glob.h"
+#include "translate/redis/memory_units.h"
 #include "translate/redis/notifications.h"
 #include "translate/redis/session.h"
 
 namespace kvgate::redis {
 namespace {
-
-// Parses Redis memory values: digits with an optional b/k/kb/m/mb/g/gb unit (memtoull).
-bool ParseMemory(std::string_view s, uint64_t* out) {
-  size_t digits = 0;
-  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
-  if (digits == 0) return false;
-  uint64_t v = 0;
-  if (std::from_chars(s.data(), s.data() + digits, v).ec != std::errc()) return false;
-  std::string unit(s.substr(digits));
-  for (char& c : unit) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  uint64_t mul = 1;
-  if (unit.empty() || unit == "b")
-    mul = 1;
-  else if (unit == "k")
-    mul = 1000;
-  else if (unit == "kb")
-    mul = 1024;
-  else if (unit == "m")
-    mul = 1000 * 1000;
-  else if (unit == "mb")
-    mul = 1024 * 1024;
-  else if (unit == "g")
-    mul = 1000ULL * 1000 * 1000;
-  else if (unit == "gb")
-    mul = 1024ULL * 1024 * 1024;
-  else
-    return false;
-  if (v > UINT64_MAX / mul) return false;
-  *out = v * mul;
-  return true;
-}
 
 bool ParseNonNegative(std::string_view s, int64_t* out) {
   return resp::ParseInt64(s, out) && *out >= 0;
@@ -79,8 +49,8 @@ std::string ParseOutputLimits(std::string_view value, RedisConfig* c) {
   for (size_t k = 0; k < words.size(); k += 4) {
     OutputBufferLimit l;
     int64_t secs = 0;
-    if (!ParseMemory(words[k + 1], &l.hard_bytes) || !ParseMemory(words[k + 2], &l.soft_bytes) ||
-        !ParseNonNegative(words[k + 3], &secs)) {
+    if (!ParseMemoryValue(words[k + 1], &l.hard_bytes) ||
+        !ParseMemoryValue(words[k + 2], &l.soft_bytes) || !ParseNonNegative(words[k + 3], &secs)) {
       return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
     }
     l.soft_seconds = secs;
@@ -111,7 +81,7 @@ struct Param {
 
 std::string SetMemory(uint64_t* field, std::string_view v) {
   uint64_t x = 0;
-  if (!ParseMemory(v, &x)) return "argument must be a memory value";
+  if (!ParseMemoryValue(v, &x)) return "argument must be a memory value";
   *field = x;
   return "";
 }
@@ -171,7 +141,7 @@ const Param kParams[] = {
      [](RedisFront& f) { return std::to_string(f.config().limits.proto_max_bulk_len); },
      [](RedisConfig* c, std::string_view v) {
        uint64_t x = 0;
-       if (!ParseMemory(v, &x)) return std::string("argument must be a memory value");
+       if (!ParseMemoryValue(v, &x)) return std::string("argument must be a memory value");
        if (x < 1024 * 1024 || x > static_cast<uint64_t>(INT64_MAX)) {
          return std::string("argument must be between 1048576 and 9223372036854775807 inclusive");
        }
@@ -182,7 +152,7 @@ const Param kParams[] = {
      [](RedisFront& f) { return std::to_string(f.config().limits.query_buffer_limit); },
      [](RedisConfig* c, std::string_view v) {
        uint64_t x = 0;
-       if (!ParseMemory(v, &x)) return std::string("argument must be a memory value");
+       if (!ParseMemoryValue(v, &x)) return std::string("argument must be a memory value");
        if (x < 1024 * 1024) {
          return std::string("argument must be between 1048576 and 9223372036854775807 inclusive");
        }
