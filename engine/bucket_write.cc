@@ -53,7 +53,8 @@ BucketImpl::BucketImpl(Engine::Impl* core, std::string name, const BucketConfig&
       keys_(mem_),
       log_(mem_),
       ttl_(mem_),
-      rng_(static_cast<uint64_t>(created_ns_) ^ 0x9E3779B97F4A7C15ull) {}
+      rng_(static_cast<uint64_t>(created_ns_) ^ 0x9E3779B97F4A7C15ull) {
+}
 
 BucketImpl::~BucketImpl() {
   if (keys_.size() != 0) core_->graveyard.push_back(keys_.Detach());
@@ -84,7 +85,8 @@ bool BucketImpl::IsExpired(const EntryBase& e, UnixNanos now_ns) const {
 void BucketImpl::CountNewest(const KeyNode& n, int sign) {
   if (n.op != Op::kPut) return;
   live_keys_ += static_cast<uint64_t>(sign);
-  if (n.has_expiry() && n.expires_at_ms() != kNoExpiry) keys_with_ttl_ += static_cast<uint64_t>(sign);
+  if (n.has_expiry() && n.expires_at_ms() != kNoExpiry)
+    keys_with_ttl_ += static_cast<uint64_t>(sign);
 }
 
 KeyNode* BucketImpl::Lookup(std::string_view key, uint64_t hash) {
@@ -209,9 +211,8 @@ Status CheckValue(const BucketConfig& c, std::string_view key, std::string_view 
 }  // namespace
 
 // Stores a new value over `node` (nullptr: absent key) after the quota checks.
-static Result<Revision> PutChecked(BucketImpl* b, BucketImpl::KeyNode* node,
-                                   std::string_view key, uint64_t hash, std::string_view value,
-                                   const WriteOptions& o) {
+static Result<Revision> PutChecked(BucketImpl* b, BucketImpl::KeyNode* node, std::string_view key,
+                                   uint64_t hash, std::string_view value, const WriteOptions& o) {
   const BucketConfig& c = b->config_;
   bool new_live = node == nullptr || node->is_marker();
   if (new_live && c.max_keys >= 0 && b->live_keys_ >= static_cast<uint64_t>(c.max_keys)) {
@@ -263,8 +264,8 @@ Result<Revision> BucketImpl::Create(std::string_view key, std::string_view value
   return PutChecked(this, node, key, hash, value, o);
 }
 
-Result<Revision> BucketImpl::Update(std::string_view key, std::string_view value,
-                                    Revision expected, const WriteOptions& o) {
+Result<Revision> BucketImpl::Update(std::string_view key, std::string_view value, Revision expected,
+                                    const WriteOptions& o) {
   if (Status s = CheckValue(config_, key, value, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);

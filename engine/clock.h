@@ -34,7 +34,8 @@ class SystemClock final : public Clock {
 // Manually advanced clock for deterministic tests.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(UnixNanos start = 1'700'000'000'000'000'000) : now_(start) {}
+  explicit FakeClock(UnixNanos start = 1'700'000'000'000'000'000) : now_(start) {
+  }
   UnixNanos NowNs() const override {
     return now_;
   }

@@ -279,7 +279,8 @@ bool BucketImpl::Tick(size_t* budget) {
     size_t step = std::min<size_t>(*budget, 256);
     if (keys_.Step(step)) *budget -= step;
   }
-  return *budget == 0 || !jobs_.empty() || ttl_.rebuilding() || (!ttl_.empty() && ttl_.top().deadline <= now_ms);
+  return *budget == 0 || !jobs_.empty() || ttl_.rebuilding() ||
+         (!ttl_.empty() && ttl_.top().deadline <= now_ms);
 }
 
 }  // namespace kvgate::engine

@@ -18,7 +18,8 @@ namespace kvgate::engine {
 
 // ---- Bucket: thin forwarding handle ----
 
-Bucket::Bucket(std::unique_ptr<BucketImpl> impl) : impl_(std::move(impl)) {}
+Bucket::Bucket(std::unique_ptr<BucketImpl> impl) : impl_(std::move(impl)) {
+}
 Bucket::~Bucket() = default;
 
 const std::string& Bucket::name() const {
@@ -120,10 +121,12 @@ void SettleAllocator() {
 
 }  // namespace
 
-Engine::Engine(const Clock& clock) : Engine(clock, Limits{}) {}
+Engine::Engine(const Clock& clock) : Engine(clock, Limits{}) {
+}
 
 Engine::Engine(const Clock& clock, const Limits& limits)
-    : impl_(std::make_unique<Impl>(clock, limits)) {}
+    : impl_(std::make_unique<Impl>(clock, limits)) {
+}
 
 Engine::~Engine() {
   // Fail outstanding watches first so none dereferences a freed bucket later.

@@ -37,7 +37,8 @@ bool HasWildcardToken(std::string_view pattern) {
 
 }  // namespace
 
-KeyFilter::KeyFilter(Kind kind, std::string text) : kind_(kind), text_(std::move(text)) {}
+KeyFilter::KeyFilter(Kind kind, std::string text) : kind_(kind), text_(std::move(text)) {
+}
 
 KeyFilter KeyFilter::All() {
   return KeyFilter(Kind::kAll, ">");
@@ -114,7 +115,7 @@ bool TokenPatternMatches(std::string_view pattern, std::string_view subject) {
   bool s_more = true;
   while (p_more) {
     std::string_view ptok = NextToken(pattern, p_more);
-    if (!s_more) return false;  // pattern has tokens left, subject has none
+    if (!s_more) return false;     // pattern has tokens left, subject has none
     if (ptok == ">") return true;  // '>' needs at least one token, which we have
     std::string_view stok = NextToken(subject, s_more);
     if (ptok != "*" && ptok != stok) return false;

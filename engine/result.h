@@ -16,18 +16,18 @@ namespace kvgate::engine {
 
 enum class Errc : uint8_t {
   kOk = 0,
-  kNotFound,          // key absent, tombstoned, expired, or revision not retained
+  kNotFound,  // key absent, tombstoned, expired, or revision not retained
   kBucketNotFound,
-  kBucketExists,      // CreateBucket with a config different from the existing one
-  kAlreadyExists,     // Create over a live key; detail = the key's current revision
-  kWrongRevision,     // expected revision mismatch; detail = the key's current revision (0: none)
-  kInvalidArgument,   // bad bucket name, bad config, bad filter (empty keys are valid)
-  kValueTooLarge,     // value (+meta) above max_value_size
-  kBucketFull,        // max_bytes or max_keys reached
-  kTtlNotAllowed,     // per-key TTL on a bucket with allow_key_ttl = false
-  kCursorExpired,     // resume point below the watermark; detail = the watermark
-  kSlowConsumer,      // a watch's bounded queue overflowed; resume from Watch::position()
-  kOutOfMemory,       // engine-wide memory limit reached; writes refused
+  kBucketExists,     // CreateBucket with a config different from the existing one
+  kAlreadyExists,    // Create over a live key; detail = the key's current revision
+  kWrongRevision,    // expected revision mismatch; detail = the key's current revision (0: none)
+  kInvalidArgument,  // bad bucket name, bad config, bad filter (empty keys are valid)
+  kValueTooLarge,    // value (+meta) above max_value_size
+  kBucketFull,       // max_bytes or max_keys reached
+  kTtlNotAllowed,    // per-key TTL on a bucket with allow_key_ttl = false
+  kCursorExpired,    // resume point below the watermark; detail = the watermark
+  kSlowConsumer,     // a watch's bounded queue overflowed; resume from Watch::position()
+  kOutOfMemory,      // engine-wide memory limit reached; writes refused
 };
 
 // Stable lower-case name for logs and tests ("not_found", "wrong_revision", ...).
@@ -37,8 +37,12 @@ std::string_view ErrcName(Errc e);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Errc e, uint64_t detail = 0) : errc_(e), detail_(detail) {  // NOLINT
+  // Implicit on purpose: `return value;` and `return Errc::kNotFound;` both make a Result.
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {
+  }
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Result(Errc e, uint64_t detail = 0) : errc_(e), detail_(detail) {
     assert(e != Errc::kOk);
   }
 
@@ -82,7 +86,9 @@ class [[nodiscard]] Result {
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Errc e, uint64_t detail = 0) : errc_(e), detail_(detail) {}  // NOLINT
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Status(Errc e, uint64_t detail = 0) : errc_(e), detail_(detail) {
+  }
   bool ok() const {
     return errc_ == Errc::kOk;
   }
@@ -98,13 +104,12 @@ class [[nodiscard]] Status {
   uint64_t detail_ = 0;
 };
 
-#define KVGATE_RETURN_IF_ERROR(expr)                               \
-  do {                                                             \
-    auto kvgate_status_ = (expr);                                  \
-    if (!kvgate_status_.ok()) {                                    \
-      return ::kvgate::engine::Status(kvgate_status_.errc(),       \
-                                      kvgate_status_.detail());    \
-    }                                                              \
+#define KVGATE_RETURN_IF_ERROR(expr)                                                   \
+  do {                                                                                 \
+    auto kvgate_status_ = (expr);                                                      \
+    if (!kvgate_status_.ok()) {                                                        \
+      return ::kvgate::engine::Status(kvgate_status_.errc(), kvgate_status_.detail()); \
+    }                                                                                  \
   } while (0)
 
 }  // namespace kvgate::engine

@@ -8,9 +8,8 @@
 namespace kvgate::engine {
 
 bool BucketConfig::SameSemantics(const BucketConfig& o) const {
-  return history == o.history && max_age_ns == o.max_age_ns &&
-         max_value_size == o.max_value_size && max_bytes == o.max_bytes &&
-         max_keys == o.max_keys && allow_key_ttl == o.allow_key_ttl &&
+  return history == o.history && max_age_ns == o.max_age_ns && max_value_size == o.max_value_size &&
+         max_bytes == o.max_bytes && max_keys == o.max_keys && allow_key_ttl == o.allow_key_ttl &&
          marker_on_max_age == o.marker_on_max_age && tombstone_ttl_ns == o.tombstone_ttl_ns &&
          description == o.description;
 }

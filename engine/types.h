@@ -65,15 +65,15 @@ struct BucketStatus {
   std::string name;
   BucketConfig config;
   UnixNanos created_ns = 0;
-  uint64_t entries = 0;        // retained entries, history and markers included
-  uint64_t bytes = 0;          // retained key + value + meta bytes
-  uint64_t keys = 0;           // keys with at least one retained entry (NATS num_subjects)
-  uint64_t live_keys = 0;      // keys whose newest entry is a live Put (Redis DBSIZE)
-  uint64_t keys_with_ttl = 0;  // live keys with a per-key expiry (Redis INFO expires=)
-  Revision first_revision = 0; // oldest retained entry; last_revision + 1 when empty
-  Revision last_revision = 0;  // newest revision ever assigned (0: none yet)
-  Revision watermark = 0;      // highest revision of a removed last trace (CursorExpired bound)
-  UnixNanos first_ns = 0;      // created_ns of the oldest / newest retained entries (0: none)
+  uint64_t entries = 0;         // retained entries, history and markers included
+  uint64_t bytes = 0;           // retained key + value + meta bytes
+  uint64_t keys = 0;            // keys with at least one retained entry (NATS num_subjects)
+  uint64_t live_keys = 0;       // keys whose newest entry is a live Put (Redis DBSIZE)
+  uint64_t keys_with_ttl = 0;   // live keys with a per-key expiry (Redis INFO expires=)
+  Revision first_revision = 0;  // oldest retained entry; last_revision + 1 when empty
+  Revision last_revision = 0;   // newest revision ever assigned (0: none yet)
+  Revision watermark = 0;       // highest revision of a removed last trace (CursorExpired bound)
+  UnixNanos first_ns = 0;       // created_ns of the oldest / newest retained entries (0: none)
   UnixNanos last_ns = 0;
 };
 
@@ -119,6 +119,6 @@ class ChangeListener {
 
 // Validation helpers shared by both fronts.
 bool IsValidBucketName(std::string_view name);  // [A-Za-z0-9_-]+
-bool IsValidNatsKey(std::string_view key);      // [-/_=.A-Za-z0-9]+, no leading/trailing '.', no ".."
+bool IsValidNatsKey(std::string_view key);  // [-/_=.A-Za-z0-9]+, no leading/trailing '.', no ".."
 
 }  // namespace kvgate::engine

@@ -5,7 +5,9 @@
 //
 // Delivery is pull-based so each front controls pacing (NATS interest gating, output buffers):
 //
-//   class MySink : public WatchSink { void OnWatchReady(Watch& w) override { ready_.push_back(&w); } };
+//   struct MySink : WatchSink {
+//     void OnWatchReady(Watch& w) override { ready.push_back(&w); }
+//   };
 //   Result<std::unique_ptr<Watch>> w = bucket->StartWatch(opts, &sink);
 //   ... later, outside any engine call:
 //   w->Poll(128, [&](const WatchEvent& ev) { ... });   // ev.entry views valid inside the call
@@ -58,11 +60,11 @@ enum class WatchStart : uint8_t {
 struct WatchOptions {
   std::vector<KeyFilter> filters;  // their union; empty = all keys
   WatchStart start = WatchStart::kLatestPerKey;
-  Revision revision = 0;           // for kAfterCursor / kFromRevision
-  bool ignore_deletes = false;     // skip Delete/Purge entries
-  bool meta_only = false;          // EntryView::value left empty (size still in value_size)
-  bool include_history = false;    // with kLatestPerKey: every retained entry of matching keys
-  size_t max_queue = 0;            // live queue bound; 0 = Engine::Limits::watch_queue
+  Revision revision = 0;         // for kAfterCursor / kFromRevision
+  bool ignore_deletes = false;   // skip Delete/Purge entries
+  bool meta_only = false;        // EntryView::value left empty (size still in value_size)
+  bool include_history = false;  // with kLatestPerKey: every retained entry of matching keys
+  size_t max_queue = 0;          // live queue bound; 0 = Engine::Limits::watch_queue
   // Bound StartWatch's work: when counting the initial part needs a pass over the bucket
   // (filters that are neither all keys nor exact keys), StartWatch counts one slice and the
   // caller finishes with AdvanceCount() (a slice per loop iteration) before relying on

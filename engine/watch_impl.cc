@@ -66,7 +66,7 @@ void detail::RevRing::Clear() {
 // ---- BucketImpl side ----
 
 Result<std::unique_ptr<Watch>> BucketImpl::StartWatch(const WatchOptions& options,
-                                                       WatchSink* sink) {
+                                                      WatchSink* sink) {
   for (const KeyFilter& f : options.filters) {
     if (f.kind() == KeyFilter::Kind::kTokens && f.text().empty()) return Errc::kInvalidArgument;
   }
@@ -82,8 +82,7 @@ void BucketImpl::Unregister(WatchImpl* w) {
 
 // ---- WatchImpl ----
 
-WatchImpl::WatchImpl(BucketImpl* bucket, WatchOptions options, WatchSink* sink,
-                     size_t max_queue)
+WatchImpl::WatchImpl(BucketImpl* bucket, WatchOptions options, WatchSink* sink, size_t max_queue)
     : bucket_(bucket),
       opts_(std::move(options)),
       sink_(sink),
@@ -95,7 +94,8 @@ WatchImpl::WatchImpl(BucketImpl* bucket, WatchOptions options, WatchSink* sink,
 
 WatchImpl::~WatchImpl() {
   if (registered_ && bucket_ != nullptr) bucket_->Unregister(this);
-  if (mem_ != nullptr) mem_->Sub(sizeof(WatchImpl) + opts_.filters.size() * (sizeof(KeyFilter) + 16));
+  if (mem_ != nullptr)
+    mem_->Sub(sizeof(WatchImpl) + opts_.filters.size() * (sizeof(KeyFilter) + 16));
 }
 
 bool WatchImpl::MatchesKey(std::string_view key) const {
@@ -440,7 +440,8 @@ void WatchImpl::OnFlush(Revision watermark) {
 void WatchImpl::OnBucketDeleted() {
   Fail(Errc::kBucketNotFound, 0);
   queue_.Detach();
-  if (mem_ != nullptr) mem_->Sub(sizeof(WatchImpl) + opts_.filters.size() * (sizeof(KeyFilter) + 16));
+  if (mem_ != nullptr)
+    mem_->Sub(sizeof(WatchImpl) + opts_.filters.size() * (sizeof(KeyFilter) + 16));
   mem_ = nullptr;
   registered_ = false;
   bucket_ = nullptr;

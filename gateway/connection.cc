@@ -38,8 +38,7 @@ std::string FormatAddress(const sockaddr_storage& addr) {
 
 }  // namespace
 
-Connection::Connection(Server& server, Listener& listener, uint64_t id)
-    : server_(server), id_(id) {
+Connection::Connection(Server& server, Listener& listener, uint64_t id) : server_(server), id_(id) {
   handle_.data = this;
   write_req_.data = this;
 }

@@ -16,10 +16,10 @@ void LogPrintf(LogLevel level, const char* fmt, ...) __attribute__((format(print
 
 }  // namespace kvgate::gateway
 
-#define KVGATE_LOG(level, ...)                                                      \
-  do {                                                                              \
-    if (static_cast<int>(::kvgate::gateway::LogLevel::level) <=                     \
-        static_cast<int>(::kvgate::gateway::CurrentLogLevel())) {                   \
+#define KVGATE_LOG(level, ...)                                                       \
+  do {                                                                               \
+    if (static_cast<int>(::kvgate::gateway::LogLevel::level) <=                      \
+        static_cast<int>(::kvgate::gateway::CurrentLogLevel())) {                    \
       ::kvgate::gateway::LogPrintf(::kvgate::gateway::LogLevel::level, __VA_ARGS__); \
-    }                                                                               \
+    }                                                                                \
   } while (0)

@@ -143,14 +143,12 @@ void Server::BeginShutdown() {
   for (auto& l : listeners_) {
     uv_close(reinterpret_cast<uv_handle_t*>(l->handle()), nullptr);
   }
-  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&prepare_),
-                         reinterpret_cast<uv_handle_t*>(&idle_),
-                         reinterpret_cast<uv_handle_t*>(&engine_timer_),
-                         reinterpret_cast<uv_handle_t*>(&front_timer_),
-                         reinterpret_cast<uv_handle_t*>(&sigint_),
-                         reinterpret_cast<uv_handle_t*>(&sigterm_),
-                         reinterpret_cast<uv_handle_t*>(&sigusr1_),
-                         reinterpret_cast<uv_handle_t*>(&stop_async_)}) {
+  for (uv_handle_t* h :
+       {reinterpret_cast<uv_handle_t*>(&prepare_), reinterpret_cast<uv_handle_t*>(&idle_),
+        reinterpret_cast<uv_handle_t*>(&engine_timer_),
+        reinterpret_cast<uv_handle_t*>(&front_timer_), reinterpret_cast<uv_handle_t*>(&sigint_),
+        reinterpret_cast<uv_handle_t*>(&sigterm_), reinterpret_cast<uv_handle_t*>(&sigusr1_),
+        reinterpret_cast<uv_handle_t*>(&stop_async_)}) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);
   }
 }

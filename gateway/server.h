@@ -26,12 +26,12 @@ class Connection;
 class Server;
 
 struct ServerOptions {
-  size_t max_clients = 10'000;              // both ports together
-  size_t output_high_water = 8 << 20;       // stop reading a client whose output exceeds this
-  size_t output_low_water = 1 << 20;        // ...until it drains below this
-  uint64_t engine_tick_ms = 100;            // active expiry / compaction sweep period
-  uint64_t front_tick_ms = 50;              // heartbeats, consumer GC
-  bool handle_signals = true;               // SIGINT/SIGTERM stop, SIGUSR1 logs loop stats
+  size_t max_clients = 10'000;         // both ports together
+  size_t output_high_water = 8 << 20;  // stop reading a client whose output exceeds this
+  size_t output_low_water = 1 << 20;   // ...until it drains below this
+  uint64_t engine_tick_ms = 100;       // active expiry / compaction sweep period
+  uint64_t front_tick_ms = 50;         // heartbeats, consumer GC
+  bool handle_signals = true;          // SIGINT/SIGTERM stop, SIGUSR1 logs loop stats
   // Adaptive busy polling (0 = off): after a read, keep polling without sleeping for up to
   // this long, but only while requests have recently arrived within this window of each other
   // and at most busy_poll_max_connections are open. Waking a sleeping (virtual) CPU costs tens
@@ -179,7 +179,7 @@ class Server {
   uint64_t last_prepare_cpu_ns_ = 0;
   uint64_t last_prepare_ns_ = 0;
   uint64_t last_idle_ns_ = 0;
-  uint64_t last_io_ns_ = 0;      // last read/accept callback (busy_poll_us)
+  uint64_t last_io_ns_ = 0;                      // last read/accept callback (busy_poll_us)
   uint64_t io_gap_ewma_ns_ = ~uint64_t{0} >> 8;  // starts "sparse": no spin until reads are close
   // True while a busy-poll spin is worth it (see ServerOptions::busy_poll_us).
   bool ShouldSpin() const;

@@ -20,7 +20,8 @@ using JsonValue = nlohmann::json;
 // Appends compact JSON to a string; commas are inserted automatically.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string* out) : out_(out) {}
+  explicit JsonWriter(std::string* out) : out_(out) {
+  }
 
   JsonWriter& BeginObject();
   JsonWriter& EndObject();

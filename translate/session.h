@@ -51,11 +51,13 @@ class Session {
  public:
   virtual ~Session() = default;
   // Called once right after accept (e.g. NATS sends INFO here).
-  virtual void OnOpen() {}
+  virtual void OnOpen() {
+  }
   // Processes every complete request in `in`, consuming what it used. Partial requests stay.
   virtual void OnBytes(protocols::InBuffer& in) = 0;
   // Output dropped below the low-water mark after having been above it.
-  virtual void OnDrained() {}
+  virtual void OnDrained() {
+  }
   // The connection is closing; release subscriptions, watches, etc.
   virtual void OnClose() = 0;
 };
@@ -74,8 +76,8 @@ namespace kvgate::translate {
 // the gateway. A front may report it (Redis INFO) so benchmarks can check the loop never stalls.
 struct LoopStats {
   uint64_t iterations = 0;
-  uint64_t max_busy_us = 0;        // longest iteration since the last Reset
-  uint64_t busy_over_10ms = 0;     // iterations busy for more than 10 ms since the last Reset
+  uint64_t max_busy_us = 0;     // longest iteration since the last Reset
+  uint64_t busy_over_10ms = 0;  // iterations busy for more than 10 ms since the last Reset
   uint64_t total_busy_us = 0;
   void Reset() {
     max_busy_us = 0;
@@ -95,13 +97,15 @@ class Front : public SessionFactory {
   }
   // Called once per loop iteration before the loop polls for I/O: deliver queued async work
   // (watch events, cross-connection messages) into transports' output.
-  virtual void RunPending() {}
+  virtual void RunPending() {
+  }
   // True if RunPending has work now (the loop then does not block).
   virtual bool HasPending() const {
     return false;
   }
   // Periodic housekeeping (heartbeats, inactivity GC); called every ~50 ms.
-  virtual void Tick() {}
+  virtual void Tick() {
+  }
 
  private:
   LoopStats* loop_stats_ = nullptr;

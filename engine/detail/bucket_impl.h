@@ -110,9 +110,9 @@ class BucketImpl {
   struct SweepJob {
     enum class Kind : uint8_t { kTombstones, kCompact, kTrim };
     Kind kind;
-    Revision cursor = 1;         // next revision to examine
-    Revision upto = 0;           // only entries <= upto (0: those existing at the start)
-    UnixNanos older_than = 0;    // kTombstones: markers created before it (0: all)
+    Revision cursor = 1;       // next revision to examine
+    Revision upto = 0;         // only entries <= upto (0: those existing at the start)
+    UnixNanos older_than = 0;  // kTombstones: markers created before it (0: all)
   };
   // Runs the job for up to *budget examined entries; returns entries removed. job.cursor == 0
   // once finished.

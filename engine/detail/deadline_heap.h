@@ -25,7 +25,8 @@ class DeadlineHeap {
     Revision revision;
   };
 
-  explicit DeadlineHeap(MemoryCounter* mem) : mem_(mem) {}
+  explicit DeadlineHeap(MemoryCounter* mem) : mem_(mem) {
+  }
   ~DeadlineHeap() {
     mem_->Sub(accounted_);
   }

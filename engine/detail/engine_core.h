@@ -19,7 +19,8 @@
 namespace kvgate::engine {
 
 struct Engine::Impl {
-  Impl(const Clock& c, const Limits& l) : clock(c), limits(l) {}
+  Impl(const Clock& c, const Limits& l) : clock(c), limits(l) {
+  }
 
   void Notify(const ChangeEvent& ev) {
     // Index loop: a listener may remove itself from its callback.

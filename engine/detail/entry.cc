@@ -80,8 +80,8 @@ KeyNode* RewriteKeyNode(KeyNode* node, std::string_view value, std::string_view 
   if (!aliased && need <= have && need * 2 > have) {
     if (expiry != node->has_expiry()) {
       char* old_key = node->var();
-      node->flags = static_cast<uint8_t>(expiry ? (node->flags | kFlagExpiry)
-                                                : (node->flags & ~kFlagExpiry));
+      node->flags =
+          static_cast<uint8_t>(expiry ? (node->flags | kFlagExpiry) : (node->flags & ~kFlagExpiry));
       std::memmove(node->var(), old_key, node->key_len);
       if (expiry) node->set_expires_at_ms(kNoExpiry);
     }

@@ -118,8 +118,7 @@ inline KeyNode* EntryBase::owner() {
   return is_node() ? static_cast<KeyNode*>(this) : static_cast<HistEntry*>(this)->node;
 }
 inline const KeyNode* EntryBase::owner() const {
-  return is_node() ? static_cast<const KeyNode*>(this)
-                   : static_cast<const HistEntry*>(this)->node;
+  return is_node() ? static_cast<const KeyNode*>(this) : static_cast<const HistEntry*>(this)->node;
 }
 inline size_t EntryBase::FixedSize() const {
   return is_node() ? sizeof(KeyNode) : sizeof(HistEntry);

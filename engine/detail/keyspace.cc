@@ -45,7 +45,8 @@ size_t FirstByte(uint64_t mask) {
 
 }  // namespace
 
-Keyspace::Keyspace(MemoryCounter* mem) : mem_(mem) {}
+Keyspace::Keyspace(MemoryCounter* mem) : mem_(mem) {
+}
 
 Keyspace::~Keyspace() {
   Free(&cur_);

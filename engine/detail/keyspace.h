@@ -92,8 +92,8 @@ class Keyspace {
 
   MemoryCounter* mem_;
   Table cur_;
-  Table old_;          // non-empty while a resize is migrating
-  size_t migrate_ = 0;  // next old_ slot to migrate
+  Table old_;            // non-empty while a resize is migrating
+  size_t migrate_ = 0;   // next old_ slot to migrate
   size_t free_pos_ = 0;  // FreeSome progress (slots of cur_ then old_)
   size_t size_ = 0;
 };

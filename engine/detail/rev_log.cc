@@ -26,7 +26,8 @@ void* Realloc(void* p, size_t n) {
 
 }  // namespace
 
-RevLog::RevLog(MemoryCounter* mem) : mem_(mem) {}
+RevLog::RevLog(MemoryCounter* mem) : mem_(mem) {
+}
 
 RevLog::~RevLog() {
   Clear();

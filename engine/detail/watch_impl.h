@@ -26,7 +26,8 @@ namespace detail {
 // FIFO of revisions that grows on demand up to the watch's bound (an idle watch costs nothing).
 class RevRing {
  public:
-  explicit RevRing(MemoryCounter* mem) : mem_(mem) {}
+  explicit RevRing(MemoryCounter* mem) : mem_(mem) {
+  }
   ~RevRing() {
     Clear();
   }
@@ -135,20 +136,20 @@ class WatchImpl final : public Watch {
   bool notified_ = false;
   bool registered_ = false;
 
-  bool latest_only_ = false;    // snapshot = newest entry per key
+  bool latest_only_ = false;     // snapshot = newest entry per key
   bool strict_initial_ = false;  // initial entries are owed (replay from a cursor / all)
   bool strict_live_ = true;      // live entries are owed (all modes but kFromRevision)
   Revision snap_last_ = 0;       // the initial part covers revisions <= snap_last_
   Revision scan_next_ = 0;       // next revision the initial log scan examines
   bool scan_done_ = false;
-  bool use_list_ = false;        // exact-key filters: initial revisions precomputed
+  bool use_list_ = false;  // exact-key filters: initial revisions precomputed
   std::vector<Revision> list_;
   size_t list_pos_ = 0;
-  Revision ahead_[2] = {0, 0};   // found, not yet delivered initial entries
+  Revision ahead_[2] = {0, 0};  // found, not yet delivered initial entries
   int ahead_n_ = 0;
   uint64_t initial_left_ = 0;
   Revision position_ = 0;
-  bool counting_ = false;   // incremental_count: the initial count is still running
+  bool counting_ = false;    // incremental_count: the initial count is still running
   Revision count_next_ = 0;  // next revision the count examines
   uint64_t count_acc_ = 0;   // matching entries counted so far
 };

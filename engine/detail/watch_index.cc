@@ -21,7 +21,8 @@ void EraseOne(std::vector<T>* v, const T& x) {
 
 }  // namespace
 
-WatchIndex::WatchIndex() : trie_(std::make_unique<TrieNode>()) {}
+WatchIndex::WatchIndex() : trie_(std::make_unique<TrieNode>()) {
+}
 WatchIndex::~WatchIndex() = default;
 
 void WatchIndex::Add(WatchImpl* w, const std::vector<KeyFilter>& filters) {

@@ -52,7 +52,8 @@ std::string_view HeaderFieldLines(std::string_view block);
 // Appends a header block to a string.
 class HeaderBuilder {
  public:
-  explicit HeaderBuilder(std::string* out) : out_(out) {}
+  explicit HeaderBuilder(std::string* out) : out_(out) {
+  }
   // First line; status 0 writes the bare version line.
   void Start(int status = 0, std::string_view description = {});
   void Add(std::string_view name, std::string_view value);

@@ -63,7 +63,8 @@ class ParserSink {
 
 class Parser {
  public:
-  explicit Parser(const ParserLimits& limits = {}) : limits_(limits) {}
+  explicit Parser(const ParserLimits& limits = {}) : limits_(limits) {
+  }
 
   // Parses `data`, calling the sink for each complete frame. Returns the bytes consumed: all of
   // `data` unless a sink callback returned false (then up to the end of that frame). After an

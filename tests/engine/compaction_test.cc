@@ -98,15 +98,15 @@ TEST_CASE("resume after a cursor delivers exactly the delta", "[engine]") {
 TEST_CASE("Compact removes superseded entries and old tombstoned keys", "[engine]") {
   Backend be(History(10));
   Bucket* b = be.bucket();
-  be.Put("a", "1");                     // 1
-  be.Put("a", "2");                     // 2
-  REQUIRE(b->Delete("b", {}).ok());     // 3
-  be.Put("a", "3");                     // 4
-  REQUIRE(b->Delete("c", {}).ok());     // 5
-  CHECK(b->Compact(4) == 3);            // a@1, a@2 (superseded), b@3 (tombstoned key)
+  be.Put("a", "1");                  // 1
+  be.Put("a", "2");                  // 2
+  REQUIRE(b->Delete("b", {}).ok());  // 3
+  be.Put("a", "3");                  // 4
+  REQUIRE(b->Delete("c", {}).ok());  // 5
+  CHECK(b->Compact(4) == 3);         // a@1, a@2 (superseded), b@3 (tombstoned key)
   CHECK(b->History("a").size() == 1);
   CHECK(b->GetLatest("b").errc() == Errc::kNotFound);
-  CHECK(b->GetLatest("c").ok());        // marker newer than the compaction revision
+  CHECK(b->GetLatest("c").ok());  // marker newer than the compaction revision
   CHECK(b->Watermark() == 3);
 }
 
@@ -114,8 +114,8 @@ TEST_CASE("PurgeEntries: filter, keep and below", "[engine]") {
   Backend be(History(10));
   Bucket* b = be.bucket();
   for (int i = 1; i <= 4; ++i) be.Put("k", std::to_string(i));  // 1..4
-  be.Put("j", "1");                                                // 5
-  be.Put("o.x", "1");                                              // 6
+  be.Put("j", "1");                                             // 5
+  be.Put("o.x", "1");                                           // 6
   SECTION("keep the newest N of one key") {
     CHECK(b->PurgeEntries(KeyFilter::Exact("k"), 1, 0) == 3);
     REQUIRE(b->History("k").size() == 1);

@@ -183,8 +183,8 @@ TEST_CASE("bucket max_age removes old entries; the last value's removal moves th
   Bucket* b = be.bucket();
   be.Put("a", "1");  // 1
   be.AdvanceMs(4000);
-  be.Put("a", "2");  // 2
-  be.Put("b", "1");  // 3
+  be.Put("a", "2");    // 2
+  be.Put("b", "1");    // 3
   be.AdvanceMs(6000);  // entry 1 is 10 s old
   CHECK(b->GetByRevision(1).errc() == Errc::kNotFound);
   CHECK(b->History("a").size() == 1);
@@ -219,7 +219,7 @@ TEST_CASE("max_age with markers appends a Purge marker with reason max_age", "[e
   CHECK(evs[0].op == Op::kPurge);
   CHECK(evs[0].reason == MarkerReason::kMaxAge);
   CHECK(b->Watermark() == 0);  // the marker is the key's trace: nothing lost
-  be.AdvanceMs(1000);           // the marker itself ages out
+  be.AdvanceMs(1000);          // the marker itself ages out
   CHECK(b->GetStatus().entries == 0);
   CHECK(b->Watermark() == 2);
 }
@@ -229,9 +229,9 @@ TEST_CASE("tombstone_ttl drops markers that are a key's only trace", "[engine]")
   c.tombstone_ttl_ns = 5'000'000'000;
   Backend be(c);
   Bucket* b = be.bucket();
-  be.Put("k", "v");                     // 1
+  be.Put("k", "v");                         // 1
   Result<Revision> d = b->Delete("k", {});  // 2
-  be.Put("keep", "v");                  // 3
+  be.Put("keep", "v");                      // 3
   REQUIRE(d.ok());
   be.AdvanceMs(4999);
   CHECK(b->GetLatest("k").ok());

@@ -73,8 +73,8 @@ TEST_CASE("RevLog matches an ordered map under random appends, removals and move
                              [](Revision r, const auto& kv) { return r == kv.first; }));
           for (int k = 0; k < 50; ++k) {
             Revision from_rev = rng() % (next + 1);
-            uint64_t expect = static_cast<uint64_t>(
-                std::distance(model.lower_bound(from_rev), model.end()));
+            uint64_t expect =
+                static_cast<uint64_t>(std::distance(model.lower_bound(from_rev), model.end()));
             REQUIRE(log.CountFrom(from_rev) == expect);
           }
         }

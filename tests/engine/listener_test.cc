@@ -59,10 +59,10 @@ TEST_CASE("change listener sees every kind of change", "[engine]") {
   REQUIRE(b->Purge("p", {}).ok());                     // kPurge
   b->RemoveTombstones(0);                              // kRemoved x3 (k's marker, d, p)
   be.Put("old", "v");
-  be.AdvanceMs(60'000);                                // kMaxAge
-  be.Put("f", "v");                                    // kPut
-  b->Flush();                                          // kFlushed
-  REQUIRE(be.DeleteBucket().ok());         // kBucketDeleted
+  be.AdvanceMs(60'000);             // kMaxAge
+  be.Put("f", "v");                 // kPut
+  b->Flush();                       // kFlushed
+  REQUIRE(be.DeleteBucket().ok());  // kBucketDeleted
   using K = ChangeKind;
   CHECK(rec.Kinds() == std::vector<K>{K::kPut, K::kExpiryChanged, K::kExpired, K::kDelete,
                                       K::kPurge, K::kRemoved, K::kRemoved, K::kRemoved, K::kPut,
@@ -73,9 +73,9 @@ TEST_CASE("change listener sees every kind of change", "[engine]") {
   }
   CHECK(rec.events[0].key == "k");
   CHECK(rec.events[0].revision == 1);
-  CHECK(rec.events[1].revision == 0);   // no new revision for an expiry change
-  CHECK(rec.events[2].revision == 2);   // the expiry marker's revision
-  CHECK(rec.events[11].key.empty());    // flush: whole bucket
+  CHECK(rec.events[1].revision == 0);  // no new revision for an expiry change
+  CHECK(rec.events[2].revision == 2);  // the expiry marker's revision
+  CHECK(rec.events[11].key.empty());   // flush: whole bucket
 }
 
 TEST_CASE("listeners can be removed; failed writes notify nobody", "[engine]") {

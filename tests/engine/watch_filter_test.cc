@@ -129,7 +129,7 @@ TEST_CASE("writes during the initial part: superseded entries skipped, pending e
   auto w = be.StartWatch(WatchOptions{});
   CHECK((*w)->Pending() == 10);
   CHECK(Backend::Drain(**w, 3).size() == 3);
-  be.Put("k5", "new");   // k5's snapshot entry is superseded: delivered live instead
+  be.Put("k5", "new");  // k5's snapshot entry is superseded: delivered live instead
   be.Put("k20", "new");
   std::vector<Event> rest = Backend::Drain(**w);
   std::vector<Event> initial;

@@ -33,8 +33,7 @@ void Fill(Backend& be, int n = 30'000) {
   }
 }
 
-TEST_CASE("incremental count: a filtered watch on a large bucket counts in slices",
-          "[engine]") {
+TEST_CASE("incremental count: a filtered watch on a large bucket counts in slices", "[engine]") {
   Backend be;
   Fill(be);
   auto w = be.StartWatch(Incremental({KeyFilter::Tokens("a.*")}));
@@ -97,8 +96,7 @@ TEST_CASE("incremental count: writes during the count are delivered once, live",
   CHECK(entries[30'000].key == "a.extra");
 }
 
-TEST_CASE("incremental count: no match is a zero count; small buckets count at once",
-          "[engine]") {
+TEST_CASE("incremental count: no match is a zero count; small buckets count at once", "[engine]") {
   Backend be;
   Fill(be);
   auto none = be.StartWatch(Incremental({KeyFilter::Tokens("c.*")}));
@@ -148,7 +146,7 @@ TEST_CASE("exact-key watches see every write whatever the order of watch and key
   o.filters = {KeyFilter::Exact("before")};
   auto w_before = be.StartWatch(o);  // the key exists when the watch starts
   o.filters = {KeyFilter::Exact("later")};
-  auto w_later = be.StartWatch(o);   // the key is created afterwards
+  auto w_later = be.StartWatch(o);  // the key is created afterwards
   REQUIRE(w_before.ok());
   REQUIRE(w_later.ok());
   for (int i = 0; i < 1000; ++i) be.Put("other." + std::to_string(i), "x");

@@ -28,10 +28,10 @@ BucketConfig History(uint32_t n) {
 TEST_CASE("latest-per-key: newest entry of each key in revision order, then done", "[engine]") {
   Backend be(History(5));
   Bucket* b = be.bucket();
-  be.Put("a", "1");                 // 1
-  be.Put("b", "1");                 // 2
-  be.Put("a", "2");                 // 3
-  REQUIRE(b->Delete("c", {}).ok()); // 4
+  be.Put("a", "1");                  // 1
+  be.Put("b", "1");                  // 2
+  be.Put("a", "2");                  // 3
+  REQUIRE(b->Delete("c", {}).ok());  // 4
   auto w = be.StartWatch(Opts(WatchStart::kLatestPerKey));
   REQUIRE(w.ok());
   CHECK((*w)->Pending() == 3);
@@ -104,8 +104,7 @@ TEST_CASE("all history, new only, after cursor, from revision", "[engine]") {
   }
 }
 
-TEST_CASE("per-key TTL expiry reaches watchers as a Purge marker with reason expired",
-          "[engine]") {
+TEST_CASE("per-key TTL expiry reaches watchers as a Purge marker with reason expired", "[engine]") {
   Backend be;
   Bucket* b = be.bucket();
   WriteOptions o;

@@ -27,7 +27,8 @@ using kvgate::translate::Transport;
 // "n" -> "<count of requests so far>\n"; "t" -> "<clock ns> <clock ns>\n" (two reads).
 class CountSession : public Session {
  public:
-  CountSession(Transport& t, const kvgate::engine::Clock& clock) : t_(t), clock_(clock) {}
+  CountSession(Transport& t, const kvgate::engine::Clock& clock) : t_(t), clock_(clock) {
+  }
   void OnBytes(InBuffer& in) override {
     for (;;) {
       std::string_view data = in.Data();
@@ -47,7 +48,8 @@ class CountSession : public Session {
       }
     }
   }
-  void OnClose() override {}
+  void OnClose() override {
+  }
 
  private:
   Transport& t_;
@@ -57,7 +59,8 @@ class CountSession : public Session {
 
 class CountFront : public kvgate::translate::Front {
  public:
-  explicit CountFront(const kvgate::engine::Clock& clock) : clock_(clock) {}
+  explicit CountFront(const kvgate::engine::Clock& clock) : clock_(clock) {
+  }
   std::unique_ptr<Session> NewSession(Transport& t) override {
     return std::make_unique<CountSession>(t, clock_);
   }
@@ -109,8 +112,8 @@ void SendAll(int fd, std::string_view data) {
 std::string ReadUntil(int fd, std::string_view suffix, int timeout_ms = 10000) {
   std::string got;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (got.size() < suffix.size() || got.compare(got.size() - suffix.size(), suffix.size(),
-                                                   suffix) != 0) {
+  while (got.size() < suffix.size() ||
+         got.compare(got.size() - suffix.size(), suffix.size(), suffix) != 0) {
     int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                     deadline - std::chrono::steady_clock::now())
                                     .count());
@@ -139,8 +142,7 @@ TEST_CASE("LoopClock reads the system clock once until invalidated", "[gateway]"
   CHECK(std::llabs(system.NowNs() - b) < 1'000'000'000);
 }
 
-TEST_CASE("every read callback sees one instant, a later one sees a later instant",
-          "[gateway]") {
+TEST_CASE("every read callback sees one instant, a later one sees a later instant", "[gateway]") {
   Harness h;
   int fd = Connect(h.port);
   SendAll(fd, "t\n");

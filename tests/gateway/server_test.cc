@@ -26,7 +26,8 @@ using kvgate::translate::Transport;
 // close after flush; "drop" -> close now; "id" -> connection id.
 class LineSession : public Session {
  public:
-  explicit LineSession(Transport& t) : t_(t) {}
+  explicit LineSession(Transport& t) : t_(t) {
+  }
   void OnOpen() override {
     t_.Out().Append("hello\n");
   }

@@ -3,9 +3,9 @@
 // data and revisions, deletes/purges/expiry, keyspace notifications, client-side caching
 // invalidations, transactions as contiguous revision ranges, CAS conflicts from both sides, and
 // Redis KV.WATCH resuming from a cursor or hitting CURSOREXPIRED after compaction.
-#include <catch2/catch.hpp>
 #include <hiredis/hiredis.h>
 #include <nats/nats.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <string>
@@ -407,10 +407,10 @@ TEST_CASE("MULTI/EXEC commits one contiguous revision range that NATS watchers s
     REQUIRE(exec.elements.size() == 4);
     CHECK(exec.elements[3].integer == 11);
     CHECK(Nats::Collect(w, 5) == std::vector<Ev>{{"z", "PUT", "nats", rz},
-                                                  {"x", "PUT", "1", rz + 1},
-                                                  {"y", "PUT", "2", rz + 2},
-                                                  {"old", "DEL", "", rz + 3},
-                                                  {"n", "PUT", "11", rz + 4}});
+                                                 {"x", "PUT", "1", rz + 1},
+                                                 {"y", "PUT", "2", rz + 2},
+                                                 {"old", "DEL", "", rz + 3},
+                                                 {"n", "PUT", "11", rz + 4}});
     // WATCH aborts EXEC when a NATS client changed the key.
     REQUIRE(r.Str({"WATCH", "y"}) == "OK");
     Put(db0, "y", "changed by nats");
@@ -439,7 +439,8 @@ TEST_CASE("CAS conflicts from both sides on the same key", "[integration][cross]
     natsStatus s = kvStore_UpdateString(&stale, db0, "k", "v4", r2);  // Redis won this one
     CHECK(s != NATS_OK);
     const char* last = nats_GetLastError(nullptr);
-    CHECK(std::string(last != nullptr ? last : "").find("wrong last sequence") != std::string::npos);
+    CHECK(std::string(last != nullptr ? last : "").find("wrong last sequence") !=
+          std::string::npos);
     // ETags and digests are revisions and values both sides agree on.
     CHECK(r.Int({"GETETAG", "k"}) == static_cast<long long>(r2 + 1));
     RedisReply skipped = r.Cmd({"EXECIFMATCH", std::to_string(r2), "SET", "k", "v5"});

@@ -77,9 +77,10 @@ class KvSession {
   }
   void Get(kvStore* kv, const char* key, uint64_t revision = 0) {
     kvEntry* e = nullptr;
-    natsStatus s = revision == 0 ? kvStore_Get(&e, kv, key)
-                                 : kvStore_GetRevision(&e, kv, key, revision);
-    std::string line = std::string("get ") + key + "@" + std::to_string(revision) + ": " + Status(s);
+    natsStatus s =
+        revision == 0 ? kvStore_Get(&e, kv, key) : kvStore_GetRevision(&e, kv, key, revision);
+    std::string line =
+        std::string("get ") + key + "@" + std::to_string(revision) + ": " + Status(s);
     if (e != nullptr) {
       line += " " + Describe(e);
       kvEntry_Destroy(e);
@@ -196,8 +197,8 @@ TEST_CASE("nats.c KV: put, get, get by revision, create, update, delete, purge",
     s.Log("create existing: " + s.Status(kvStore_CreateString(&rev, kv, "fresh", "y")));
     s.Log("update stale: " + s.Status(kvStore_UpdateString(&rev, kv, "color", "green", 1)));
     rev = 0;
-    s.Log("update ok: " + s.Status(kvStore_UpdateString(&rev, kv, "color", "green", 2)) +
-          " rev " + std::to_string(rev));
+    s.Log("update ok: " + s.Status(kvStore_UpdateString(&rev, kv, "color", "green", 2)) + " rev " +
+          std::to_string(rev));
     s.Log("delete: " + s.Status(kvStore_Delete(kv, "fresh")));
     s.Get(kv, "fresh");
     rev = 0;
@@ -327,8 +328,8 @@ TEST_CASE("nats.c KV: purge deletes", "[integration][nats]") {
     s.Log("purge deletes: " + s.Status(kvStore_PurgeDeletes(kv, &po)));
     for (const char* k : {"a", "b"}) {
       kvEntryList list = {};
-      s.Log(std::string("history ") + k + ": " +
-            s.Status(kvStore_History(&list, kv, k, nullptr)) + " n " + std::to_string(list.Count));
+      s.Log(std::string("history ") + k + ": " + s.Status(kvStore_History(&list, kv, k, nullptr)) +
+            " n " + std::to_string(list.Count));
       kvEntryList_Destroy(&list);
     }
     s.Get(kv, "c");

@@ -37,6 +37,8 @@ Script Raw(std::string name, std::vector<std::string> chunks) {
 }
 
 std::vector<Script> Scripts() {
+  // Tables of commands read best one script per line; keep them as written.
+  // clang-format off
   std::vector<Script> s;
   // --- connection ---
   s.push_back(S("ping echo", {{"PING"}, {"PING", "hello"}, {"PING", ""}, {"PING", "a", "b"},
@@ -243,6 +245,7 @@ std::vector<Script> Scripts() {
   s.push_back(Raw("quit stops the pipeline", {"PING\r\nQUIT\r\nPING\r\n"}));
   s.push_back(Raw("binary garbage", {std::string("\x00\xff\xfe*\r\n$\r\n", 9)}));
   return s;
+  // clang-format on
 }
 
 struct Outcome {
@@ -275,20 +278,24 @@ Outcome RunOn(int port, const Script& script, size_t expect_bytes) {
 std::string Printable(const std::string& s) {
   std::string out;
   for (unsigned char ch : s) {
-    if (ch == '\r') out += "\\r";
-    else if (ch == '\n') out += "\\n\n";
+    if (ch == '\r')
+      out += "\\r";
+    else if (ch == '\n')
+      out += "\\n\n";
     else if (ch < 32 || ch > 126) {
       char buf[8];
       snprintf(buf, sizeof buf, "\\x%02x", ch);
       out += buf;
-    } else out += static_cast<char>(ch);
+    } else
+      out += static_cast<char>(ch);
   }
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("kvgate answers like redis-server 7, byte for byte", "[integration][redis][differential]") {
+TEST_CASE("kvgate answers like redis-server 7, byte for byte",
+          "[integration][redis][differential]") {
   auto ref = kvgate::testing::StartRedisServer();
   REQUIRE(ref != nullptr);  // tools/setup.sh installs redis-server
   auto kv = kvgate::testing::StartKvgate();
@@ -332,7 +339,8 @@ struct MultiScript {
 
 std::vector<MultiScript> TrackingScripts() {
   std::vector<MultiScript> s;
-  s.push_back({"tracking resp3 default mode", 2,
+  s.push_back({"tracking resp3 default mode",
+               2,
                {{0, {"HELLO", "3"}, true},
                 {0, {"CLIENT", "TRACKING", "ON"}},
                 {0, {"GET", "k"}},
@@ -364,12 +372,13 @@ std::vector<MultiScript> TrackingScripts() {
                 {0, {"CLIENT", "GETREDIR"}},
                 {0, {"CLIENT", "TRACKING", "OFF"}},
                 {0, {"CLIENT", "TRACKINGINFO"}}}});
-  s.push_back({"tracking bcast and noloop", 3,
+  s.push_back({"tracking bcast and noloop",
+               3,
                {{1, {"HELLO", "3"}, true},
                 {2, {"HELLO", "3"}, true},
                 {1, {"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "b", "PREFIX", "a"}},
-                {0, {"SET", "az", "1", "", "SET", "bx", "1", "", "SET", "aa", "1", "", "SET", "az",
-                     "2", "", "DEL", "aa", "", "SET", "zz", "1"}},
+                {0, {"SET", "az",  "1",  "",  "SET", "bx",  "1",  "", "SET", "aa", "1",
+                     "",    "SET", "az", "2", "",    "DEL", "aa", "", "SET", "zz", "1"}},
                 {1, {"SET", "a1", "x"}},
                 {2, {"CLIENT", "TRACKING", "ON", "BCAST", "NOLOOP"}},
                 {2, {"SET", "n", "1"}},
@@ -379,7 +388,8 @@ std::vector<MultiScript> TrackingScripts() {
                 {1, {"CLIENT", "TRACKINGINFO"}},
                 {2, {"CLIENT", "TRACKINGINFO"}},
                 {0, {"FLUSHDB"}}}});
-  s.push_back({"tracking resp2 redirect", 3,
+  s.push_back({"tracking resp2 redirect",
+               3,
                {{0, {"SUBSCRIBE", "__redis__:invalidate"}},
                 {1, {"CLIENT", "TRACKING", "ON", "REDIRECT", "{id0}"}},
                 {1, {"GET", "k"}},
@@ -389,7 +399,8 @@ std::vector<MultiScript> TrackingScripts() {
                 {2, {"MSET", "k", "1", "k2", "2"}},
                 {2, {"FLUSHALL"}},
                 {1, {"CLIENT", "TRACKING", "ON", "REDIRECT", "{id0}", "REDIRECT", "{id0}"}}}});
-  s.push_back({"tracking optin optout", 2,
+  s.push_back({"tracking optin optout",
+               2,
                {{0, {"HELLO", "3"}, true},
                 {0, {"CLIENT", "TRACKING", "ON", "OPTIN"}},
                 {0, {"GET", "o1"}},
@@ -410,7 +421,8 @@ std::vector<MultiScript> TrackingScripts() {
                 {0, {"GET", "p1"}},
                 {0, {"GET", "p2"}},
                 {1, {"MSET", "p1", "1", "p2", "1"}}}});
-  s.push_back({"tracking errors", 1,
+  s.push_back({"tracking errors",
+               1,
                {{0, {"CLIENT", "TRACKING", "ON", "PREFIX", "x"}},
                 {0, {"CLIENT", "TRACKING", "ON", "BCAST", "OPTIN"}},
                 {0, {"CLIENT", "TRACKING", "ON", "OPTIN", "OPTOUT"}},

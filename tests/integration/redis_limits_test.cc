@@ -34,7 +34,8 @@ void RequirePong(int port) {
 
 }  // namespace
 
-TEST_CASE("maxclients refuses extra Redis clients with Redis's error", "[integration][redis][limits]") {
+TEST_CASE("maxclients refuses extra Redis clients with Redis's error",
+          "[integration][redis][limits]") {
   auto kv = kvgate::testing::StartKvgate({"--maxclients", "3"});
   // StartKvgate's readiness probes are connections too; let kvgate see them close.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -51,7 +52,8 @@ TEST_CASE("maxclients refuses extra Redis clients with Redis's error", "[integra
   REQUIRE(n.ReadUntilQuiet(300) == "-ERR 'maximum connections exceeded'\r\n");
 }
 
-TEST_CASE("a client that never reads its replies cannot grow memory", "[integration][redis][limits]") {
+TEST_CASE("a client that never reads its replies cannot grow memory",
+          "[integration][redis][limits]") {
   auto kv = kvgate::testing::StartKvgate();
   {
     RawConn setup(kv->redis_port);

@@ -89,8 +89,8 @@ void Measure(const char* name, size_t n, Fn&& fn) {
     }
   }
   double total = Seconds(start, Clock::now());
-  std::printf("%-34s %10.0f ops/s  %7.1f ns/op  worst 64-op group %5.2f ms CPU\n", name,
-              n / total, total * 1e9 / n, worst * 1e3);
+  std::printf("%-34s %10.0f ops/s  %7.1f ns/op  worst 64-op group %5.2f ms CPU\n", name, n / total,
+              total * 1e9 / n, worst * 1e3);
 }
 
 // Runs Tick until idle; prints total time, Tick count and the worst single Tick.
@@ -103,9 +103,10 @@ void DrainTicks(Engine& engine, const char* what, double call_ms) {
     more = engine.Tick();
     worst = std::max(worst, CpuNow() - t);
   }
-  std::printf("%-30s call %.2f ms, then %.1f ms over %zu Ticks (budget %zu), worst Tick %.2f ms CPU\n",
-              what, call_ms, Seconds(start, Clock::now()) * 1e3, ticks,
-              engine.limits().tick_budget, worst * 1e3);
+  std::printf(
+      "%-30s call %.2f ms, then %.1f ms over %zu Ticks (budget %zu), worst Tick %.2f ms CPU\n",
+      what, call_ms, Seconds(start, Clock::now()) * 1e3, ticks, engine.limits().tick_budget,
+      worst * 1e3);
 }
 
 class NullSink : public WatchSink {
@@ -136,7 +137,8 @@ void BenchBasic(const Args& a) {
   std::vector<uint32_t> order(a.keys);
   for (size_t i = 0; i < a.keys; ++i) order[i] = static_cast<uint32_t>(rng() % a.keys);
   size_t hits = 0;
-  Measure("get (random existing keys)", a.keys, [&](size_t i) { hits += b->Get(keys[order[i]]).ok(); });
+  Measure("get (random existing keys)", a.keys,
+          [&](size_t i) { hits += b->Get(keys[order[i]]).ok(); });
   Measure("put (overwrite random keys)", a.keys,
           [&](size_t i) { (void)b->Put(keys[order[i]], value, {}); });
   std::printf("bytes/key after overwrites: MemoryUsed %.1f, RSS %.1f\n",

@@ -384,37 +384,63 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     std::string v = argv[i + 1];
-    if (k == "--url") a.url = v;
-    else if (k == "--mode") a.mode = v;
-    else if (k == "--bucket") a.bucket = v;
-    else if (k == "--ops") a.ops = std::atoll(v.c_str());
-    else if (k == "--keys") a.keys = std::atoll(v.c_str());
-    else if (k == "--window") a.window = std::atoll(v.c_str());
-    else if (k == "--watchers") a.watchers = std::atoi(v.c_str());
-    else if (k == "--history") a.history = std::atoi(v.c_str());
-    else if (k == "--passes") a.passes = std::max(1, std::atoi(v.c_str()));
-    else if (k == "--clients") a.clients = std::max(1, std::atoi(v.c_str()));
-    else if (k == "--filter") a.filter = v;
-    else if (k == "--rate") a.rate = std::atoll(v.c_str());
-    else if (k == "--value-size") a.value_size = std::atoi(v.c_str());
-    else if (k == "--send-asap") a.send_asap = std::atoi(v.c_str()) != 0;
+    if (k == "--url")
+      a.url = v;
+    else if (k == "--mode")
+      a.mode = v;
+    else if (k == "--bucket")
+      a.bucket = v;
+    else if (k == "--ops")
+      a.ops = std::atoll(v.c_str());
+    else if (k == "--keys")
+      a.keys = std::atoll(v.c_str());
+    else if (k == "--window")
+      a.window = std::atoll(v.c_str());
+    else if (k == "--watchers")
+      a.watchers = std::atoi(v.c_str());
+    else if (k == "--history")
+      a.history = std::atoi(v.c_str());
+    else if (k == "--passes")
+      a.passes = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--clients")
+      a.clients = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--filter")
+      a.filter = v;
+    else if (k == "--rate")
+      a.rate = std::atoll(v.c_str());
+    else if (k == "--value-size")
+      a.value_size = std::atoi(v.c_str());
+    else if (k == "--send-asap")
+      a.send_asap = std::atoi(v.c_str()) != 0;
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 1;
     }
   }
-  if (a.mode == "put-sync") PutSync(a);
-  else if (a.mode == "put-async") PutAsync(a);
-  else if (a.mode == "ping") Ping(a);
-  else if (a.mode == "put-request") PutRequest(a);
-  else if (a.mode == "get") Get(a);
-  else if (a.mode == "watch-fanout") Watch(a, a.watchers, false);
-  else if (a.mode == "watch-latency") Watch(a, 1, true);
-  else if (a.mode == "list") List(a, true);
-  else if (a.mode == "keys") List(a, false);
-  else if (a.mode == "load") Load(a);
-  else if (a.mode == "watch-replay") WatchReplay(a);
-  else if (a.mode == "hold-watchers") HoldWatchers(a);
+  if (a.mode == "put-sync")
+    PutSync(a);
+  else if (a.mode == "put-async")
+    PutAsync(a);
+  else if (a.mode == "ping")
+    Ping(a);
+  else if (a.mode == "put-request")
+    PutRequest(a);
+  else if (a.mode == "get")
+    Get(a);
+  else if (a.mode == "watch-fanout")
+    Watch(a, a.watchers, false);
+  else if (a.mode == "watch-latency")
+    Watch(a, 1, true);
+  else if (a.mode == "list")
+    List(a, true);
+  else if (a.mode == "keys")
+    List(a, false);
+  else if (a.mode == "load")
+    Load(a);
+  else if (a.mode == "watch-replay")
+    WatchReplay(a);
+  else if (a.mode == "hold-watchers")
+    HoldWatchers(a);
   else {
     std::fprintf(stderr, "unknown mode %s\n", a.mode.c_str());
     return 1;

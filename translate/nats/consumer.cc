@@ -12,7 +12,7 @@
 namespace kvgate::nats {
 namespace {
 
-constexpr size_t kPollChunk = 32;  // entries per Poll between output checks
+constexpr size_t kPollChunk = 32;      // entries per Poll between output checks
 constexpr size_t kCountSlice = 16384;  // retained entries counted per Run (~1-2 ms)
 
 void AppendUint(std::string* s, uint64_t v) {
@@ -77,7 +77,8 @@ bool Consumer::Start(engine::Bucket& bucket, JsErr* err, std::string* detail) {
   // (their subject would corrupt the MSG line). Count those in the initial part so num_pending
   // and the pending tokens still reach 0 exactly at the end of the initial values. Only buckets
   // not created over NATS can hold them.
-  if (bucket.config().attachment.empty()) initial_invalid_ = CountInvalidKeys(bucket, start, revision);
+  if (bucket.config().attachment.empty())
+    initial_invalid_ = CountInvalidKeys(bucket, start, revision);
   engine::Errc e = engine::Errc::kOk;
   if (!StartWatch(bucket, start, revision, &e)) {
     *err = JsErr::kConsumerCreate;
@@ -110,7 +111,8 @@ engine::Revision Consumer::FindStart(engine::Bucket& bucket, bool by_time) {
   o.meta_only = true;
   o.max_queue = 1;
   class NullSink : public engine::WatchSink {
-    void OnWatchReady(engine::Watch&) override {}
+    void OnWatchReady(engine::Watch&) override {
+    }
   } sink;
   auto w = bucket.StartWatch(o, &sink);
   if (!w.ok()) return 0;
@@ -143,7 +145,8 @@ uint64_t Consumer::CountInvalidKeys(engine::Bucket& bucket, engine::WatchStart s
   o.meta_only = true;
   o.max_queue = 1;
   class NullSink : public engine::WatchSink {
-    void OnWatchReady(engine::Watch&) override {}
+    void OnWatchReady(engine::Watch&) override {
+    }
   } sink;
   auto w = bucket.StartWatch(o, &sink);
   if (!w.ok()) return 0;
@@ -274,8 +277,7 @@ void Consumer::DeliverEntry(const engine::WatchEvent& ev, size_t* max_pending) {
   if (config_.headers_only) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof(buf), ev.value_size);
-    AppendEntryHeaderBlock(e, {{"Nats-Msg-Size", std::string_view(buf, r.ptr - buf)}},
-                           &headers_);
+    AppendEntryHeaderBlock(e, {{"Nats-Msg-Size", std::string_view(buf, r.ptr - buf)}}, &headers_);
     payload = {};
   } else {
     AppendEntryHeaderBlock(e, {}, &headers_);
@@ -331,13 +333,19 @@ void Consumer::WriteInfo(protocols::JsonWriter& w, std::string_view type) const 
   w.Key("created").String(FormatRfc3339Nano(created_ns_));
   w.Key("config");
   WriteConsumerConfig(w, config_);
-  w.Key("delivered").BeginObject()
-      .Key("consumer_seq").Uint(consumer_seq_)
-      .Key("stream_seq").Uint(delivered_stream_seq_)
+  w.Key("delivered")
+      .BeginObject()
+      .Key("consumer_seq")
+      .Uint(consumer_seq_)
+      .Key("stream_seq")
+      .Uint(delivered_stream_seq_)
       .EndObject();
-  w.Key("ack_floor").BeginObject()
-      .Key("consumer_seq").Uint(consumer_seq_)
-      .Key("stream_seq").Uint(consumer_seq_ == 0 ? 0 : delivered_stream_seq_)
+  w.Key("ack_floor")
+      .BeginObject()
+      .Key("consumer_seq")
+      .Uint(consumer_seq_)
+      .Key("stream_seq")
+      .Uint(consumer_seq_ == 0 ? 0 : delivered_stream_seq_)
       .EndObject();
   w.Key("num_ack_pending").Int(0);
   w.Key("num_redelivered").Int(0);

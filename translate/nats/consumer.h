@@ -87,7 +87,7 @@ class Consumer final : public engine::WatchSink {
     return consumer_seq_;
   }
 
-  bool queued = false;  // in JetStream's ready list
+  bool queued = false;    // in JetStream's ready list
   size_t tick_index = 0;  // position in JetStream's tick order
 
  private:

@@ -54,9 +54,8 @@ void JetStream::ConsumerDurableCreate(const JsRequest& req) {
   CreateConsumerFrom(req, stream, std::string(name), {}, /*durable=*/true);
 }
 
-void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream,
-                                   std::string name, std::string_view subject_filter,
-                                   bool durable) {
+void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream, std::string name,
+                                   std::string_view subject_filter, bool durable) {
   engine::Bucket* bucket = FindStreamBucket(stream);
   if (bucket == nullptr) return RespondError(req, kCreateType, JsErr::kStreamNotFound);
   protocols::JsonValue body;
@@ -122,9 +121,9 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
       existing->WriteInfo(w, kCreateType);
       return Respond(req, s);
     }
-    return RespondError(req, kCreateType,
-                        action == "create" ? JsErr::kConsumerAlreadyExists
-                                           : JsErr::kConsumerNameExists);
+    return RespondError(
+        req, kCreateType,
+        action == "create" ? JsErr::kConsumerAlreadyExists : JsErr::kConsumerNameExists);
   }
   if (action == "update") return RespondError(req, kCreateType, JsErr::kConsumerDoesNotExist);
   const StreamConfig& scfg = CachedStreamConfig(*bucket);

@@ -39,7 +39,8 @@ const JetStream::ApiRoute JetStream::kRoutes[] = {
 };
 
 JetStream::JetStream(NatsFront& front)
-    : front_(front), rng_(static_cast<uint64_t>(front.engine().clock().NowNs()) ^ 0x5bd1e995) {}
+    : front_(front), rng_(static_cast<uint64_t>(front.engine().clock().NowNs()) ^ 0x5bd1e995) {
+}
 
 JetStream::~JetStream() = default;
 
@@ -117,8 +118,7 @@ void JetStream::Unsupported(const JsRequest& req) {
   std::string s;
   protocols::JsonWriter w(&s);
   w.BeginObject();
-  WriteJsError(w, JsErr::kNotSupported,
-               "kvgate does not implement " + std::string(req.subject));
+  WriteJsError(w, JsErr::kNotSupported, "kvgate does not implement " + std::string(req.subject));
   w.EndObject();
   ++api_errors_;
   Respond(req, s);
@@ -158,22 +158,42 @@ void JetStream::AccountInfo(const JsRequest& req) {
   std::string s;
   protocols::JsonWriter w(&s);
   BeginResponse(w, "account_info_response");
-  w.Key("memory").Uint(engine().MemoryUsed())
-      .Key("storage").Int(0)
-      .Key("streams").Uint(buckets.size())
-      .Key("consumers").Uint(total_consumers_);
-  w.Key("limits").BeginObject()
-      .Key("max_memory").Int(-1)
-      .Key("max_storage").Int(-1)
-      .Key("max_streams").Int(-1)
-      .Key("max_consumers").Int(-1)
-      .Key("max_ack_pending").Int(-1)
-      .Key("memory_max_stream_bytes").Int(-1)
-      .Key("storage_max_stream_bytes").Int(-1)
-      .Key("max_bytes_required").Bool(false)
+  w.Key("memory")
+      .Uint(engine().MemoryUsed())
+      .Key("storage")
+      .Int(0)
+      .Key("streams")
+      .Uint(buckets.size())
+      .Key("consumers")
+      .Uint(total_consumers_);
+  w.Key("limits")
+      .BeginObject()
+      .Key("max_memory")
+      .Int(-1)
+      .Key("max_storage")
+      .Int(-1)
+      .Key("max_streams")
+      .Int(-1)
+      .Key("max_consumers")
+      .Int(-1)
+      .Key("max_ack_pending")
+      .Int(-1)
+      .Key("memory_max_stream_bytes")
+      .Int(-1)
+      .Key("storage_max_stream_bytes")
+      .Int(-1)
+      .Key("max_bytes_required")
+      .Bool(false)
       .EndObject();
-  w.Key("api").BeginObject().Key("level").Uint(kApiLevel).Key("total").Uint(api_total_)
-      .Key("errors").Uint(api_errors_).EndObject();
+  w.Key("api")
+      .BeginObject()
+      .Key("level")
+      .Uint(kApiLevel)
+      .Key("total")
+      .Uint(api_total_)
+      .Key("errors")
+      .Uint(api_errors_)
+      .EndObject();
   w.EndObject();
   Respond(req, s);
 }
@@ -188,14 +208,21 @@ void JetStream::WriteStreamInfoFields(protocols::JsonWriter& w, engine::Bucket& 
   uint64_t deleted = span > st.entries ? span - st.entries : 0;
   // nats-server's byte accounting: subject + headers + payload + 16 per stored message.
   const uint64_t overhead = 16 + kKvSubjectPrefix.size() + bucket.name().size() + 1;
-  w.Key("state").BeginObject()
-      .Key("messages").Uint(st.entries)
-      .Key("bytes").Uint(st.bytes + st.entries * overhead)
+  w.Key("state")
+      .BeginObject()
+      .Key("messages")
+      .Uint(st.entries)
+      .Key("bytes")
+      .Uint(st.bytes + st.entries * overhead)
       // A stream that never stored anything reports first_seq 0; after a purge, last + 1.
-      .Key("first_seq").Uint(st.last_revision == 0 ? 0 : st.first_revision)
-      .Key("first_ts").String(FormatRfc3339Nano(st.entries == 0 ? 0 : st.first_ns))
-      .Key("last_seq").Uint(st.last_revision)
-      .Key("last_ts").String(FormatRfc3339Nano(st.last_ns));
+      .Key("first_seq")
+      .Uint(st.last_revision == 0 ? 0 : st.first_revision)
+      .Key("first_ts")
+      .String(FormatRfc3339Nano(st.entries == 0 ? 0 : st.first_ns))
+      .Key("last_seq")
+      .Uint(st.last_revision)
+      .Key("last_ts")
+      .String(FormatRfc3339Nano(st.last_ns));
   if (st.keys > 0) w.Key("num_subjects").Uint(st.keys);
   if (deleted > 0) w.Key("num_deleted").Uint(deleted);
   if (subjects != nullptr) {
@@ -286,8 +313,7 @@ std::vector<std::string> JetStream::ConsumerNames(std::string_view stream) const
 }
 
 std::string JetStream::NewConsumerName(std::string_view stream) {
-  static constexpr char kAlnum[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static constexpr char kAlnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   for (;;) {
     std::string name;
     uint64_t r = Random();

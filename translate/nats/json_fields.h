@@ -22,7 +22,8 @@ namespace kvgate::nats {
 
 class FieldReader {
  public:
-  explicit FieldReader(const protocols::JsonValue& obj) : obj_(obj), ok_(obj.is_object()) {}
+  explicit FieldReader(const protocols::JsonValue& obj) : obj_(obj), ok_(obj.is_object()) {
+  }
 
   bool ok() const {
     return ok_;
@@ -45,7 +46,8 @@ class FieldReader {
     Check(protocols::GetBool(obj_, key, out), key);
   }
   // A string restricted to `allowed`; "" (Go's zero value) is accepted and left as the default.
-  void Enum(std::string_view key, std::string* out, std::initializer_list<std::string_view> allowed) {
+  void Enum(std::string_view key, std::string* out,
+            std::initializer_list<std::string_view> allowed) {
     std::string v;
     protocols::JsonGet g = protocols::GetString(obj_, key, &v);
     if (g == protocols::JsonGet::kMissing) return;

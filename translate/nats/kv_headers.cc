@@ -32,8 +32,7 @@ void AppendEntryFieldLines(const engine::EntryView& entry, std::string* out) {
 
 bool AppendEntryHeaderBlock(
     const engine::EntryView& entry,
-    std::initializer_list<std::pair<std::string_view, std::string_view>> extra,
-    std::string* out) {
+    std::initializer_list<std::pair<std::string_view, std::string_view>> extra, std::string* out) {
   const size_t start = out->size();
   HeaderBuilder b(out);
   b.Start();

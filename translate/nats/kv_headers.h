@@ -24,9 +24,9 @@ void AppendEntryFieldLines(const engine::EntryView& entry, std::string* out);
 // Appends a complete header block (NATS/1.0 line, the entry's fields, `extra` fields, blank
 // line) unless there is nothing to say: returns false (and appends nothing) when the entry has
 // no fields and `extra` is empty.
-bool AppendEntryHeaderBlock(const engine::EntryView& entry,
-                            std::initializer_list<std::pair<std::string_view, std::string_view>> extra,
-                            std::string* out);
+bool AppendEntryHeaderBlock(
+    const engine::EntryView& entry,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> extra, std::string* out);
 
 // "$KV.<bucket>.<key>"
 std::string KvSubject(std::string_view bucket, std::string_view key);

@@ -16,7 +16,7 @@ namespace kvgate::nats {
 namespace {
 
 constexpr int64_t kNsPerSec = 1'000'000'000;
-constexpr uint64_t kNatsMsgOverhead = 16;  // nats-server memStoreMsgSize's fixed part
+constexpr uint64_t kNatsMsgOverhead = 16;      // nats-server memStoreMsgSize's fixed part
 constexpr size_t kMaxTrackedMsgIds = 100'000;  // per bucket, bounds dedupe memory
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -55,7 +55,8 @@ engine::Result<engine::EntryView> Lookup(engine::Bucket& bucket, const GetReques
   o.meta_only = true;
   o.max_queue = 1;
   class NullSink : public engine::WatchSink {
-    void OnWatchReady(engine::Watch&) override {}
+    void OnWatchReady(engine::Watch&) override {
+    }
   } sink;
   auto w = bucket.StartWatch(o, &sink);
   if (!w.ok()) return engine::Errc::kNotFound;

@@ -15,12 +15,12 @@ namespace kvgate::nats {
 
 struct NatsConfig {
   // ---- protocol limits ----
-  size_t max_payload = 1 << 20;     // INFO max_payload; larger PUB/HPUB close the connection
-  size_t max_control_line = 4096;   // nats-server MAX_CONTROL_LINE_SIZE
+  size_t max_payload = 1 << 20;    // INFO max_payload; larger PUB/HPUB close the connection
+  size_t max_control_line = 4096;  // nats-server MAX_CONTROL_LINE_SIZE
   // Output queued for one client above this is a slow consumer: the connection is cut off
   // (nats-server max_pending default 64 MiB).
   size_t max_pending_bytes = 64 << 20;
-  size_t max_subs_per_client = 0;   // 0 = unlimited
+  size_t max_subs_per_client = 0;  // 0 = unlimited
 
   // ---- identity in INFO ----
   std::string server_id;    // generated (56 upper-case alnum, like nats-server) when empty
@@ -42,7 +42,7 @@ struct NatsConfig {
   // below the low-water mark (the engine watch buffers meanwhile, bounded).
   size_t consumer_high_water_bytes = 1 << 20;
   size_t consumer_low_water_bytes = 256 << 10;
-  size_t consumer_batch = 256;  // entries delivered per consumer per RunPending pass
+  size_t consumer_batch = 256;     // entries delivered per consumer per RunPending pass
   size_t max_consumers = 100'000;  // across all streams; creation beyond fails (10026)
 };
 

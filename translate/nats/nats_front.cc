@@ -63,17 +63,28 @@ std::string NatsFront::InfoJson(uint64_t client_id, std::string_view peer_addres
   std::string s;
   protocols::JsonWriter w(&s);
   w.BeginObject()
-      .Key("server_id").String(config_.server_id)
-      .Key("server_name").String(config_.server_name)
-      .Key("version").String(config_.version)
-      .Key("proto").Int(1)
-      .Key("go").String("kvgate")
-      .Key("host").String(config_.host)
-      .Key("port").Int(config_.port)
-      .Key("headers").Bool(true)
-      .Key("max_payload").Uint(config_.max_payload)
-      .Key("jetstream").Bool(config_.jetstream)
-      .Key("client_id").Uint(client_id);
+      .Key("server_id")
+      .String(config_.server_id)
+      .Key("server_name")
+      .String(config_.server_name)
+      .Key("version")
+      .String(config_.version)
+      .Key("proto")
+      .Int(1)
+      .Key("go")
+      .String("kvgate")
+      .Key("host")
+      .String(config_.host)
+      .Key("port")
+      .Int(config_.port)
+      .Key("headers")
+      .Bool(true)
+      .Key("max_payload")
+      .Uint(config_.max_payload)
+      .Key("jetstream")
+      .Bool(config_.jetstream)
+      .Key("client_id")
+      .Uint(client_id);
   std::string_view ip = HostOf(peer_address);
   if (!ip.empty()) w.Key("client_ip").String(ip);
   w.EndObject();
@@ -85,8 +96,8 @@ void NatsFront::Publish(NatsSession* origin, const PubFrame& frame) {
   if (HasPrefix(frame.subject, "$JS.") || HasPrefix(frame.subject, "$KV.")) {
     served = jetstream_->OnPublish(frame);
   }
-  RouteResult r = Route(origin, frame.subject, frame.subject, frame.reply, frame.headers,
-                        frame.payload);
+  RouteResult r =
+      Route(origin, frame.subject, frame.subject, frame.reply, frame.headers, frame.payload);
   if (!served && r.delivered == 0 && !frame.reply.empty() && origin != nullptr &&
       origin->no_responders()) {
     origin->SendNoResponders(frame.reply);

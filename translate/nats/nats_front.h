@@ -66,8 +66,8 @@ class NatsFront final : public translate::Front {
   // `msg_subject` in the MSG line (consumers deliver stream subjects to deliver subjects).
   // `origin` (may be null) is skipped when it disabled echo.
   RouteResult Route(NatsSession* origin, std::string_view match_subject,
-                    std::string_view msg_subject, std::string_view reply,
-                    std::string_view headers, std::string_view payload);
+                    std::string_view msg_subject, std::string_view reply, std::string_view headers,
+                    std::string_view payload);
   // Internal reply (JetStream responses): Route to `subject` from no client.
   void Reply(std::string_view subject, std::string_view headers, std::string_view payload) {
     Route(nullptr, subject, subject, {}, headers, payload);

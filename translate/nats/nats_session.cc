@@ -11,7 +11,8 @@ NatsSession::NatsSession(NatsFront& front, translate::Transport& transport, uint
     : front_(front),
       transport_(transport),
       parser_(ParserLimits{front.config().max_control_line, front.config().max_payload}),
-      client_id_(client_id) {}
+      client_id_(client_id) {
+}
 
 NatsSession::~NatsSession() {
   if (!closed_) OnClose();

@@ -67,9 +67,9 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
         if (created.errc() == engine::Errc::kBucketExists) {
           return RespondError(req, type, JsErr::kStreamNameExists);
         }
-        return RespondError(req, type, JsErr::kStreamInvalidConfig,
-                            "invalid stream configuration (" +
-                                std::string(engine::ErrcName(created.errc())) + ")");
+        return RespondError(
+            req, type, JsErr::kStreamInvalidConfig,
+            "invalid stream configuration (" + std::string(engine::ErrcName(created.errc())) + ")");
       }
       bucket = *created;
     }
@@ -87,9 +87,9 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
     if (cfg.subject_delete_marker_ttl == 0) bc.tombstone_ttl_ns = old_bc.tombstone_ttl_ns;
     engine::Status st = engine().UpdateBucket(bucket_name, bc);
     if (!st.ok()) {
-      return RespondError(req, type, JsErr::kStreamInvalidConfig,
-                          "invalid stream configuration (" + std::string(engine::ErrcName(st.errc())) +
-                              ")");
+      return RespondError(
+          req, type, JsErr::kStreamInvalidConfig,
+          "invalid stream configuration (" + std::string(engine::ErrcName(st.errc())) + ")");
     }
     ForgetStreamConfig(bucket_name);
     bucket = engine().FindBucket(bucket_name);
@@ -135,7 +135,8 @@ void JetStream::StreamInfo(const JsRequest& req) {
     o.meta_only = true;
     o.max_queue = 1;
     class NullSink : public engine::WatchSink {
-      void OnWatchReady(engine::Watch&) override {}
+      void OnWatchReady(engine::Watch&) override {
+      }
     } sink;
     auto w = bucket->StartWatch(o, &sink);
     bool done = !w.ok();
@@ -163,9 +164,12 @@ void JetStream::StreamInfo(const JsRequest& req) {
   std::string s;
   protocols::JsonWriter w(&s);
   BeginResponse(w, kType);
-  w.Key("total").Uint(paged ? counts.size() : 0)
-      .Key("offset").Uint(paged ? offset : 0)
-      .Key("limit").Uint(paged ? kMaxSubjectDetails : 0);
+  w.Key("total")
+      .Uint(paged ? counts.size() : 0)
+      .Key("offset")
+      .Uint(paged ? offset : 0)
+      .Key("limit")
+      .Uint(paged ? kMaxSubjectDetails : 0);
   WriteStreamInfoFields(w, *bucket, paged ? &page : nullptr);
   w.EndObject();
   Respond(req, s);

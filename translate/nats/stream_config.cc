@@ -93,8 +93,8 @@ bool NormalizeStreamConfig(StreamConfig* cfg, JsErr* err, std::string* detail) {
   if (c.num_replicas < 0) return Fail(err, detail, JsErr::kNegativeReplicas);
   if (c.num_replicas == 0) c.num_replicas = 1;
   if (c.num_replicas > 1) return Fail(err, detail, JsErr::kReplicasNotSupported);
-  for (int64_t* limit : {&c.max_consumers, &c.max_msgs, &c.max_bytes, &c.max_msgs_per_subject,
-                         &c.max_msg_size}) {
+  for (int64_t* limit :
+       {&c.max_consumers, &c.max_msgs, &c.max_bytes, &c.max_msgs_per_subject, &c.max_msg_size}) {
     if (*limit == 0) *limit = -1;
   }
   if (c.max_age < 0) {
@@ -135,9 +135,9 @@ bool ValidateKvStream(const StreamConfig& cfg, std::string* bucket, JsErr* err,
                 "kvgate does not support stream mirrors or sources");
   }
   if (cfg.subjects.size() != 1 || cfg.subjects[0] != SubjectOfBucket(b)) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "kvgate serves key-value streams only: subjects must be [\"" +
-                    SubjectOfBucket(b) + "\"]");
+    return Fail(
+        err, detail, JsErr::kStreamInvalidConfig,
+        "kvgate serves key-value streams only: subjects must be [\"" + SubjectOfBucket(b) + "\"]");
   }
   if (cfg.retention != "limits") {
     return Fail(err, detail, JsErr::kStreamInvalidConfig,
@@ -153,8 +153,8 @@ bool ValidateKvStream(const StreamConfig& cfg, std::string* bucket, JsErr* err,
 
 engine::BucketConfig ToBucketConfig(const StreamConfig& cfg) {
   engine::BucketConfig b;
-  b.history = static_cast<uint32_t>(cfg.max_msgs_per_subject < 0 ? kMaxHistory
-                                                                  : cfg.max_msgs_per_subject);
+  b.history =
+      static_cast<uint32_t>(cfg.max_msgs_per_subject < 0 ? kMaxHistory : cfg.max_msgs_per_subject);
   b.max_age_ns = cfg.max_age;
   b.max_value_size = cfg.max_msg_size;
   b.max_bytes = cfg.max_bytes;
@@ -199,8 +199,9 @@ StreamConfig StreamConfigForBucket(std::string_view bucket, const engine::Bucket
   c.allow_msg_ttl = config.allow_key_ttl;
   c.description = config.description;
   if (c.duplicate_window == 0 || (c.max_age != 0 && c.duplicate_window > c.max_age)) {
-    c.duplicate_window =
-        (c.max_age != 0 && c.max_age < kDefaultDuplicateWindow) ? c.max_age : kDefaultDuplicateWindow;
+    c.duplicate_window = (c.max_age != 0 && c.max_age < kDefaultDuplicateWindow)
+                             ? c.max_age
+                             : kDefaultDuplicateWindow;
   }
   return c;
 }

@@ -31,7 +31,8 @@ inline bool HasPrefix(std::string_view subject, std::string_view prefix) {
 // Iterates the '.'-separated tokens of a subject.
 class TokenIter {
  public:
-  explicit TokenIter(std::string_view s) : rest_(s), done_(false) {}
+  explicit TokenIter(std::string_view s) : rest_(s), done_(false) {
+  }
   // Next token; false when exhausted.
   bool Next(std::string_view* token) {
     if (done_) return false;

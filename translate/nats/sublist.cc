@@ -45,7 +45,8 @@ bool Sublist::Node::Empty() const {
   return psubs.empty() && qsubs.empty() && (!next || next->Empty());
 }
 
-Sublist::Sublist() : root_(std::make_unique<Level>()) {}
+Sublist::Sublist() : root_(std::make_unique<Level>()) {
+}
 Sublist::~Sublist() = default;
 
 bool Sublist::Insert(Subscription* sub) {
@@ -163,8 +164,9 @@ void Sublist::Match(std::string_view subject, SublistResult* out) const {
   };
   MatchLevel(root_.get(), tokens_, 0, visit);
   if (out->qsubs.size() > 1) {
-    std::stable_sort(out->qsubs.begin(), out->qsubs.end(),
-                     [](const Subscription* a, const Subscription* b) { return a->queue < b->queue; });
+    std::stable_sort(
+        out->qsubs.begin(), out->qsubs.end(),
+        [](const Subscription* a, const Subscription* b) { return a->queue < b->queue; });
   }
 }
 

@@ -59,8 +59,7 @@ std::vector<std::string> Backend::ScanAll(size_t count, const KeyFilter& f) {
   std::vector<std::string> keys;
   Revision cursor = 0;
   do {
-    cursor = bucket_->Scan(cursor, count, f,
-                           [&](const EntryView& e) { keys.emplace_back(e.key); });
+    cursor = bucket_->Scan(cursor, count, f, [&](const EntryView& e) { keys.emplace_back(e.key); });
   } while (cursor != 0);
   return keys;
 }
@@ -78,7 +77,10 @@ std::string Render(const std::vector<Event>& events) {
   for (const Event& e : events) {
     switch (e.kind) {
       case WatchEvent::Kind::kEntry:
-        os << e.key << (e.op == Op::kPut ? "=" : e.op == Op::kDelete ? "!DEL" : "!PURGE")
+        os << e.key
+           << (e.op == Op::kPut      ? "="
+               : e.op == Op::kDelete ? "!DEL"
+                                     : "!PURGE")
            << (e.op == Op::kPut ? e.value : "") << "@" << e.revision << "(p" << e.pending
            << (e.initial ? ",i" : "") << ") ";
         break;

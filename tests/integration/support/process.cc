@@ -164,8 +164,12 @@ std::unique_ptr<Server> StartKvgate(const std::vector<std::string>& extra_args) 
   for (int attempt = 0; attempt < 5; ++attempt) {
     s->redis_port = FreePort();
     s->nats_port = FreePort();
-    std::vector<std::string> argv = {KvgateBinary(), "--bind", "127.0.0.1", "--redis-port",
-                                     std::to_string(s->redis_port), "--nats-port",
+    std::vector<std::string> argv = {KvgateBinary(),
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--redis-port",
+                                     std::to_string(s->redis_port),
+                                     "--nats-port",
                                      std::to_string(s->nats_port)};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     s->process = std::make_unique<Process>(argv, s->dir + "/kvgate.log");
@@ -184,8 +188,8 @@ std::unique_ptr<Server> StartRedisServer() {
     s->port = FreePort();
     s->process = std::make_unique<Process>(
         std::vector<std::string>{bin, "--port", std::to_string(s->port), "--bind", "127.0.0.1",
-                                 "--save", "", "--appendonly", "no", "--dir", s->dir,
-                                 "--daemonize", "no"},
+                                 "--save", "", "--appendonly", "no", "--dir", s->dir, "--daemonize",
+                                 "no"},
         s->dir + "/redis.log");
     if (WaitForPort(s->port)) return s;
     s->process.reset();

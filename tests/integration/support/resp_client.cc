@@ -33,15 +33,27 @@ size_t ReplyEnd(std::string_view data, size_t pos) {
   size_t line_end = LineEnd(data, pos);
   if (line_end == std::string_view::npos) return line_end;
   switch (type) {
-    case '+': case '-': case ':': case '_': case ',': case '#': case '(':
+    case '+':
+    case '-':
+    case ':':
+    case '_':
+    case ',':
+    case '#':
+    case '(':
       return line_end;
-    case '$': case '=': case '!': {
+    case '$':
+    case '=':
+    case '!': {
       int64_t len = ParseLen(data, pos + 1, line_end - 2);
       if (len < 0) return line_end;
       size_t end = line_end + static_cast<size_t>(len) + 2;
       return end <= data.size() ? end : std::string_view::npos;
     }
-    case '*': case '~': case '>': case '%': case '|': {
+    case '*':
+    case '~':
+    case '>':
+    case '%':
+    case '|': {
       int64_t n = ParseLen(data, pos + 1, line_end - 2);
       if (n < 0) return line_end;
       if (type == '%' || type == '|') n *= 2;

@@ -25,8 +25,8 @@ class RecordingSink : public ParserSink {
     return Record(e);
   }
   bool OnSub(std::string_view subject, std::string_view queue, std::string_view sid) override {
-    return Record("SUB " + std::string(subject) + " q=" + std::string(queue) + " sid=" +
-                  std::string(sid));
+    return Record("SUB " + std::string(subject) + " q=" + std::string(queue) +
+                  " sid=" + std::string(sid));
   }
   bool OnUnsub(std::string_view sid, uint64_t max) override {
     return Record("UNSUB " + std::string(sid) + " max=" + std::to_string(max));
@@ -99,15 +99,15 @@ TEST_CASE("every frame type at every split point", "[nats][parser]") {
   CheckEverySplit("PUB foo 0\r\n\r\n", {"PUB s=foo r= h=[] p=[]"});
   CheckEverySplit("HPUB $KV.b.k _INBOX.x 31 33\r\nNATS/1.0\r\nKV-Operation: DEL\r\n\r\nab\r\n",
                   {"HPUB s=$KV.b.k r=_INBOX.x h=[NATS/1.0\r\nKV-Operation: DEL\r\n\r\n] p=[ab]"});
-  CheckEverySplit("HPUB foo 12 12\r\nNATS/1.0\r\n\r\n\r\n", {"HPUB s=foo r= h=[NATS/1.0\r\n\r\n] p=[]"});
+  CheckEverySplit("HPUB foo 12 12\r\nNATS/1.0\r\n\r\n\r\n",
+                  {"HPUB s=foo r= h=[NATS/1.0\r\n\r\n] p=[]"});
   CheckEverySplit("SUB foo 1\r\n", {"SUB foo q= sid=1"});
   CheckEverySplit("SUB foo.* workers 22\r\n", {"SUB foo.* q=workers sid=22"});
   CheckEverySplit("UNSUB 1\r\n", {"UNSUB 1 max=0"});
   CheckEverySplit("UNSUB 1 5\r\n", {"UNSUB 1 max=5"});
 }
 
-TEST_CASE("several frames in one buffer, payload containing CRLF and op names",
-          "[nats][parser]") {
+TEST_CASE("several frames in one buffer, payload containing CRLF and op names", "[nats][parser]") {
   std::string input =
       "CONNECT {}\r\nSUB a 1\r\nPUB a 13\r\nPING\r\nPUB x\r\n\r\nPONG\r\nUNSUB 1\r\n";
   CheckEverySplit(input, {"CONNECT {}", "SUB a q= sid=1", "PUB s=a r= h=[] p=[PING\r\nPUB x\r\n]",
@@ -119,7 +119,8 @@ TEST_CASE("leniency: case, spacing, trailing space, bare LF, HPUB with 0 header 
   CheckEverySplit("ping\r\npInG\r\nPong\r\n", {"PING", "PING", "PONG"});
   CheckEverySplit("pub foo 2\r\nhi\r\n", {"PUB s=foo r= h=[] p=[hi]"});
   // nats.go: empty queue group (two spaces) and a trailing space on UNSUB.
-  CheckEverySplit("SUB _INBOX.X.*  1\r\nUNSUB 2 \r\n", {"SUB _INBOX.X.* q= sid=1", "UNSUB 2 max=0"});
+  CheckEverySplit("SUB _INBOX.X.*  1\r\nUNSUB 2 \r\n",
+                  {"SUB _INBOX.X.* q= sid=1", "UNSUB 2 max=0"});
   CheckEverySplit("PUB\t foo \t bar\t 2 \r\nhi\r\n", {"PUB s=foo r=bar h=[] p=[hi]"});
   CheckEverySplit("PING\nSUB a 1\n", {"PING", "SUB a q= sid=1"});
   // nats.js publishes plain values as HPUB with a zero-length header block.
@@ -180,8 +181,8 @@ TEST_CASE("limits: max payload and max control line", "[nats][parser]") {
   CheckEverySplit("PUB a 11\r\n", {"ERROR Maximum Payload Violation 4"}, limits);
   CheckEverySplit("HPUB a 2 11\r\n", {"ERROR Maximum Payload Violation 4"}, limits);
   std::string line(32, 'a');
-  CheckEverySplit("SUB " + line.substr(0, 26) + " 1\r\n", {"SUB " + line.substr(0, 26) + " q= sid=1"},
-                  limits);
+  CheckEverySplit("SUB " + line.substr(0, 26) + " 1\r\n",
+                  {"SUB " + line.substr(0, 26) + " q= sid=1"}, limits);
   CheckEverySplit("SUB " + line + " 1\r\n", {"ERROR maximum control line exceeded 3"}, limits);
 
   // A control line that never ends is cut off once it passes the limit, not buffered forever.
@@ -208,7 +209,8 @@ TEST_CASE("a sink returning false stops after that frame and resumes later", "[n
   CHECK(p.idle());
   sink.stop_after = SIZE_MAX;
   CHECK(p.Feed(std::string_view(input).substr(used), sink) == input.size() - used);
-  CHECK(sink.events == std::vector<std::string>{"PUB s=a r= h=[] p=[hi]", "PING", "SUB b q= sid=3"});
+  CHECK(sink.events ==
+        std::vector<std::string>{"PUB s=a r= h=[] p=[hi]", "PING", "SUB b q= sid=3"});
 }
 
 TEST_CASE("split payloads are buffered once and released", "[nats][parser]") {

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every side-by-side benchmark and the scale checks, then draws the chart. Writes
+# <out>/{redis,nats,engine,stall}.txt, <out>/{redis,nats}.csv and <out>/ratios.png.
+#
+#   tools/bench/run_all.sh                    # out = docs/benchmarks, 7 rounds
+#   ROUNDS=5 tools/bench/run_all.sh /tmp/b    # KVGATE_BINARY / KVGATE_LOADGEN override builds
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(mkdir -p "${1:-$here/../../docs/benchmarks}" && cd "${1:-$here/../../docs/benchmarks}" && pwd)
+rounds=${ROUNDS:-7}
+cd "$here"
+python3 redis_bench.py --rounds "$rounds" --out "$out/redis.csv" | tee "$out/redis.txt"
+python3 nats_bench.py --rounds "$rounds" --out "$out/nats.csv" | tee "$out/nats.txt"
+python3 run_engine_bench.py | tee "$out/engine.txt"
+python3 stall_scenario.py | tee "$out/stall.txt"
+python3 chart.py --out "$out/ratios.png" "$out/redis.csv" "$out/nats.csv"
