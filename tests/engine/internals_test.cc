@@ -1,16 +1,20 @@
 // File: tests/engine/internals_test.cc
 // Randomized checks of the engine's two index structures against std containers: the revision
 // log (dense/sparse chunks, holes, compaction, merging, interpolation search) and the keyspace
-// (open addressing with incremental resize and shrink). Engine-internal, tagged [internals].
+// (open addressing with incremental resize and shrink), and the expiry heap (chunked storage,
+// incremental rebuild). Engine-internal, tagged [internals].
 //
 //   RevLog log(&mem);  log.Append(1, e);  log.Find(1) == e;
 //   Keyspace ks(&mem); ks.Insert(n, Keyspace::Hash(n->key()));
 #include <catch2/catch.hpp>
 
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
+#include <utility>
 
+#include "engine/detail/deadline_heap.h"
 #include "engine/detail/entry.h"
 #include "engine/detail/keyspace.h"
 #include "engine/detail/rev_log.h"
@@ -130,6 +134,53 @@ TEST_CASE("Keyspace matches a set under growth, churn and shrink", "[engine][int
     CHECK(ks.Find("k1", Keyspace::Hash("k1")) == nullptr);
     while (dead->FreeSome(1000)) {
     }
+  }
+  CHECK(mem.bytes == 0);
+}
+
+TEST_CASE("DeadlineHeap pops in (deadline, revision) order across chunks and rebuilds",
+          "[engine][internals]") {
+  MemoryCounter mem;
+  {
+    DeadlineHeap heap(&mem);
+    std::multiset<std::pair<int64_t, Revision>> model;
+    std::mt19937_64 rng(11);
+    Revision next = 1;
+    auto pop_check = [&] {
+      REQUIRE(!model.empty());
+      auto want = *model.begin();
+      CHECK(heap.top().deadline == want.first);
+      CHECK(heap.top().revision == want.second);
+      auto got = heap.Pop();
+      CHECK(std::make_pair(got.deadline, got.revision) == want);
+      model.erase(model.begin());
+    };
+    // Grow well past several 4096-item chunks, with pops interleaved.
+    for (int step = 0; step < 60'000; ++step) {
+      if (rng() % 4 == 0 && !model.empty()) {
+        pop_check();
+      } else {
+        int64_t deadline = static_cast<int64_t>(rng() % 5000);
+        heap.Push(deadline, next);
+        model.insert({deadline, next++});
+      }
+      CHECK(heap.size() == model.size());
+    }
+    CHECK(mem.bytes >= model.size() * sizeof(DeadlineHeap::Item));
+    // Mark most items stale, rebuild incrementally while popping: the kept ones stay ordered.
+    for (size_t i = 0; i < model.size(); ++i) heap.MarkStale();
+    REQUIRE(heap.WantsRebuild());
+    heap.StartRebuild();
+    auto keep = [](const DeadlineHeap::Item& it) { return it.revision % 3 == 0; };
+    for (auto it = model.begin(); it != model.end();) {
+      it = keep({it->first, it->second}) ? std::next(it) : model.erase(it);
+    }
+    while (heap.rebuilding()) heap.RebuildStep(1000, keep);
+    while (!model.empty()) pop_check();
+    CHECK(heap.empty());
+    // Shrinking gives chunks back.
+    CHECK(mem.bytes < 3 * 4096 * sizeof(DeadlineHeap::Item));
+    heap.Clear();
   }
   CHECK(mem.bytes == 0);
 }
