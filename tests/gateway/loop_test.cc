@@ -3,10 +3,6 @@
 // busy polling (request-reply over one connection, with and without it, stays correct).
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,10 +13,13 @@
 #include "engine/engine.h"
 #include "gateway/loop_clock.h"
 #include "gateway/server.h"
+#include "tests/support/loopback.h"
 
 namespace {
 
 using kvgate::protocols::InBuffer;
+using kvgate::testing::ConnectLoopback;
+using kvgate::testing::SendAll;
 using kvgate::translate::Session;
 using kvgate::translate::Transport;
 
@@ -90,42 +89,10 @@ struct Harness {
   std::thread thread;
 };
 
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
-}
-
-void SendAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    REQUIRE(n > 0);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
 // Reads until the data ends with `suffix`, EOF, or the timeout.
 std::string ReadUntil(int fd, std::string_view suffix, int timeout_ms = 10000) {
-  std::string got;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (got.size() < suffix.size() ||
-         got.compare(got.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now())
-                                    .count());
-    if (left <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, left) <= 0) break;
-    char buf[65536];
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    got.append(buf, static_cast<size_t>(n));
-  }
-  return got;
+  return kvgate::testing::ReadUntil(
+      fd, [&](const std::string& got) { return got.ends_with(suffix); }, timeout_ms);
 }
 
 }  // namespace
@@ -144,7 +111,7 @@ TEST_CASE("LoopClock reads the system clock once until invalidated", "[gateway]"
 
 TEST_CASE("every read callback sees one instant, a later one sees a later instant", "[gateway]") {
   Harness h;
-  int fd = Connect(h.port);
+  int fd = ConnectLoopback(h.port);
   SendAll(fd, "t\n");
   std::string first = ReadUntil(fd, "\n");
   auto space = first.find(' ');
@@ -163,7 +130,7 @@ TEST_CASE("a pipelined burst far beyond one iteration's read budget is served co
     kvgate::gateway::ServerOptions opts;
     opts.busy_poll_us = busy_poll;
     Harness h(opts);
-    int fd = Connect(h.port);
+    int fd = ConnectLoopback(h.port);
     // 300,000 requests (~2.3 MB) in one go; only the last one answers.
     std::string burst;
     for (int i = 0; i < 300'000; ++i) burst += "x\n";

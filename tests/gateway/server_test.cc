@@ -2,8 +2,6 @@
 // reads, output back-pressure, close-after-flush, close-now, max_clients and shutdown.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,10 +13,13 @@
 
 #include "engine/engine.h"
 #include "gateway/server.h"
+#include "tests/support/loopback.h"
 
 namespace {
 
 using kvgate::protocols::InBuffer;
+using kvgate::testing::ConnectLoopback;
+using kvgate::testing::SendAll;
 using kvgate::translate::Session;
 using kvgate::translate::Transport;
 
@@ -101,41 +102,10 @@ struct Harness {
   std::thread thread;
 };
 
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
-}
-
-void SendAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    REQUIRE(n > 0);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
 // Reads until `want` bytes arrived, EOF, or the timeout.
 std::string ReadBytes(int fd, size_t want, int timeout_ms = 5000) {
-  std::string got;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (got.size() < want) {
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now())
-                                    .count());
-    if (left <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, left) <= 0) break;
-    char buf[65536];
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    got.append(buf, static_cast<size_t>(n));
-  }
-  return got;
+  return kvgate::testing::ReadUntil(
+      fd, [&](const std::string& got) { return got.size() >= want; }, timeout_ms);
 }
 
 bool PeerClosed(int fd, int timeout_ms = 5000) {
@@ -149,7 +119,7 @@ bool PeerClosed(int fd, int timeout_ms = 5000) {
 
 TEST_CASE("greeting, pipelined requests and split requests are answered in order", "[gateway]") {
   Harness h;
-  int fd = Connect(h.port);
+  int fd = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(fd, 6) == "hello\n");
   SendAll(fd, "echo a\necho b\necho c\n");
   REQUIRE(ReadBytes(fd, 6) == "a\nb\nc\n");
@@ -165,7 +135,7 @@ TEST_CASE("greeting, pipelined requests and split requests are answered in order
 
 TEST_CASE("large replies are delivered completely through partial writes", "[gateway]") {
   Harness h;
-  int fd = Connect(h.port);
+  int fd = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(fd, 6) == "hello\n");
   SendAll(fd, "big 5000000\necho after\n");
   std::string got = ReadBytes(fd, 5000001 + 6, 10000);
@@ -180,11 +150,11 @@ TEST_CASE("a client that never reads stops being read, and others are unaffected
   opts.output_high_water = 1 << 20;
   opts.output_low_water = 256 << 10;
   Harness h(opts);
-  int slow = Connect(h.port);
+  int slow = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(slow, 6) == "hello\n");
   // Ask for far more output than socket buffers hold, without reading any of it.
   for (int i = 0; i < 40; ++i) SendAll(slow, "big 1000000\n");
-  int fast = Connect(h.port);
+  int fast = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(fast, 6) == "hello\n");
   SendAll(fast, "echo still-served\n");
   REQUIRE(ReadBytes(fast, 13) == "still-served\n");
@@ -198,13 +168,13 @@ TEST_CASE("a client that never reads stops being read, and others are unaffected
 TEST_CASE("close after flush delivers the last reply; close now drops the connection",
           "[gateway]") {
   Harness h;
-  int fd = Connect(h.port);
+  int fd = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(fd, 6) == "hello\n");
   SendAll(fd, "echo x\nquit\necho never\n");
   REQUIRE(ReadBytes(fd, 100, 2000) == "x\nbye\n");
   close(fd);
 
-  int fd2 = Connect(h.port);
+  int fd2 = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(fd2, 6) == "hello\n");
   SendAll(fd2, "drop\n");
   REQUIRE(PeerClosed(fd2));
@@ -215,18 +185,18 @@ TEST_CASE("max_clients refuses extra connections with the front's message", "[ga
   kvgate::gateway::ServerOptions opts;
   opts.max_clients = 2;
   Harness h(opts);
-  int a = Connect(h.port);
-  int b = Connect(h.port);
+  int a = ConnectLoopback(h.port);
+  int b = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(a, 6) == "hello\n");
   REQUIRE(ReadBytes(b, 6) == "hello\n");
-  int c = Connect(h.port);
+  int c = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(c, 100, 2000) == "full\n");
   REQUIRE(PeerClosed(c));
   close(c);
   close(a);
   // A slot frees up once a client leaves.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  int d = Connect(h.port);
+  int d = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(d, 6) == "hello\n");
   close(b);
   close(d);
@@ -234,8 +204,8 @@ TEST_CASE("max_clients refuses extra connections with the front's message", "[ga
 
 TEST_CASE("connection ids are unique and increasing", "[gateway]") {
   Harness h;
-  int a = Connect(h.port);
-  int b = Connect(h.port);
+  int a = ConnectLoopback(h.port);
+  int b = ConnectLoopback(h.port);
   REQUIRE(ReadBytes(a, 6) == "hello\n");
   REQUIRE(ReadBytes(b, 6) == "hello\n");
   SendAll(a, "id\n");
@@ -251,7 +221,7 @@ TEST_CASE("shutdown closes open connections and their sessions", "[gateway]") {
   int before = LineSession::closed.load();
   {
     Harness h;
-    int a = Connect(h.port);
+    int a = ConnectLoopback(h.port);
     REQUIRE(ReadBytes(a, 6) == "hello\n");
     h.server->RequestStop();
     REQUIRE(PeerClosed(a));
@@ -266,7 +236,7 @@ TEST_CASE("loop statistics record an iteration that kept the loop busy", "[gatew
   uint64_t iterations = 0;
   {
     Harness h;
-    int fd = Connect(h.port);
+    int fd = ConnectLoopback(h.port);
     REQUIRE(ReadBytes(fd, 6) == "hello\n");
     SendAll(fd, "echo quick\n");
     REQUIRE(ReadBytes(fd, 6) == "quick\n");
