@@ -60,7 +60,8 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->transform(MemorySize())
       ->capture_default_str();
   app.add_option("--busy-poll-us", c.server.busy_poll_us,
-                 "Microseconds to keep polling after I/O before the loop sleeps (0 = off)")
+                 "While requests arrive less than this many microseconds apart, keep polling "
+                 "up to four average gaps (at most this long) before sleeping (0 = off)")
       ->check(CLI::Range(uint64_t{0}, uint64_t{10'000}))
       ->capture_default_str();
   app.add_option("--busy-poll-max-connections", c.server.busy_poll_max_connections,

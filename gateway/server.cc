@@ -248,6 +248,7 @@ void Server::OnPrepare(uv_prepare_t* handle) {
   bool more = false;
   for (auto* f : self->fronts_) more = more || f->HasPending();
   more = more || self->ShouldSpin();
+  self->io_this_iteration_ = false;
   if (more && !self->idle_active_ && !self->shutting_down_) {
     uv_idle_start(&self->idle_, OnIdle);
     self->idle_active_ = true;
@@ -262,7 +263,11 @@ bool Server::ShouldSpin() const {
     return false;
   }
   uint64_t window_ns = options_.busy_poll_us * 1000;
-  return io_gap_ewma_ns_ < window_ns && uv_hrtime() - last_io_ns_ < window_ns;
+  if (io_gap_ewma_ns_ >= window_ns) return false;
+  // Wait up to four typical gaps for the next poll result: long enough to bridge the gaps of a
+  // steady request stream, short enough to give up soon after it stops.
+  uint64_t spin_ns = std::min(window_ns, 4 * io_gap_ewma_ns_);
+  return uv_hrtime() - last_io_ns_ < spin_ns;
 }
 
 void Server::OnIdle(uv_idle_t* /*handle*/) {

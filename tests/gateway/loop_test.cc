@@ -1,6 +1,7 @@
 // Loop-level behaviour added for performance: the per-callback clock (LoopClock), the per-
 // iteration read budget (a pipelining client cannot hand one iteration unbounded work), and
-// busy polling (request-reply over one connection, with and without it, stays correct).
+// busy polling (request-reply over one connection, with and without it, stays correct; a steady
+// stream keeps the loop polling and the spin ends once the stream stops).
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -23,10 +24,13 @@ using kvgate::testing::SendAll;
 using kvgate::translate::Session;
 using kvgate::translate::Transport;
 
-// "n" -> "<count of requests so far>\n"; "t" -> "<clock ns> <clock ns>\n" (two reads).
+// "n" -> "<count of requests so far>\n"; "t" -> "<clock ns> <clock ns>\n" (two reads);
+// "i" -> "<loop iterations so far>\n" (read on the loop thread, so no race with the loop).
 class CountSession : public Session {
  public:
-  CountSession(Transport& t, const kvgate::engine::Clock& clock) : t_(t), clock_(clock) {
+  CountSession(Transport& t, const kvgate::engine::Clock& clock,
+               const kvgate::gateway::Server* const& server)
+      : t_(t), clock_(clock), server_(server) {
   }
   void OnBytes(InBuffer& in) override {
     for (;;) {
@@ -44,6 +48,9 @@ class CountSession : public Session {
         t_.Out().Append(' ');
         t_.Out().AppendUint(static_cast<uint64_t>(clock_.NowNs()));
         t_.Out().Append('\n');
+      } else if (line == "i") {
+        t_.Out().AppendUint(server_->iteration());
+        t_.Out().Append('\n');
       }
     }
   }
@@ -53,6 +60,7 @@ class CountSession : public Session {
  private:
   Transport& t_;
   const kvgate::engine::Clock& clock_;
+  const kvgate::gateway::Server* const& server_;
   uint64_t count_ = 0;
 };
 
@@ -61,8 +69,9 @@ class CountFront : public kvgate::translate::Front {
   explicit CountFront(const kvgate::engine::Clock& clock) : clock_(clock) {
   }
   std::unique_ptr<Session> NewSession(Transport& t) override {
-    return std::make_unique<CountSession>(t, clock_);
+    return std::make_unique<CountSession>(t, clock_, server);
   }
+  const kvgate::gateway::Server* server = nullptr;  // set before the loop runs
 
  private:
   const kvgate::engine::Clock& clock_;
@@ -73,6 +82,7 @@ struct Harness {
     opts.handle_signals = false;
     server = std::make_unique<kvgate::gateway::Server>(engine, opts);
     server->AttachClock(&clock);
+    front.server = server.get();
     port = server->Listen("127.0.0.1", 0, front, "full\n");
     REQUIRE(port > 0);
     thread = std::thread([this] { server->Run(); });
@@ -143,6 +153,47 @@ TEST_CASE("a pipelined burst far beyond one iteration's read budget is served co
       SendAll(fd, "n\n");
       REQUIRE(ReadUntil(fd, "\n") == std::to_string(300'002 + i) + "\n");
     }
+    close(fd);
+  }
+}
+
+namespace {
+
+// Loop iterations reported by the "i" command.
+uint64_t Iterations(int fd) {
+  SendAll(fd, "i\n");
+  return std::stoull(ReadUntil(fd, "\n"));
+}
+
+}  // namespace
+
+TEST_CASE("busy polling keeps the loop polling during a request stream and stops after it",
+          "[gateway]") {
+  // A 2 ms window: loopback round trips are far quicker even on a loaded machine, so the spin
+  // engages for certain; without busy polling each round trip is about one iteration.
+  constexpr int kRoundTrips = 2000;
+  for (uint64_t busy_poll : {uint64_t{0}, uint64_t{2000}}) {
+    CAPTURE(busy_poll);
+    kvgate::gateway::ServerOptions opts;
+    opts.busy_poll_us = busy_poll;
+    Harness h(opts);
+    int fd = ConnectLoopback(h.port);
+    uint64_t before = Iterations(fd);
+    for (int i = 0; i < kRoundTrips; ++i) {
+      SendAll(fd, "n\n");
+      REQUIRE(ReadUntil(fd, "\n") == std::to_string(i + 2) + "\n");
+    }
+    uint64_t during = Iterations(fd) - before;
+    if (busy_poll == 0) {
+      CHECK(during < 2 * kRoundTrips + 100);  // one wake-up per request, plus timer ticks
+    } else {
+      CHECK(during > 3 * kRoundTrips);  // polled again and again between requests
+    }
+    // Idle for half a second: a spin that never ended would run tens of thousands of
+    // iterations; a finished one leaves the timer ticks and at most one 2 ms window of polls.
+    uint64_t idle_start = Iterations(fd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(Iterations(fd) - idle_start < 5000);
     close(fd);
   }
 }
