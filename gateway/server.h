@@ -37,9 +37,13 @@ struct ServerOptions {
   // (at most busy_poll_us) after the last one. On a VM, waking a sleeping CPU is paid by the
   // *client*: its send() runs the wake-up and the inter-processor interrupt, ~10% of
   // redis-benchmark's CPU at -P 1 with 50 clients, and that client is the bottleneck. A steady
-  // stream keeps the loop awake; idle connections or a trickle let it sleep as before.
+  // stream keeps the loop awake; idle connections or a trickle let it sleep as before. No spin
+  // while the loop thread keeps waiting for a CPU (the CPUs are wanted by clients or others).
   uint64_t busy_poll_us = 200;
   size_t busy_poll_max_connections = 10'000;
+  // Stand down while the loop thread keeps waiting for a CPU (off only in tests that need a
+  // spin on a machine busy with other tests).
+  bool busy_poll_yields_to_contention = true;
   // Also measure each iteration's thread CPU time (one clock_gettime syscall per iteration):
   // on a shared machine the wall-clock busy time includes preemption by other processes.
   bool loop_cpu_stats = false;
@@ -187,7 +191,17 @@ class Server {
   uint64_t io_gap_ewma_ns_ = ~uint64_t{0} >> 8;  // starts "sparse": no spin until reads are close
   bool io_this_iteration_ = false;               // NoteIo has run since the last prepare
   // True while a busy-poll spin is worth it (see ServerOptions::busy_poll_us).
-  bool ShouldSpin() const;
+  bool ShouldSpin();
+  // Busy polling pays only while this thread has a CPU to itself: when it keeps waiting for one
+  // (clients or other programs want the CPUs), a spin takes their time. Sampled per window from
+  // the thread's run-queue delay (/proc/thread-self/schedstat).
+  void SampleContention(uint64_t now_ns);
+  uint64_t contention_window_start_ns_ = 0;
+  uint64_t last_run_delay_ns_ = 0;
+  int schedstat_fd_ = -2;  // -2: not opened yet; -1: unavailable (never counts as contended)
+  uint64_t contended_until_ns_ = 0;      // no spin before this time
+  uint64_t last_window_delay_ns_ = 0;    // run-queue wait in the previous window
+  uint64_t last_window_elapsed_ns_ = 0;  // and that window's length
   bool idle_active_ = false;
   bool shutting_down_ = false;
   std::atomic<bool> stop_handle_open_{true};  // RequestStop is a no-op once the loop has ended

@@ -4,17 +4,22 @@
 // stream keeps the loop polling and the spin ends once the stream stops).
 #include <catch2/catch.hpp>
 
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/engine.h"
 #include "gateway/loop_clock.h"
 #include "gateway/server.h"
 #include "tests/support/loopback.h"
+#include "tests/support/server_thread.h"
 
 namespace {
 
@@ -29,8 +34,8 @@ using kvgate::translate::Transport;
 class CountSession : public Session {
  public:
   CountSession(Transport& t, const kvgate::engine::Clock& clock,
-               const kvgate::gateway::Server* const& server)
-      : t_(t), clock_(clock), server_(server) {
+               const kvgate::testing::ServerThread& run)
+      : t_(t), clock_(clock), run_(run) {
   }
   void OnBytes(InBuffer& in) override {
     for (;;) {
@@ -49,7 +54,7 @@ class CountSession : public Session {
         t_.Out().AppendUint(static_cast<uint64_t>(clock_.NowNs()));
         t_.Out().Append('\n');
       } else if (line == "i") {
-        t_.Out().AppendUint(server_->iteration());
+        t_.Out().AppendUint(run_.server().iteration());
         t_.Out().Append('\n');
       }
     }
@@ -60,43 +65,33 @@ class CountSession : public Session {
  private:
   Transport& t_;
   const kvgate::engine::Clock& clock_;
-  const kvgate::gateway::Server* const& server_;
+  const kvgate::testing::ServerThread& run_;
   uint64_t count_ = 0;
 };
 
 class CountFront : public kvgate::translate::Front {
  public:
-  explicit CountFront(const kvgate::engine::Clock& clock) : clock_(clock) {
+  // `run` may still be under construction: sessions only exist once its loop runs.
+  CountFront(const kvgate::engine::Clock& clock, const kvgate::testing::ServerThread* run)
+      : clock_(clock), run_(run) {
   }
   std::unique_ptr<Session> NewSession(Transport& t) override {
-    return std::make_unique<CountSession>(t, clock_, server);
+    return std::make_unique<CountSession>(t, clock_, *run_);
   }
-  const kvgate::gateway::Server* server = nullptr;  // set before the loop runs
 
  private:
   const kvgate::engine::Clock& clock_;
+  const kvgate::testing::ServerThread* run_;
 };
 
 struct Harness {
-  explicit Harness(kvgate::gateway::ServerOptions opts = {}) : engine(clock), front(clock) {
-    opts.handle_signals = false;
-    server = std::make_unique<kvgate::gateway::Server>(engine, opts);
-    server->AttachClock(&clock);
-    front.server = server.get();
-    port = server->Listen("127.0.0.1", 0, front, "full\n");
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server->Run(); });
-  }
-  ~Harness() {
-    server->RequestStop();
-    thread.join();
+  explicit Harness(kvgate::gateway::ServerOptions opts = {})
+      : engine(clock), front(clock, &run), run(engine, front, "full\n", opts, &clock) {
   }
   kvgate::gateway::LoopClock clock;
   kvgate::engine::Engine engine;
   CountFront front;
-  std::unique_ptr<kvgate::gateway::Server> server;
-  int port = 0;
-  std::thread thread;
+  kvgate::testing::ServerThread run;
 };
 
 // Reads until the data ends with `suffix`, EOF, or the timeout.
@@ -121,7 +116,7 @@ TEST_CASE("LoopClock reads the system clock once until invalidated", "[gateway]"
 
 TEST_CASE("every read callback sees one instant, a later one sees a later instant", "[gateway]") {
   Harness h;
-  int fd = ConnectLoopback(h.port);
+  int fd = ConnectLoopback(h.run.port());
   SendAll(fd, "t\n");
   std::string first = ReadUntil(fd, "\n");
   auto space = first.find(' ');
@@ -140,7 +135,7 @@ TEST_CASE("a pipelined burst far beyond one iteration's read budget is served co
     kvgate::gateway::ServerOptions opts;
     opts.busy_poll_us = busy_poll;
     Harness h(opts);
-    int fd = ConnectLoopback(h.port);
+    int fd = ConnectLoopback(h.run.port());
     // 300,000 requests (~2.3 MB) in one go; only the last one answers.
     std::string burst;
     for (int i = 0; i < 300'000; ++i) burst += "x\n";
@@ -176,8 +171,9 @@ TEST_CASE("busy polling keeps the loop polling during a request stream and stops
     CAPTURE(busy_poll);
     kvgate::gateway::ServerOptions opts;
     opts.busy_poll_us = busy_poll;
+    opts.busy_poll_yields_to_contention = false;  // other tests may be running alongside
     Harness h(opts);
-    int fd = ConnectLoopback(h.port);
+    int fd = ConnectLoopback(h.run.port());
     uint64_t before = Iterations(fd);
     for (int i = 0; i < kRoundTrips; ++i) {
       SendAll(fd, "n\n");
@@ -196,4 +192,48 @@ TEST_CASE("busy polling keeps the loop polling during a request stream and stops
     CHECK(Iterations(fd) - idle_start < 5000);
     close(fd);
   }
+}
+
+TEST_CASE("busy polling stands down while the loop thread has to share its CPU", "[gateway]") {
+  // The loop thread and three busy threads pinned to one CPU: the loop keeps waiting for it, so
+  // a spin would only take time from the others and the loop must sleep between requests.
+  constexpr int kRoundTrips = 500;
+  kvgate::gateway::ServerOptions opts;
+  opts.busy_poll_us = 2000;
+  Harness h(opts);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(0, &one);
+  REQUIRE(pthread_setaffinity_np(h.run.native_handle(), sizeof one, &one) == 0);
+  struct Hogs {
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    ~Hogs() {
+      stop = true;
+      for (auto& t : threads) t.join();
+    }
+  } hogs;
+  for (int i = 0; i < 3; ++i) {
+    hogs.threads.emplace_back([&] {
+      while (!hogs.stop.load(std::memory_order_relaxed)) {
+      }
+    });
+    REQUIRE(pthread_setaffinity_np(hogs.threads.back().native_handle(), sizeof one, &one) == 0);
+  }
+  int fd = ConnectLoopback(h.run.port());
+  // A steady stream for half a second: long enough for several 50 ms contention samples.
+  int sent = 0;
+  auto warm_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  while (std::chrono::steady_clock::now() < warm_until) {
+    SendAll(fd, "n\n");
+    REQUIRE(ReadUntil(fd, "\n") == std::to_string(++sent) + "\n");
+  }
+  uint64_t before = Iterations(fd);
+  for (int i = 0; i < kRoundTrips; ++i) {
+    SendAll(fd, "n\n");
+    REQUIRE(ReadUntil(fd, "\n") == std::to_string(sent + i + 2) + "\n");
+  }
+  uint64_t during = Iterations(fd) - before;
+  CHECK(during < 2 * kRoundTrips + 100);
+  close(fd);
 }

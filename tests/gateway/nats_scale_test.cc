@@ -12,30 +12,21 @@
 #include "engine/engine.h"
 #include "gateway/loop_clock.h"
 #include "gateway/server.h"
+#include "tests/support/server_thread.h"
 #include "translate/nats/nats_front.h"
 
 namespace {
 
 struct NatsHarness {
-  NatsHarness() : engine(clock), front(engine, kvgate::nats::NatsConfig{}) {
-    kvgate::gateway::ServerOptions opts;
-    opts.handle_signals = false;
-    server = std::make_unique<kvgate::gateway::Server>(engine, opts);
-    server->AttachClock(&clock);
-    port = server->Listen("127.0.0.1", 0, front, "-ERR 'maximum connections exceeded'\r\n");
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server->Run(); });
-  }
-  ~NatsHarness() {
-    server->RequestStop();
-    thread.join();
+  NatsHarness()
+      : engine(clock),
+        front(engine, kvgate::nats::NatsConfig{}),
+        run(engine, front, "-ERR 'maximum connections exceeded'\r\n", {}, &clock) {
   }
   kvgate::gateway::LoopClock clock;
   kvgate::engine::Engine engine;
   kvgate::nats::NatsFront front;
-  std::unique_ptr<kvgate::gateway::Server> server;
-  int port = 0;
-  std::thread thread;
+  kvgate::testing::ServerThread run;
 };
 
 struct Kv {
@@ -80,7 +71,7 @@ int DrainInitial(kvWatcher* w) {
 
 TEST_CASE("nats.c: filtered watches on a bucket larger than one counting slice", "[gateway]") {
   NatsHarness h;
-  Kv c(h.port);
+  Kv c(h.run.port());
   // 25,000 keys a.N and 25,000 keys b.N: 50,000 revisions, several counting slices.
   for (int i = 0; i < 25'000; ++i) {
     for (const char* p : {"$KV.big.a.", "$KV.big.b."}) {
@@ -124,7 +115,7 @@ TEST_CASE("nats.c: filtered watches on a bucket larger than one counting slice",
 
 TEST_CASE("nats.c: 2,000 idle watchers, then a write to one of them is delivered", "[gateway]") {
   NatsHarness h;
-  Kv c(h.port);
+  Kv c(h.run.port());
   kvWatchOptions wo;
   kvWatchOptions_Init(&wo);
   std::vector<kvWatcher*> ws;

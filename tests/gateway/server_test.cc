@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "gateway/server.h"
 #include "tests/support/loopback.h"
+#include "tests/support/server_thread.h"
 
 namespace {
 
@@ -83,23 +84,13 @@ class LineFront : public kvgate::translate::Front {
 };
 
 struct Harness {
-  explicit Harness(kvgate::gateway::ServerOptions opts = {}) : engine(clock) {
-    opts.handle_signals = false;
-    server = std::make_unique<kvgate::gateway::Server>(engine, opts);
-    port = server->Listen("127.0.0.1", 0, front, "full\n");
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server->Run(); });
-  }
-  ~Harness() {
-    server->RequestStop();
-    thread.join();
+  explicit Harness(kvgate::gateway::ServerOptions opts = {})
+      : engine(clock), run(engine, front, "full\n", opts) {
   }
   kvgate::engine::SystemClock clock;
   kvgate::engine::Engine engine;
   LineFront front;
-  std::unique_ptr<kvgate::gateway::Server> server;
-  int port = 0;
-  std::thread thread;
+  kvgate::testing::ServerThread run;
 };
 
 // Reads until `want` bytes arrived, EOF, or the timeout.
@@ -119,7 +110,7 @@ bool PeerClosed(int fd, int timeout_ms = 5000) {
 
 TEST_CASE("greeting, pipelined requests and split requests are answered in order", "[gateway]") {
   Harness h;
-  int fd = ConnectLoopback(h.port);
+  int fd = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(fd, 6) == "hello\n");
   SendAll(fd, "echo a\necho b\necho c\n");
   REQUIRE(ReadBytes(fd, 6) == "a\nb\nc\n");
@@ -135,7 +126,7 @@ TEST_CASE("greeting, pipelined requests and split requests are answered in order
 
 TEST_CASE("large replies are delivered completely through partial writes", "[gateway]") {
   Harness h;
-  int fd = ConnectLoopback(h.port);
+  int fd = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(fd, 6) == "hello\n");
   SendAll(fd, "big 5000000\necho after\n");
   std::string got = ReadBytes(fd, 5000001 + 6, 10000);
@@ -150,11 +141,11 @@ TEST_CASE("a client that never reads stops being read, and others are unaffected
   opts.output_high_water = 1 << 20;
   opts.output_low_water = 256 << 10;
   Harness h(opts);
-  int slow = ConnectLoopback(h.port);
+  int slow = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(slow, 6) == "hello\n");
   // Ask for far more output than socket buffers hold, without reading any of it.
   for (int i = 0; i < 40; ++i) SendAll(slow, "big 1000000\n");
-  int fast = ConnectLoopback(h.port);
+  int fast = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(fast, 6) == "hello\n");
   SendAll(fast, "echo still-served\n");
   REQUIRE(ReadBytes(fast, 13) == "still-served\n");
@@ -168,13 +159,13 @@ TEST_CASE("a client that never reads stops being read, and others are unaffected
 TEST_CASE("close after flush delivers the last reply; close now drops the connection",
           "[gateway]") {
   Harness h;
-  int fd = ConnectLoopback(h.port);
+  int fd = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(fd, 6) == "hello\n");
   SendAll(fd, "echo x\nquit\necho never\n");
   REQUIRE(ReadBytes(fd, 100, 2000) == "x\nbye\n");
   close(fd);
 
-  int fd2 = ConnectLoopback(h.port);
+  int fd2 = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(fd2, 6) == "hello\n");
   SendAll(fd2, "drop\n");
   REQUIRE(PeerClosed(fd2));
@@ -185,18 +176,18 @@ TEST_CASE("max_clients refuses extra connections with the front's message", "[ga
   kvgate::gateway::ServerOptions opts;
   opts.max_clients = 2;
   Harness h(opts);
-  int a = ConnectLoopback(h.port);
-  int b = ConnectLoopback(h.port);
+  int a = ConnectLoopback(h.run.port());
+  int b = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(a, 6) == "hello\n");
   REQUIRE(ReadBytes(b, 6) == "hello\n");
-  int c = ConnectLoopback(h.port);
+  int c = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(c, 100, 2000) == "full\n");
   REQUIRE(PeerClosed(c));
   close(c);
   close(a);
   // A slot frees up once a client leaves.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  int d = ConnectLoopback(h.port);
+  int d = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(d, 6) == "hello\n");
   close(b);
   close(d);
@@ -204,8 +195,8 @@ TEST_CASE("max_clients refuses extra connections with the front's message", "[ga
 
 TEST_CASE("connection ids are unique and increasing", "[gateway]") {
   Harness h;
-  int a = ConnectLoopback(h.port);
-  int b = ConnectLoopback(h.port);
+  int a = ConnectLoopback(h.run.port());
+  int b = ConnectLoopback(h.run.port());
   REQUIRE(ReadBytes(a, 6) == "hello\n");
   REQUIRE(ReadBytes(b, 6) == "hello\n");
   SendAll(a, "id\n");
@@ -221,9 +212,9 @@ TEST_CASE("shutdown closes open connections and their sessions", "[gateway]") {
   int before = LineSession::closed.load();
   {
     Harness h;
-    int a = ConnectLoopback(h.port);
+    int a = ConnectLoopback(h.run.port());
     REQUIRE(ReadBytes(a, 6) == "hello\n");
-    h.server->RequestStop();
+    h.run.Stop();
     REQUIRE(PeerClosed(a));
     close(a);
   }
@@ -236,7 +227,7 @@ TEST_CASE("loop statistics record an iteration that kept the loop busy", "[gatew
   uint64_t iterations = 0;
   {
     Harness h;
-    int fd = ConnectLoopback(h.port);
+    int fd = ConnectLoopback(h.run.port());
     REQUIRE(ReadBytes(fd, 6) == "hello\n");
     SendAll(fd, "echo quick\n");
     REQUIRE(ReadBytes(fd, 6) == "quick\n");
@@ -245,12 +236,10 @@ TEST_CASE("loop statistics record an iteration that kept the loop busy", "[gatew
     SendAll(fd, "echo after\n");  // one more iteration so the spin's iteration is measured
     REQUIRE(ReadBytes(fd, 6) == "after\n");
     close(fd);
-    h.server->RequestStop();
-    h.thread.join();
-    max_busy = h.server->loop_stats().max_busy_us;
-    over = h.server->loop_stats().busy_over_10ms;
-    iterations = h.server->loop_stats().iterations;
-    h.thread = std::thread([] {});
+    h.run.Stop();
+    max_busy = h.run.server().loop_stats().max_busy_us;
+    over = h.run.server().loop_stats().busy_over_10ms;
+    iterations = h.run.server().loop_stats().iterations;
   }
   REQUIRE(iterations > 2);
   REQUIRE(over >= 1);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "integration/support/nats_client.h"
 #include "integration/support/process.h"
 #include "integration/support/resp_client.h"
 
@@ -129,47 +130,25 @@ Ev ToEv(kvEntry* e) {
   return ev;
 }
 
-class Nats {
+class Nats : public kvgate::testing::NatsClient {
  public:
-  explicit Nats(int port) {
-    std::string url = "nats://127.0.0.1:" + std::to_string(port);
-    REQUIRE(natsConnection_ConnectTo(&nc_, url.c_str()) == NATS_OK);
-    REQUIRE(natsConnection_JetStream(&js_, nc_, nullptr) == NATS_OK);
-  }
-  ~Nats() {
-    for (kvWatcher* w : watchers_) kvWatcher_Destroy(w);
-    for (kvStore* kv : stores_) kvStore_Destroy(kv);
-    jsCtx_Destroy(js_);
-    natsConnection_Destroy(nc_);
-  }
-  jsCtx* js() {
-    return js_;
-  }
-  natsConnection* nc() {
-    return nc_;
+  explicit Nats(int port) : NatsClient(port) {
   }
   kvStore* Bind(const char* bucket) {
     kvStore* kv = nullptr;
-    REQUIRE(js_KeyValue(&kv, js_, bucket) == NATS_OK);
-    stores_.push_back(kv);
-    return kv;
+    REQUIRE(js_KeyValue(&kv, js(), bucket) == NATS_OK);
+    return Own(kv);
   }
   kvStore* Create(const char* bucket, int history = 1) {
-    kvConfig cfg;
-    kvConfig_Init(&cfg);
-    cfg.Bucket = bucket;
-    cfg.History = static_cast<uint8_t>(history);
-    cfg.StorageType = js_MemoryStorage;
     kvStore* kv = nullptr;
-    REQUIRE(js_CreateKeyValue(&kv, js_, &cfg) == NATS_OK);
-    stores_.push_back(kv);
+    REQUIRE(CreateBucket(&kv, bucket, history) == NATS_OK);
     return kv;
   }
   // A watcher whose initial part has been consumed (returns what it held).
   kvWatcher* WatchAll(kvStore* kv, std::vector<Ev>* initial = nullptr) {
     kvWatcher* w = nullptr;
     REQUIRE(kvStore_WatchAll(&w, kv, nullptr) == NATS_OK);
-    watchers_.push_back(w);
+    Own(w);
     for (;;) {
       kvEntry* e = nullptr;
       REQUIRE(kvWatcher_Next(&e, w, 3000) == NATS_OK);
@@ -196,12 +175,6 @@ class Nats {
     if (e != nullptr) kvEntry_Destroy(e);
     return s == NATS_TIMEOUT;
   }
-
- private:
-  natsConnection* nc_ = nullptr;
-  jsCtx* js_ = nullptr;
-  std::vector<kvStore*> stores_;
-  std::vector<kvWatcher*> watchers_;
 };
 
 std::string Get(kvStore* kv, const char* key, uint64_t* rev = nullptr) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "integration/support/nats_client.h"
 #include "integration/support/process.h"
 
 // libnats 3.4.1 leaks a small allocation per kvStore_PurgeDeletes call (its internal
@@ -28,22 +29,11 @@ namespace {
 constexpr int64_t kWatchTimeoutMs = 3000;
 
 // One connection + JetStream context + transcript for a server.
-class KvSession {
+class KvSession : public kvgate::testing::NatsClient {
  public:
-  explicit KvSession(int port) {
-    std::string url = "nats://127.0.0.1:" + std::to_string(port);
-    REQUIRE(natsConnection_ConnectTo(&nc_, url.c_str()) == NATS_OK);
-    REQUIRE(natsConnection_JetStream(&js_, nc_, nullptr) == NATS_OK);
-  }
-  ~KvSession() {
-    for (kvStore* kv : stores_) kvStore_Destroy(kv);
-    jsCtx_Destroy(js_);
-    natsConnection_Destroy(nc_);
+  explicit KvSession(int port) : NatsClient(port) {
   }
 
-  jsCtx* js() {
-    return js_;
-  }
   void Log(const std::string& line) {
     transcript.push_back(line);
   }
@@ -59,15 +49,9 @@ class KvSession {
     return out;
   }
   kvStore* Create(const char* bucket, int history) {
-    kvConfig cfg;
-    kvConfig_Init(&cfg);
-    cfg.Bucket = bucket;
-    cfg.History = static_cast<uint8_t>(history);
-    cfg.StorageType = js_MemoryStorage;
     kvStore* kv = nullptr;
-    natsStatus s = js_CreateKeyValue(&kv, js_, &cfg);
+    natsStatus s = CreateBucket(&kv, bucket, history);
     Log(std::string("create bucket ") + bucket + ": " + Status(s));
-    if (kv != nullptr) stores_.push_back(kv);
     return kv;
   }
   void Put(kvStore* kv, const char* key, const char* value) {
@@ -95,11 +79,6 @@ class KvSession {
   }
 
   std::vector<std::string> transcript;
-
- private:
-  natsConnection* nc_ = nullptr;
-  jsCtx* js_ = nullptr;
-  std::vector<kvStore*> stores_;
 };
 
 using Script = std::function<void(KvSession&)>;
