@@ -265,11 +265,12 @@ void Server::OnPrepare(uv_prepare_t* handle) {
 namespace {
 
 // Two windows (of at least 50 ms each) in which the loop thread waited for a CPU more than a
-// fifth of the time count as contended. Measured on 2 vCPUs: ~2% of the time with
-// redis-benchmark (one thread) and a spinning kvgate, ~50% with ten nats.c clients (twenty
-// threads), where spinning cost 20% of the puts.
+// third of the time count as contended. Measured on 2 vCPUs: ~2% of the time with
+// redis-benchmark (one thread) and a spinning kvgate; up to ~18% with one nats.c client (two
+// threads), where the spin doubles its puts; ~50% with ten nats.c clients (twenty threads),
+// where spinning cost 20% of their puts.
 constexpr uint64_t kContentionWindowNs = 50'000'000;
-constexpr uint64_t kWindowToMaxRunDelay = 5;
+constexpr uint64_t kWindowToMaxRunDelay = 3;
 // Once contended, no spin for this long: a loop that sleeps waits less for a CPU than one that
 // spins, so the next window alone would flip back and forth.
 constexpr uint64_t kContendedBackoffNs = 8 * kContentionWindowNs;
