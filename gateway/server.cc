@@ -296,12 +296,10 @@ bool Server::ShouldSpin() {
 }
 
 void Server::SampleContention(uint64_t now_ns) {
-  uint64_t elapsed = now_ns - contention_window_start_ns_;
-  bool first = contention_window_start_ns_ == 0;
-  contention_window_start_ns_ = now_ns;
   // Opened on first use, on the loop thread: "thread-self" is whichever thread opens it.
-  if (schedstat_fd_ == -2)
+  if (schedstat_fd_ == -2) {
     schedstat_fd_ = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  }
   if (schedstat_fd_ < 0) return;
   // "<ns on CPU> <ns waiting on a run queue> <timeslices>"
   char buf[96];
@@ -311,17 +309,20 @@ void Server::SampleContention(uint64_t now_ns) {
   char* end = nullptr;
   std::strtoull(buf, &end, 10);
   uint64_t run_delay = std::strtoull(end, nullptr, 10);
+  uint64_t delay = run_delay - last_run_delay_ns_;
+  uint64_t elapsed = now_ns - contention_window_start_ns_;
+  bool first = contention_window_start_ns_ == 0;  // the first sample only starts a window
+  contention_window_start_ns_ = now_ns;
+  last_run_delay_ns_ = run_delay;
+  if (first) return;
   // Judged on the share of time spent waiting over this window and the one before (windows can
   // be longer than kContentionWindowNs: no samples while requests are sparse), so one late
   // wake-up (another program's burst) is not a trend.
-  uint64_t delay = run_delay - last_run_delay_ns_;
-  if (!first &&
-      (delay + last_window_delay_ns_) * kWindowToMaxRunDelay > elapsed + last_window_elapsed_ns_) {
+  if ((delay + last_window_delay_ns_) * kWindowToMaxRunDelay > elapsed + last_window_elapsed_ns_) {
     contended_until_ns_ = now_ns + kContendedBackoffNs;
   }
-  last_window_delay_ns_ = first ? 0 : delay;
-  last_window_elapsed_ns_ = first ? 0 : elapsed;
-  last_run_delay_ns_ = run_delay;
+  last_window_delay_ns_ = delay;
+  last_window_elapsed_ns_ = elapsed;
 }
 
 void Server::OnIdle(uv_idle_t* /*handle*/) {

@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "gateway/loop_clock.h"
 #include "gateway/server.h"
+#include "tests/support/nats_client.h"
 #include "tests/support/server_thread.h"
 #include "translate/nats/nats_front.h"
 
@@ -29,30 +30,27 @@ struct NatsHarness {
   kvgate::testing::ServerThread run;
 };
 
-struct Kv {
-  explicit Kv(int port) {
-    std::string url = "nats://127.0.0.1:" + std::to_string(port);
-    REQUIRE(natsConnection_ConnectTo(&nc, url.c_str()) == NATS_OK);
-    jsOptions o;
-    jsOptions_Init(&o);
-    o.Wait = 20000;
-    o.PublishAsync.MaxPending = 1024;
-    o.PublishAsync.StallWait = 20000;
-    REQUIRE(natsConnection_JetStream(&js, nc, &o) == NATS_OK);
-    kvConfig cfg;
-    kvConfig_Init(&cfg);
-    cfg.Bucket = "big";
-    cfg.StorageType = js_MemoryStorage;
-    REQUIRE(js_CreateKeyValue(&kv, js, &cfg) == NATS_OK);
+// A client with a long JetStream wait and a deep async-publish window, and the bucket "big".
+class Kv : public kvgate::testing::NatsClient {
+ public:
+  explicit Kv(int port) : NatsClient(port, Options()) {
+    REQUIRE(CreateBucket(&kv, "big") == NATS_OK);
   }
-  ~Kv() {
-    kvStore_Destroy(kv);
-    jsCtx_Destroy(js);
-    natsConnection_Destroy(nc);
-  }
-  natsConnection* nc = nullptr;
-  jsCtx* js = nullptr;
   kvStore* kv = nullptr;
+
+ private:
+  // nats.c copies the options; one set serves every client.
+  static jsOptions* Options() {
+    static jsOptions o = [] {
+      jsOptions opts;
+      jsOptions_Init(&opts);
+      opts.Wait = 20000;
+      opts.PublishAsync.MaxPending = 1024;
+      opts.PublishAsync.StallWait = 20000;
+      return opts;
+    }();
+    return &o;
+  }
 };
 
 // Drains a watcher's initial values (until the NULL entry); returns how many arrived.
@@ -76,13 +74,13 @@ TEST_CASE("nats.c: filtered watches on a bucket larger than one counting slice",
   for (int i = 0; i < 25'000; ++i) {
     for (const char* p : {"$KV.big.a.", "$KV.big.b."}) {
       std::string subj = p + std::to_string(i);
-      REQUIRE(js_PublishAsync(c.js, subj.c_str(), "v", 1, nullptr) == NATS_OK);
+      REQUIRE(js_PublishAsync(c.js(), subj.c_str(), "v", 1, nullptr) == NATS_OK);
     }
   }
   jsPubOptions po;
   jsPubOptions_Init(&po);
   po.MaxWait = 30000;
-  REQUIRE(js_PublishAsyncComplete(c.js, &po) == NATS_OK);
+  REQUIRE(js_PublishAsyncComplete(c.js(), &po) == NATS_OK);
 
   kvWatchOptions wo;
   kvWatchOptions_Init(&wo);

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "integration/support/nats_client.h"
 #include "integration/support/process.h"
 #include "integration/support/resp_client.h"
+#include "tests/support/nats_client.h"
 
 using kvgate::testing::EncodeCommand;
 using kvgate::testing::RawConn;

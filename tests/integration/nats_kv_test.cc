@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "integration/support/nats_client.h"
 #include "integration/support/process.h"
+#include "tests/support/nats_client.h"
 
 // libnats 3.4.1 leaks a small allocation per kvStore_PurgeDeletes call (its internal
 // watcher); it happens identically against nats-server, so it is the client library's, not

@@ -10,8 +10,8 @@ The table reports the median ops/s of each and two ratios (kvgate / redis): the 
 medians, and the median of the per-round ratios, where each round runs both servers back to back
 so the slow drift of a shared machine cancels out (the bar is judged on this one; "wins" counts
 the rounds kvgate was ahead). Also each server's CPU time per operation (utime+stime from /proc
-over the run divided by requests) and its ratio, the bar and whether the medians meet it. Memory: RSS growth per key after loading N
-`SET key:NNNNNNN <16 bytes>` through redis-cli --pipe.
+over the run divided by requests) and its ratio, the bar and whether the medians meet it.
+Memory: RSS growth per key after loading N `SET key:NNNNNNN <16 bytes>` through redis-cli --pipe.
 """
 import argparse
 import csv

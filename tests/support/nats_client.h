@@ -1,4 +1,4 @@
-// File: tests/integration/support/nats_client.h
+// File: tests/support/nats_client.h
 // A nats.c connection and JetStream context to a server under test (kvgate or nats-server), which
 // owns the KV handles a test makes through it and destroys them before the connection.
 //
@@ -17,10 +17,11 @@ namespace kvgate::testing {
 
 class NatsClient {
  public:
-  explicit NatsClient(int port) {
+  // `options` (nats.c's JetStream defaults when null) sets e.g. publish windows and timeouts.
+  explicit NatsClient(int port, jsOptions* options = nullptr) {
     std::string url = "nats://127.0.0.1:" + std::to_string(port);
     REQUIRE(natsConnection_ConnectTo(&nc_, url.c_str()) == NATS_OK);
-    REQUIRE(natsConnection_JetStream(&js_, nc_, nullptr) == NATS_OK);
+    REQUIRE(natsConnection_JetStream(&js_, nc_, options) == NATS_OK);
   }
   ~NatsClient() {
     for (kvWatcher* w : watchers_) kvWatcher_Destroy(w);
