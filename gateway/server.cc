@@ -320,6 +320,7 @@ void Server::SampleContention(uint64_t now_ns) {
   // wake-up (another program's burst) is not a trend.
   if ((delay + last_window_delay_ns_) * kWindowToMaxRunDelay > elapsed + last_window_elapsed_ns_) {
     contended_until_ns_ = now_ns + kContendedBackoffNs;
+    ++loop_stats_.busy_poll_standdowns;
   }
   last_window_delay_ns_ = delay;
   last_window_elapsed_ns_ = elapsed;

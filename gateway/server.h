@@ -148,6 +148,10 @@ class Server {
   uint64_t iteration() const {
     return loop_stats_.iterations;
   }
+  // Times busy polling paused because the loop thread kept waiting for a CPU.
+  uint64_t busy_poll_standdowns() const {
+    return loop_stats_.busy_poll_standdowns;
+  }
 
  private:
   static void OnConnection(uv_stream_t* server, int status);

@@ -79,9 +79,11 @@ struct LoopStats {
   uint64_t max_busy_us = 0;     // longest iteration since the last Reset
   uint64_t busy_over_10ms = 0;  // iterations busy for more than 10 ms since the last Reset
   uint64_t total_busy_us = 0;
+  uint64_t busy_poll_standdowns = 0;  // times busy polling paused because the loop waited for a CPU
   void Reset() {
     max_busy_us = 0;
     busy_over_10ms = 0;
+    busy_poll_standdowns = 0;
   }
 };
 

@@ -30,7 +30,8 @@ using kvgate::translate::Session;
 using kvgate::translate::Transport;
 
 // "n" -> "<count of requests so far>\n"; "t" -> "<clock ns> <clock ns>\n" (two reads);
-// "i" -> "<loop iterations so far>\n" (read on the loop thread, so no race with the loop).
+// "i" -> "<loop iterations so far>\n", "s" -> "<busy-poll stand-downs so far>\n" (both read on the
+// loop thread, so no race with the loop).
 class CountSession : public Session {
  public:
   CountSession(Transport& t, const kvgate::engine::Clock& clock,
@@ -55,6 +56,9 @@ class CountSession : public Session {
         t_.Out().Append('\n');
       } else if (line == "i") {
         t_.Out().AppendUint(run_.server().iteration());
+        t_.Out().Append('\n');
+      } else if (line == "s") {
+        t_.Out().AppendUint(run_.server().busy_poll_standdowns());
         t_.Out().Append('\n');
       }
     }
@@ -160,6 +164,12 @@ uint64_t Iterations(int fd) {
   return std::stoull(ReadUntil(fd, "\n"));
 }
 
+// Busy-poll stand-downs reported by the "s" command.
+uint64_t Standdowns(int fd) {
+  SendAll(fd, "s\n");
+  return std::stoull(ReadUntil(fd, "\n"));
+}
+
 }  // namespace
 
 TEST_CASE("busy polling keeps the loop polling during a request stream and stops after it",
@@ -235,5 +245,6 @@ TEST_CASE("busy polling stands down while the loop thread has to share its CPU",
   }
   uint64_t during = Iterations(fd) - before;
   CHECK(during < 2 * kRoundTrips + 100);
+  CHECK(Standdowns(fd) > 0);  // and it says why (INFO stats: kvgate_busy_poll_standdowns)
   close(fd);
 }

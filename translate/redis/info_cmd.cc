@@ -166,6 +166,8 @@ void StatsSection(CommandContext& ctx, InfoText& t) {
   t.Field("kvgate_loop_max_busy_us", loop != nullptr ? static_cast<int64_t>(loop->max_busy_us) : 0);
   t.Field("kvgate_loop_busy_over_10ms",
           loop != nullptr ? static_cast<int64_t>(loop->busy_over_10ms) : 0);
+  t.Field("kvgate_busy_poll_standdowns",
+          loop != nullptr ? static_cast<int64_t>(loop->busy_poll_standdowns) : 0);
 }
 
 void ReplicationSection(CommandContext&, InfoText& t) {

@@ -89,13 +89,15 @@ TEST_CASE("INFO stats reports loop stalls; CONFIG RESETSTAT resets them", "[redi
   loop.iterations = 10;
   loop.max_busy_us = 12345;
   loop.busy_over_10ms = 2;
+  loop.busy_poll_standdowns = 7;
   h.front().AttachLoopStats(&loop);
   auto& c = h.Connect();
   std::string info = h.Cmd(c, {"INFO", "stats"});
-  CHECK(info.find("kvgate_loop_max_busy_us:12345\r\nkvgate_loop_busy_over_10ms:2\r\n") !=
-        std::string::npos);
+  CHECK(info.find("kvgate_loop_max_busy_us:12345\r\nkvgate_loop_busy_over_10ms:2\r\n"
+                  "kvgate_busy_poll_standdowns:7\r\n") != std::string::npos);
   CHECK(h.Cmd(c, {"CONFIG", "RESETSTAT"}) == kOk);
   CHECK(loop.max_busy_us == 0);
+  CHECK(loop.busy_poll_standdowns == 0);
   CHECK(h.Cmd(c, {"INFO", "stats"})
             .find("kvgate_loop_max_busy_us:0\r\nkvgate_loop_busy_over_10ms:0\r\n") !=
         std::string::npos);
