@@ -117,6 +117,8 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
   UnixNanos now = NowNs();
   Revision rev = ++last_rev_;
   bool expiry = op == Op::kPut && expires_at_ms != kNoExpiry;
+  // An expired value was already replaced by its marker on lookup, so this covers expiry too.
+  bool created = op == Op::kPut && (node == nullptr || node->op != Op::kPut);
   if (node == nullptr) {
     node = detail::NewKeyNode(key, value, meta, expiry, mem_);
     keys_.Insert(node, hash);
@@ -161,11 +163,11 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
   CountNewest(*node, +1);
   if (expiry) ttl_.Push(expires_at_ms, rev);
   if (node->hist_count > config_.history) TrimHistory(node, config_.history);
-  Dispatch(node, hash, KindOf(op, reason));
+  Dispatch(node, hash, KindOf(op, reason), created);
   return node;
 }
 
-void BucketImpl::Dispatch(KeyNode* node, uint64_t hash, ChangeKind kind) {
+void BucketImpl::Dispatch(KeyNode* node, uint64_t hash, ChangeKind kind, bool created) {
   Revision rev = node->revision;
   bool hinted = (node->flags & detail::kFlagWatched) != 0;
   bool exact = watches_.ForEachMatching(node->key(), hash, hinted, [&](WatchImpl* w) {
@@ -174,7 +176,7 @@ void BucketImpl::Dispatch(KeyNode* node, uint64_t hash, ChangeKind kind) {
     w->OnAppend(*node);
   });
   if (!exact) node->flags &= static_cast<uint8_t>(~detail::kFlagWatched);
-  Notify(node->key(), kind, rev);
+  Notify(node->key(), kind, rev, created);
 }
 
 // ---- client writes ----

@@ -169,7 +169,7 @@ Status Engine::DeleteBucket(std::string_view name) {
   it->second->impl_->OnDeleted();
   impl_->buckets.erase(it);
   ++impl_->generation;
-  impl_->Notify(ChangeEvent{owned, {}, ChangeKind::kBucketDeleted, 0});
+  impl_->Notify(ChangeEvent{owned, {}, ChangeKind::kBucketDeleted, 0, false});
   return {};
 }
 

@@ -109,6 +109,7 @@ struct ChangeEvent {
   std::string_view key;
   ChangeKind kind = ChangeKind::kPut;
   Revision revision = 0;  // revision appended, 0 when none
+  bool created = false;   // kPut only: the key had no live value before (Redis "new" event)
 };
 
 class ChangeListener {

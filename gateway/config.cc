@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "translate/redis/memory_units.h"
+#include "translate/redis/notifications.h"
 
 namespace kvgate::gateway {
 
@@ -23,6 +24,19 @@ CLI::Validator MemorySize() {
         return "";
       },
       "SIZE");
+}
+
+// CLI11 validator for Redis keyspace notification classes.
+CLI::Validator KeyspaceEvents() {
+  return CLI::Validator(
+      [](std::string& in) -> std::string {
+        uint32_t flags = 0;
+        if (!redis::ParseKeyspaceEvents(in, &flags)) {
+          return "invalid event class in '" + in + "' (use Ag$lshzxeKEtmdn)";
+        }
+        return "";
+      },
+      "CLASSES");
 }
 
 }  // namespace
@@ -98,7 +112,8 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->transform(MemorySize())
       ->capture_default_str();
   app.add_option("--notify-keyspace-events", c.redis.notify_keyspace_events,
-                 "Redis keyspace notification classes (e.g. KEA)");
+                 "Redis keyspace notification classes (e.g. KEA)")
+      ->check(KeyspaceEvents());
   app.add_option("--timeout", c.redis.timeout_seconds,
                  "Close idle Redis clients after N s (0 = never)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 31));

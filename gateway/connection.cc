@@ -67,7 +67,8 @@ Connection* Connection::Accept(Server& server, Listener& listener) {
     c->local_ = FormatAddress(addr);
   }
 
-  if (server.connection_count() >= server.options().max_clients) {
+  if (server.connection_count() >= server.live_limits().max_clients) {
+    server.CountRefused();
     // Refused like the reference servers: their own error text, then close.
     const std::string& msg = listener.reject_message();
     if (!msg.empty()) {

@@ -20,6 +20,7 @@ Listener::Listener(Server& server, translate::Front& front, std::string reject_m
 
 Server::Server(engine::Engine& engine, const ServerOptions& options)
     : engine_(engine), options_(options) {
+  live_limits_.max_clients = options.max_clients;
   uv_loop_init(&loop_);
   loop_.data = this;
   // Lets MeasureIteration subtract the time spent waiting in poll from each iteration.
@@ -82,6 +83,7 @@ int Server::Listen(const std::string& host, int port, translate::Front& front,
   if (!known) {
     fronts_.push_back(&front);
     front.AttachLoopStats(&loop_stats_);
+    front.AttachLiveLimits(&live_limits_);
   }
   listeners_.push_back(std::move(listener));
   return bound_port;

@@ -120,6 +120,13 @@ class Server {
   const ServerOptions& options() const {
     return options_;
   }
+  // Limits fronts may change while running (max_clients; see translate::LiveLimits).
+  const translate::LiveLimits& live_limits() const {
+    return live_limits_;
+  }
+  void CountRefused() {
+    ++live_limits_.refused;
+  }
   size_t connection_count() const {
     return connection_count_;
   }
@@ -186,6 +193,7 @@ class Server {
   size_t connection_count_ = 0;
   uint64_t last_connection_id_ = 0;
   translate::LoopStats loop_stats_;
+  translate::LiveLimits live_limits_;  // max_clients starts as options_.max_clients
   LoopClock* clock_ = nullptr;
   CpuStats cpu_stats_;
   uint64_t last_prepare_cpu_ns_ = 0;

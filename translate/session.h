@@ -87,6 +87,13 @@ struct LoopStats {
   }
 };
 
+// Limits the gateway enforces that a front may change while running (Redis CONFIG SET
+// maxclients). The gateway owns it and reads it on every accept.
+struct LiveLimits {
+  uint64_t max_clients = 10'000;  // open connections, both ports together
+  uint64_t refused = 0;           // connections refused by max_clients (Redis INFO counts them)
+};
+
 // A protocol front: makes sessions and owns the state they share (subscriptions, watches).
 class Front : public SessionFactory {
  public:
@@ -96,6 +103,13 @@ class Front : public SessionFactory {
   }
   LoopStats* loop_stats() const {
     return loop_stats_;
+  }
+  // The gateway's live limits (valid for the front's lifetime; nullptr in unit tests).
+  void AttachLiveLimits(LiveLimits* limits) {
+    live_limits_ = limits;
+  }
+  LiveLimits* live_limits() const {
+    return live_limits_;
   }
   // Called once per loop iteration before the loop polls for I/O: deliver queued async work
   // (watch events, cross-connection messages) into transports' output.
@@ -111,6 +125,7 @@ class Front : public SessionFactory {
 
  private:
   LoopStats* loop_stats_ = nullptr;
+  LiveLimits* live_limits_ = nullptr;
 };
 
 }  // namespace kvgate::translate

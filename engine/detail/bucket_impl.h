@@ -120,9 +120,9 @@ class BucketImpl {
   // Runs a new job synchronously for a slice and queues the remainder for Tick.
   uint64_t StartJob(SweepJob job);
   // Watch + listener fan-out of a new entry.
-  void Dispatch(KeyNode* node, uint64_t hash, ChangeKind kind);
-  void Notify(std::string_view key, ChangeKind kind, Revision rev) {
-    core_->Notify(ChangeEvent{name_, key, kind, rev});
+  void Dispatch(KeyNode* node, uint64_t hash, ChangeKind kind, bool created);
+  void Notify(std::string_view key, ChangeKind kind, Revision rev, bool created = false) {
+    core_->Notify(ChangeEvent{name_, key, kind, rev, created});
   }
   // Bookkeeping of a newest entry entering or leaving the "newest" position.
   void CountNewest(const KeyNode& n, int sign);

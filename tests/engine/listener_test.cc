@@ -18,6 +18,7 @@ struct Seen {
   ChangeKind kind;
   Revision revision;
   bool visible;  // state already consistent when the callback ran
+  bool created;
 };
 
 class Recorder : public ChangeListener {
@@ -33,7 +34,8 @@ class Recorder : public ChangeListener {
     if (Bucket* b = be_.engine().FindBucket(ev.bucket); b != nullptr && ev.revision != 0) {
       visible = b->LastRevision() == ev.revision;
     }
-    events.push_back({std::string(ev.bucket), std::string(ev.key), ev.kind, ev.revision, visible});
+    events.push_back(
+        {std::string(ev.bucket), std::string(ev.key), ev.kind, ev.revision, visible, ev.created});
   }
   std::vector<ChangeKind> Kinds() const {
     std::vector<ChangeKind> out;
@@ -76,6 +78,47 @@ TEST_CASE("change listener sees every kind of change", "[engine]") {
   CHECK(rec.events[1].revision == 0);  // no new revision for an expiry change
   CHECK(rec.events[2].revision == 2);  // the expiry marker's revision
   CHECK(rec.events[11].key.empty());   // flush: whole bucket
+}
+
+TEST_CASE("a put says whether it brought the key to life", "[engine]") {
+  for (uint32_t history : {1u, 5u}) {
+    CAPTURE(history);
+    BucketConfig c;
+    c.history = history;
+    Backend be(c);
+    Bucket* b = be.bucket();
+    Recorder rec(be);
+    be.Put("k", "1");                                          // absent -> live
+    be.Put("k", "2");                                          // live -> live
+    REQUIRE(b->Delete("k", {}).ok());                          //
+    be.Put("k", "3");                                          // tombstone -> live
+    REQUIRE(b->Purge("k", {}).ok());                           //
+    REQUIRE(b->Create("k", "4", {}).ok());                     // purge marker -> live
+    REQUIRE(b->Update("k", "5", b->LastRevision(), {}).ok());  // live -> live
+    WriteOptions ttl;
+    ttl.expire_at_ms = be.NowMs() + 1000;
+    REQUIRE(b->Put("t", "1", ttl).ok());  // absent -> live
+    be.AdvanceMs(1000);                   // expired (the sweep appends its marker)
+    be.Put("t", "2");                     // expired -> live
+    ttl.expire_at_ms = be.NowMs() + 1000;
+    REQUIRE(b->Put("u", "1", ttl).ok());  // absent -> live
+    be.AdvanceMsNoTick(1000);             // expired, but no sweep has run:
+    be.Put("u", "2");                     // the write finds it expired: live again
+    std::vector<std::pair<std::string, bool>> puts;
+    for (const Seen& s : rec.events) {
+      if (s.kind == ChangeKind::kPut) puts.emplace_back(s.key, s.created);
+      if (s.kind != ChangeKind::kPut) CHECK_FALSE(s.created);
+    }
+    CHECK(puts == std::vector<std::pair<std::string, bool>>{{"k", true},
+                                                            {"k", false},
+                                                            {"k", true},
+                                                            {"k", true},
+                                                            {"k", false},
+                                                            {"t", true},
+                                                            {"t", true},
+                                                            {"u", true},
+                                                            {"u", true}});
+  }
 }
 
 TEST_CASE("listeners can be removed; failed writes notify nobody", "[engine]") {

@@ -353,6 +353,19 @@ TEST_CASE("every mutation and expiry reaches NATS watchers and Redis keyspace no
     CHECK(pttl > 85'000);
     CHECK(pttl <= 90'000);
     CHECK(Nats::Quiet(w, 100) == false);  // the put itself
+    // Class n: a NATS put that brings a key to life fires "new" before "set", as Redis does.
+    REQUIRE(r.Str({"CONFIG", "SET", "notify-keyspace-events", "KEAn"}) == "OK");
+    Put(db0, "fresh", "1");
+    event("new", "fresh");
+    event("set", "fresh");
+    Put(db0, "fresh", "2");
+    event("set", "fresh");
+    REQUIRE(kvStore_Delete(db0, "fresh") == NATS_OK);
+    event("del", "fresh");
+    Put(db0, "fresh", "3");  // over its tombstone: alive again
+    event("new", "fresh");
+    event("set", "fresh");
+    Nats::Collect(w, 4);
   }
   nats_CloseAndWait(2000);
 }

@@ -492,14 +492,13 @@ std::vector<std::string> RunMulti(int port, const MultiScript& script) {
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("client tracking answers like redis-server 7 on every connection",
-          "[integration][redis][differential]") {
+// Runs each script on a real redis-server and on kvgate (empty databases before each) and
+// compares every connection's transcript.
+void CompareMulti(const std::vector<MultiScript>& scripts) {
   auto ref = kvgate::testing::StartRedisServer();
   REQUIRE(ref != nullptr);
   auto kv = kvgate::testing::StartKvgate();
-  for (const auto& script : TrackingScripts()) {
+  for (const auto& script : scripts) {
     for (int port : {ref->port, kv->redis_port}) {
       RawConn c(port);
       c.Send(EncodeCommand({"FLUSHALL"}));
@@ -515,4 +514,62 @@ TEST_CASE("client tracking answers like redis-server 7 on every connection",
       CHECK(got[i] == want[i]);
     }
   }
+}
+
+std::vector<MultiScript> KeyspaceScripts() {
+  // Connection 0 listens to every keyspace and keyevent channel of every database; connection 1
+  // writes. Each step is its own round trip, so events arrive in the order Redis fires them.
+  // clang-format off
+  std::vector<MultiScript> s;
+  s.push_back({"keyspace events with the new-key class",
+               2,
+               {{0, {"PSUBSCRIBE", "__key*__:*"}},
+                {1, {"CONFIG", "SET", "notify-keyspace-events", "KEAn"}},
+                {1, {"CONFIG", "GET", "notify-keyspace-events"}},
+                {1, {"SET", "a", "1"}},
+                {1, {"SET", "a", "2"}},
+                {1, {"SET", "n1", "1", "NX"}},
+                {1, {"SET", "n1", "2", "NX"}},
+                {1, {"INCR", "c"}},
+                {1, {"INCR", "c"}},
+                {1, {"INCRBYFLOAT", "f", "1.5"}},
+                {1, {"APPEND", "s", "x"}},
+                {1, {"SETRANGE", "r", "2", "x"}},
+                {1, {"MSET", "a", "3", "m", "1"}},
+                {1, {"MSETNX", "x1", "1", "x2", "2"}},
+                {1, {"SETEX", "e", "100", "v"}},
+                {1, {"GETSET", "g", "1"}},
+                {1, {"SET", "g", "2", "GET"}},
+                {1, {"DEL", "a"}},
+                {1, {"SET", "a", "again"}},
+                {1, {"RENAME", "a", "b"}},
+                {1, {"RENAME", "b", "c"}},
+                {1, {"COPY", "c", "d"}},
+                {1, {"COPY", "c", "d", "REPLACE"}},
+                {1, {"COPY", "c", "d", "DB", "1"}},
+                {1, {"MOVE", "d", "2"}},
+                {1, {"SET", "px", "1", "PX", "1"}},
+                {1, {"SET", "px", "2"}},
+                {1, {"CONFIG", "SET", "notify-keyspace-events", "Kn"}},
+                {1, {"CONFIG", "GET", "notify-keyspace-events"}},
+                {1, {"SET", "only-new", "1"}},
+                {1, {"SET", "only-new", "2"}},
+                {1, {"CONFIG", "SET", "notify-keyspace-events", "KEA"}},
+                {1, {"SET", "not-new", "1"}},
+                {1, {"CONFIG", "SET", "notify-keyspace-events", ""}},
+                {1, {"SET", "quiet", "1"}}}});
+  // clang-format on
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("client tracking answers like redis-server 7 on every connection",
+          "[integration][redis][differential]") {
+  CompareMulti(TrackingScripts());
+}
+
+TEST_CASE("keyspace notifications answer like redis-server 7, new-key class included",
+          "[integration][redis][differential]") {
+  CompareMulti(KeyspaceScripts());
 }

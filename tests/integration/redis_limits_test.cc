@@ -52,6 +52,41 @@ TEST_CASE("maxclients refuses extra Redis clients with Redis's error",
   REQUIRE(n.ReadUntilQuiet(300) == "-ERR 'maximum connections exceeded'\r\n");
 }
 
+TEST_CASE("CONFIG SET maxclients changes the live limit; INFO counts the refused",
+          "[integration][redis][limits]") {
+  auto kv = kvgate::testing::StartKvgate({"--maxclients", "10"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // readiness probes closed
+  RawConn admin(kv->redis_port);
+  admin.Send(EncodeCommand({"CONFIG", "SET", "maxclients", "2"}));
+  REQUIRE(admin.ReadReplies(1) == "+OK\r\n");
+  RawConn second(kv->redis_port);
+  second.Send("PING\r\n");
+  REQUIRE(second.ReadReplies(1) == "+PONG\r\n");
+  {
+    RawConn third(kv->redis_port);
+    REQUIRE(third.ReadUntilQuiet(300) == "-ERR max number of clients reached\r\n");
+    REQUIRE(third.WaitClosed());
+  }
+  admin.Send(EncodeCommand({"INFO", "stats"}));
+  CHECK(admin.ReadUntilQuiet(200).find("rejected_connections:1\r\n") != std::string::npos);
+  admin.Send(EncodeCommand({"CONFIG", "SET", "maxclients", "3"}));
+  REQUIRE(admin.ReadReplies(1) == "+OK\r\n");
+  RawConn third(kv->redis_port);
+  third.Send("PING\r\n");
+  REQUIRE(third.ReadReplies(1) == "+PONG\r\n");
+  // Lowering the limit below the open connections keeps them (as Redis) and refuses new ones.
+  admin.Send(EncodeCommand({"CONFIG", "SET", "maxclients", "1"}));
+  REQUIRE(admin.ReadReplies(1) == "+OK\r\n");
+  second.Send("PING\r\n");
+  REQUIRE(second.ReadReplies(1) == "+PONG\r\n");
+  RawConn n(kv->nats_port);
+  REQUIRE(n.ReadUntilQuiet(300) == "-ERR 'maximum connections exceeded'\r\n");
+  admin.Send(EncodeCommand({"CONFIG", "RESETSTAT"}));
+  REQUIRE(admin.ReadReplies(1) == "+OK\r\n");
+  admin.Send(EncodeCommand({"INFO", "stats"}));
+  CHECK(admin.ReadUntilQuiet(200).find("rejected_connections:0\r\n") != std::string::npos);
+}
+
 TEST_CASE("a client that never reads its replies cannot grow memory",
           "[integration][redis][limits]") {
   auto kv = kvgate::testing::StartKvgate();

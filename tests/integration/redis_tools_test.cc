@@ -4,9 +4,11 @@
 
 #include <hiredis/hiredis.h>
 
+#include <chrono>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "integration/support/process.h"
 
@@ -123,4 +125,27 @@ TEST_CASE("hiredis client: replies, binary values and pipelining", "[integration
     freeReplyObject(rr);
   }
   redisFree(c);
+}
+
+TEST_CASE("bad keyspace-event classes are refused at start; good ones (n too) work",
+          "[integration][redis]") {
+  std::string out;
+  CHECK(RunCommand({kvgate::testing::KvgateBinary(), "--notify-keyspace-events", "KEq",
+                    "--redis-port", "0", "--nats-port", "0"},
+                   &out, "", 10000) != 0);
+  CHECK(out.find("invalid event class") != std::string::npos);
+  auto kv = kvgate::testing::StartKvgate({"--notify-keyspace-events", "KEAn"});
+  CHECK(CliOut(kv->redis_port, {"CONFIG", "GET", "notify-keyspace-events"}) ==
+        "notify-keyspace-events\nAKE\n");  // Redis's display form omits n next to A
+  // redis-cli in subscribe mode prints each message until it is stopped.
+  kvgate::testing::Process sub(Cli(kv->redis_port, {"--csv", "SUBSCRIBE", "__keyevent@0__:new"}),
+                               kv->dir + "/sub.log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(CliOut(kv->redis_port, {"SET", "born", "1"}) == "OK\n");
+  CHECK(CliOut(kv->redis_port, {"SET", "born", "2"}) == "OK\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::string log = sub.ReadLog();
+  INFO(log);
+  CHECK(log.find("\"message\",\"__keyevent@0__:new\",\"born\"") != std::string::npos);
+  CHECK(log.find("born") == log.rfind("born"));  // the overwrite is not "new"
 }

@@ -128,13 +128,15 @@ const Param kParams[] = {
            "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
            "allkeys-random, noeviction");
      }},
-    {"notify-keyspace-events", [](RedisFront& f) { return f.config().notify_keyspace_events; },
+    // Shown in Redis's canonical form, which drops classes outside "A" (n) when A is set: the
+    // text as given is kept so the flags survive the round trip.
+    {"notify-keyspace-events", [](RedisFront& f) { return FormatKeyspaceEvents(f.notify_flags()); },
      [](RedisConfig* c, std::string_view v) {
        uint32_t flags = 0;
        if (!ParseKeyspaceEvents(v, &flags)) {
          return std::string("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
        }
-       c->notify_keyspace_events = FormatKeyspaceEvents(flags);
+       c->notify_keyspace_events = std::string(v);
        return std::string();
      }},
     {"proto-max-bulk-len",
@@ -272,6 +274,9 @@ void SetCmd(CommandContext& ctx) {
     limits.max_memory_bytes = ctx.front.config().maxmemory;
     ctx.front.engine().SetLimits(limits);
   }
+  if (translate::LiveLimits* live = ctx.front.live_limits()) {
+    live->max_clients = ctx.front.config().maxclients;  // enforced from the next accept
+  }
   uint32_t flags = 0;
   if (ParseKeyspaceEvents(ctx.front.config().notify_keyspace_events, &flags)) {
     ctx.front.set_notify_flags(flags);
@@ -283,7 +288,7 @@ void ResetStatCmd(CommandContext& ctx) {
   RedisStats& s = ctx.front.stats();
   s.commands_processed = 0;
   s.connections_received = 0;
-  s.rejected_connections = 0;
+  if (translate::LiveLimits* live = ctx.front.live_limits()) live->refused = 0;
   s.expired_keys = 0;
   s.keyspace_hits = 0;
   s.keyspace_misses = 0;

@@ -12,7 +12,6 @@ RedisFront::RedisFront(engine::Engine& engine, RedisConfig config)
   stats_.start_ms = engine_.clock().NowMs();
   uint32_t flags = 0;
   if (ParseKeyspaceEvents(config_.notify_keyspace_events, &flags)) notify_flags_ = flags;
-  config_.notify_keyspace_events = FormatKeyspaceEvents(notify_flags_);
   engine_.AddChangeListener(this);
 }
 
@@ -157,7 +156,6 @@ engine::Bucket* RedisFront::Database(int db, engine::Errc* err) {
 
 void RedisFront::set_notify_flags(uint32_t flags) {
   notify_flags_ = flags;
-  config_.notify_keyspace_events = FormatKeyspaceEvents(flags);
 }
 
 void RedisFront::Notify(int db, uint32_t type, std::string_view event, std::string_view key) {
@@ -214,6 +212,8 @@ void RedisFront::OnChange(const engine::ChangeEvent& event) {
     default:
       break;
   }
+  // As Redis's dbAdd: a key coming to life fires "new" before the writer's own event.
+  if (event.kind == ChangeKind::kPut && event.created) Notify(db, kNotifyNew, "new", event.key);
   // Writes by Redis commands fire their own, more specific events (incrby, append, ...).
   if (command_depth_ > 0) return;
   switch (event.kind) {

@@ -31,7 +31,6 @@ struct RedisStats {
   int64_t start_ms = 0;
   uint64_t connections_received = 0;
   uint64_t commands_processed = 0;
-  uint64_t rejected_connections = 0;
   uint64_t expired_keys = 0;
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;

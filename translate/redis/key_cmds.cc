@@ -159,13 +159,16 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   if (from == to) return nx ? ctx.w.Integer(0) : ctx.w.Ok();
   std::string value(src->value);
   const engine::UnixMillis expire = src->expires_at_ms;
-  if (db->Get(to).ok() && nx) return ctx.w.Integer(0);
+  const bool replaced = db->Get(to).ok();
+  if (replaced && nx) return ctx.w.Integer(0);
   engine::WriteOptions wo;
   wo.expire_at_ms = expire;
   auto put = db->Put(to, value, wo);
   if (!put.ok()) return ReplyEngineError(ctx.w, put.errc());
   auto del = db->Delete(from, {});
   if (!del.ok()) return ReplyEngineError(ctx.w, del.errc());
+  // Redis deletes a destination and adds it anew, so "new" fires even over a live key.
+  if (replaced) ctx.Notify(kNotifyNew, "new", to);
   ctx.Notify(kNotifyGeneric, "rename_from", from);
   ctx.Notify(kNotifyGeneric, "rename_to", to);
   if (nx) return ctx.w.Integer(1);
@@ -208,11 +211,13 @@ void CopyCmd(CommandContext& ctx) {
   if (!e.ok()) return ctx.w.Integer(0);
   std::string value(e->value);
   const engine::UnixMillis expire = e->expires_at_ms;
-  if (dst->Get(new_key).ok() && !replace) return ctx.w.Integer(0);
+  const bool replaced = dst->Get(new_key).ok();
+  if (replaced && !replace) return ctx.w.Integer(0);
   engine::WriteOptions wo;
   wo.expire_at_ms = expire;
   auto r = dst->Put(new_key, value, wo);
   if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+  if (replaced) ctx.front.Notify(dst_db, kNotifyNew, "new", new_key);  // as RENAME
   ctx.front.Notify(dst_db, kNotifyGeneric, "copy_to", new_key);
   ctx.w.Integer(1);
 }

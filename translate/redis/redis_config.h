@@ -48,7 +48,7 @@ struct RedisConfig {
   uint64_t maxmemory = 0;       // reported; the engine's limit is set by the gateway
   std::string maxmemory_policy = "noeviction";
   int64_t timeout_seconds = 0;         // idle clients are closed after this (0 = never)
-  std::string notify_keyspace_events;  // e.g. "KEA"; validated by CONFIG SET
+  std::string notify_keyspace_events;  // as given, e.g. "KEAn"; validated by CONFIG SET
   std::string save;                    // reported only (no RDB): "" like `--save ''`
   std::string appendonly = "no";       // reported only
   int tcp_port = 6379;                 // reported by INFO / CONFIG GET port
