@@ -32,7 +32,8 @@ CLI::Validator KeyspaceEvents() {
       [](std::string& in) -> std::string {
         uint32_t flags = 0;
         if (!redis::ParseKeyspaceEvents(in, &flags)) {
-          return "invalid event class in '" + in + "' (use Ag$lshzxeKEtmdn)";
+          return "invalid event class in '" + in + "' (use " +
+                 std::string(redis::kKeyspaceEventClasses) + ")";
         }
         return "";
       },

@@ -134,7 +134,7 @@ const Param kParams[] = {
      [](RedisConfig* c, std::string_view v) {
        uint32_t flags = 0;
        if (!ParseKeyspaceEvents(v, &flags)) {
-         return std::string("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+         return "Invalid event class character. Use '" + std::string(kKeyspaceEventClasses) + "'.";
        }
        c->notify_keyspace_events = std::string(v);
        return std::string();

@@ -32,7 +32,10 @@ inline constexpr uint32_t kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyL
                                        kNotifyHash | kNotifyZset | kNotifyExpired | kNotifyEvicted |
                                        kNotifyStream | kNotifyModule;
 
-// False on a character outside "Ag$lshzxeKEtmdn".
+// Every class character ParseKeyspaceEvents accepts (Redis names them in its error text).
+inline constexpr std::string_view kKeyspaceEventClasses = "Ag$lshzxeKEtmdn";
+
+// False on a character outside kKeyspaceEventClasses.
 bool ParseKeyspaceEvents(std::string_view text, uint32_t* flags);
 std::string FormatKeyspaceEvents(uint32_t flags);
 
