@@ -17,6 +17,9 @@ constexpr size_t kReadReserve = 16 * 1024;
 // event, the rest waits for the next iteration (the socket stays readable, so it comes at once).
 constexpr size_t kReadBudgetPerIteration = 64 * 1024;
 constexpr size_t kIdleInputKeep = 64 * 1024;
+// Input buffered behind a pending command before the connection stops reading: enough to
+// notice a close and keep a pipeline going, bounded against a client that floods meanwhile.
+constexpr size_t kHeldInputLimit = 1024 * 1024;
 constexpr size_t kMaxIovecs = 64;
 
 std::string FormatAddress(const sockaddr_storage& addr) {
@@ -136,7 +139,7 @@ void Connection::HandleRead(ssize_t nread) {
   session_->OnBytes(in_);
   in_on_bytes_ = false;
   if (closing_) return;
-  input_deferred_ = !in_.empty() && OutputCongested();
+  input_deferred_ = !in_.empty() && InputWaits();
   if (in_.empty()) in_.ShrinkIfIdle(kIdleInputKeep);
   if (!out_.empty()) ScheduleFlush();
   UpdateReading();
@@ -146,17 +149,29 @@ bool Connection::OutputCongested() const {
   return PendingOutputBytes() > server_.options().output_high_water;
 }
 
+bool Connection::InputWaits() const {
+  return OutputCongested() || session_->InputHeld();
+}
+
 void Connection::RunDeferredInput() {
-  if (!input_deferred_ || closing_ || close_after_flush_ || in_on_bytes_ || OutputCongested()) {
+  resume_input_ = false;
+  if (!input_deferred_ || closing_ || close_after_flush_ || in_on_bytes_ || InputWaits()) {
+    UpdateReading();
     return;
   }
   in_on_bytes_ = true;
   session_->OnBytes(in_);
   in_on_bytes_ = false;
   if (closing_) return;
-  input_deferred_ = !in_.empty() && OutputCongested();
+  input_deferred_ = !in_.empty() && InputWaits();
   if (!out_.empty()) ScheduleFlush();
   UpdateReading();
+}
+
+void Connection::ResumeInput() {
+  if (closing_) return;
+  resume_input_ = true;
+  server_.ScheduleFlush(this);
 }
 
 void Connection::ScheduleFlush() {
@@ -199,7 +214,9 @@ void Connection::UpdateReading() {
   size_t pending = PendingOutputBytes();
   if (pending > server_.options().output_high_water) paused_by_output_ = true;
   if (pending <= server_.options().output_low_water) paused_by_output_ = false;
-  bool want = !close_after_flush_ && !paused_by_session_ && !paused_by_output_;
+  const bool held_full =
+      session_ != nullptr && session_->InputHeld() && in_.size() >= kHeldInputLimit;
+  bool want = !close_after_flush_ && !paused_by_session_ && !paused_by_output_ && !held_full;
   auto* stream = reinterpret_cast<uv_stream_t*>(&handle_);
   if (want && !reading_) {
     if (uv_read_start(stream, OnAlloc, OnRead) == 0) reading_ = true;
@@ -213,7 +230,11 @@ void Connection::Flush() {
   flush_scheduled = false;
   if (closing_ || writing_) return;
   if (out_.empty()) {
-    if (close_after_flush_) StartClose();
+    if (close_after_flush_) {
+      StartClose();
+    } else if (resume_input_) {
+      RunDeferredInput();
+    }
     return;
   }
   std::array<uv_buf_t, kMaxIovecs> bufs;

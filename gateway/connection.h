@@ -42,6 +42,7 @@ class Connection final : public translate::Transport {
   bool OutputCongested() const override;
   void PauseReading() override;
   void ResumeReading() override;
+  void ResumeInput() override;
   uint64_t Id() const override {
     return id_;
   }
@@ -80,8 +81,10 @@ class Connection final : public translate::Transport {
   void HandleWrite(int status);
   void StartClose();
   void UpdateReading();
-  // Hands the session the input it left unprocessed while its output was congested.
+  // Hands the session the input it left unprocessed while its output was congested or a
+  // command of it was pending.
   void RunDeferredInput();
+  bool InputWaits() const;
 
   Server& server_;
   uv_tcp_t handle_{};
@@ -98,7 +101,9 @@ class Connection final : public translate::Transport {
   bool reading_ = false;
   bool paused_by_session_ = false;
   bool paused_by_output_ = false;
-  bool input_deferred_ = false;  // the session stopped early because OutputCongested()
+  // The session stopped early with input left: OutputCongested() or Session::InputHeld().
+  bool input_deferred_ = false;
+  bool resume_input_ = false;  // ResumeInput() asked: run deferred input at the next flush
   bool close_after_flush_ = false;
   uint64_t read_iteration_ = ~uint64_t{0};  // loop iteration read_this_iteration_ counts for
   size_t read_this_iteration_ = 0;

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "engine/engine.h"
+#include "engine/local_store.h"
 #include "gateway/config.h"
 #include "gateway/log.h"
 #include "gateway/loop_clock.h"
@@ -21,7 +22,8 @@ int main(int argc, char** argv) {
 
   gateway::LoopClock clock;
   engine::Engine engine(clock, config.engine_limits);
-  gateway::Server server(engine, config.server);
+  engine::LocalStore store(engine);
+  gateway::Server server(store, config.server);
   server.AttachClock(&clock);
 
   // Binds one front's listener; false (after logging why) if the port cannot be used.
@@ -38,7 +40,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<redis::RedisFront> redis_front;
   std::unique_ptr<nats::NatsFront> nats_front;
   if (config.redis_port != 0) {
-    redis_front = std::make_unique<redis::RedisFront>(engine, config.redis);
+    redis_front = std::make_unique<redis::RedisFront>(store, config.redis);
     if (!listen(*redis_front, config.redis_port, "redis",
                 "-ERR max number of clients reached\r\n")) {
       return 1;

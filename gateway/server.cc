@@ -18,8 +18,8 @@ Listener::Listener(Server& server, translate::Front& front, std::string reject_m
   handle_.data = this;
 }
 
-Server::Server(engine::Engine& engine, const ServerOptions& options)
-    : engine_(engine), options_(options) {
+Server::Server(engine::Store& store, const ServerOptions& options)
+    : store_(store), options_(options) {
   live_limits_.max_clients = options.max_clients;
   uv_loop_init(&loop_);
   loop_.data = this;
@@ -348,7 +348,7 @@ void Server::OnEngineTimer(uv_timer_t* handle) {
   self->InvalidateClock();
   // Bounded work per call; if more is due, keep going on the next iterations via a 0 ms timer
   // rather than looping here, so I/O is never starved.
-  bool more = self->engine_.Tick();
+  bool more = self->store_.Tick();
   if (more) uv_timer_start(&self->engine_timer_, OnEngineTimer, 1, self->options_.engine_tick_ms);
 }
 

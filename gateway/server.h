@@ -2,7 +2,7 @@
 // The libuv process core: owns the loop, listeners, connections, the engine's timers and the
 // once-per-iteration flush. One thread; everything it touches is owned by that thread.
 //
-//   gateway::Server server(engine, options);
+//   gateway::Server server(store, options);   // store: engine::LocalStore over the engine
 //   server.Listen("127.0.0.1", 6379, redis_front, "-ERR max number of clients reached\r\n");
 //   server.Run();             // until SIGINT/SIGTERM (if HandleSignals) or RequestStop()
 #pragma once
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "gateway/loop_clock.h"
 #include "translate/session.h"
 
@@ -76,7 +76,8 @@ class Listener {
 
 class Server {
  public:
-  Server(engine::Engine& engine, const ServerOptions& options);
+  // `store` gets Tick() every engine_tick_ms (active expiry; a backend's housekeeping).
+  Server(engine::Store& store, const ServerOptions& options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -114,8 +115,8 @@ class Server {
   uv_loop_t* loop() {
     return &loop_;
   }
-  engine::Engine& engine() {
-    return engine_;
+  engine::Store& store() {
+    return store_;
   }
   const ServerOptions& options() const {
     return options_;
@@ -175,7 +176,7 @@ class Server {
   void FlushPending();
   void BeginShutdown();
 
-  engine::Engine& engine_;
+  engine::Store& store_;
   ServerOptions options_;
   uv_loop_t loop_{};
   uv_prepare_t prepare_{};

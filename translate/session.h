@@ -41,6 +41,9 @@ class Transport {
   // Stop/resume reading from the socket (input back-pressure).
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;
+  // The session held its input (Session::InputHeld) and no longer does: the gateway calls
+  // OnBytes again with what is buffered, from the loop, never from inside this call.
+  virtual void ResumeInput() = 0;
   virtual uint64_t Id() const = 0;
   virtual const std::string& PeerAddress() const = 0;   // "ip:port"
   virtual const std::string& LocalAddress() const = 0;  // "ip:port"
@@ -57,6 +60,12 @@ class Session {
   virtual void OnBytes(protocols::InBuffer& in) = 0;
   // Output dropped below the low-water mark after having been above it.
   virtual void OnDrained() {
+  }
+  // True while a command that completes later holds the rest of the input: OnBytes then
+  // consumes nothing, and the gateway reads only a bounded amount more (to notice a close)
+  // until the session calls Transport::ResumeInput.
+  virtual bool InputHeld() const {
+    return false;
   }
   // The connection is closing; release subscriptions, watches, etc.
   virtual void OnClose() = 0;

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "engine/engine.h"
+#include "engine/local_store.h"
 #include "protocols/buffer.h"
 #include "tests/support/memory_transport.h"
 #include "translate/redis/front.h"
@@ -59,11 +60,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   kvgate::engine::FakeClock clock;
   kvgate::engine::Engine engine(clock);
+  kvgate::engine::LocalStore store(engine);
   kvgate::redis::RedisConfig config;
   config.databases = 4;
   config.limits.proto_max_bulk_len = 1 << 16;
   config.pubsub_output_limit = {4096, 1024, 1};
-  auto front = std::make_unique<kvgate::redis::RedisFront>(engine, config);
+  auto front = std::make_unique<kvgate::redis::RedisFront>(store, config);
   Transport ta, tb;
   auto a = front->NewSession(ta);
   auto b = front->NewSession(tb);

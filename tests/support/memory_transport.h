@@ -45,6 +45,9 @@ class MemoryTransport : public translate::Transport {
   void ResumeReading() override {
     paused = false;
   }
+  void ResumeInput() override {
+    resume_input = true;
+  }
   uint64_t Id() const override {
     return id_;
   }
@@ -71,6 +74,7 @@ class MemoryTransport : public translate::Transport {
   bool close_after_flush = false;
   bool closed_now = false;
   bool paused = false;
+  bool resume_input = false;  // the session asked for its held input to be fed again
   int flushes_scheduled = 0;
   size_t extra_pending = 0;  // pretend this much output is stuck in the kernel (limit tests)
 

@@ -1,8 +1,9 @@
 // File: tests/support/server_thread.h
 // A gateway Server listening on an ephemeral loopback port, its loop on a thread of its own, for
-// tests that drive it over real sockets. The test owns the engine, clock and front (which outlive
-// this object when declared before it); Stop() ends the loop early so a test can inspect the
-// server's state once its thread is done.
+// tests that drive it over real sockets. The test owns the store (or the engine, which is then
+// put behind a LocalStore of this object's), clock and front (which outlive this object when
+// declared before it); Stop() ends the loop early so a test can inspect the server's state once
+// its thread is done.
 //
 //   kvgate::engine::SystemClock clock;
 //   kvgate::engine::Engine engine(clock);
@@ -18,6 +19,7 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "engine/local_store.h"
 #include "gateway/loop_clock.h"
 #include "gateway/server.h"
 #include "translate/session.h"
@@ -29,13 +31,13 @@ class ServerThread {
   // `clock`, when given, is the LoopClock the engine reads (the server invalidates it per
   // callback). Signals stay with the test runner.
   ServerThread(engine::Engine& engine, translate::Front& front, std::string reject_message,
+               gateway::ServerOptions options = {}, gateway::LoopClock* clock = nullptr)
+      : own_store_(std::make_unique<engine::LocalStore>(engine)) {
+    Start(*own_store_, front, std::move(reject_message), options, clock);
+  }
+  ServerThread(engine::Store& store, translate::Front& front, std::string reject_message,
                gateway::ServerOptions options = {}, gateway::LoopClock* clock = nullptr) {
-    options.handle_signals = false;
-    server_ = std::make_unique<gateway::Server>(engine, options);
-    if (clock != nullptr) server_->AttachClock(clock);
-    port_ = server_->Listen("127.0.0.1", 0, front, std::move(reject_message));
-    REQUIRE(port_ > 0);
-    thread_ = std::thread([this] { server_->Run(); });
+    Start(store, front, std::move(reject_message), options, clock);
   }
   ~ServerThread() {
     Stop();
@@ -63,6 +65,17 @@ class ServerThread {
   }
 
  private:
+  void Start(engine::Store& store, translate::Front& front, std::string reject_message,
+             gateway::ServerOptions options, gateway::LoopClock* clock) {
+    options.handle_signals = false;
+    server_ = std::make_unique<gateway::Server>(store, options);
+    if (clock != nullptr) server_->AttachClock(clock);
+    port_ = server_->Listen("127.0.0.1", 0, front, std::move(reject_message));
+    REQUIRE(port_ > 0);
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+
+  std::unique_ptr<engine::LocalStore> own_store_;
   std::unique_ptr<gateway::Server> server_;
   int port_ = 0;
   std::thread thread_;

@@ -57,6 +57,7 @@ void AppendClientInfo(RedisSession& s, int64_t now_ms, std::string* out) {
   const TrackingState& tracking = s.tracking();
   if (s.subscription_count() > 0) flags += 'P';
   if (s.in_multi()) flags += 'x';
+  if (s.blocked()) flags += 'b';
   if (tracking.on) flags += 't';
   if (tracking.broken_redirect) flags += 'R';
   if (tracking.options & kTrackBcast) flags += 'B';
@@ -230,6 +231,25 @@ void KillCmd(CommandContext& ctx) {
   if (kill_self) ctx.session.CloseAfterReply();
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: wakes a client blocked in WAIT (or another blocking
+// command) as if it had timed out, or with -UNBLOCKED.
+void UnblockCmd(CommandContext& ctx) {
+  if (ctx.argc() > 4) return ctx.w.Error(kSyntaxError);
+  int64_t id = 0;
+  if (!resp::ParseInt64(ctx.arg(2), &id)) return ctx.w.Error(kNotInteger);
+  WakeReason reason = WakeReason::kUnblockTimeout;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(CString(ctx.arg(3)), "error")) {
+      reason = WakeReason::kUnblockError;
+    } else if (!EqualsIgnoreCase(CString(ctx.arg(3)), "timeout")) {
+      return ctx.w.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  auto it = ctx.front.clients().find(static_cast<uint64_t>(id));
+  const bool woken = it != ctx.front.clients().end() && it->second->Unblock(reason);
+  ctx.w.Integer(woken ? 1 : 0);
+}
+
 void HelpCmd(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -253,6 +273,8 @@ void HelpCmd(CommandContext& ctx) {
       "    Assign the name <name> to the current connection.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
       "         [OPTIN] [OPTOUT] [NOLOOP]",
       "    Control server assisted client side caching.",
@@ -280,6 +302,7 @@ const CommandSpec kSubcommands[] = {
     {"no-evict", 3, kClientFlags | kAdmin, NoEvictCmd, {}, 0, 0, 0},
     {"getredir", 2, kClientFlags, ClientGetRedirCmd, {}, 0, 0, 0},
     {"tracking", -3, kClientFlags, ClientTrackingCmd, {}, 0, 0, 0},
+    {"unblock", -3, kClientFlags | kAdmin, UnblockCmd, {}, 0, 0, 0},
     {"caching", 3, kClientFlags, ClientCachingCmd, {}, 0, 0, 0},
     {"trackinginfo", 2, kClientFlags, ClientTrackingInfoCmd, {}, 0, 0, 0},
     {"help", 2, kClientFlags, HelpCmd, {}, 0, 0, 0},

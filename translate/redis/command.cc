@@ -1,3 +1,6 @@
+// File: translate/redis/command.cc
+// CommandContext's helpers: the current database's bucket, keyspace notifications, and the
+// handler's side of commands that complete later (pending.h).
 #include "translate/redis/command.h"
 
 #include "translate/redis/errors.h"
@@ -6,16 +9,16 @@
 
 namespace kvgate::redis {
 
-engine::Bucket* CommandContext::Db() {
+engine::StoreBucket* CommandContext::Db() {
   engine::Errc err = engine::Errc::kOk;
-  engine::Bucket* b = session.CurrentBucket(&err);
+  engine::StoreBucket* b = session.CurrentBucket(&err);
   if (b == nullptr) ReplyEngineError(w, err);
   return b;
 }
 
-engine::Bucket* CommandContext::DbAt(int index) {
+engine::StoreBucket* CommandContext::DbAt(int index) {
   engine::Errc err = engine::Errc::kOk;
-  engine::Bucket* b = front.Database(index, &err);
+  engine::StoreBucket* b = front.Database(index, &err);
   if (b == nullptr) ReplyEngineError(w, err);
   return b;
 }
@@ -27,6 +30,35 @@ int CommandContext::db_index() const {
 void CommandContext::Notify(uint32_t type, std::string_view event, std::string_view key) {
   const int db = session.notify_db();
   if (db >= 0) front.Notify(db, type, event, key);
+}
+
+void CommandContext::WriteCurrent(const engine::WriteRequest& request, engine::WriteDone done) {
+  engine::Errc err = engine::Errc::kOk;
+  engine::StoreBucket* b = session.CurrentBucket(&err);
+  if (b == nullptr) return std::move(done)(engine::WriteResult(err));
+  b->Write(request, std::move(done));
+}
+
+void CommandContext::Suspend(int64_t deadline_ms, bool unblockable, Resume resume) {
+  session.Suspend(session.NewTicket(), deadline_ms, unblockable, std::move(resume));
+}
+
+uint64_t CommandContext::BeginAwait() {
+  const uint64_t ticket = session.NewTicket();
+  front.BeginAwait(&session, ticket);
+  return ticket;
+}
+
+engine::WriteDone CommandContext::AwaitCompletion(uint64_t ticket) {
+  return front.AwaitCompletion(&session, ticket);
+}
+
+std::optional<engine::WriteResult> CommandContext::EndAwait(uint64_t ticket) {
+  return front.EndAwait(ticket);
+}
+
+void CommandContext::SuspendAwait(uint64_t ticket, Resume resume) {
+  session.Suspend(ticket, 0, false, std::move(resume));
 }
 
 }  // namespace kvgate::redis

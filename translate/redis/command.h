@@ -9,14 +9,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 
+#include "engine/store.h"
 #include "protocols/resp/reply_writer.h"
-
-namespace kvgate::engine {
-class Bucket;
-}
+#include "translate/redis/pending.h"
 
 namespace kvgate::redis {
 
@@ -72,13 +72,69 @@ struct CommandContext {
   }
   // The bucket backing the session's current database (created on first use); nullptr after an
   // engine error, in which case an error reply has been written.
-  engine::Bucket* Db();
+  engine::StoreBucket* Db();
   // Same for database `index`.
-  engine::Bucket* DbAt(int index);
+  engine::StoreBucket* DbAt(int index);
   // The session's database number; -1 while it works on a KV.USE bucket that backs none.
   int db_index() const;
   // Fires a keyspace notification for the session's database (no-op when disabled).
   void Notify(uint32_t type, std::string_view event, std::string_view key);
+
+  // ---- commands that complete later (pending.h) ----
+  // Runs then(ctx, result) with the store's answer to `request`: at once when the store answers
+  // at once (the in-memory engine always does), else when it answers, this client's later
+  // commands waiting meanwhile. `then` must capture nothing that dies with this call (argument
+  // views: read them again from its ctx; values read from the store: copy them).
+  template <typename Then>
+  void AwaitWrite(engine::StoreBucket& bucket, const engine::WriteRequest& request, Then then) {
+    Await([&](engine::WriteDone done) { bucket.Write(request, std::move(done)); }, std::move(then));
+  }
+  // The same for any change: issue(done) hands `done` to one store call.
+  template <typename Issue, typename Then>
+  void Await(Issue&& issue, Then then) {
+    const uint64_t ticket = BeginAwait();
+    issue(AwaitCompletion(ticket));
+    std::optional<engine::WriteResult> now = EndAwait(ticket);
+    if (now) return then(*this, std::move(*now));
+    SuspendAwait(ticket, [then = std::move(then)](Wake wake) mutable {
+      then(*wake.ctx, std::move(wake.result));
+    });
+  }
+  // Several changes in order, each after the previous one's answer: issue(ctx, i, done) for
+  // i in [from, n); each(ctx, i, result, state) after answer i returns false to stop (it has
+  // replied); finish(ctx, state) after the last. `state` (a small value, e.g. a count) goes
+  // along. A plain loop with the in-memory engine; resumed after each answer with a store that
+  // answers later. The callables must be small and capture no views (as `then` above).
+  template <typename State, typename Issue, typename Each, typename Finish>
+  void AwaitSequence(size_t from, size_t n, State state, Issue issue, Each each, Finish finish) {
+    for (size_t i = from; i < n; ++i) {
+      const uint64_t ticket = BeginAwait();
+      issue(*this, i, AwaitCompletion(ticket));
+      std::optional<engine::WriteResult> now = EndAwait(ticket);
+      if (!now) {
+        SuspendAwait(ticket, [i, n, state, issue, each, finish](Wake wake) mutable {
+          if (!each(*wake.ctx, i, std::move(wake.result), state)) return;
+          wake.ctx->AwaitSequence(i + 1, n, state, issue, each, finish);
+        });
+        return;
+      }
+      if (!each(*this, i, std::move(*now), state)) return;
+    }
+    finish(*this, state);
+  }
+  // Writes to the session's current bucket; a lookup failure is answered to `done` (used by
+  // AwaitSequence steps, which look the bucket up again after each answer).
+  void WriteCurrent(const engine::WriteRequest& request, engine::WriteDone done);
+  // Suspends this command until `deadline_ms` (0: none) or, if unblockable, CLIENT UNBLOCK;
+  // `resume` then writes the reply (WAIT, blocking pops).
+  void Suspend(int64_t deadline_ms, bool unblockable, Resume resume);
+
+ private:
+  uint64_t BeginAwait();
+  engine::WriteDone AwaitCompletion(uint64_t ticket);
+  // The answer if it came before the store call returned.
+  std::optional<engine::WriteResult> EndAwait(uint64_t ticket);
+  void SuspendAwait(uint64_t ticket, Resume resume);
 };
 
 // Command families; each is defined in its own *_cmds.cc file.
@@ -97,5 +153,6 @@ std::span<const CommandSpec> KvCommands();
 std::span<const CommandSpec> KvWatchCommands();
 std::span<const CommandSpec> CondCommands();  // DIGEST DELEX (Redis 8.4)
 std::span<const CommandSpec> EtagCommands();  // GETETAG EXEC* (Garnet ETag meta-commands)
+std::span<const CommandSpec> WaitCommands();  // WAIT
 
 }  // namespace kvgate::redis

@@ -35,10 +35,10 @@ const CommandTable& CommandTable::Get() {
 }
 
 CommandTable::CommandTable() {
-  for (auto family :
-       {ConnectionCommands(), ClientCommands(), ServerCommands(), InfoCommands(), ConfigCommands(),
-        StringCommands(), CounterCommands(), KeyCommands(), ExpireCommands(), MultiCommands(),
-        PubSubCommands(), KvCommands(), KvWatchCommands(), CondCommands(), EtagCommands()}) {
+  for (auto family : {ConnectionCommands(), ClientCommands(), ServerCommands(), InfoCommands(),
+                      ConfigCommands(), StringCommands(), CounterCommands(), KeyCommands(),
+                      ExpireCommands(), MultiCommands(), PubSubCommands(), KvCommands(),
+                      KvWatchCommands(), CondCommands(), EtagCommands(), WaitCommands()}) {
     for (const CommandSpec& spec : family) {
       all_.push_back(&spec);
       size_t i = HashLower(spec.name) & (kSlots - 1);

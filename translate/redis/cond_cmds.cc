@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/digest.h"
@@ -39,7 +39,7 @@ bool DigestMatches(std::string_view value, std::string_view digest) {
 
 namespace {
 
-using engine::Bucket;
+using Bucket = engine::StoreBucket;
 
 void DigestCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
@@ -89,10 +89,12 @@ void DelExCmd(CommandContext& ctx) {
       break;
   }
   if (!matched) return ctx.w.Integer(0);
-  auto r = db->Delete(key, {});
-  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-  ctx.Notify(kNotifyGeneric, "del", key);
-  ctx.w.Integer(1);
+  ctx.AwaitWrite(*db, engine::WriteRequest::Delete(key),
+                 [](CommandContext& c, engine::WriteResult r) {
+                   if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+                   c.Notify(kNotifyGeneric, "del", c.arg(1));
+                   c.w.Integer(1);
+                 });
 }
 
 const CommandSpec kCommands[] = {

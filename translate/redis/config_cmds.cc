@@ -270,9 +270,7 @@ void SetCmd(CommandContext& ctx) {
   const bool maxmemory_changed = staged.maxmemory != ctx.front.config().maxmemory;
   ctx.front.config() = std::move(staged);
   if (maxmemory_changed) {
-    engine::Engine::Limits limits = ctx.front.engine().limits();
-    limits.max_memory_bytes = ctx.front.config().maxmemory;
-    ctx.front.engine().SetLimits(limits);
+    ctx.front.store().SetMaxMemory(ctx.front.config().maxmemory);
   }
   if (translate::LiveLimits* live = ctx.front.live_limits()) {
     live->max_clients = ctx.front.config().maxclients;  // enforced from the next accept

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/command.h"
 #include "translate/redis/errors.h"
@@ -18,7 +18,7 @@
 namespace kvgate::redis {
 namespace {
 
-using engine::Bucket;
+using Bucket = engine::StoreBucket;
 
 constexpr size_t kMaxLongDoubleChars = 5 * 1024;
 
@@ -73,10 +73,12 @@ void IncrBy(CommandContext& ctx, int64_t incr) {
   std::string_view text = resp::FormatInt64(value, buf);
   engine::WriteOptions wo;
   wo.keep_ttl = true;
-  auto r = db->Put(key, text, wo);
-  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-  ctx.Notify(kNotifyString, "incrby", key);
-  ctx.w.Integer(value);
+  ctx.AwaitWrite(*db, engine::WriteRequest::Put(key, text, wo),
+                 [value](CommandContext& c, engine::WriteResult r) {
+                   if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+                   c.Notify(kNotifyString, "incrby", c.arg(1));
+                   c.w.Integer(value);
+                 });
 }
 
 void IncrCmd(CommandContext& ctx) {
@@ -115,10 +117,12 @@ void IncrByFloatCmd(CommandContext& ctx) {
   std::string text = FormatLongDouble(value);
   engine::WriteOptions wo;
   wo.keep_ttl = true;
-  auto r = db->Put(key, text, wo);
-  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-  ctx.Notify(kNotifyString, "incrbyfloat", key);
-  ctx.w.Bulk(text);  // a bulk string in RESP3 too
+  const engine::WriteRequest request = engine::WriteRequest::Put(key, text, wo);
+  ctx.AwaitWrite(*db, request, [text](CommandContext& c, engine::WriteResult r) {
+    if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+    c.Notify(kNotifyString, "incrbyfloat", c.arg(1));
+    c.w.Bulk(text);  // a bulk string in RESP3 too
+  });
 }
 
 constexpr uint32_t kWF = kWrite | kFast;

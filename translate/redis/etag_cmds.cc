@@ -13,7 +13,7 @@
 // before the removal. Only single-key data commands can be wrapped.
 #include <string>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/buffer.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/command.h"
@@ -26,13 +26,13 @@ namespace {
 
 enum class Mode { kWith, kIfMatch, kIfNotMatch, kIfGreater };
 
-int64_t CurrentEtag(engine::Bucket* db, std::string_view key) {
+int64_t CurrentEtag(engine::StoreBucket* db, std::string_view key) {
   auto e = db->Get(key);
   return e.ok() ? static_cast<int64_t>(e->revision) : 0;
 }
 
 void GetEtagCmd(CommandContext& ctx) {
-  engine::Bucket* db = ctx.Db();
+  engine::StoreBucket* db = ctx.Db();
   if (db == nullptr) return;
   auto e = db->Get(ctx.arg(1));
   if (!e.ok()) return ctx.w.Null();
@@ -78,7 +78,7 @@ void MetaCmd(CommandContext& ctx, Mode mode) {
   std::span<const std::string_view> inner = ctx.args.subspan(pos);
   const CommandSpec* spec = Wrapped(ctx, inner);
   if (spec == nullptr) return;
-  engine::Bucket* db = ctx.Db();
+  engine::StoreBucket* db = ctx.Db();
   if (db == nullptr) return;
   std::string_view key = inner[1];
   const int64_t before = CurrentEtag(db, key);

@@ -3,7 +3,7 @@
 // but watchers of the key see it); a deadline in the past deletes the key, as Redis does.
 #include <string>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/arg_parser.h"
 #include "translate/redis/command.h"
@@ -14,7 +14,7 @@
 namespace kvgate::redis {
 namespace {
 
-using engine::Bucket;
+using Bucket = engine::StoreBucket;
 
 enum ExpireFlag : uint32_t { kNx = 1, kXx = 2, kGt = 4, kLt = 8 };
 
@@ -70,15 +70,19 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool relative) {
     if ((flags & kLt) && has_ttl && when >= current) return ctx.w.Integer(0);
   }
   if (when <= ctx.now_ms) {
-    auto r = db->Delete(key, {});
-    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-    ctx.Notify(kNotifyGeneric, "del", key);
-    return ctx.w.Integer(1);
+    return ctx.AwaitWrite(*db, engine::WriteRequest::Delete(key),
+                          [](CommandContext& c, engine::WriteResult r) {
+                            if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+                            c.Notify(kNotifyGeneric, "del", c.arg(1));
+                            c.w.Integer(1);
+                          });
   }
-  engine::Status st = db->SetExpiry(key, when);
-  if (!st.ok()) return ReplyEngineError(ctx.w, st.errc());
-  ctx.w.Integer(1);  // Redis replies before notifying here (and notifies first on delete)
-  ctx.Notify(kNotifyGeneric, "expire", key);
+  ctx.Await([&](engine::WriteDone done) { db->SetExpiry(key, when, std::move(done)); },
+            [](CommandContext& c, engine::WriteResult r) {
+              if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+              c.w.Integer(1);  // Redis replies before notifying here (and notifies first on del)
+              c.Notify(kNotifyGeneric, "expire", c.arg(1));
+            });
 }
 
 void ExpireCmd(CommandContext& ctx) {
@@ -128,10 +132,12 @@ void PersistCmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   auto e = db->Get(key);
   if (!e.ok() || e->expires_at_ms == engine::kNoExpiry) return ctx.w.Integer(0);
-  engine::Status st = db->SetExpiry(key, engine::kNoExpiry);
-  if (!st.ok()) return ReplyEngineError(ctx.w, st.errc());
-  ctx.Notify(kNotifyGeneric, "persist", key);
-  ctx.w.Integer(1);
+  ctx.Await([&](engine::WriteDone done) { db->SetExpiry(key, engine::kNoExpiry, std::move(done)); },
+            [](CommandContext& c, engine::WriteResult r) {
+              if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+              c.Notify(kNotifyGeneric, "persist", c.arg(1));
+              c.w.Integer(1);
+            });
 }
 
 constexpr uint32_t kWF = kWrite | kFast;

@@ -7,16 +7,16 @@
 
 namespace kvgate::redis {
 
-RedisFront::RedisFront(engine::Engine& engine, RedisConfig config)
-    : engine_(engine), config_(std::move(config)) {
-  stats_.start_ms = engine_.clock().NowMs();
+RedisFront::RedisFront(engine::Store& store, RedisConfig config)
+    : store_(store), config_(std::move(config)) {
+  stats_.start_ms = store_.clock().NowMs();
   uint32_t flags = 0;
   if (ParseKeyspaceEvents(config_.notify_keyspace_events, &flags)) notify_flags_ = flags;
-  engine_.AddChangeListener(this);
+  store_.AddChangeListener(this);
 }
 
 RedisFront::~RedisFront() {
-  engine_.RemoveChangeListener(this);
+  store_.RemoveChangeListener(this);
 }
 
 std::unique_ptr<translate::Session> RedisFront::NewSession(translate::Transport& transport) {
@@ -44,6 +44,7 @@ void RedisFront::QueueKvWatch(RedisSession* session) {
 }
 
 void RedisFront::RunPending() {
+  if (pending_.HasQueued() || pending_.HasDeadlines()) RunWakes();
   if (tracking_.has_broadcast_pending()) tracking_.BroadcastPending();
   if (!kv_watch_ready_.empty()) {
     std::vector<uint64_t> ids;
@@ -64,11 +65,53 @@ void RedisFront::RunPending() {
 }
 
 bool RedisFront::HasPending() const {
-  return !pending_close_.empty() || !kv_watch_ready_.empty() || tracking_.has_broadcast_pending();
+  return !pending_close_.empty() || !kv_watch_ready_.empty() || tracking_.has_broadcast_pending() ||
+         pending_.HasQueued() ||
+         (pending_.HasDeadlines() && pending_.HasDueDeadline(store_.clock().NowMs()));
+}
+
+// ---- commands that complete later ----
+
+void RedisFront::BeginAwait(RedisSession* session, uint64_t ticket) {
+  issuing_ = IssuingAwait{session, ticket, std::nullopt};
+}
+
+engine::WriteDone RedisFront::AwaitCompletion(RedisSession* session, uint64_t ticket) {
+  // The session pointer is only compared, never followed, once the issuing call has returned:
+  // a later answer names the client by id, which may have gone.
+  return [this, session, id = session->id(), ticket](engine::WriteResult r) {
+    OnAwaitAnswer(session, id, ticket, std::move(r));
+  };
+}
+
+void RedisFront::OnAwaitAnswer(RedisSession* session, uint64_t client_id, uint64_t ticket,
+                               engine::WriteResult result) {
+  if (issuing_.session == session && issuing_.ticket == ticket) {
+    issuing_.answer.emplace(std::move(result));
+    return;
+  }
+  pending_.Queue(client_id, ticket, WakeReason::kResult, std::move(result));
+}
+
+std::optional<engine::WriteResult> RedisFront::EndAwait(uint64_t ticket) {
+  std::optional<engine::WriteResult> answer;
+  if (issuing_.ticket == ticket) answer = std::move(issuing_.answer);
+  issuing_ = IssuingAwait{};
+  return answer;
+}
+
+void RedisFront::RunWakes() {
+  due_.clear();
+  pending_.TakeDue(store_.clock().NowMs(), &due_);
+  for (PendingWakes::Due& d : due_) {
+    auto it = clients_.find(d.client_id);
+    if (it != clients_.end()) it->second->WakeUp(d.ticket, d.reason, std::move(d.result));
+  }
+  due_.clear();
 }
 
 void RedisFront::Tick() {
-  const int64_t now = engine_.clock().NowMs();
+  const int64_t now = store_.clock().NowMs();
   if (tracking_.active()) tracking_.LimitKeys(config_.tracking_table_max_keys);
   for (const auto& [id, session] : clients_) {
     if (session->closing()) continue;
@@ -76,7 +119,7 @@ void RedisFront::Tick() {
     if (session->kv_watching()) QueueKvWatch(session);
     if (session->subscription_count() > 0) {
       CheckOutputLimit(session, now);
-    } else if (config_.timeout_seconds > 0 &&
+    } else if (config_.timeout_seconds > 0 && !session->suspended() &&
                now - session->last_interaction_ms() > config_.timeout_seconds * 1000) {
       RequestClose(session);  // Redis closes idle normal clients silently
     }
@@ -93,7 +136,7 @@ void RedisFront::CheckOutputLimit(RedisSession* session, int64_t now_ms) {
   }
   int64_t& since = session->soft_limit_since_ms();
   if (limit.soft_bytes > 0 && pending > limit.soft_bytes) {
-    if (now_ms < 0) now_ms = engine_.clock().NowMs();  // only over the soft limit
+    if (now_ms < 0) now_ms = store_.clock().NowMs();  // only over the soft limit
     if (since == 0) {
       since = now_ms;
     } else if (now_ms - since > limit.soft_seconds * 1000) {
@@ -126,30 +169,36 @@ int RedisFront::DatabaseOf(std::string_view bucket) const {
   return db;
 }
 
-engine::Bucket* RedisFront::Database(int db, engine::Errc* err) {
+engine::StoreBucket* RedisFront::Database(int db, engine::Errc* err) {
   if (db < 0 || db >= config_.databases) {
     *err = engine::Errc::kInvalidArgument;
     return nullptr;
   }
-  if (db_cache_generation_ != engine_.generation() ||
-      db_cache_.size() != static_cast<size_t>(config_.databases)) {
+  if (db_cache_.size() != static_cast<size_t>(config_.databases)) {
     db_cache_.assign(static_cast<size_t>(config_.databases), nullptr);
-    db_cache_generation_ = engine_.generation();
   }
-  engine::Bucket*& slot = db_cache_[static_cast<size_t>(db)];
-  if (slot != nullptr) return slot;
+  engine::BucketRef& slot = db_cache_[static_cast<size_t>(db)];
+  if (slot != nullptr && slot->alive()) return slot.get();
   std::string name = BucketName(db);
-  engine::Bucket* bucket = engine_.FindBucket(name);
-  if (bucket == nullptr) {
-    auto created = engine_.CreateBucket(name, config_.bucket_defaults);
-    if (!created.ok()) {
-      *err = created.errc();
+  slot = store_.FindBucket(name);
+  if (slot == nullptr) {
+    create_error_ = engine::Errc::kBucketNotFound;
+    store_.CreateBucket(name, config_.bucket_defaults,
+                        [this, db](engine::Result<engine::BucketRef> r) {
+                          if (!r.ok()) {
+                            create_error_ = r.errc();
+                          } else if (static_cast<size_t>(db) < db_cache_.size()) {
+                            db_cache_[static_cast<size_t>(db)] = std::move(*r);
+                          }
+                        });
+    // A store that creates buckets later (a remote one) answers into the cache; until it has,
+    // commands on that database fail (kBucketNotFound) rather than wait.
+    if (db_cache_[static_cast<size_t>(db)] == nullptr) {
+      *err = create_error_;
       return nullptr;
     }
-    bucket = *created;
   }
-  slot = bucket;
-  return bucket;
+  return db_cache_[static_cast<size_t>(db)].get();
 }
 
 // ---- notifications and the change stream ----

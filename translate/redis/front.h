@@ -4,7 +4,7 @@
 // LIST/KILL), pub/sub, WATCH bookkeeping and keyspace notifications (fed by the engine's change
 // stream, so writes from NATS clients and expiry are seen too).
 //
-//   RedisFront front(engine, RedisConfig{});
+//   RedisFront front(store, RedisConfig{});   // store: engine::LocalStore or another backend
 //   server.Listen("127.0.0.1", 6379, front, "-ERR max number of clients reached\r\n");
 //   // the gateway calls front.RunPending() before polling and front.Tick() every ~50 ms
 #pragma once
@@ -12,11 +12,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/store.h"
+#include "translate/redis/pending.h"
 #include "translate/redis/pubsub.h"
 #include "translate/redis/redis_config.h"
 #include "translate/redis/tracking.h"
@@ -39,7 +41,7 @@ struct RedisStats {
 
 class RedisFront final : public translate::Front, private engine::ChangeListener {
  public:
-  RedisFront(engine::Engine& engine, RedisConfig config);
+  RedisFront(engine::Store& store, RedisConfig config);
   ~RedisFront() override;
   RedisFront(const RedisFront&) = delete;
   RedisFront& operator=(const RedisFront&) = delete;
@@ -50,8 +52,8 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   bool HasPending() const override;
   void Tick() override;
 
-  engine::Engine& engine() {
-    return engine_;
+  engine::Store& store() {
+    return store_;
   }
   RedisConfig& config() {
     return config_;
@@ -71,8 +73,9 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
 
   // ---- databases ----
   // The bucket backing database `db`, created with config().bucket_defaults on first use.
-  // Returns nullptr and sets *err when the engine refuses.
-  engine::Bucket* Database(int db, engine::Errc* err);
+  // Returns nullptr and sets *err when the store refuses (or answers the creation later:
+  // kBucketNotFound until it has).
+  engine::StoreBucket* Database(int db, engine::Errc* err);
   std::string BucketName(int db) const;
   // The database a bucket backs, or -1.
   int DatabaseOf(std::string_view bucket) const;
@@ -99,6 +102,17 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   // A session's KV.WATCH has events: pumped in RunPending (never inside engine calls).
   void QueueKvWatch(RedisSession* session);
 
+  // ---- commands that complete later (pending.h) ----
+  PendingWakes& pending() {
+    return pending_;
+  }
+  // An await being issued by `session` (CommandContext::Await): an answer that comes before the
+  // store call returns is kept here; a later one is queued as a wake for the session.
+  void BeginAwait(RedisSession* session, uint64_t ticket);
+  engine::WriteDone AwaitCompletion(RedisSession* session, uint64_t ticket);
+  // Ends the await: the answer if it came in.
+  std::optional<engine::WriteResult> EndAwait(uint64_t ticket);
+
   // Commands run between Begin/EndCommand; the change listener then leaves the specific
   // keyspace events to the command (Redis fires "incrby", not "set", for INCR), and knows which
   // client made a change (tracking NOLOOP). Invalidations owed to that client follow its reply.
@@ -123,8 +137,18 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
 
  private:
   void OnChange(const engine::ChangeEvent& event) override;
+  void OnAwaitAnswer(RedisSession* session, uint64_t client_id, uint64_t ticket,
+                     engine::WriteResult result);
+  void RunWakes();
 
-  engine::Engine& engine_;
+  // The await being issued (issuing is synchronous, so there is at most one).
+  struct IssuingAwait {
+    RedisSession* session = nullptr;
+    uint64_t ticket = 0;
+    std::optional<engine::WriteResult> answer;
+  };
+
+  engine::Store& store_;
   RedisConfig config_;
   RedisStats stats_;
   PubSub pubsub_;
@@ -138,9 +162,12 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   int command_depth_ = 0;
   RedisSession* current_ = nullptr;
   bool flushing_ = false;
-  // Cached bucket pointers per database, valid while engine_.generation() is unchanged.
-  std::vector<engine::Bucket*> db_cache_;
-  uint64_t db_cache_generation_ = 0;
+  // Bucket refs per database; a ref whose bucket was deleted is looked up (or created) again.
+  std::vector<engine::BucketRef> db_cache_;
+  PendingWakes pending_;
+  IssuingAwait issuing_;
+  engine::Errc create_error_ = engine::Errc::kOk;  // the last database bucket creation's error
+  std::vector<PendingWakes::Due> due_;             // scratch for RunWakes
 };
 
 }  // namespace kvgate::redis

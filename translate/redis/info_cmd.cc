@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
@@ -90,21 +90,25 @@ void ServerSection(CommandContext& ctx, InfoText& t) {
 
 void ClientsSection(CommandContext& ctx, InfoText& t) {
   int64_t pubsub = 0;
-  for (const auto& [id, s] : ctx.front.clients()) pubsub += s->subscription_count() > 0 ? 1 : 0;
+  int64_t blocked = 0;
+  for (const auto& [id, s] : ctx.front.clients()) {
+    pubsub += s->subscription_count() > 0 ? 1 : 0;
+    blocked += s->blocked() ? 1 : 0;
+  }
   t.Section("Clients");
   t.Field("connected_clients", static_cast<int64_t>(ctx.front.clients().size()));
   t.Field("cluster_connections", 0);
   t.Field("maxclients", static_cast<int64_t>(ctx.front.config().maxclients));
   t.Field("client_recent_max_input_buffer", 0);
   t.Field("client_recent_max_output_buffer", 0);
-  t.Field("blocked_clients", 0);
+  t.Field("blocked_clients", blocked);
   t.Field("tracking_clients", static_cast<int64_t>(ctx.front.tracking().clients()));
   t.Field("pubsub_clients", pubsub);
   t.Field("clients_in_timeout_table", 0);
 }
 
 void MemorySection(CommandContext& ctx, InfoText& t) {
-  const uint64_t used = ctx.front.engine().MemoryUsed();
+  const uint64_t used = ctx.front.store().MemoryUsed();
   const uint64_t maxmemory = ctx.front.config().maxmemory;
   t.Section("Memory");
   t.Field("used_memory", static_cast<int64_t>(used));
@@ -205,7 +209,7 @@ void CpuSection(CommandContext&, InfoText& t) {
 void KeyspaceSection(CommandContext& ctx, InfoText& t) {
   t.Section("Keyspace");
   for (int i = 0; i < ctx.front.config().databases; ++i) {
-    engine::Bucket* b = ctx.front.engine().FindBucket(ctx.front.BucketName(i));
+    engine::BucketRef b = ctx.front.store().FindBucket(ctx.front.BucketName(i));
     if (b == nullptr) continue;
     engine::BucketStatus st = b->GetStatus();
     if (st.live_keys == 0) continue;

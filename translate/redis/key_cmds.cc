@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/arg_parser.h"
 #include "translate/redis/command.h"
@@ -14,26 +14,39 @@
 #include "translate/redis/front.h"
 #include "translate/redis/glob.h"
 #include "translate/redis/notifications.h"
+#include "translate/redis/session.h"
 
 namespace kvgate::redis {
 namespace {
 
-using engine::Bucket;
+using Bucket = engine::StoreBucket;
 using engine::KeyFilter;
 
 void DelCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  int64_t deleted = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i) {
-    std::string_view key = ctx.arg(i);
-    if (!db->Get(key).ok()) continue;  // absent: nothing is written
-    auto r = db->Delete(key, {});
-    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-    ctx.Notify(kNotifyGeneric, "del", key);
-    ++deleted;
-  }
-  ctx.w.Integer(deleted);
+  // One delete per live key, in order (DEL a a deletes once); an absent key writes nothing.
+  ctx.AwaitSequence(
+      1, ctx.argc(), int64_t{0},
+      [](CommandContext& c, size_t i, engine::WriteDone done) {
+        engine::Errc err = engine::Errc::kOk;
+        engine::StoreBucket* b = c.session.CurrentBucket(&err);
+        if (b == nullptr) return std::move(done)(engine::WriteResult(err));
+        if (!b->Get(c.arg(i)).ok())
+          return std::move(done)(engine::WriteResult(engine::Errc::kNotFound));
+        b->Write(engine::WriteRequest::Delete(c.arg(i)), std::move(done));
+      },
+      [](CommandContext& c, size_t i, engine::WriteResult r, int64_t& deleted) {
+        if (r.errc() == engine::Errc::kNotFound) return true;
+        if (!r.ok()) {
+          ReplyEngineError(c.w, r.errc());
+          return false;
+        }
+        c.Notify(kNotifyGeneric, "del", c.arg(i));
+        ++deleted;
+        return true;
+      },
+      [](CommandContext& c, int64_t deleted) { c.w.Integer(deleted); });
 }
 
 void ExistsCmd(CommandContext& ctx) {
@@ -163,16 +176,23 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   if (replaced && nx) return ctx.w.Integer(0);
   engine::WriteOptions wo;
   wo.expire_at_ms = expire;
-  auto put = db->Put(to, value, wo);
-  if (!put.ok()) return ReplyEngineError(ctx.w, put.errc());
-  auto del = db->Delete(from, {});
-  if (!del.ok()) return ReplyEngineError(ctx.w, del.errc());
-  // Redis deletes a destination and adds it anew, so "new" fires even over a live key.
-  if (replaced) ctx.Notify(kNotifyNew, "new", to);
-  ctx.Notify(kNotifyGeneric, "rename_from", from);
-  ctx.Notify(kNotifyGeneric, "rename_to", to);
-  if (nx) return ctx.w.Integer(1);
-  ctx.w.Ok();
+  ctx.AwaitWrite(*db, engine::WriteRequest::Put(to, value, wo),
+                 [replaced, nx](CommandContext& c, engine::WriteResult put) {
+                   if (!put.ok()) return ReplyEngineError(c.w, put.errc());
+                   c.Await(
+                       [&](engine::WriteDone done) {
+                         c.WriteCurrent(engine::WriteRequest::Delete(c.arg(1)), std::move(done));
+                       },
+                       [replaced, nx](CommandContext& c2, engine::WriteResult del) {
+                         if (!del.ok()) return ReplyEngineError(c2.w, del.errc());
+                         // Redis deletes a destination and adds it anew: "new" fires over a live key.
+                         if (replaced) c2.Notify(kNotifyNew, "new", c2.arg(2));
+                         c2.Notify(kNotifyGeneric, "rename_from", c2.arg(1));
+                         c2.Notify(kNotifyGeneric, "rename_to", c2.arg(2));
+                         if (nx) return c2.w.Integer(1);
+                         c2.w.Ok();
+                       });
+                 });
 }
 
 void RenameCmd(CommandContext& ctx) {
@@ -215,11 +235,13 @@ void CopyCmd(CommandContext& ctx) {
   if (replaced && !replace) return ctx.w.Integer(0);
   engine::WriteOptions wo;
   wo.expire_at_ms = expire;
-  auto r = dst->Put(new_key, value, wo);
-  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-  if (replaced) ctx.front.Notify(dst_db, kNotifyNew, "new", new_key);  // as RENAME
-  ctx.front.Notify(dst_db, kNotifyGeneric, "copy_to", new_key);
-  ctx.w.Integer(1);
+  ctx.AwaitWrite(*dst, engine::WriteRequest::Put(new_key, value, wo),
+                 [replaced, dst_db](CommandContext& c, engine::WriteResult r) {
+                   if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+                   if (replaced) c.front.Notify(dst_db, kNotifyNew, "new", c.arg(2));  // as RENAME
+                   c.front.Notify(dst_db, kNotifyGeneric, "copy_to", c.arg(2));
+                   c.w.Integer(1);
+                 });
 }
 
 void MoveCmd(CommandContext& ctx) {
@@ -241,13 +263,20 @@ void MoveCmd(CommandContext& ctx) {
   engine::WriteOptions wo;
   wo.expire_at_ms = e->expires_at_ms;
   if (dst->Get(key).ok()) return ctx.w.Integer(0);
-  auto put = dst->Put(key, value, wo);
-  if (!put.ok()) return ReplyEngineError(ctx.w, put.errc());
-  auto del = src->Delete(key, {});
-  if (!del.ok()) return ReplyEngineError(ctx.w, del.errc());
-  ctx.Notify(kNotifyGeneric, "move_from", key);
-  ctx.front.Notify(dst_db, kNotifyGeneric, "move_to", key);
-  ctx.w.Integer(1);
+  ctx.AwaitWrite(*dst, engine::WriteRequest::Put(key, value, wo),
+                 [dst_db](CommandContext& c, engine::WriteResult put) {
+                   if (!put.ok()) return ReplyEngineError(c.w, put.errc());
+                   c.Await(
+                       [&](engine::WriteDone done) {
+                         c.WriteCurrent(engine::WriteRequest::Delete(c.arg(1)), std::move(done));
+                       },
+                       [dst_db](CommandContext& c2, engine::WriteResult del) {
+                         if (!del.ok()) return ReplyEngineError(c2.w, del.errc());
+                         c2.Notify(kNotifyGeneric, "move_from", c2.arg(1));
+                         c2.front.Notify(dst_db, kNotifyGeneric, "move_to", c2.arg(1));
+                         c2.w.Integer(1);
+                       });
+                 });
 }
 
 // OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ: strings only, encodings as Redis would pick.

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/arg_parser.h"
 #include "translate/redis/command.h"
@@ -30,7 +30,7 @@
 namespace kvgate::redis {
 namespace {
 
-using engine::Bucket;
+using Bucket = engine::StoreBucket;
 using engine::Errc;
 using engine::Revision;
 
@@ -137,10 +137,24 @@ void MGetCmd(CommandContext& ctx) {
   for (size_t i = first; i < ctx.argc(); ++i) WriteEntryOrNull(ctx, EntryAsOf(db, ctx.arg(i), rev));
 }
 
-void AfterPut(CommandContext& ctx, const engine::WriteOptions& wo, Revision rev) {
-  ctx.Notify(kNotifyString, "set", ctx.arg(1));
-  if (wo.expire_at_ms != engine::kNoExpiry) ctx.Notify(kNotifyGeneric, "expire", ctx.arg(1));
-  ctx.w.Integer(static_cast<int64_t>(rev));
+// Issues a KV.PUT / KV.CREATE / KV.UPDATE and replies with the new revision.
+void PutAndReply(CommandContext& ctx, Bucket& db, const engine::WriteRequest& request) {
+  const bool expires = request.options.expire_at_ms != engine::kNoExpiry;
+  ctx.AwaitWrite(db, request, [expires](CommandContext& c, engine::WriteResult r) {
+    if (!r.ok()) return ReplyRevisionError(c.w, r.errc(), r.detail());
+    c.Notify(kNotifyString, "set", c.arg(1));
+    if (expires) c.Notify(kNotifyGeneric, "expire", c.arg(1));
+    c.w.Integer(static_cast<int64_t>(*r));
+  });
+}
+
+// Issues a KV.DEL / KV.PURGE and replies with the marker's revision.
+void RemoveAndReply(CommandContext& ctx, Bucket& db, const engine::WriteRequest& request) {
+  ctx.AwaitWrite(db, request, [](CommandContext& c, engine::WriteResult r) {
+    if (!r.ok()) return ReplyRevisionError(c.w, r.errc(), r.detail());
+    c.Notify(kNotifyGeneric, "del", c.arg(1));
+    c.w.Integer(static_cast<int64_t>(*r));
+  });
 }
 
 void PutCmd(CommandContext& ctx) {
@@ -148,9 +162,7 @@ void PutCmd(CommandContext& ctx) {
   if (!ParseWriteOptions(ctx, 3, true, &wo)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto r = db->Put(ctx.arg(1), ctx.arg(2), wo);
-  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
-  AfterPut(ctx, wo, *r);
+  PutAndReply(ctx, *db, engine::WriteRequest::Put(ctx.arg(1), ctx.arg(2), wo));
 }
 
 void CreateCmd(CommandContext& ctx) {
@@ -158,9 +170,7 @@ void CreateCmd(CommandContext& ctx) {
   if (!ParseWriteOptions(ctx, 3, false, &wo)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto r = db->Create(ctx.arg(1), ctx.arg(2), wo);
-  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
-  AfterPut(ctx, wo, *r);
+  PutAndReply(ctx, *db, engine::WriteRequest::Create(ctx.arg(1), ctx.arg(2), wo));
 }
 
 void UpdateCmd(CommandContext& ctx) {
@@ -170,9 +180,7 @@ void UpdateCmd(CommandContext& ctx) {
   if (!ParseWriteOptions(ctx, 4, false, &wo)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto r = db->Update(ctx.arg(1), ctx.arg(2), expected, wo);
-  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
-  AfterPut(ctx, wo, *r);
+  PutAndReply(ctx, *db, engine::WriteRequest::Update(ctx.arg(1), ctx.arg(2), expected, wo));
 }
 
 // KV.DEL and KV.PURGE: [IFREV rev].
@@ -196,10 +204,7 @@ void DelCmd(CommandContext& ctx) {
   if (!wo.expected_revision && !db->Get(ctx.arg(1)).ok()) {
     return ctx.w.Integer(0);  // Redis DEL semantics: nothing is written for an absent key
   }
-  auto r = db->Delete(ctx.arg(1), wo);
-  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
-  ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
-  ctx.w.Integer(static_cast<int64_t>(*r));
+  RemoveAndReply(ctx, *db, engine::WriteRequest::Delete(ctx.arg(1), wo));
 }
 
 void PurgeCmd(CommandContext& ctx) {
@@ -207,10 +212,7 @@ void PurgeCmd(CommandContext& ctx) {
   if (!ParseIfRev(ctx, &wo)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto r = db->Purge(ctx.arg(1), wo);
-  if (!r.ok()) return ReplyRevisionError(ctx.w, r.errc(), r.detail());
-  ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
-  ctx.w.Integer(static_cast<int64_t>(*r));
+  RemoveAndReply(ctx, *db, engine::WriteRequest::Purge(ctx.arg(1), wo));
 }
 
 void HistoryCmd(CommandContext& ctx) {
@@ -226,14 +228,20 @@ void CompactCmd(CommandContext& ctx) {
   if (!ParseRevision(ctx.w, ctx.arg(1), &rev)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  ctx.w.Integer(static_cast<int64_t>(db->Compact(rev)));
+  ctx.Await([&](engine::WriteDone done) { db->Compact(rev, std::move(done)); },
+            [](CommandContext& c, engine::WriteResult r) {
+              if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+              c.w.Integer(static_cast<int64_t>(*r));
+            });
 }
 
 void InfoCmd(CommandContext& ctx) {
+  engine::BucketRef named;  // keeps a bucket named by the command alive for the reply
   Bucket* b = nullptr;
   if (ctx.argc() > 2) return ctx.w.Error(kSyntaxError);
   if (ctx.argc() == 2) {
-    b = ctx.front.engine().FindBucket(ctx.arg(1));
+    named = ctx.front.store().FindBucket(ctx.arg(1));
+    b = named.get();
     // A database's bucket is created on first use, here too.
     const int db = ctx.front.DatabaseOf(ctx.arg(1));
     if (b == nullptr && db >= 0) b = ctx.DbAt(db);
@@ -286,7 +294,7 @@ void InfoCmd(CommandContext& ctx) {
 }
 
 void BucketsCmd(CommandContext& ctx) {
-  std::vector<std::string> names = ctx.front.engine().ListBuckets();
+  std::vector<std::string> names = ctx.front.store().ListBuckets();
   ctx.w.ArrayHeader(names.size());
   for (const std::string& n : names) ctx.w.Bulk(n);
 }
@@ -300,7 +308,7 @@ void UseCmd(CommandContext& ctx) {
     ctx.session.set_db(db);
     return ctx.w.Ok();
   }
-  if (ctx.front.engine().FindBucket(name) == nullptr) {
+  if (ctx.front.store().FindBucket(name) == nullptr) {
     return ctx.w.Error("ERR no such bucket '" + std::string(name) + "'");
   }
   ctx.session.UseBucket(name);

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
@@ -46,7 +46,7 @@ bool HasGlobSpecials(std::string_view p) {
   return p.find_first_of("*?[\\") != std::string_view::npos;
 }
 
-std::string FailureText(engine::Errc errc, engine::Revision position, engine::Bucket* bucket) {
+std::string FailureText(engine::Errc errc, engine::Revision position, engine::StoreBucket* bucket) {
   const std::string pos = std::to_string(position);
   switch (errc) {
     case engine::Errc::kCursorExpired:
@@ -156,7 +156,7 @@ std::span<const CommandSpec> KvWatchCommands() {
 engine::Status RedisSession::StartKvWatch(const engine::WatchOptions& options,
                                           std::vector<std::string> globs) {
   engine::Errc err = engine::Errc::kOk;
-  engine::Bucket* bucket = CurrentBucket(&err);
+  engine::StoreBucket* bucket = CurrentBucket(&err);
   if (bucket == nullptr) return err;
   auto watch = bucket->StartWatch(options, this);
   if (!watch.ok()) return engine::Status(watch.errc(), watch.detail());
@@ -220,7 +220,7 @@ bool RedisSession::PumpKvWatch() {
           writer_.PushHeader(2);
           writer_.Bulk("kv-error");
           writer_.Bulk(FailureText(ev.error, kv_watch_->Position(),
-                                   front_.engine().FindBucket(kv_watch_bucket_)));
+                                   front_.store().FindBucket(kv_watch_bucket_).get()));
           failed = true;
           break;
       }

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
@@ -157,7 +157,7 @@ void CommandHelpCmd(CommandContext& ctx) {
 }
 
 void DbSizeCmd(CommandContext& ctx) {
-  engine::Bucket* db = ctx.Db();
+  engine::StoreBucket* db = ctx.Db();
   if (db == nullptr) return;
   ctx.w.Integer(static_cast<int64_t>(db->LiveKeyCount()));
 }
@@ -172,40 +172,59 @@ bool ParseFlushArgs(CommandContext& ctx) {
   return false;
 }
 
-// Flushes one database's bucket. Watched keys that exist are touched first (Redis
-// touchAllWatchedKeysInDb); the engine's bucket-wide flush event is then ignored.
-void FlushBucket(RedisFront& front, engine::Bucket* bucket) {
-  for (const std::string& key : front.watches().KeysOf(bucket->name())) {
-    if (bucket->Get(key).ok()) front.watches().Touch(bucket->name(), key);
+// Watched keys that exist are touched before a flush (Redis touchAllWatchedKeysInDb); the
+// engine's bucket-wide flush events are then ignored (RedisFront::set_flushing).
+void TouchWatchedKeys(RedisFront& front, engine::StoreBucket& bucket) {
+  for (const std::string& key : front.watches().KeysOf(bucket.name())) {
+    if (bucket.Get(key).ok()) front.watches().Touch(bucket.name(), key);
   }
-  front.set_flushing(true);
-  bucket->Flush();
-  front.set_flushing(false);
+}
+
+// After the flush: one "everything is invalid" for client-side caches, as Redis
+// signalFlushedDb(), then the reply.
+void FlushDone(CommandContext& ctx, engine::WriteResult r) {
+  ctx.front.set_flushing(false);
+  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+  ctx.front.tracking().InvalidateAll(&ctx.session);
+  ctx.w.Ok();
 }
 
 void FlushDbCmd(CommandContext& ctx) {
   if (!ParseFlushArgs(ctx)) return;
-  engine::Bucket* db = ctx.Db();
+  engine::StoreBucket* db = ctx.Db();
   if (db == nullptr) return;
-  FlushBucket(ctx.front, db);
-  // Client-side caches: one "everything is invalid" per flush, as Redis signalFlushedDb().
-  ctx.front.tracking().InvalidateAll(&ctx.session);
-  ctx.w.Ok();
+  TouchWatchedKeys(ctx.front, *db);
+  ctx.front.set_flushing(true);
+  ctx.Await([&](engine::WriteDone done) { db->Flush(std::move(done)); }, FlushDone);
 }
 
 void FlushAllCmd(CommandContext& ctx) {
   if (!ParseFlushArgs(ctx)) return;
-  for (int i = 0; i < ctx.front.config().databases; ++i) {
-    // Only buckets that exist: a flush does not create the other databases' buckets.
-    engine::Bucket* b = ctx.front.engine().FindBucket(ctx.front.BucketName(i));
-    if (b != nullptr) FlushBucket(ctx.front, b);
+  RedisFront& front = ctx.front;
+  // Only buckets that exist: a flush does not create the other databases' buckets.
+  for (int i = 0; i < front.config().databases; ++i) {
+    if (engine::BucketRef b = front.store().FindBucket(front.BucketName(i))) {
+      TouchWatchedKeys(front, *b);
+    }
   }
-  ctx.front.tracking().InvalidateAll(&ctx.session);
-  ctx.w.Ok();
+  front.set_flushing(true);
+  ctx.AwaitSequence(
+      0, static_cast<size_t>(front.config().databases), 0,
+      [](CommandContext& c, size_t i, engine::WriteDone done) {
+        engine::BucketRef b = c.front.store().FindBucket(c.front.BucketName(static_cast<int>(i)));
+        if (b == nullptr) return std::move(done)(uint64_t{0});
+        b->Flush(std::move(done));
+      },
+      [](CommandContext& c, size_t, engine::WriteResult r, int) {
+        if (r.ok()) return true;
+        FlushDone(c, std::move(r));
+        return false;
+      },
+      [](CommandContext& c, int) { FlushDone(c, uint64_t{0}); });
 }
 
 void TimeCmd(CommandContext& ctx) {
-  engine::UnixNanos ns = ctx.front.engine().clock().NowNs();
+  engine::UnixNanos ns = ctx.front.store().clock().NowNs();
   ctx.w.ArrayHeader(2);
   ctx.w.Bulk(std::to_string(ns / 1'000'000'000));
   ctx.w.Bulk(std::to_string((ns / 1000) % 1'000'000));

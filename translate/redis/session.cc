@@ -30,7 +30,7 @@ RedisSession::RedisSession(RedisFront& front, translate::Transport& transport, u
       writer_(&transport.Out(), 2),
       reader_(&front.config().limits),
       id_(id) {
-  created_ms_ = front_.engine().clock().NowMs();
+  created_ms_ = front_.store().clock().NowMs();
   last_interaction_ms_ = created_ms_;
 }
 
@@ -43,11 +43,12 @@ void RedisSession::OnBytes(protocols::InBuffer& in) {
     in.Consume(in.size());
     return;
   }
+  if (suspended_ != nullptr) return;  // the pipeline waits; ResumeInput brings us back
   in_on_bytes_ = true;
   // One time snapshot per read batch: every command of a pipeline sees the same "now" (Redis
   // snapshots per command; the difference is the batch's processing time), and the clock is
   // read once per read() instead of once per command.
-  batch_now_ms_ = front_.engine().clock().NowMs();
+  batch_now_ms_ = front_.store().clock().NowMs();
   last_interaction_ms_ = batch_now_ms_;
   std::string_view data = in.Data();
   size_t pos = 0;
@@ -63,6 +64,8 @@ void RedisSession::OnBytes(protocols::InBuffer& in) {
       break;
     }
     Dispatch(reader_.args());
+    // A command that completes later holds the rest of the pipeline, in order.
+    if (suspended_ != nullptr) break;
     // Replies piling up unread: leave the rest of the pipeline for when they drain.
     if (transport_.OutputCongested()) break;
   }
@@ -83,6 +86,8 @@ void RedisSession::OnClose() {
   channels_.clear();
   patterns_.clear();
   queued_.clear();
+  exec_queue_.clear();
+  DropSuspended();
   front_.Unregister(this);
 }
 
@@ -158,8 +163,10 @@ void RedisSession::Call(const CommandSpec* spec, const CommandSpec* parent,
   last_parent_ = parent;
   ++front_.stats().commands_processed;
   front_.BeginCommand(this);
+  running_ = Running{spec, parent, args, now_ms};
   CommandContext ctx{*this, front_, args, writer_, spec, parent, now_ms};
   spec->handler(ctx);
+  running_ = Running{};
   // Client-side caching: remember what a read-only command read (Redis call()).
   if (tracking_.on && (spec->flags & kReadOnly) && !(tracking_.options & kTrackBcast)) {
     front_.tracking().RememberKeys(*this, *spec, args);
@@ -200,7 +207,7 @@ void RedisSession::Exec(int64_t now_ms) {
   // A watched key whose TTL passed since WATCH counts as modified: reading it lets the engine
   // expire it lazily, which reaches the watch registry through the change listener.
   for (const auto& [bucket, key] : watched_) {
-    if (engine::Bucket* b = front_.engine().FindBucket(bucket)) (void)b->Get(key);
+    if (engine::BucketRef b = front_.store().FindBucket(bucket)) (void)b->Get(key);
   }
   if (multi_error_ || dirty_cas_) {
     if (multi_error_) {
@@ -211,19 +218,31 @@ void RedisSession::Exec(int64_t now_ms) {
     DiscardMulti();
     return;
   }
-  std::vector<Queued> queued = std::move(queued_);
+  exec_queue_ = std::move(queued_);
+  queued_.clear();
+  exec_next_ = 0;
+  exec_now_ms_ = now_ms;
   in_multi_ = false;
   UnwatchAll();
-  writer_.ArrayHeader(queued.size());
-  const CommandSpec* exec_spec = last_spec_;
-  const CommandSpec* exec_parent = last_parent_;
+  writer_.ArrayHeader(exec_queue_.size());
+  exec_spec_ = last_spec_;
+  exec_parent_ = last_parent_;
+  RunExecQueue();
+}
+
+void RedisSession::RunExecQueue() {
   std::vector<std::string_view> views;
-  for (const Queued& q : queued) {
+  while (exec_next_ < exec_queue_.size()) {
+    const Queued& q = exec_queue_[exec_next_++];
     views.assign(q.args.begin(), q.args.end());
-    Call(q.spec, q.parent, views, now_ms);
+    Call(q.spec, q.parent, views, exec_now_ms_);
+    // A command that completes later: the rest of the transaction follows its reply.
+    if (suspended_ != nullptr || closed_) return;
   }
-  last_spec_ = exec_spec;
-  last_parent_ = exec_parent;
+  exec_queue_.clear();
+  exec_next_ = 0;
+  last_spec_ = exec_spec_;
+  last_parent_ = exec_parent_;
 }
 
 void RedisSession::Watch(std::string_view bucket, std::string_view key) {
@@ -231,7 +250,7 @@ void RedisSession::Watch(std::string_view bucket, std::string_view key) {
     if (b == bucket && k == key) return;
   }
   // Expire a stale key first, so its expiry is not mistaken for a later change.
-  if (engine::Bucket* b = front_.engine().FindBucket(bucket)) (void)b->Get(key);
+  if (engine::BucketRef b = front_.store().FindBucket(bucket)) (void)b->Get(key);
   front_.watches().Watch(this, bucket, key);
   watched_.emplace_back(std::string(bucket), std::string(key));
 }
@@ -242,15 +261,14 @@ void RedisSession::UnwatchAll() {
   dirty_cas_ = false;
 }
 
-engine::Bucket* RedisSession::CurrentBucket(engine::Errc* err) {
+engine::StoreBucket* RedisSession::CurrentBucket(engine::Errc* err) {
   if (kv_bucket_.empty()) return front_.Database(db_, err);
-  engine::Engine& engine = front_.engine();
-  if (kv_bucket_ptr_ == nullptr || kv_bucket_generation_ != engine.generation()) {
-    kv_bucket_ptr_ = engine.FindBucket(kv_bucket_);
-    kv_bucket_generation_ = engine.generation();
+  if (kv_bucket_ref_ == nullptr || !kv_bucket_ref_->alive() ||
+      kv_bucket_ref_->name() != kv_bucket_) {
+    kv_bucket_ref_ = front_.store().FindBucket(kv_bucket_);
   }
-  if (kv_bucket_ptr_ == nullptr) *err = engine::Errc::kBucketNotFound;
-  return kv_bucket_ptr_;
+  if (kv_bucket_ref_ == nullptr) *err = engine::Errc::kBucketNotFound;
+  return kv_bucket_ref_.get();
 }
 
 std::string RedisSession::CurrentBucketName() const {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -22,6 +23,7 @@
 #include "protocols/resp/reply_writer.h"
 #include "protocols/resp/request_reader.h"
 #include "translate/redis/command.h"
+#include "translate/redis/pending.h"
 #include "translate/redis/tracking.h"
 #include "translate/session.h"
 
@@ -36,6 +38,10 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
 
   void OnBytes(protocols::InBuffer& in) override;
   void OnClose() override;
+  // A command is suspended: the rest of the pipeline waits in the input buffer.
+  bool InputHeld() const override {
+    return suspended_ != nullptr;
+  }
 
   // ---- state read and changed by command handlers ----
   uint64_t id() const {
@@ -72,7 +78,7 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   }
   // The bucket commands work on: the KV.USE bucket, else the database's (created on first use).
   // nullptr with *err set when it cannot be had.
-  engine::Bucket* CurrentBucket(engine::Errc* err);
+  engine::StoreBucket* CurrentBucket(engine::Errc* err);
   std::string CurrentBucketName() const;
   // The database number keyspace notifications use, -1 for a KV.USE bucket.
   int notify_db() const {
@@ -113,6 +119,10 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   void Exec(int64_t now_ms);
   size_t queued_count() const {
     return queued_.size();
+  }
+  // Running EXEC's commands: blocking commands answer at once there (Redis CLIENT_DENY_BLOCKING).
+  bool executing_transaction() const {
+    return !exec_queue_.empty();
   }
   void Watch(std::string_view bucket, std::string_view key);
   void UnwatchAll();
@@ -155,6 +165,26 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   // RESET: back to a fresh connection's state (keeps id and connection).
   void Reset();
 
+  // ---- commands that complete later (pending.h; session_pending.cc) ----
+  // Suspends the command being run: `resume` writes its reply when it is woken (by the ticket's
+  // answer, the deadline if > 0, or CLIENT UNBLOCK if unblockable). Until then the session runs
+  // no further command of this client.
+  void Suspend(uint64_t ticket, int64_t deadline_ms, bool unblockable, Resume resume);
+  bool suspended() const {
+    return suspended_ != nullptr;
+  }
+  // Suspended in a blocking command CLIENT UNBLOCK may wake (CLIENT LIST flag "b").
+  bool blocked() const {
+    return suspended_ != nullptr && suspended_->unblockable;
+  }
+  uint64_t NewTicket() {
+    return ++next_ticket_;
+  }
+  // Wakes the suspended command if `ticket` is its own (stale wakes are ignored).
+  void WakeUp(uint64_t ticket, WakeReason reason, engine::WriteResult result);
+  // CLIENT UNBLOCK: wakes a blocked command (soon); false if there is none.
+  bool Unblock(WakeReason reason);
+
   // ---- client-side caching (CLIENT TRACKING; tracking.h) ----
   TrackingState& tracking() {
     return tracking_;
@@ -187,7 +217,32 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
     std::vector<std::string> args;
   };
 
+  // A suspended command: what is needed to resume it once the input buffer has moved on.
+  struct Suspended {
+    uint64_t ticket = 0;
+    const CommandSpec* spec = nullptr;
+    const CommandSpec* parent = nullptr;
+    std::vector<std::string> args;
+    int64_t now_ms = 0;
+    int64_t deadline_ms = 0;
+    bool unblockable = false;
+    Resume resume;
+  };
+  // The command Call() is running (what Suspend copies).
+  struct Running {
+    const CommandSpec* spec = nullptr;
+    const CommandSpec* parent = nullptr;
+    std::span<const std::string_view> args;
+    int64_t now_ms = 0;
+  };
+
   void Dispatch(std::span<const std::string_view> args);
+  // Runs EXEC's queued commands from exec_next_; stops early when one suspends.
+  void RunExecQueue();
+  // After a resumed command: the EXEC it belongs to goes on, then the pipeline.
+  void AfterResume();
+  // Forgets the suspended command without waking it (the client is going away).
+  void DropSuspended();
   void Call(const CommandSpec* spec, const CommandSpec* parent,
             std::span<const std::string_view> args, int64_t now_ms);
   // An error found before running a command: flags the transaction, and EXEC's own errors
@@ -216,6 +271,15 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   bool multi_error_ = false;  // a queued command was rejected: EXEC answers EXECABORT
   bool dirty_cas_ = false;    // a watched key changed: EXEC answers null
   std::vector<Queued> queued_;
+  std::vector<Queued> exec_queue_;  // an EXEC's commands while one of them is suspended
+  size_t exec_next_ = 0;
+  int64_t exec_now_ms_ = 0;
+  const CommandSpec* exec_spec_ = nullptr;  // EXEC itself, restored as the last command
+  const CommandSpec* exec_parent_ = nullptr;
+
+  Running running_;
+  std::unique_ptr<Suspended> suspended_;  // allocated only when a command really waits
+  uint64_t next_ticket_ = 0;
   std::vector<std::pair<std::string, std::string>> watched_;  // (bucket, key)
 
   void OnWatchReady(engine::Watch& watch) override;
@@ -229,9 +293,8 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   int64_t soft_limit_since_ms_ = 0;
 
   TrackingState tracking_;
-  std::string kv_bucket_;  // KV.USE bucket; empty: the database's bucket
-  engine::Bucket* kv_bucket_ptr_ = nullptr;
-  uint64_t kv_bucket_generation_ = 0;
+  std::string kv_bucket_;            // KV.USE bucket; empty: the database's bucket
+  engine::BucketRef kv_bucket_ref_;  // the KV.USE bucket, looked up again once deleted
 };
 
 }  // namespace kvgate::redis

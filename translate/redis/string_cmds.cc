@@ -4,7 +4,7 @@
 // (WriteOptions::expire_at_ms / keep_ttl).
 #include <string>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
@@ -17,7 +17,7 @@
 namespace kvgate::redis {
 namespace {
 
-using engine::Bucket;
+using Bucket = engine::StoreBucket;
 using engine::WriteOptions;
 
 // Options of SET (and GETEX): Redis parseExtendedStringArgumentsOrReply.
@@ -131,8 +131,8 @@ bool OptionsDeadline(CommandContext& ctx, const StringOptions& o, std::string_vi
   return ExpireDeadline(ctx, o.expire_arg, seconds, relative, command, when);
 }
 
-// The common SET path (Redis setGenericCommand). `ok_reply`/`abort_reply` select SETNX's
-// integers instead of +OK / null.
+// The common SET path (Redis setGenericCommand); `key` is always ctx.arg(1).
+// `integer_replies` selects SETNX's integers instead of +OK / null.
 void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view key,
                 std::string_view value, std::string_view command, bool integer_replies) {
   int64_t when = 0;
@@ -188,22 +188,36 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
   WriteOptions wo;
   wo.keep_ttl = o.keepttl;
   wo.expire_at_ms = o.expire != StringOptions::Expire::kNone ? when : engine::kNoExpiry;
-  auto r = o.nx ? db->Create(key, value, wo) : db->Put(key, value, wo);
-  if (!r.ok()) {
-    if (r.errc() == engine::Errc::kAlreadyExists) {
-      if (o.get) return reply_old();
-      return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
-    }
-    return ReplyEngineError(ctx.w, r.errc());
-  }
-  // Redis writes GET's old value before it notifies (and +OK after); replying only once the
-  // write succeeded keeps a failed write from producing two replies.
-  if (o.get) reply_old();
-  ctx.Notify(kNotifyString, "set", key);
-  if (o.expire != StringOptions::Expire::kNone) ctx.Notify(kNotifyGeneric, "expire", key);
-  if (o.get) return;
-  if (integer_replies) return ctx.w.Integer(1);
-  ctx.w.Ok();
+  const engine::WriteRequest request = o.nx ? engine::WriteRequest::Create(key, value, wo)
+                                            : engine::WriteRequest::Put(key, value, wo);
+  const bool get = o.get;
+  const bool expire = o.expire != StringOptions::Expire::kNone;
+  ctx.AwaitWrite(*db, request,
+                 [old = std::move(old), old_found, get, expire, integer_replies](
+                     CommandContext& c, engine::WriteResult r) {
+                   auto reply_old = [&] {
+                     if (old_found) {
+                       c.w.Bulk(old);
+                     } else {
+                       c.w.Null();
+                     }
+                   };
+                   if (!r.ok()) {
+                     if (r.errc() == engine::Errc::kAlreadyExists) {
+                       if (get) return reply_old();
+                       return integer_replies ? c.w.Integer(0) : c.w.Null();
+                     }
+                     return ReplyEngineError(c.w, r.errc());
+                   }
+                   // Redis writes GET's old value before it notifies (and +OK after); replying
+                   // only once the write succeeded keeps a failed write from two replies.
+                   if (get) reply_old();
+                   c.Notify(kNotifyString, "set", c.arg(1));
+                   if (expire) c.Notify(kNotifyGeneric, "expire", c.arg(1));
+                   if (get) return;
+                   if (integer_replies) return c.w.Integer(1);
+                   c.w.Ok();
+                 });
 }
 
 void GetCmd(CommandContext& ctx) {
@@ -255,8 +269,12 @@ void GetDelCmd(CommandContext& ctx) {
   if (db == nullptr) return;
   auto e = db->Get(ctx.arg(1));
   if (!e.ok()) return ctx.w.Null();
-  ctx.w.Bulk(e->value);  // reply first: the view dies with the delete
-  if (db->Delete(ctx.arg(1), {}).ok()) ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
+  // The view dies with the delete: the reply goes out with the delete's answer.
+  ctx.AwaitWrite(*db, engine::WriteRequest::Delete(ctx.arg(1)),
+                 [value = std::string(e->value)](CommandContext& c, engine::WriteResult r) {
+                   c.w.Bulk(value);
+                   if (r.ok()) c.Notify(kNotifyGeneric, "del", c.arg(1));
+                 });
 }
 
 void GetExCmd(CommandContext& ctx) {
@@ -272,14 +290,27 @@ void GetExCmd(CommandContext& ctx) {
   int64_t when = 0;
   if (!OptionsDeadline(ctx, o, "getex", &when)) return;
   const bool had_ttl = e->expires_at_ms != engine::kNoExpiry;
-  ctx.w.Bulk(e->value);
+  std::string_view event;
   if ((o.expire == Expire::kExAt || o.expire == Expire::kPxAt) && when <= ctx.now_ms) {
-    if (db->Delete(key, {}).ok()) ctx.Notify(kNotifyGeneric, "del", key);
+    event = "del";
   } else if (o.expire != Expire::kNone) {
-    if (db->SetExpiry(key, when).ok()) ctx.Notify(kNotifyGeneric, "expire", key);
+    event = "expire";
   } else if (o.persist && had_ttl) {
-    if (db->SetExpiry(key, engine::kNoExpiry).ok()) ctx.Notify(kNotifyGeneric, "persist", key);
+    event = "persist";
+    when = engine::kNoExpiry;
+  } else {
+    return ctx.w.Bulk(e->value);
   }
+  // The reply goes out with the change's answer (a delete would end the view's life).
+  ctx.Await(
+      [&](engine::WriteDone done) {
+        if (event == "del") return db->Write(engine::WriteRequest::Delete(key), std::move(done));
+        db->SetExpiry(key, when, std::move(done));
+      },
+      [value = std::string(e->value), event](CommandContext& c, engine::WriteResult r) {
+        c.w.Bulk(value);
+        if (r.ok()) c.Notify(kNotifyGeneric, event, c.arg(1));
+      });
 }
 
 void MGetCmd(CommandContext& ctx) {
@@ -305,13 +336,22 @@ void MSetGeneric(CommandContext& ctx, bool nx) {
       if (db->Get(ctx.arg(j)).ok()) return ctx.w.Integer(0);
     }
   }
-  for (size_t j = 1; j < ctx.argc(); j += 2) {
-    auto r = db->Put(ctx.arg(j), ctx.arg(j + 1), WriteOptions{});
-    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-    ctx.Notify(kNotifyString, "set", ctx.arg(j));
-  }
-  if (nx) return ctx.w.Integer(1);
-  ctx.w.Ok();
+  // One put per pair, in order, each followed by its "set" event as in Redis.
+  ctx.AwaitSequence(
+      0, ctx.argc() / 2, nx,
+      [](CommandContext& c, size_t i, engine::WriteDone done) {
+        c.WriteCurrent(engine::WriteRequest::Put(c.arg(1 + 2 * i), c.arg(2 + 2 * i)),
+                       std::move(done));
+      },
+      [](CommandContext& c, size_t i, engine::WriteResult r, bool) {
+        if (!r.ok()) {
+          ReplyEngineError(c.w, r.errc());
+          return false;
+        }
+        c.Notify(kNotifyString, "set", c.arg(1 + 2 * i));
+        return true;
+      },
+      [](CommandContext& c, bool nx_reply) { return nx_reply ? c.w.Integer(1) : c.w.Ok(); });
 }
 
 void MSetCmd(CommandContext& ctx) {
@@ -338,24 +378,29 @@ void AppendCmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   std::string_view tail = ctx.arg(2);
   auto e = db->Get(key);
-  int64_t length = 0;
+  auto reply = [](CommandContext& c, engine::WriteResult r, int64_t length) {
+    if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+    c.Notify(kNotifyString, "append", c.arg(1));
+    c.w.Integer(length);
+  };
   if (!e.ok()) {
-    auto r = db->Put(key, tail, WriteOptions{});
-    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-    length = static_cast<int64_t>(tail.size());
-  } else {
-    if (!CheckStringLength(ctx, e->value.size(), tail.size())) return;
-    std::string value;
-    value.reserve(e->value.size() + tail.size());
-    value.append(e->value).append(tail);
-    WriteOptions wo;
-    wo.keep_ttl = true;
-    auto r = db->Put(key, value, wo);
-    if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-    length = static_cast<int64_t>(value.size());
+    const auto length = static_cast<int64_t>(tail.size());
+    return ctx.AwaitWrite(*db, engine::WriteRequest::Put(key, tail),
+                          [reply, length](CommandContext& c, engine::WriteResult r) {
+                            reply(c, std::move(r), length);
+                          });
   }
-  ctx.Notify(kNotifyString, "append", key);
-  ctx.w.Integer(length);
+  if (!CheckStringLength(ctx, e->value.size(), tail.size())) return;
+  std::string value;
+  value.reserve(e->value.size() + tail.size());
+  value.append(e->value).append(tail);
+  WriteOptions wo;
+  wo.keep_ttl = true;
+  const auto length = static_cast<int64_t>(value.size());
+  ctx.AwaitWrite(*db, engine::WriteRequest::Put(key, value, wo),
+                 [reply, length](CommandContext& c, engine::WriteResult r) {
+                   reply(c, std::move(r), length);
+                 });
 }
 
 void StrLenCmd(CommandContext& ctx) {
@@ -409,10 +454,13 @@ void SetRangeCmd(CommandContext& ctx) {
   const size_t need = static_cast<size_t>(offset) + patch.size();
   if (value.size() < need) value.resize(need, '\0');
   value.replace(static_cast<size_t>(offset), patch.size(), patch);
-  auto r = db->Put(key, value, wo);
-  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
-  ctx.Notify(kNotifyString, "setrange", key);
-  ctx.w.Integer(static_cast<int64_t>(value.size()));
+  ctx.AwaitWrite(
+      *db, engine::WriteRequest::Put(key, value, wo),
+      [length = static_cast<int64_t>(value.size())](CommandContext& c, engine::WriteResult r) {
+        if (!r.ok()) return ReplyEngineError(c.w, r.errc());
+        c.Notify(kNotifyString, "setrange", c.arg(1));
+        c.w.Integer(length);
+      });
 }
 
 constexpr uint32_t kR = kReadOnly | kFast;

@@ -15,7 +15,7 @@ void FakeTransport::CloseNow() {
 }
 
 RedisHarness::RedisHarness(RedisConfig config)
-    : engine_(clock_), front_(std::make_unique<RedisFront>(engine_, std::move(config))) {
+    : engine_(clock_), front_(std::make_unique<RedisFront>(store_, std::move(config))) {
 }
 
 RedisHarness::~RedisHarness() {
@@ -45,8 +45,22 @@ std::string RedisHarness::Send(Client& c, std::string_view bytes) {
   if (c.closed || c.transport->close_after_flush) return c.transport->Take();
   c.in.Append(bytes);
   c.session->OnBytes(c.in);
-  front_->RunPending();
+  Pump();
   return c.transport->Take();
+}
+
+void RedisHarness::Pump() {
+  for (int round = 0; round < 1000; ++round) {
+    front_->RunPending();
+    bool fed = false;
+    for (auto& c : clients_) {
+      if (c->closed || !c->transport->resume_input) continue;
+      c->transport->resume_input = false;
+      c->session->OnBytes(c->in);
+      fed = true;
+    }
+    if (!fed && !front_->HasPending()) return;
+  }
 }
 
 std::string RedisHarness::Cmd(Client& c, const std::vector<std::string>& args) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/local_store.h"
 #include "protocols/buffer.h"
 #include "tests/support/memory_transport.h"
 #include "translate/redis/front.h"
@@ -60,6 +61,12 @@ class RedisHarness {
   engine::Engine& engine() {
     return engine_;
   }
+  engine::LocalStore& store() {
+    return store_;
+  }
+  // Runs the front's pending work and feeds held input back to sessions that resumed it, as
+  // the gateway does before it polls; Send() calls it.
+  void Pump();
   RedisFront& front() {
     return *front_;
   }
@@ -67,6 +74,7 @@ class RedisHarness {
  private:
   engine::FakeClock clock_;
   engine::Engine engine_;
+  engine::LocalStore store_{engine_};
   std::unique_ptr<RedisFront> front_;
   std::vector<std::unique_ptr<Client>> clients_;
   uint64_t next_id_ = 1;

@@ -1,0 +1,76 @@
+// File: translate/redis/session_pending.cc
+// The session's half of commands that complete later (pending.h): suspending the running
+// command, waking it (an answer, its deadline, CLIENT UNBLOCK), dropping it when the client
+// goes, and handing the held pipeline back to the gateway afterwards.
+//
+//   ctx.Suspend(deadline, true, resume);   // handler: Call() returns, OnBytes stops reading on
+//   front.RunPending() -> session.WakeUp(ticket, kTimeout, 0) -> resume(Wake) -> ResumeInput()
+#include <cassert>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "translate/redis/front.h"
+#include "translate/redis/session.h"
+
+namespace kvgate::redis {
+
+void RedisSession::Suspend(uint64_t ticket, int64_t deadline_ms, bool unblockable, Resume resume) {
+  assert(running_.spec != nullptr && suspended_ == nullptr);
+  auto s = std::make_unique<Suspended>();
+  s->ticket = ticket;
+  s->spec = running_.spec;
+  s->parent = running_.parent;
+  s->args.assign(running_.args.begin(), running_.args.end());
+  s->now_ms = running_.now_ms;
+  s->deadline_ms = deadline_ms;
+  s->unblockable = unblockable;
+  s->resume = std::move(resume);
+  if (deadline_ms > 0) front_.pending().AddDeadline(deadline_ms, id_, ticket);
+  suspended_ = std::move(s);
+}
+
+void RedisSession::WakeUp(uint64_t ticket, WakeReason reason, engine::WriteResult result) {
+  if (suspended_ == nullptr || suspended_->ticket != ticket || closing_) return;
+  std::unique_ptr<Suspended> s = std::move(suspended_);
+  if (s->deadline_ms > 0 && reason != WakeReason::kTimeout) {
+    front_.pending().RemoveDeadline(s->deadline_ms, id_, s->ticket);
+  }
+  std::vector<std::string_view> views(s->args.begin(), s->args.end());
+  front_.BeginCommand(this);
+  running_ = Running{s->spec, s->parent, views, s->now_ms};
+  CommandContext ctx{*this, front_, views, writer_, s->spec, s->parent, s->now_ms};
+  std::move(s->resume)(Wake{&ctx, reason, std::move(result)});
+  running_ = Running{};
+  front_.EndCommand();
+  // The command may have suspended again (a second round trip); it still holds the pipeline.
+  if (suspended_ == nullptr) AfterResume();
+}
+
+bool RedisSession::Unblock(WakeReason reason) {
+  if (!blocked()) return false;
+  // Woken from RunPending, not inside the CLIENT UNBLOCK that asked: commands never nest. It
+  // no longer counts as blocked, so a second CLIENT UNBLOCK answers 0 as in Redis.
+  suspended_->unblockable = false;
+  front_.pending().Queue(id_, suspended_->ticket, reason, uint64_t{0});
+  return true;
+}
+
+void RedisSession::AfterResume() {
+  if (closed_) return;
+  if (!exec_queue_.empty()) RunExecQueue();
+  if (suspended_ != nullptr || closed_) return;
+  AfterAsyncOutput();
+  // Pipelined commands that arrived meanwhile run from the loop, not from inside this wake.
+  if (!closing_) transport_.ResumeInput();
+}
+
+void RedisSession::DropSuspended() {
+  if (suspended_ == nullptr) return;
+  if (suspended_->deadline_ms > 0) {
+    front_.pending().RemoveDeadline(suspended_->deadline_ms, id_, suspended_->ticket);
+  }
+  suspended_.reset();
+}
+
+}  // namespace kvgate::redis
