@@ -169,7 +169,7 @@ uint64_t Consumer::InvalidAhead() const {
 }
 
 void Consumer::OnWatchReady(engine::Watch& /*watch*/) {
-  js_.MarkReady(this);
+  js_.consumers().MarkReady(this);
 }
 
 size_t Consumer::SubscriberPending() const {

@@ -112,9 +112,9 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
                            &detail)) {
     return RespondError(req, kCreateType, err, detail);
   }
-  if (name.empty()) name = NewConsumerName(stream);
+  if (name.empty()) name = consumers_.NewName(stream);
 
-  if (Consumer* existing = FindConsumer(stream, name)) {
+  if (Consumer* existing = consumers_.Find(stream, name)) {
     if (existing->config() == cfg) {
       std::string s;
       protocols::JsonWriter w(&s);
@@ -127,9 +127,9 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
   }
   if (action == "update") return RespondError(req, kCreateType, JsErr::kConsumerDoesNotExist);
   const StreamConfig& scfg = CachedStreamConfig(*bucket);
-  if (total_consumers_ >= front_.config().max_consumers ||
+  if (consumers_.Total() >= front_.config().max_consumers ||
       (scfg.max_consumers > 0 &&
-       ConsumerCount(stream) >= static_cast<size_t>(scfg.max_consumers))) {
+       consumers_.Count(stream) >= static_cast<size_t>(scfg.max_consumers))) {
     return RespondError(req, kCreateType, JsErr::kMaxConsumers);
   }
 
@@ -140,14 +140,14 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
     // A filtered initial part is counted in slices (Consumer::Run); num_pending is known, and
     // the response sent, once that is done. Nothing is delivered before it.
     consumer->DeferCreateResponse(std::string(req.reply), std::string(kCreateType));
-    AddConsumer(std::move(consumer));
+    consumers_.Add(std::move(consumer));
     return;
   }
   std::string s;
   protocols::JsonWriter w(&s);
   consumer->WriteInfo(w, kCreateType);
   // Deliveries start in RunPending, i.e. after this response (nats.js subscribes only then).
-  AddConsumer(std::move(consumer));
+  consumers_.Add(std::move(consumer));
   Respond(req, s);
 }
 
@@ -157,7 +157,7 @@ void JetStream::ConsumerInfo(const JsRequest& req) {
   if (FindStreamBucket(stream) == nullptr) {
     return RespondError(req, kType, JsErr::kStreamNotFound);
   }
-  Consumer* c = FindConsumer(stream, name);
+  Consumer* c = consumers_.Find(stream, name);
   if (c == nullptr) return RespondError(req, kType, JsErr::kConsumerNotFound);
   std::string s;
   protocols::JsonWriter w(&s);
@@ -171,10 +171,10 @@ void JetStream::ConsumerDelete(const JsRequest& req) {
   if (FindStreamBucket(stream) == nullptr) {
     return RespondError(req, kType, JsErr::kStreamNotFound);
   }
-  if (FindConsumer(stream, name) == nullptr) {
+  if (consumers_.Find(stream, name) == nullptr) {
     return RespondError(req, kType, JsErr::kConsumerNotFound);
   }
-  DeleteConsumer(stream, name);
+  consumers_.Delete(stream, name);
   std::string s;
   protocols::JsonWriter w(&s);
   BeginResponse(w, kType);
@@ -200,7 +200,7 @@ void JetStream::ConsumerNamesOrList(const JsRequest& req, bool list) {
   if (!ParseOffset(req.payload, &offset)) {
     return RespondError(req, type, JsErr::kInvalidJson, {}, /*paged=*/true);
   }
-  std::vector<std::string> names = ConsumerNames(stream);
+  std::vector<std::string> names = consumers_.Names(stream);
   const size_t limit = list ? kListLimit : kNamesLimit;
   std::string s;
   protocols::JsonWriter w(&s);
@@ -215,7 +215,7 @@ void JetStream::ConsumerNamesOrList(const JsRequest& req, bool list) {
     w.BeginArray();
     for (size_t i = begin; i < end; ++i) {
       if (list) {
-        FindConsumer(stream, names[i])->WriteInfo(w, {});
+        consumers_.Find(stream, names[i])->WriteInfo(w, {});
       } else {
         w.String(names[i]);
       }

@@ -16,8 +16,7 @@ namespace kvgate::nats {
 namespace {
 
 constexpr int64_t kNsPerSec = 1'000'000'000;
-constexpr uint64_t kNatsMsgOverhead = 16;      // nats-server memStoreMsgSize's fixed part
-constexpr size_t kMaxTrackedMsgIds = 100'000;  // per bucket, bounds dedupe memory
+constexpr uint64_t kNatsMsgOverhead = 16;  // nats-server memStoreMsgSize's fixed part
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -92,7 +91,8 @@ bool JetStream::KvPublish(const PubFrame& f) {
   }
   std::optional<std::string_view> msg_id = h.Get("Nats-Msg-Id");
   if (msg_id && !msg_id->empty()) {
-    if (uint64_t seq = FindDuplicate(bucket->name(), *msg_id, scfg.duplicate_window)) {
+    if (uint64_t seq = msg_ids_.Find(bucket->name(), *msg_id, scfg.duplicate_window,
+                                     engine().clock().NowNs())) {
       PubAck(f.reply, stream, seq, /*duplicate=*/true);
       return true;
     }
@@ -197,7 +197,7 @@ bool JetStream::KvPublish(const PubFrame& f) {
     bucket->PurgeEntries(engine::KeyFilter::All(), /*keep=*/1, /*below=*/0);
   }
   if (msg_id && !msg_id->empty()) {
-    RememberMsgId(bucket->name(), *msg_id, seq);
+    msg_ids_.Remember(bucket->name(), *msg_id, seq, engine().clock().NowNs());
   }
   PubAck(f.reply, stream, seq, /*duplicate=*/false);
   return true;
@@ -218,31 +218,6 @@ bool JetStream::FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const
   if (history.empty() || history.size() < bucket.config().history) return false;
   const engine::EntryView& oldest = history.front();
   return oldest.key.size() + oldest.value.size() + oldest.meta.size() + overhead >= size;
-}
-
-uint64_t JetStream::FindDuplicate(const std::string& bucket, std::string_view msg_id,
-                                  int64_t window_ns) {
-  auto it = msg_ids_.find(bucket);
-  if (it == msg_ids_.end()) return 0;
-  MsgIdWindow& win = it->second;
-  const int64_t now = engine().clock().NowNs();
-  while (!win.order.empty() && (window_ns <= 0 || now - win.order.front().first > window_ns)) {
-    win.ids.erase(win.order.front().second);
-    win.order.pop_front();
-  }
-  auto found = win.ids.find(std::string(msg_id));
-  return found == win.ids.end() ? 0 : found->second;
-}
-
-void JetStream::RememberMsgId(const std::string& bucket, std::string_view msg_id, uint64_t seq) {
-  MsgIdWindow& win = msg_ids_[bucket];
-  if (win.order.size() >= kMaxTrackedMsgIds) {
-    win.ids.erase(win.order.front().second);
-    win.order.pop_front();
-  }
-  std::string id(msg_id);
-  win.ids[id] = seq;
-  win.order.emplace_back(engine().clock().NowNs(), std::move(id));
 }
 
 }  // namespace kvgate::nats

@@ -180,7 +180,7 @@ void JetStream::StreamDelete(const JsRequest& req) {
   engine::Bucket* bucket = FindStreamBucket(req.arg);
   if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound);
   std::string name = bucket->name();
-  DeleteStreamConsumers(req.arg);
+  consumers_.DeleteStream(req.arg);
   engine::Status st = engine().DeleteBucket(name);
   if (!st.ok()) return RespondError(req, kType, JsErr::kStreamNotFound);
   ForgetStreamConfig(name);
