@@ -53,25 +53,12 @@ engine::Result<engine::EntryView> Lookup(engine::Bucket& bucket, const GetReques
   o.filters.push_back(f);
   o.start = engine::WatchStart::kLatestPerKey;
   o.meta_only = true;
-  o.max_queue = 1;
-  class NullSink : public engine::WatchSink {
-    void OnWatchReady(engine::Watch&) override {
-    }
-  } sink;
-  auto w = bucket.StartWatch(o, &sink);
-  if (!w.ok()) return engine::Errc::kNotFound;
   engine::Revision newest = 0;
-  bool done = false;
-  while (!done && (*w)->HasEvents()) {
-    (*w)->Poll(1024, [&](const engine::WatchEvent& ev) {
-      if (ev.kind != engine::WatchEvent::Kind::kEntry || !ev.initial) {
-        done = true;
-      } else if (!done) {
-        newest = std::max(newest, ev.entry.revision);
-      }
-    });
-  }
-  w->reset();
+  // A watch that cannot start finds nothing: not found, as for no matching key.
+  (void)engine::ScanInitialPart(bucket, o, [&](const engine::EntryView& e) {
+    newest = std::max(newest, e.revision);
+    return true;
+  });
   if (newest == 0) return engine::Errc::kNotFound;
   return bucket.GetByRevision(newest);
 }

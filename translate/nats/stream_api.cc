@@ -133,22 +133,11 @@ void JetStream::StreamInfo(const JsRequest& req) {
     o.filters.push_back(filter);
     o.start = engine::WatchStart::kAllHistory;
     o.meta_only = true;
-    o.max_queue = 1;
-    class NullSink : public engine::WatchSink {
-      void OnWatchReady(engine::Watch&) override {
-      }
-    } sink;
-    auto w = bucket->StartWatch(o, &sink);
-    bool done = !w.ok();
-    while (!done && (*w)->HasEvents()) {
-      (*w)->Poll(1024, [&](const engine::WatchEvent& ev) {
-        if (ev.kind != engine::WatchEvent::Kind::kEntry || !ev.initial) {
-          done = true;
-          return;
-        }
-        if (!done) ++counts[KvSubject(bucket->name(), ev.entry.key)];
-      });
-    }
+    // A failed scan reports the counts it reached (the stream info itself is still right).
+    (void)engine::ScanInitialPart(*bucket, o, [&](const engine::EntryView& e) {
+      ++counts[KvSubject(bucket->name(), e.key)];
+      return true;
+    });
   }
 
   const bool paged = !subjects_filter.empty();
