@@ -50,7 +50,7 @@ Consumer::Consumer(JetStream& js, std::string stream, std::string bucket, std::s
 
 Consumer::~Consumer() = default;
 
-bool Consumer::Start(engine::Bucket& bucket, JsErr* err, std::string* detail) {
+JsStatus Consumer::Start(engine::Bucket& bucket) {
   for (const std::string& f : config_.Filters()) {
     watch_options_.filters.push_back(FilterOf(f, subject_prefix_));
   }
@@ -80,12 +80,8 @@ bool Consumer::Start(engine::Bucket& bucket, JsErr* err, std::string* detail) {
   if (bucket.config().attachment.empty())
     initial_invalid_ = CountInvalidKeys(bucket, start, revision);
   engine::Errc e = engine::Errc::kOk;
-  if (!StartWatch(bucket, start, revision, &e)) {
-    *err = JsErr::kConsumerCreate;
-    *detail = "consumer watch failed: " + std::string(engine::ErrcName(e));
-    return false;
-  }
-  return true;
+  if (!StartWatch(bucket, start, revision, &e)) return JsErrorFromErrc(JsOp::kConsumerWatch, e);
+  return {};
 }
 
 bool Consumer::StartWatch(engine::Bucket& bucket, engine::WatchStart start,

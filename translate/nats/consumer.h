@@ -7,7 +7,7 @@
 // inactive_threshold without interest.
 //
 //   auto c = std::make_unique<Consumer>(js, "KV_b", "b", "abc12345", cfg, now_ns);
-//   if (!c->Start(*bucket, &err, &detail)) ...;      // engine watch per deliver policy
+//   if (JsStatus st = c->Start(*bucket); !st.ok()) ...;   // engine watch per deliver policy
 //   c->Run(256);  c->Tick(now_ns);                     // driven by ConsumerSet
 #pragma once
 
@@ -41,7 +41,7 @@ class Consumer final : public engine::WatchSink {
   ~Consumer() override;
 
   // Starts the engine watch for the deliver policy and filters.
-  bool Start(engine::Bucket& bucket, JsErr* err, std::string* detail);
+  JsStatus Start(engine::Bucket& bucket);
   // Delivers up to `budget` entries.
   RunResult Run(size_t budget);
   // Heartbeats, GC and un-blocking; kMore if it should run now.

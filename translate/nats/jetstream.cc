@@ -109,7 +109,7 @@ void JetStream::Unsupported(const JsRequest& req) {
   std::string s;
   protocols::JsonWriter w(&s);
   w.BeginObject();
-  WriteJsError(w, JsErr::kNotSupported, "kvgate does not implement " + std::string(req.subject));
+  WriteJsError(w, {JsErr::kNotSupported, "kvgate does not implement " + std::string(req.subject)});
   w.EndObject();
   ++api_errors_;
   Respond(req, s);
@@ -126,22 +126,31 @@ void JetStream::Respond(const JsRequest& req, std::string_view json) {
   front_.Reply(req.reply, {}, json);
 }
 
-void JetStream::RespondError(const JsRequest& req, std::string_view type, JsErr err,
-                             std::string_view detail, bool paged) {
+void JetStream::RespondError(const JsRequest& req, std::string_view type, const JsError& err) {
+  RespondErrorWith(req, type, err, /*paged=*/false);
+}
+
+void JetStream::RespondPagedError(const JsRequest& req, std::string_view type, const JsError& err) {
+  RespondErrorWith(req, type, err, /*paged=*/true);
+}
+
+void JetStream::RespondErrorWith(const JsRequest& req, std::string_view type, const JsError& err,
+                                 bool paged) {
   ++api_errors_;
   std::string s;
   protocols::JsonWriter w(&s);
   BeginResponse(w, type);
-  WriteJsError(w, err, detail);
+  WriteJsError(w, err);
   if (paged) w.Key("total").Int(0).Key("offset").Int(0).Key("limit").Int(0);
   w.EndObject();
   Respond(req, s);
 }
 
-engine::Bucket* JetStream::FindStreamBucket(std::string_view stream) {
-  std::string_view bucket = BucketOfStream(stream);
-  if (bucket.empty()) return nullptr;
-  return engine().FindBucket(bucket);
+JsResult<engine::Bucket*> JetStream::FindStreamBucket(std::string_view stream) {
+  std::string_view name = BucketOfStream(stream);
+  engine::Bucket* bucket = name.empty() ? nullptr : engine().FindBucket(name);
+  if (bucket == nullptr) return JsErr::kStreamNotFound;
+  return bucket;
 }
 
 void JetStream::AccountInfo(const JsRequest& req) {

@@ -72,13 +72,15 @@ class JetStream {
     return front_;
   }
   engine::Engine& engine();
-  // The bucket behind a stream name, or null.
-  engine::Bucket* FindStreamBucket(std::string_view stream);
+  // The bucket behind a stream name; kStreamNotFound if the name is not KV_<bucket> or the
+  // bucket does not exist.
+  JsResult<engine::Bucket*> FindStreamBucket(std::string_view stream);
   // Sends a response body to the request's reply subject (nothing if it has none).
   void Respond(const JsRequest& req, std::string_view json);
-  // {"type":..,"error":{..}[,"total":0,"offset":0,"limit":0]}
-  void RespondError(const JsRequest& req, std::string_view type, JsErr err,
-                    std::string_view detail = {}, bool paged = false);
+  // {"type":..,"error":{..}}
+  void RespondError(const JsRequest& req, std::string_view type, const JsError& err);
+  // {"type":..,"error":{..},"total":0,"offset":0,"limit":0}: errors of the paged list APIs.
+  void RespondPagedError(const JsRequest& req, std::string_view type, const JsError& err);
   // Starts a response object with its type member.
   static void BeginResponse(protocols::JsonWriter& w, std::string_view type);
   // Writes a StreamInfo body (config, created, state) into an open object; `subjects` adds
@@ -103,6 +105,8 @@ class JetStream {
  private:
   void HandleApi(const JsRequest& req);
   bool RequiresNewerApi(const JsRequest& req);
+  void RespondErrorWith(const JsRequest& req, std::string_view type, const JsError& err,
+                        bool paged);
 
   // API handlers (stream_api.cc, msg_get.cc, consumer_api.cc).
   void AccountInfo(const JsRequest& req);
@@ -133,8 +137,7 @@ class JetStream {
   // $KV.<bucket>.<key> publish (kv_publish.cc). Returns false if no bucket serves it.
   bool KvPublish(const PubFrame& frame);
   void PubAck(std::string_view reply, std::string_view stream, uint64_t seq, bool duplicate);
-  void PubAckError(std::string_view reply, std::string_view stream, JsErr err,
-                   std::string_view detail = {});
+  void PubAckError(std::string_view reply, std::string_view stream, const JsError& err);
   // nats-server's discard-new max_bytes check in its own byte units.
   bool FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const PubFrame& frame);
 

@@ -57,24 +57,20 @@ std::string KvSubject(std::string_view bucket, std::string_view key) {
   return s;
 }
 
-bool KeyFilterForSubject(std::string_view bucket, std::string_view subject_filter,
-                         engine::KeyFilter* out) {
+engine::Result<engine::KeyFilter> KeyFilterForSubject(std::string_view bucket,
+                                                      std::string_view subject_filter) {
   // The first two tokens must admit "$KV" and the bucket; the rest is a key pattern.
   std::string_view rest = subject_filter;
   for (std::string_view want : {std::string_view("$KV"), bucket}) {
     size_t dot = rest.find('.');
     std::string_view token = rest.substr(0, dot);
-    if (token == ">") {
-      *out = engine::KeyFilter::All();
-      return true;
-    }
-    if (dot == std::string_view::npos) return false;  // no key token left
-    if (token != "*" && token != want) return false;
+    if (token == ">") return engine::KeyFilter::All();
+    if (dot == std::string_view::npos) return engine::Errc::kNotFound;  // no key token left
+    if (token != "*" && token != want) return engine::Errc::kNotFound;
     rest.remove_prefix(dot + 1);
   }
-  if (rest.empty()) return false;
-  *out = engine::KeyFilter::Tokens(rest);
-  return true;
+  if (rest.empty()) return engine::Errc::kNotFound;
+  return engine::KeyFilter::Tokens(rest);
 }
 
 std::string Base64Encode(std::string_view in) {

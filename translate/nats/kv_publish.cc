@@ -38,13 +38,12 @@ uint64_t ParseSeq(std::string_view s) {
 
 }  // namespace
 
-void JetStream::PubAckError(std::string_view reply, std::string_view stream, JsErr err,
-                            std::string_view detail) {
+void JetStream::PubAckError(std::string_view reply, std::string_view stream, const JsError& err) {
   if (reply.empty()) return;
   std::string s;
   protocols::JsonWriter w(&s);
   w.BeginObject();
-  WriteJsError(w, err, detail);
+  WriteJsError(w, err);
   w.Key("stream").String(stream).Key("seq").Int(0).EndObject();
   front_.Reply(reply, {}, s);
 }
@@ -73,13 +72,13 @@ bool JetStream::KvPublish(const PubFrame& f) {
   const std::string& stream = stream_scratch_;
 
   if (!engine::IsValidNatsKey(key)) {
-    PubAckError(f.reply, stream, JsErr::kNotSupported, "invalid key");
+    PubAckError(f.reply, stream, {JsErr::kNotSupported, "invalid key"});
     return true;
   }
   HeaderBlock& h = header_scratch_;
   h.Clear();
   if (!f.headers.empty() && !ParseHeaderBlock(f.headers, &h)) {
-    PubAckError(f.reply, stream, JsErr::kNotSupported, "malformed message headers");
+    PubAckError(f.reply, stream, {JsErr::kNotSupported, "malformed message headers"});
     return true;
   }
   const StreamConfig& scfg = CachedStreamConfig(*bucket);
@@ -106,21 +105,21 @@ bool JetStream::KvPublish(const PubFrame& f) {
     auto latest = bucket->GetLatest(key);
     engine::Revision current = latest.ok() ? latest->revision : 0;
     if (current != *o.expected_revision) {
-      PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(current));
+      PubAckError(f.reply, stream, {JsErr::kWrongLastSequence, std::to_string(current)});
       return true;
     }
   }
   if (auto expected = h.Get("Nats-Expected-Last-Sequence")) {
     engine::Revision last = bucket->LastRevision();
     if (ParseSeq(*expected) != last) {
-      PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(last));
+      PubAckError(f.reply, stream, {JsErr::kWrongLastSequence, std::to_string(last)});
       return true;
     }
   }
   enum class Rollup : uint8_t { kNone, kSubject, kAll } rollup = Rollup::kNone;
   if (auto r = h.Get("Nats-Rollup")) {
     if (!scfg.allow_rollup_hdrs || scfg.deny_purge) {
-      PubAckError(f.reply, stream, JsErr::kRollupFailed, "rollup not permitted");
+      PubAckError(f.reply, stream, {JsErr::kRollupFailed, "rollup not permitted"});
       return true;
     }
     if (EqualsIgnoreCase(*r, "sub")) {
@@ -128,8 +127,8 @@ bool JetStream::KvPublish(const PubFrame& f) {
     } else if (EqualsIgnoreCase(*r, "all")) {
       rollup = Rollup::kAll;
     } else {
-      PubAckError(f.reply, stream, JsErr::kRollupFailed,
-                  "rollup value invalid: \"" + std::string(*r) + "\"");
+      PubAckError(f.reply, stream,
+                  {JsErr::kRollupFailed, "rollup value invalid: \"" + std::string(*r) + "\""});
       return true;
     }
   }
@@ -140,7 +139,7 @@ bool JetStream::KvPublish(const PubFrame& f) {
     return true;
   }
   if (scfg.discard == "new" && bc.max_bytes > 0 && !FitsMaxBytes(*bucket, key, f)) {
-    PubAckError(f.reply, stream, JsErr::kStoreFailed, "maximum bytes exceeded");
+    PubAckError(f.reply, stream, {JsErr::kStoreFailed, "maximum bytes exceeded"});
     return true;
   }
   if (auto ttl = h.Get("Nats-TTL")) {
@@ -168,26 +167,7 @@ bool JetStream::KvPublish(const PubFrame& f) {
     r = bucket->Put(key, f.payload, o);
   }
   if (!r.ok()) {
-    switch (r.errc()) {
-      case engine::Errc::kWrongRevision:
-        PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(r.detail()));
-        break;
-      case engine::Errc::kValueTooLarge:
-        PubAckError(f.reply, stream, JsErr::kMessageTooLarge);
-        break;
-      case engine::Errc::kBucketFull:
-        PubAckError(f.reply, stream, JsErr::kStoreFailed, "maximum bytes exceeded");
-        break;
-      case engine::Errc::kTtlNotAllowed:
-        PubAckError(f.reply, stream, JsErr::kTtlDisabled);
-        break;
-      case engine::Errc::kOutOfMemory:
-        PubAckError(f.reply, stream, JsErr::kMemoryExceeded);
-        break;
-      default:
-        PubAckError(f.reply, stream, JsErr::kStoreFailed, engine::ErrcName(r.errc()));
-        break;
-    }
+    PubAckError(f.reply, stream, JsErrorFromErrc(JsOp::kWrite, r.errc(), r.detail()));
     return true;
   }
   const engine::Revision seq = *r;
