@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-namespace kvgate::nats {
+namespace kvgate::natswire {
 namespace {
 
 std::string_view Trim(std::string_view s) {
@@ -133,4 +133,4 @@ void HeaderBuilder::Finish() {
   out_->append("\r\n");
 }
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

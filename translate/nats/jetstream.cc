@@ -46,7 +46,7 @@ engine::Engine& JetStream::engine() {
   return front_.engine();
 }
 
-bool JetStream::OnPublish(const PubFrame& frame) {
+bool JetStream::OnPublish(const natswire::PubFrame& frame) {
   if (!front_.config().jetstream) return false;
   if (HasPrefix(frame.subject, kApiPrefix)) {
     JsRequest req{frame.subject, {}, frame.reply, frame.headers, frame.payload};
@@ -92,8 +92,8 @@ bool JetStream::RequiresNewerApi(const JsRequest& req) {
   // jsm.go asks for features of newer servers with this header (nats-server 2.12+). kvgate is
   // at API level 1: per-message TTL (Nats-TTL) and subject delete markers (max_age markers).
   if (req.headers.empty()) return false;
-  HeaderBlock& h = header_scratch_;
-  if (!ParseHeaderBlock(req.headers, &h)) return false;
+  natswire::HeaderBlock& h = header_scratch_;
+  if (!natswire::ParseHeaderBlock(req.headers, &h)) return false;
   std::optional<std::string_view> level = h.Get("Nats-Required-Api-Level");
   if (!level || level->empty()) return false;
   uint64_t required = 0;

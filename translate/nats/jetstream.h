@@ -53,7 +53,7 @@ class JetStream {
 
   // A publish to `$JS.*` or `$KV.*`. Returns true if JetStream serves the subject (so the
   // requester must not get a no-responders status).
-  bool OnPublish(const PubFrame& frame);
+  bool OnPublish(const natswire::PubFrame& frame);
 
   void RunPending();
   bool HasPending() const {
@@ -98,7 +98,7 @@ class JetStream {
   void ForgetStreamConfig(std::string_view bucket);
 
   // Scratch buffers for hot paths (single-threaded).
-  HeaderBlock& header_scratch() {
+  natswire::HeaderBlock& header_scratch() {
     return header_scratch_;
   }
 
@@ -135,11 +135,11 @@ class JetStream {
                           std::string_view subject_filter, bool durable);
 
   // $KV.<bucket>.<key> publish (kv_publish.cc). Returns false if no bucket serves it.
-  bool KvPublish(const PubFrame& frame);
+  bool KvPublish(const natswire::PubFrame& frame);
   void PubAck(std::string_view reply, std::string_view stream, uint64_t seq, bool duplicate);
   void PubAckError(std::string_view reply, std::string_view stream, const JsError& err);
   // nats-server's discard-new max_bytes check in its own byte units.
-  bool FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const PubFrame& frame);
+  bool FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const natswire::PubFrame& frame);
 
   struct ApiRoute {
     std::string_view name;  // "STREAM.CREATE" (arg follows a '.') or "INFO" (exact)
@@ -160,7 +160,7 @@ class JetStream {
     StreamConfig config;
   };
   std::unordered_map<std::string, CachedConfig> config_cache_;
-  HeaderBlock header_scratch_;
+  natswire::HeaderBlock header_scratch_;
   std::string stream_scratch_;
 };
 

@@ -6,22 +6,22 @@
 namespace kvgate::nats {
 
 void AppendEntryFieldLines(const engine::EntryView& entry, std::string* out) {
-  std::string_view stored = HeaderFieldLines(entry.meta);
+  std::string_view stored = natswire::HeaderFieldLines(entry.meta);
   if (!stored.empty()) {
     out->append(stored);
     return;
   }
   if (!entry.meta.empty()) {
     // Stored by a publish but not a well-formed block: present what parses.
-    HeaderBlock h;
-    if (ParseHeaderBlock(entry.meta, &h)) {
-      HeaderBuilder b(out);
+    natswire::HeaderBlock h;
+    if (natswire::ParseHeaderBlock(entry.meta, &h)) {
+      natswire::HeaderBuilder b(out);
       for (const auto& f : h.fields) b.Add(f.name, f.value);
       return;
     }
   }
   // Markers written without NATS headers (Redis DEL, TTL expiry, max_age marker).
-  HeaderBuilder b(out);
+  natswire::HeaderBuilder b(out);
   if (entry.op == engine::Op::kDelete) {
     b.Add("KV-Operation", "DEL");
   } else if (entry.op == engine::Op::kPurge) {
@@ -34,7 +34,7 @@ bool AppendEntryHeaderBlock(
     const engine::EntryView& entry,
     std::initializer_list<std::pair<std::string_view, std::string_view>> extra, std::string* out) {
   const size_t start = out->size();
-  HeaderBuilder b(out);
+  natswire::HeaderBuilder b(out);
   b.Start();
   const size_t fields_at = out->size();
   AppendEntryFieldLines(entry, out);

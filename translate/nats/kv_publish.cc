@@ -59,7 +59,7 @@ void JetStream::PubAck(std::string_view reply, std::string_view stream, uint64_t
   front_.Reply(reply, {}, s);
 }
 
-bool JetStream::KvPublish(const PubFrame& f) {
+bool JetStream::KvPublish(const natswire::PubFrame& f) {
   std::string_view rest = f.subject.substr(kKvSubjectPrefix.size());
   size_t dot = rest.find('.');
   if (dot == std::string_view::npos) return false;
@@ -75,9 +75,9 @@ bool JetStream::KvPublish(const PubFrame& f) {
     PubAckError(f.reply, stream, {JsErr::kNotSupported, "invalid key"});
     return true;
   }
-  HeaderBlock& h = header_scratch_;
+  natswire::HeaderBlock& h = header_scratch_;
   h.Clear();
-  if (!f.headers.empty() && !ParseHeaderBlock(f.headers, &h)) {
+  if (!f.headers.empty() && !natswire::ParseHeaderBlock(f.headers, &h)) {
     PubAckError(f.reply, stream, {JsErr::kNotSupported, "malformed message headers"});
     return true;
   }
@@ -183,7 +183,8 @@ bool JetStream::KvPublish(const PubFrame& f) {
   return true;
 }
 
-bool JetStream::FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const PubFrame& f) {
+bool JetStream::FitsMaxBytes(engine::Bucket& bucket, std::string_view key,
+                             const natswire::PubFrame& f) {
   // nats-server 2.9's discard-new byte limit (memstore/filestore storeRawMsg), in its units: a
   // stored message counts subject + headers + payload + 16 (the engine counts key + value +
   // meta per entry); the incoming one counts headers + payload only.

@@ -138,7 +138,7 @@ bool JetStream::DirectGet(const JsRequest& req) {
   }
   const engine::EntryView& e = *found;
   std::string block;
-  HeaderBuilder b(&block);
+  natswire::HeaderBuilder b(&block);
   b.Start();
   AppendEntryFieldLines(e, &block);
   b.Add("Nats-Stream", stream);
