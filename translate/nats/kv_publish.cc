@@ -8,6 +8,7 @@
 #include <charconv>
 #include <limits>
 
+#include "protocols/ascii.h"
 #include "translate/nats/jetstream.h"
 #include "translate/nats/js_time.h"
 #include "translate/nats/nats_front.h"
@@ -17,14 +18,6 @@ namespace {
 
 constexpr int64_t kNsPerSec = 1'000'000'000;
 constexpr uint64_t kNatsMsgOverhead = 16;  // nats-server memStoreMsgSize's fixed part
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  }
-  return true;
-}
 
 // Decimal sequence header; nats-server turns an unparsable value into a value that never matches.
 uint64_t ParseSeq(std::string_view s) {
@@ -122,9 +115,9 @@ bool JetStream::KvPublish(const natswire::PubFrame& f) {
       PubAckError(f.reply, stream, {JsErr::kRollupFailed, "rollup not permitted"});
       return true;
     }
-    if (EqualsIgnoreCase(*r, "sub")) {
+    if (protocols::EqualsIgnoreCase(*r, "sub")) {
       rollup = Rollup::kSubject;
-    } else if (EqualsIgnoreCase(*r, "all")) {
+    } else if (protocols::EqualsIgnoreCase(*r, "all")) {
       rollup = Rollup::kAll;
     } else {
       PubAckError(f.reply, stream,
