@@ -1,6 +1,6 @@
 // File: engine/filter.cc
-// KeyFilter construction and matching. Token matching splits on '.' exactly like the watcher
-// index (detail/watch_index.cc) so a filter and the index never disagree about a key.
+// KeyFilter construction and matching. Tokens are split by engine/tokens.h, as in the watcher
+// index (detail/watch_index.h), so a filter and the index never disagree about a key.
 //
 //   KeyFilter f = KeyFilter::Tokens("a.*.c");
 //   f.kind() == KeyFilter::Kind::kTokens;  f.Matches("a.b.c");  f.LiteralPrefix() == "a.";
@@ -11,26 +11,11 @@
 namespace kvgate::engine {
 namespace {
 
-// Splits off the first '.'-separated token of `s`; `rest` is what follows the dot, and
-// `has_rest` tells an empty remainder ("a.") from no remainder ("a").
-std::string_view NextToken(std::string_view& s, bool& has_rest) {
-  size_t dot = s.find('.');
-  std::string_view tok = s.substr(0, dot);
-  if (dot == std::string_view::npos) {
-    s = {};
-    has_rest = false;
-  } else {
-    s.remove_prefix(dot + 1);
-    has_rest = true;
-  }
-  return tok;
-}
-
 bool HasWildcardToken(std::string_view pattern) {
-  bool more = true;
-  while (more) {
-    std::string_view tok = NextToken(pattern, more);
-    if (tok == "*" || tok == ">") return true;
+  TokenIter it(pattern);
+  std::string_view tok;
+  while (it.Next(&tok)) {
+    if (IsWildcardToken(tok)) return true;
   }
   return false;
 }
@@ -64,11 +49,11 @@ bool KeyFilter::IsValidTokenPattern(std::string_view pattern) {
   for (char c : pattern) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0') return false;
   }
-  bool more = true;
-  while (more) {
-    std::string_view tok = NextToken(pattern, more);
+  TokenIter it(pattern);
+  std::string_view tok;
+  while (it.Next(&tok)) {
     if (tok.empty()) return false;
-    if (tok == ">" && more) return false;
+    if (tok == ">" && !it.AtEnd()) return false;
   }
   return true;
 }
@@ -96,31 +81,14 @@ std::string_view KeyFilter::LiteralPrefix() const {
       return text_;
     case Kind::kTokens: {
       // Literal tokens before the first wildcard, with their trailing dot.
-      std::string_view rest = text_;
+      TokenIter it(text_);
+      std::string_view tok;
       size_t len = 0;
-      bool more = true;
-      while (more) {
-        std::string_view tok = NextToken(rest, more);
-        if (tok == "*" || tok == ">") break;
-        len += tok.size() + 1;
-      }
+      while (it.Next(&tok) && !IsWildcardToken(tok)) len += tok.size() + 1;
       return std::string_view(text_).substr(0, len);
     }
   }
   return {};
-}
-
-bool TokenPatternMatches(std::string_view pattern, std::string_view subject) {
-  bool p_more = true;
-  bool s_more = true;
-  while (p_more) {
-    std::string_view ptok = NextToken(pattern, p_more);
-    if (!s_more) return false;     // pattern has tokens left, subject has none
-    if (ptok == ">") return true;  // '>' needs at least one token, which we have
-    std::string_view stok = NextToken(subject, s_more);
-    if (ptok != "*" && ptok != stok) return false;
-  }
-  return !s_more;
 }
 
 }  // namespace kvgate::engine

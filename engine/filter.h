@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/tokens.h"  // TokenPatternMatches, for KeyFilter users
+
 namespace kvgate::engine {
 
 class KeyFilter {
@@ -43,8 +45,5 @@ class KeyFilter {
   Kind kind_;
   std::string text_;
 };
-
-// Token-wise match of a NATS subject pattern against a literal subject.
-bool TokenPatternMatches(std::string_view pattern, std::string_view subject);
 
 }  // namespace kvgate::engine

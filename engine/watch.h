@@ -12,6 +12,15 @@
 //   ... later, outside any engine call:
 //   w->Poll(128, [&](const WatchEvent& ev) { ... });   // ev.entry views valid inside the call
 //
+// One-shot scans (no sink, no live part): ScanInitialPart runs a watch's initial part to a
+// callback, e.g. the newest revision among the keys matching a wildcard:
+//
+//   Revision newest = 0;
+//   Status st = ScanInitialPart(*bucket, opts, [&](const EntryView& e) {
+//     newest = std::max(newest, e.revision);
+//     return true;                                       // false stops the scan
+//   });
+//
 // Bounded memory: live entries are queued as revisions (8 bytes each) up to max_queue; on
 // overflow the watch fails with kSlowConsumer and keeps position(), so the consumer can resume
 // with start kFromRevision at position() + 1 (or kAfterCursor position()).
@@ -87,6 +96,7 @@ struct WatchEvent {
   Errc error = Errc::kOk;
 };
 
+class Bucket;
 class Watch;
 
 // Notified, at most once between two Polls, that a watch has something to deliver. Called from
@@ -125,5 +135,14 @@ class Watch {
     return true;
   }
 };
+
+// Runs the initial part of a watch with these options (start mode, filters, ignore_deletes,
+// meta_only, include_history) to `fn`, one entry at a time in revision order, until it ends or
+// `fn` returns false; the watch is gone when this returns. For cold paths that need one pass
+// over matching entries (NATS message lookups by wildcard, consumer start positions): the whole
+// initial part is scanned in this call, O(entries scanned). Returns StartWatch's error, or the
+// error the watch failed with during the scan. EntryView fields are valid only during the call.
+Status ScanInitialPart(Bucket& bucket, WatchOptions options,
+                       const std::function<bool(const EntryView&)>& fn);
 
 }  // namespace kvgate::engine

@@ -51,10 +51,9 @@ void WatchIndex::Add(WatchImpl* w, const std::vector<KeyFilter>& filters) {
         break;
       case KeyFilter::Kind::kTokens: {
         TrieNode* n = trie_.get();
-        std::string_view rest = f.text();
-        bool more = true;
-        while (more) {
-          std::string_view tok = NextToken(rest, more);
+        TokenIter it(f.text());
+        std::string_view tok;
+        while (it.Next(&tok)) {
           if (tok == ">") {
             n->rest.push_back(w);
             break;
@@ -63,15 +62,15 @@ void WatchIndex::Add(WatchImpl* w, const std::vector<KeyFilter>& filters) {
           if (tok == "*") {
             next = &n->star;
           } else {
-            auto it = n->children.find(tok);
-            if (it == n->children.end()) {
-              it = n->children.emplace(std::string(tok), nullptr).first;
+            auto child = n->children.find(tok);
+            if (child == n->children.end()) {
+              child = n->children.emplace(std::string(tok), nullptr).first;
             }
-            next = &it->second;
+            next = &child->second;
           }
           if (!*next) *next = std::make_unique<TrieNode>();
           n = next->get();
-          if (!more) n->here.push_back(w);
+          if (it.AtEnd()) n->here.push_back(w);
         }
         ++trie_count_;
         break;
@@ -93,23 +92,21 @@ void WatchIndex::RebuildExactBits() {
   stale_bits_ = 0;
 }
 
-bool WatchIndex::TrieRemove(TrieNode* n, std::string_view pattern, bool more, WatchImpl* w) {
-  if (!more) {
+bool WatchIndex::TrieRemove(TrieNode* n, TokenIter pattern, WatchImpl* w) {
+  std::string_view tok;
+  if (!pattern.Next(&tok)) {
     EraseOne(&n->here, w);
     return n->Empty();
   }
-  std::string_view rest = pattern;
-  bool next_more = true;
-  std::string_view tok = NextToken(rest, next_more);
   if (tok == ">") {
     EraseOne(&n->rest, w);
     return n->Empty();
   }
   if (tok == "*") {
-    if (n->star && TrieRemove(n->star.get(), rest, next_more, w)) n->star.reset();
+    if (n->star && TrieRemove(n->star.get(), pattern, w)) n->star.reset();
   } else {
     auto it = n->children.find(tok);
-    if (it != n->children.end() && TrieRemove(it->second.get(), rest, next_more, w)) {
+    if (it != n->children.end() && TrieRemove(it->second.get(), pattern, w)) {
       n->children.erase(it);
     }
   }
@@ -142,7 +139,7 @@ void WatchIndex::Remove(WatchImpl* w, const std::vector<KeyFilter>& filters) {
         EraseOne(&prefix_, Reg(w, &f.text()));
         break;
       case KeyFilter::Kind::kTokens:
-        TrieRemove(trie_.get(), f.text(), true, w);
+        TrieRemove(trie_.get(), TokenIter(f.text()), w);
         --trie_count_;
         break;
     }

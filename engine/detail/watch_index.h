@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/filter.h"
+#include "engine/tokens.h"
 
 namespace kvgate::engine {
 class WatchImpl;
@@ -59,7 +60,7 @@ class WatchIndex {
     for (const auto& [w, text] : prefix_) {
       if (key.substr(0, text->size()) == *text) fn(w);
     }
-    if (trie_count_ != 0) MatchTrie(trie_.get(), key, true, fn);
+    if (trie_count_ != 0) MatchTrie(trie_.get(), TokenIter(key), fn);
     return exact_found;
   }
   // True if an exact-key watch may name the key (bitmap prefilter: ~3% false positives). Asked
@@ -91,34 +92,20 @@ class WatchIndex {
   };
   using Reg = std::pair<WatchImpl*, const std::string*>;
 
-  static std::string_view NextToken(std::string_view& s, bool& has_rest) {
-    size_t dot = s.find('.');
-    std::string_view tok = s.substr(0, dot);
-    if (dot == std::string_view::npos) {
-      s = {};
-      has_rest = false;
-    } else {
-      s.remove_prefix(dot + 1);
-      has_rest = true;
-    }
-    return tok;
-  }
-
-  // `more`: the subject still has at least one token (possibly empty) in `rest`.
+  // `tokens`: the key's tokens not yet matched (the iterator is copied per branch).
   template <typename Fn>
-  static void MatchTrie(const TrieNode* n, std::string_view rest, bool more, Fn& fn) {
-    if (!more) {
+  static void MatchTrie(const TrieNode* n, TokenIter tokens, Fn& fn) {
+    std::string_view tok;
+    if (!tokens.Next(&tok)) {
       for (WatchImpl* w : n->here) fn(w);
       return;
     }
     for (WatchImpl* w : n->rest) fn(w);
-    bool next_more = true;
-    std::string_view tok = NextToken(rest, next_more);
     if (!n->children.empty()) {
       auto it = n->children.find(tok);
-      if (it != n->children.end()) MatchTrie(it->second.get(), rest, next_more, fn);
+      if (it != n->children.end()) MatchTrie(it->second.get(), tokens, fn);
     }
-    if (n->star) MatchTrie(n->star.get(), rest, next_more, fn);
+    if (n->star) MatchTrie(n->star.get(), tokens, fn);
   }
   // Bitmap prefilter in front of exact_ for new keys: a key created while nobody watches it
   // costs one bit test (the map lookup is a division and a pointer chase). Writes to existing
@@ -134,7 +121,7 @@ class WatchIndex {
   // Re-sizes and re-fills the bitmap (after growth, or when removals left many stale bits).
   void RebuildExactBits();
   // Removes w from the pattern's node; returns true if `n` became empty (prunable).
-  static bool TrieRemove(TrieNode* n, std::string_view pattern, bool more, WatchImpl* w);
+  static bool TrieRemove(TrieNode* n, TokenIter pattern, WatchImpl* w);
 
   std::vector<WatchImpl*> all_;
   std::unordered_map<uint64_t, std::vector<Reg>> exact_;

@@ -2,7 +2,9 @@
 
 #include <charconv>
 
-namespace kvgate::nats {
+#include "protocols/ascii.h"
+
+namespace kvgate::natswire {
 namespace {
 
 std::string_view Trim(std::string_view s) {
@@ -11,17 +13,6 @@ std::string_view Trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // Next line of `rest` without its line end; advances `rest`. False when `rest` is empty.
@@ -50,7 +41,7 @@ std::optional<std::string_view> HeaderBlock::Get(std::string_view name) const {
 
 std::optional<std::string_view> HeaderBlock::GetIgnoreCase(std::string_view name) const {
   for (const auto& f : fields) {
-    if (EqualsIgnoreCase(f.name, name)) return f.value;
+    if (protocols::EqualsIgnoreCase(f.name, name)) return f.value;
   }
   return std::nullopt;
 }
@@ -133,4 +124,4 @@ void HeaderBuilder::Finish() {
   out_->append("\r\n");
 }
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

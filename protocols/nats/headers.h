@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace kvgate::nats {
+namespace kvgate::natswire {
 
 inline constexpr std::string_view kHeaderVersion = "NATS/1.0";
 
@@ -67,4 +67,4 @@ class HeaderBuilder {
   std::string* out_;
 };
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

@@ -3,7 +3,7 @@
 #include <array>
 #include <cstring>
 
-namespace kvgate::nats {
+namespace kvgate::natswire {
 namespace {
 
 // Upper-case op names; input is upper-cased byte by byte before matching.
@@ -318,4 +318,4 @@ bool Parser::OnPayload(std::string_view with_crlf, ParserSink& sink) {
   return go_on;
 }
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

@@ -11,6 +11,9 @@
 // buffers (its control line, then its payload). Either way views are valid only during the
 // sink call. Leniency matches nats-server: op names in any case, runs of spaces/tabs between
 // arguments, trailing spaces, a bare '\n' line end, `HPUB s r 0 n` without a header block.
+//
+// protocols/nats is namespace kvgate::natswire (bytes), apart from translate/nats's
+// kvgate::nats (meaning), so a name says which layer it belongs to: natswire::PubFrame.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-namespace kvgate::nats {
+namespace kvgate::natswire {
 
 struct ParserLimits {
   size_t max_control_line = 4096;  // bytes of a control line's arguments (nats-server default)
@@ -131,4 +134,4 @@ class Parser {
   bool msg_split_ = false;
 };
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

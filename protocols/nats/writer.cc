@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace kvgate::nats {
+namespace kvgate::natswire {
 namespace {
 
 // `<op><subject> <sid> [reply ]`: the part of the MSG/HMSG control line before the sizes.
@@ -66,4 +66,4 @@ void WriteHmsg(protocols::OutChain& out, std::string_view subject, std::string_v
   out.Append("\r\n");
 }
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

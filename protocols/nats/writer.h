@@ -10,7 +10,7 @@
 
 #include "protocols/buffer.h"
 
-namespace kvgate::nats {
+namespace kvgate::natswire {
 
 // `INFO <json> \r\n` (nats-server puts a space before the CRLF).
 void WriteInfo(protocols::OutChain& out, std::string_view json);
@@ -36,4 +36,4 @@ inline void WriteMessage(protocols::OutChain& out, std::string_view subject, std
   }
 }
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

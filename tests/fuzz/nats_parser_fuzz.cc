@@ -11,11 +11,11 @@
 
 namespace {
 
-using kvgate::nats::ParseError;
-using kvgate::nats::Parser;
-using kvgate::nats::ParserLimits;
-using kvgate::nats::ParserSink;
-using kvgate::nats::PubFrame;
+using kvgate::natswire::ParseError;
+using kvgate::natswire::Parser;
+using kvgate::natswire::ParserLimits;
+using kvgate::natswire::ParserSink;
+using kvgate::natswire::PubFrame;
 
 // Serializes every callback so two runs can be compared.
 class Recorder : public ParserSink {

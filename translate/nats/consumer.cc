@@ -50,7 +50,7 @@ Consumer::Consumer(JetStream& js, std::string stream, std::string bucket, std::s
 
 Consumer::~Consumer() = default;
 
-bool Consumer::Start(engine::Bucket& bucket, JsErr* err, std::string* detail) {
+JsStatus Consumer::Start(engine::Bucket& bucket) {
   for (const std::string& f : config_.Filters()) {
     watch_options_.filters.push_back(FilterOf(f, subject_prefix_));
   }
@@ -80,12 +80,8 @@ bool Consumer::Start(engine::Bucket& bucket, JsErr* err, std::string* detail) {
   if (bucket.config().attachment.empty())
     initial_invalid_ = CountInvalidKeys(bucket, start, revision);
   engine::Errc e = engine::Errc::kOk;
-  if (!StartWatch(bucket, start, revision, &e)) {
-    *err = JsErr::kConsumerCreate;
-    *detail = "consumer watch failed: " + std::string(engine::ErrcName(e));
-    return false;
-  }
-  return true;
+  if (!StartWatch(bucket, start, revision, &e)) return JsErrorFromErrc(JsOp::kConsumerWatch, e);
+  return {};
 }
 
 bool Consumer::StartWatch(engine::Bucket& bucket, engine::WatchStart start,
@@ -109,31 +105,17 @@ engine::Revision Consumer::FindStart(engine::Bucket& bucket, bool by_time) {
   engine::WatchOptions o = watch_options_;
   o.start = by_time ? engine::WatchStart::kAllHistory : engine::WatchStart::kLatestPerKey;
   o.meta_only = true;
-  o.max_queue = 1;
-  class NullSink : public engine::WatchSink {
-    void OnWatchReady(engine::Watch&) override {
-    }
-  } sink;
-  auto w = bucket.StartWatch(o, &sink);
-  if (!w.ok()) return 0;
   engine::Revision found = 0;
-  bool done = false;
-  while (!done && (*w)->HasEvents()) {
-    (*w)->Poll(256, [&](const engine::WatchEvent& ev) {
-      if (done || ev.kind != engine::WatchEvent::Kind::kEntry || !ev.initial) {
-        if (ev.kind != engine::WatchEvent::Kind::kEntry) done = true;
-        return;
-      }
-      if (by_time) {
-        if (ev.entry.created_ns >= start_ns) {
-          found = ev.entry.revision;
-          done = true;
-        }
-      } else {
-        found = std::max(found, ev.entry.revision);
-      }
-    });
-  }
+  // A failed scan leaves what it found so far: the consumer then starts there or at new.
+  (void)engine::ScanInitialPart(bucket, o, [&](const engine::EntryView& e) {
+    if (!by_time) {
+      found = std::max(found, e.revision);
+      return true;
+    }
+    if (e.created_ns < start_ns) return true;
+    found = e.revision;
+    return false;
+  });
   return found;
 }
 
@@ -143,24 +125,12 @@ uint64_t Consumer::CountInvalidKeys(engine::Bucket& bucket, engine::WatchStart s
   o.start = start;
   o.revision = revision;
   o.meta_only = true;
-  o.max_queue = 1;
-  class NullSink : public engine::WatchSink {
-    void OnWatchReady(engine::Watch&) override {
-    }
-  } sink;
-  auto w = bucket.StartWatch(o, &sink);
-  if (!w.ok()) return 0;
   uint64_t invalid = 0;
-  bool done = false;
-  while (!done && (*w)->HasEvents()) {
-    (*w)->Poll(1024, [&](const engine::WatchEvent& ev) {
-      if (ev.kind != engine::WatchEvent::Kind::kEntry || !ev.initial) {
-        done = true;
-      } else if (!done && !engine::IsValidNatsKey(ev.entry.key)) {
-        ++invalid;
-      }
-    });
-  }
+  // A failed scan counts what it passed; the consumer's own watch reports the failure.
+  (void)engine::ScanInitialPart(bucket, o, [&](const engine::EntryView& e) {
+    if (!engine::IsValidNatsKey(e.key)) ++invalid;
+    return true;
+  });
   return invalid;
 }
 
@@ -169,7 +139,7 @@ uint64_t Consumer::InvalidAhead() const {
 }
 
 void Consumer::OnWatchReady(engine::Watch& /*watch*/) {
-  js_.MarkReady(this);
+  js_.consumers().MarkReady(this);
 }
 
 size_t Consumer::SubscriberPending() const {

@@ -7,8 +7,8 @@
 // inactive_threshold without interest.
 //
 //   auto c = std::make_unique<Consumer>(js, "KV_b", "b", "abc12345", cfg, now_ns);
-//   if (!c->Start(*bucket, &err, &detail)) ...;      // engine watch per deliver policy
-//   c->Run(256);  c->Tick(now_ns);                     // driven by JetStream
+//   if (JsStatus st = c->Start(*bucket); !st.ok()) ...;   // engine watch per deliver policy
+//   c->Run(256);  c->Tick(now_ns);                     // driven by ConsumerSet
 #pragma once
 
 #include <cstdint>
@@ -41,7 +41,7 @@ class Consumer final : public engine::WatchSink {
   ~Consumer() override;
 
   // Starts the engine watch for the deliver policy and filters.
-  bool Start(engine::Bucket& bucket, JsErr* err, std::string* detail);
+  JsStatus Start(engine::Bucket& bucket);
   // Delivers up to `budget` entries.
   RunResult Run(size_t budget);
   // Heartbeats, GC and un-blocking; kMore if it should run now.
@@ -87,8 +87,8 @@ class Consumer final : public engine::WatchSink {
     return consumer_seq_;
   }
 
-  bool queued = false;    // in JetStream's ready list
-  size_t tick_index = 0;  // position in JetStream's tick order
+  bool queued = false;    // in ConsumerSet's ready list
+  size_t tick_index = 0;  // position in ConsumerSet's tick order
 
  private:
   bool StartWatch(engine::Bucket& bucket, engine::WatchStart start, engine::Revision revision,

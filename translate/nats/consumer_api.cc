@@ -56,8 +56,9 @@ void JetStream::ConsumerDurableCreate(const JsRequest& req) {
 
 void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream, std::string name,
                                    std::string_view subject_filter, bool durable) {
-  engine::Bucket* bucket = FindStreamBucket(stream);
-  if (bucket == nullptr) return RespondError(req, kCreateType, JsErr::kStreamNotFound);
+  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(stream);
+  if (!stream_bucket.ok()) return RespondError(req, kCreateType, stream_bucket.error());
+  engine::Bucket* bucket = *stream_bucket;
   protocols::JsonValue body;
   if (!protocols::ParseJson(req.payload, &body) || !body.is_object()) {
     return RespondError(req, kCreateType, JsErr::kInvalidJson);
@@ -74,12 +75,9 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
   if (cfg_json == nullptr || cfg_json->is_null()) {
     return RespondError(req, kCreateType, JsErr::kConsumerConfigRequired);
   }
-  ConsumerConfig cfg;
-  JsErr err;
-  std::string detail;
-  if (!ParseConsumerConfig(*cfg_json, &cfg, &err, &detail)) {
-    return RespondError(req, kCreateType, err, detail);
-  }
+  JsResult<ConsumerConfig> parsed = ParseConsumerConfig(*cfg_json);
+  if (!parsed.ok()) return RespondError(req, kCreateType, parsed.error());
+  ConsumerConfig& cfg = *parsed;
 
   // Names and filters carried by the subject must agree with the body.
   if (durable) {
@@ -107,14 +105,14 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
     }
   }
   const bool ephemeral = cfg.durable_name.empty();
-  if (!CheckConsumerConfig(&cfg, SubjectOfBucket(bucket->name()), ephemeral,
-                           front_.config().default_inactive_threshold_ms * 1'000'000, &err,
-                           &detail)) {
-    return RespondError(req, kCreateType, err, detail);
+  if (JsStatus st = CheckConsumerConfig(&cfg, SubjectOfBucket(bucket->name()), ephemeral,
+                                        front_.config().default_inactive_threshold_ms * 1'000'000);
+      !st.ok()) {
+    return RespondError(req, kCreateType, st.error());
   }
-  if (name.empty()) name = NewConsumerName(stream);
+  if (name.empty()) name = consumers_.NewName(stream);
 
-  if (Consumer* existing = FindConsumer(stream, name)) {
+  if (Consumer* existing = consumers_.Find(stream, name)) {
     if (existing->config() == cfg) {
       std::string s;
       protocols::JsonWriter w(&s);
@@ -127,37 +125,39 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
   }
   if (action == "update") return RespondError(req, kCreateType, JsErr::kConsumerDoesNotExist);
   const StreamConfig& scfg = CachedStreamConfig(*bucket);
-  if (total_consumers_ >= front_.config().max_consumers ||
+  if (consumers_.Total() >= front_.config().max_consumers ||
       (scfg.max_consumers > 0 &&
-       ConsumerCount(stream) >= static_cast<size_t>(scfg.max_consumers))) {
+       consumers_.Count(stream) >= static_cast<size_t>(scfg.max_consumers))) {
     return RespondError(req, kCreateType, JsErr::kMaxConsumers);
   }
 
   auto consumer = std::make_unique<Consumer>(*this, std::string(stream), bucket->name(), name,
                                              std::move(cfg), engine().clock().NowNs());
-  if (!consumer->Start(*bucket, &err, &detail)) return RespondError(req, kCreateType, err, detail);
+  if (JsStatus st = consumer->Start(*bucket); !st.ok()) {
+    return RespondError(req, kCreateType, st.error());
+  }
   if (!consumer->CountReady()) {
     // A filtered initial part is counted in slices (Consumer::Run); num_pending is known, and
     // the response sent, once that is done. Nothing is delivered before it.
     consumer->DeferCreateResponse(std::string(req.reply), std::string(kCreateType));
-    AddConsumer(std::move(consumer));
+    consumers_.Add(std::move(consumer));
     return;
   }
   std::string s;
   protocols::JsonWriter w(&s);
   consumer->WriteInfo(w, kCreateType);
   // Deliveries start in RunPending, i.e. after this response (nats.js subscribes only then).
-  AddConsumer(std::move(consumer));
+  consumers_.Add(std::move(consumer));
   Respond(req, s);
 }
 
 void JetStream::ConsumerInfo(const JsRequest& req) {
   constexpr std::string_view kType = "consumer_info_response";
   auto [stream, name] = SplitFirst(req.arg);
-  if (FindStreamBucket(stream) == nullptr) {
-    return RespondError(req, kType, JsErr::kStreamNotFound);
+  if (JsResult<engine::Bucket*> b = FindStreamBucket(stream); !b.ok()) {
+    return RespondError(req, kType, b.error());
   }
-  Consumer* c = FindConsumer(stream, name);
+  Consumer* c = consumers_.Find(stream, name);
   if (c == nullptr) return RespondError(req, kType, JsErr::kConsumerNotFound);
   std::string s;
   protocols::JsonWriter w(&s);
@@ -168,13 +168,13 @@ void JetStream::ConsumerInfo(const JsRequest& req) {
 void JetStream::ConsumerDelete(const JsRequest& req) {
   constexpr std::string_view kType = "consumer_delete_response";
   auto [stream, name] = SplitFirst(req.arg);
-  if (FindStreamBucket(stream) == nullptr) {
-    return RespondError(req, kType, JsErr::kStreamNotFound);
+  if (JsResult<engine::Bucket*> b = FindStreamBucket(stream); !b.ok()) {
+    return RespondError(req, kType, b.error());
   }
-  if (FindConsumer(stream, name) == nullptr) {
+  if (consumers_.Find(stream, name) == nullptr) {
     return RespondError(req, kType, JsErr::kConsumerNotFound);
   }
-  DeleteConsumer(stream, name);
+  consumers_.Delete(stream, name);
   std::string s;
   protocols::JsonWriter w(&s);
   BeginResponse(w, kType);
@@ -193,14 +193,14 @@ void JetStream::ConsumerListApi(const JsRequest& req) {
 void JetStream::ConsumerNamesOrList(const JsRequest& req, bool list) {
   const std::string_view type = list ? "consumer_list_response" : "consumer_names_response";
   std::string_view stream = req.arg;
-  if (FindStreamBucket(stream) == nullptr) {
-    return RespondError(req, type, JsErr::kStreamNotFound, {}, /*paged=*/true);
+  if (JsResult<engine::Bucket*> b = FindStreamBucket(stream); !b.ok()) {
+    return RespondPagedError(req, type, b.error());
   }
   uint64_t offset = 0;
   if (!ParseOffset(req.payload, &offset)) {
-    return RespondError(req, type, JsErr::kInvalidJson, {}, /*paged=*/true);
+    return RespondPagedError(req, type, JsErr::kInvalidJson);
   }
-  std::vector<std::string> names = ConsumerNames(stream);
+  std::vector<std::string> names = consumers_.Names(stream);
   const size_t limit = list ? kListLimit : kNamesLimit;
   std::string s;
   protocols::JsonWriter w(&s);
@@ -215,7 +215,7 @@ void JetStream::ConsumerNamesOrList(const JsRequest& req, bool list) {
     w.BeginArray();
     for (size_t i = begin; i < end; ++i) {
       if (list) {
-        FindConsumer(stream, names[i])->WriteInfo(w, {});
+        consumers_.Find(stream, names[i])->WriteInfo(w, {});
       } else {
         w.String(names[i]);
       }

@@ -9,12 +9,6 @@ namespace {
 
 constexpr int64_t kDefaultAckWait = 30'000'000'000;  // 30 s
 
-bool Fail(JsErr* err, std::string* detail, JsErr e, std::string_view d = {}) {
-  *err = e;
-  detail->assign(d);
-  return false;
-}
-
 std::string PolicyName(std::string_view p) {
   if (p == "by_start_sequence") return "by start sequence";
   if (p == "by_start_time") return "by start time";
@@ -30,11 +24,10 @@ std::vector<std::string> ConsumerConfig::Filters() const {
   return {};
 }
 
-bool ParseConsumerConfig(const protocols::JsonValue& obj, ConsumerConfig* out, JsErr* err,
-                         std::string* detail) {
-  if (!obj.is_object()) return Fail(err, detail, JsErr::kConsumerConfigRequired);
+JsResult<ConsumerConfig> ParseConsumerConfig(const protocols::JsonValue& obj) {
+  if (!obj.is_object()) return JsErr::kConsumerConfigRequired;
   FieldReader r(obj);
-  ConsumerConfig& c = *out;
+  ConsumerConfig c;
   r.Str("durable_name", &c.durable_name);
   r.Str("name", &c.name);
   r.Str("description", &c.description);
@@ -66,43 +59,42 @@ bool ParseConsumerConfig(const protocols::JsonValue& obj, ConsumerConfig* out, J
   r.Bool("mem_storage", &c.mem_storage);
   r.Bool("direct", &c.direct);
   r.Opaque("metadata", &c.metadata);
-  if (!r.ok()) return Fail(err, detail, JsErr::kInvalidJson);
+  if (!r.ok()) return JsErr::kInvalidJson;
   int64_t ignored;
   if (!c.opt_start_time.empty() && !ParseRfc3339(c.opt_start_time, &ignored)) {
-    return Fail(err, detail, JsErr::kInvalidJson);
+    return JsErr::kInvalidJson;
   }
-  return true;
+  return c;
 }
 
-bool CheckConsumerConfig(ConsumerConfig* cfg, std::string_view stream_subject, bool ephemeral,
-                         int64_t default_inactive_ns, JsErr* err, std::string* detail) {
+JsStatus CheckConsumerConfig(ConsumerConfig* cfg, std::string_view stream_subject, bool ephemeral,
+                             int64_t default_inactive_ns) {
   ConsumerConfig& c = *cfg;
   // Defaults (nats-server setConsumerConfigDefaults).
   if (c.max_deliver == 0) c.max_deliver = -1;
   if (c.ack_wait == 0 && c.ack_policy != "none") c.ack_wait = kDefaultAckWait;
   if (ephemeral && c.inactive_threshold == 0) c.inactive_threshold = default_inactive_ns;
-  if (c.num_replicas < 0) return Fail(err, detail, JsErr::kNegativeReplicas);
+  if (c.num_replicas < 0) return JsErr::kNegativeReplicas;
 
   for (const std::string* n : {&c.durable_name, &c.name}) {
     if (n->find_first_of(".*> \t") != std::string::npos) {
-      return Fail(err, detail, JsErr::kBadDurableName);
+      return JsErr::kBadDurableName;
     }
   }
   if (!c.durable_name.empty() && !c.name.empty() && c.durable_name != c.name) {
-    return Fail(err, detail, JsErr::kDurableNameMismatch);
+    return JsErr::kDurableNameMismatch;
   }
   if (c.deliver_subject.empty()) {
-    return Fail(err, detail, JsErr::kConsumerCreate,
-                "kvgate supports push consumers only (deliver_subject is required)");
+    return JsError(JsErr::kConsumerCreate,
+                   "kvgate supports push consumers only (deliver_subject is required)");
   }
-  if (!IsValidSubject(c.deliver_subject)) return Fail(err, detail, JsErr::kInvalidDeliverSubject);
+  if (!IsValidSubject(c.deliver_subject)) return JsErr::kInvalidDeliverSubject;
   if (!IsValidLiteralSubject(c.deliver_subject)) {
-    return Fail(err, detail, JsErr::kDeliverToWildcards);
+    return JsErr::kDeliverToWildcards;
   }
-  if (c.flow_control && c.idle_heartbeat <= 0) return Fail(err, detail, JsErr::kFlowControlNeedsHb);
+  if (c.flow_control && c.idle_heartbeat <= 0) return JsErr::kFlowControlNeedsHb;
   if (c.ack_policy != "none") {
-    return Fail(err, detail, JsErr::kConsumerCreate,
-                "kvgate supports consumers with ack policy none only");
+    return JsError(JsErr::kConsumerCreate, "kvgate supports consumers with ack policy none only");
   }
 
   // Deliver policy and its optional start (messages as nats-server words them).
@@ -111,49 +103,49 @@ bool CheckConsumerConfig(ConsumerConfig* cfg, std::string_view stream_subject, b
   const bool has_time = !c.opt_start_time.empty();
   if (c.deliver_policy == "by_start_sequence") {
     if (!has_seq) {
-      return Fail(err, detail, JsErr::kInvalidPolicy,
-                  "consumer delivery policy is deliver by start sequence, but optional start "
-                  "sequence is not set");
+      return JsError(JsErr::kInvalidPolicy,
+                     "consumer delivery policy is deliver by start sequence, but optional start "
+                     "sequence is not set");
     }
     if (has_time) {
-      return Fail(err, detail, JsErr::kInvalidPolicy,
-                  "consumer delivery policy is deliver by start sequence, but optional start "
-                  "time is also set");
+      return JsError(JsErr::kInvalidPolicy,
+                     "consumer delivery policy is deliver by start sequence, but optional start "
+                     "time is also set");
     }
   } else if (c.deliver_policy == "by_start_time") {
     if (!has_time) {
-      return Fail(err, detail, JsErr::kInvalidPolicy,
-                  "consumer delivery policy is deliver by start time, but optional start time "
-                  "is not set");
+      return JsError(JsErr::kInvalidPolicy,
+                     "consumer delivery policy is deliver by start time, but optional start time "
+                     "is not set");
     }
     if (has_seq) {
-      return Fail(err, detail, JsErr::kInvalidPolicy,
-                  "consumer delivery policy is deliver by start time, but optional start "
-                  "sequence is also set");
+      return JsError(JsErr::kInvalidPolicy,
+                     "consumer delivery policy is deliver by start time, but optional start "
+                     "sequence is also set");
     }
   } else if (has_seq || has_time) {
-    return Fail(err, detail, JsErr::kInvalidPolicy,
-                "consumer delivery policy is deliver " + policy + ", but optional start " +
-                    (has_seq ? "sequence" : "time") + " is also set");
+    return JsError(JsErr::kInvalidPolicy, "consumer delivery policy is deliver " + policy +
+                                              ", but optional start " +
+                                              (has_seq ? "sequence" : "time") + " is also set");
   }
 
   // Filters: one or several, each a subset of the stream's subject, not overlapping.
   if (!c.filter_subject.empty() && !c.filter_subjects.empty()) {
-    return Fail(err, detail, JsErr::kDuplicateFilters);
+    return JsErr::kDuplicateFilters;
   }
   const std::vector<std::string> filters = c.Filters();
   for (size_t i = 0; i < filters.size(); ++i) {
-    if (filters[i].empty()) return Fail(err, detail, JsErr::kEmptyFilter);
+    if (filters[i].empty()) return JsErr::kEmptyFilter;
     if (!IsValidSubject(filters[i]) || !SubjectIsSubsetOf(filters[i], stream_subject)) {
-      return Fail(err, detail, JsErr::kFilterNotSubset);
+      return JsErr::kFilterNotSubset;
     }
     for (size_t j = 0; j < i; ++j) {
       if (SubjectsCollide(filters[i], filters[j])) {
-        return Fail(err, detail, JsErr::kOverlappingFilters);
+        return JsErr::kOverlappingFilters;
       }
     }
   }
-  return true;
+  return {};
 }
 
 void WriteConsumerConfig(protocols::JsonWriter& w, const ConsumerConfig& c) {

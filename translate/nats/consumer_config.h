@@ -3,10 +3,10 @@
 // defaults and checks (with its error codes), and write it back in nats-server's field order
 // (clients read the echoed config, e.g. nats.c compares deliver_subject on reset).
 //
-//   ConsumerConfig c; JsErr err; std::string detail;
-//   if (!ParseConsumerConfig(body["config"], &c, &err, &detail)) ...
-//   if (!CheckConsumerConfig(&c, "$KV.b.>", /*ephemeral=*/true, 5000, &err, &detail)) ...
-//   WriteConsumerConfig(w, c);
+//   JsResult<ConsumerConfig> c = ParseConsumerConfig(body["config"]);
+//   if (!c.ok()) return Reply(c.error());
+//   JsStatus st = CheckConsumerConfig(&*c, "$KV.b.>", /*ephemeral=*/true, 5000);
+//   WriteConsumerConfig(w, *c);
 #pragma once
 
 #include <cstdint>
@@ -56,12 +56,11 @@ struct ConsumerConfig {
   std::vector<std::string> Filters() const;
 };
 
-bool ParseConsumerConfig(const protocols::JsonValue& obj, ConsumerConfig* out, JsErr* err,
-                         std::string* detail);
+JsResult<ConsumerConfig> ParseConsumerConfig(const protocols::JsonValue& obj);
 // nats-server's defaults plus its validity checks for a consumer of a stream whose only subject
 // is `stream_subject`. Also kvgate's limits: push consumers with ack policy none only.
-bool CheckConsumerConfig(ConsumerConfig* cfg, std::string_view stream_subject, bool ephemeral,
-                         int64_t default_inactive_ns, JsErr* err, std::string* detail);
+JsStatus CheckConsumerConfig(ConsumerConfig* cfg, std::string_view stream_subject, bool ephemeral,
+                             int64_t default_inactive_ns);
 void WriteConsumerConfig(protocols::JsonWriter& w, const ConsumerConfig& cfg);
 
 }  // namespace kvgate::nats

@@ -1,8 +1,5 @@
 #include "translate/nats/jetstream.h"
 
-#include <algorithm>
-
-#include "translate/nats/consumer.h"
 #include "translate/nats/js_time.h"
 #include "translate/nats/nats_front.h"
 #include "translate/nats/subject.h"
@@ -39,7 +36,8 @@ const JetStream::ApiRoute JetStream::kRoutes[] = {
 };
 
 JetStream::JetStream(NatsFront& front)
-    : front_(front), rng_(static_cast<uint64_t>(front.engine().clock().NowNs()) ^ 0x5bd1e995) {
+    : front_(front),
+      consumers_(static_cast<uint64_t>(front.engine().clock().NowNs()) ^ 0x5bd1e995) {
 }
 
 JetStream::~JetStream() = default;
@@ -48,14 +46,7 @@ engine::Engine& JetStream::engine() {
   return front_.engine();
 }
 
-uint64_t JetStream::Random() {
-  uint64_t z = (rng_ += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-bool JetStream::OnPublish(const PubFrame& frame) {
+bool JetStream::OnPublish(const natswire::PubFrame& frame) {
   if (!front_.config().jetstream) return false;
   if (HasPrefix(frame.subject, kApiPrefix)) {
     JsRequest req{frame.subject, {}, frame.reply, frame.headers, frame.payload};
@@ -101,8 +92,8 @@ bool JetStream::RequiresNewerApi(const JsRequest& req) {
   // jsm.go asks for features of newer servers with this header (nats-server 2.12+). kvgate is
   // at API level 1: per-message TTL (Nats-TTL) and subject delete markers (max_age markers).
   if (req.headers.empty()) return false;
-  HeaderBlock& h = header_scratch_;
-  if (!ParseHeaderBlock(req.headers, &h)) return false;
+  natswire::HeaderBlock& h = header_scratch_;
+  if (!natswire::ParseHeaderBlock(req.headers, &h)) return false;
   std::optional<std::string_view> level = h.Get("Nats-Required-Api-Level");
   if (!level || level->empty()) return false;
   uint64_t required = 0;
@@ -118,7 +109,7 @@ void JetStream::Unsupported(const JsRequest& req) {
   std::string s;
   protocols::JsonWriter w(&s);
   w.BeginObject();
-  WriteJsError(w, JsErr::kNotSupported, "kvgate does not implement " + std::string(req.subject));
+  WriteJsError(w, {JsErr::kNotSupported, "kvgate does not implement " + std::string(req.subject)});
   w.EndObject();
   ++api_errors_;
   Respond(req, s);
@@ -135,22 +126,31 @@ void JetStream::Respond(const JsRequest& req, std::string_view json) {
   front_.Reply(req.reply, {}, json);
 }
 
-void JetStream::RespondError(const JsRequest& req, std::string_view type, JsErr err,
-                             std::string_view detail, bool paged) {
+void JetStream::RespondError(const JsRequest& req, std::string_view type, const JsError& err) {
+  RespondErrorWith(req, type, err, /*paged=*/false);
+}
+
+void JetStream::RespondPagedError(const JsRequest& req, std::string_view type, const JsError& err) {
+  RespondErrorWith(req, type, err, /*paged=*/true);
+}
+
+void JetStream::RespondErrorWith(const JsRequest& req, std::string_view type, const JsError& err,
+                                 bool paged) {
   ++api_errors_;
   std::string s;
   protocols::JsonWriter w(&s);
   BeginResponse(w, type);
-  WriteJsError(w, err, detail);
+  WriteJsError(w, err);
   if (paged) w.Key("total").Int(0).Key("offset").Int(0).Key("limit").Int(0);
   w.EndObject();
   Respond(req, s);
 }
 
-engine::Bucket* JetStream::FindStreamBucket(std::string_view stream) {
-  std::string_view bucket = BucketOfStream(stream);
-  if (bucket.empty()) return nullptr;
-  return engine().FindBucket(bucket);
+JsResult<engine::Bucket*> JetStream::FindStreamBucket(std::string_view stream) {
+  std::string_view name = BucketOfStream(stream);
+  engine::Bucket* bucket = name.empty() ? nullptr : engine().FindBucket(name);
+  if (bucket == nullptr) return JsErr::kStreamNotFound;
+  return bucket;
 }
 
 void JetStream::AccountInfo(const JsRequest& req) {
@@ -165,7 +165,7 @@ void JetStream::AccountInfo(const JsRequest& req) {
       .Key("streams")
       .Uint(buckets.size())
       .Key("consumers")
-      .Uint(total_consumers_);
+      .Uint(consumers_.Total());
   w.Key("limits")
       .BeginObject()
       .Key("max_memory")
@@ -230,7 +230,7 @@ void JetStream::WriteStreamInfoFields(protocols::JsonWriter& w, engine::Bucket& 
     for (const auto& [subject, n] : *subjects) w.Key(subject).Uint(n);
     w.EndObject();
   }
-  w.Key("consumer_count").Uint(ConsumerCount(StreamOfBucket(bucket.name())));
+  w.Key("consumer_count").Uint(consumers_.Count(StreamOfBucket(bucket.name())));
   w.EndObject();
 }
 
@@ -249,156 +249,15 @@ const StreamConfig& JetStream::CachedStreamConfig(engine::Bucket& bucket) {
 
 void JetStream::ForgetStreamConfig(std::string_view bucket) {
   config_cache_.erase(std::string(bucket));
-  msg_ids_.erase(std::string(bucket));
-}
-
-// ---- consumers ----
-
-void JetStream::MarkReady(Consumer* consumer) {
-  if (consumer->queued) return;
-  consumer->queued = true;
-  ready_.push_back(consumer);
-}
-
-size_t JetStream::ConsumerCount(std::string_view stream) const {
-  auto it = consumers_.find(std::string(stream));
-  return it == consumers_.end() ? 0 : it->second.size();
-}
-
-Consumer* JetStream::FindConsumer(std::string_view stream, std::string_view name) {
-  auto it = consumers_.find(std::string(stream));
-  if (it == consumers_.end()) return nullptr;
-  auto c = it->second.find(std::string(name));
-  return c == it->second.end() ? nullptr : c->second.get();
-}
-
-void JetStream::AddConsumer(std::unique_ptr<Consumer> consumer) {
-  Consumer* raw = consumer.get();
-  auto& by_name = consumers_[raw->stream()];
-  by_name[raw->name()] = std::move(consumer);
-  ++total_consumers_;
-  raw->tick_index = tick_order_.size();
-  tick_order_.push_back(raw);
-  MarkReady(raw);
-}
-
-void JetStream::DeleteConsumer(std::string_view stream, std::string_view name) {
-  auto it = consumers_.find(std::string(stream));
-  if (it == consumers_.end()) return;
-  auto c = it->second.find(std::string(name));
-  if (c == it->second.end()) return;
-  Consumer* raw = c->second.get();
-  for (auto* list : {&ready_, &waiting_interest_, &paused_}) {
-    list->erase(std::remove(list->begin(), list->end(), raw), list->end());
-  }
-  Consumer* last = tick_order_.back();
-  tick_order_[raw->tick_index] = last;
-  last->tick_index = raw->tick_index;
-  tick_order_.pop_back();
-  it->second.erase(c);
-  --total_consumers_;
-  if (it->second.empty()) consumers_.erase(it);
-}
-
-void JetStream::DeleteStreamConsumers(std::string_view stream) {
-  for (const std::string& name : ConsumerNames(stream)) DeleteConsumer(stream, name);
-}
-
-std::vector<std::string> JetStream::ConsumerNames(std::string_view stream) const {
-  std::vector<std::string> names;
-  auto it = consumers_.find(std::string(stream));
-  if (it == consumers_.end()) return names;
-  for (const auto& [name, c] : it->second) names.push_back(name);
-  return names;
-}
-
-std::string JetStream::NewConsumerName(std::string_view stream) {
-  static constexpr char kAlnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  for (;;) {
-    std::string name;
-    uint64_t r = Random();
-    for (int i = 0; i < 8; ++i) {
-      name.push_back(kAlnum[r % 62]);
-      r /= 62;
-    }
-    if (FindConsumer(stream, name) == nullptr) return name;
-  }
+  msg_ids_.Forget(bucket);
 }
 
 void JetStream::RunPending() {
-  if (ready_.empty()) return;
-  std::vector<Consumer*> batch;
-  batch.swap(ready_);
-  for (Consumer* c : batch) c->queued = false;
-  std::vector<std::pair<std::string, std::string>> dead;
-  for (Consumer* c : batch) {
-    switch (c->Run(front_.config().consumer_batch)) {
-      case Consumer::RunResult::kMore:
-        MarkReady(c);
-        break;
-      case Consumer::RunResult::kGone:
-        dead.emplace_back(c->stream(), c->name());
-        break;
-      case Consumer::RunResult::kNoInterest:
-        Park(&waiting_interest_, c);
-        break;
-      case Consumer::RunResult::kOutputFull:
-        Park(&paused_, c);
-        break;
-      case Consumer::RunResult::kIdle:
-        break;
-    }
-  }
-  for (const auto& [stream, name] : dead) DeleteConsumer(stream, name);
-}
-
-void JetStream::Park(std::vector<Consumer*>* list, Consumer* c) {
-  if (std::find(list->begin(), list->end(), c) == list->end()) list->push_back(c);
+  consumers_.RunPending(front_.config().consumer_batch);
 }
 
 void JetStream::Tick() {
-  const int64_t now = engine().clock().NowNs();
-  // Visit every consumer at least every 4th Tick (~200 ms: heartbeats and inactivity need no
-  // finer resolution) and at most a quarter of them per Tick beyond kTickVisitAll, so 10^5
-  // idle watch consumers neither stall one loop iteration nor tax every put.
-  constexpr size_t kTickVisitAll = 1024;
-  const size_t n = tick_order_.size();
-  const size_t visit = std::min(n, std::max(kTickVisitAll, (n + 3) / 4));
-  if (tick_cursor_ >= n) tick_cursor_ = 0;
-  std::vector<std::pair<std::string, std::string>> dead;
-  for (size_t i = 0; i < visit; ++i) {
-    Consumer* c = tick_order_[(tick_cursor_ + i) % n];
-    switch (c->Tick(now)) {
-      case Consumer::RunResult::kGone:
-        dead.emplace_back(c->stream(), c->name());
-        break;
-      case Consumer::RunResult::kMore:
-        MarkReady(c);
-        break;
-      default:
-        break;
-    }
-  }
-  if (n != 0) tick_cursor_ = (tick_cursor_ + visit) % n;
-  for (const auto& [stream, name] : dead) DeleteConsumer(stream, name);
-}
-
-void JetStream::OnInterestAdded(std::string_view subject) {
-  if (waiting_interest_.empty()) return;
-  std::vector<Consumer*> still;
-  for (Consumer* c : waiting_interest_) {
-    if (SubjectMatches(subject, c->deliver_subject())) {
-      MarkReady(c);
-    } else {
-      still.push_back(c);
-    }
-  }
-  waiting_interest_.swap(still);
-}
-
-void JetStream::OnOutputDrained() {
-  for (Consumer* c : paused_) MarkReady(c);
-  paused_.clear();
+  consumers_.Tick(engine().clock().NowNs());
 }
 
 }  // namespace kvgate::nats

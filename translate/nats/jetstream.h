@@ -1,8 +1,10 @@
 // File: translate/nats/jetstream.h
-// The JetStream layer of the NATS front: serves `$JS.API.*` requests (a table of API name ->
-// handler), `$KV.<bucket>.<key>` publishes (PubAcks), and runs the push consumers that back KV
-// watch/keys/history. Every KV bucket is the stream KV_<bucket> with subjects $KV.<bucket>.>;
-// revisions are stream sequences.
+// The JetStream layer of the NATS front: routes `$JS.API.*` requests (a table of API name ->
+// handler, the handlers in stream_api.cc, msg_get.cc and consumer_api.cc) and
+// `$KV.<bucket>.<key>` publishes (kv_publish.cc), and formats their responses. The push
+// consumers that back KV watch/keys/history live in its ConsumerSet (consumer_set.h), the
+// Nats-Msg-Id windows in its MsgIdDedupe (msg_id_dedupe.h). Every KV bucket is the stream
+// KV_<bucket> with subjects $KV.<bucket>.>; revisions are stream sequences.
 //
 //   JetStream js(front);
 //   bool served = js.OnPublish(frame);   // from NatsFront::Publish, before subscriber routing
@@ -11,25 +13,24 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
 #include "protocols/json.h"
 #include "protocols/nats/headers.h"
 #include "protocols/nats/parser.h"
+#include "translate/nats/consumer_set.h"
 #include "translate/nats/js_errors.h"
+#include "translate/nats/msg_id_dedupe.h"
 #include "translate/nats/stream_config.h"
 
 namespace kvgate::nats {
 
 class NatsFront;
-class Consumer;
 
 // One API request. Views valid for the duration of the handler call.
 struct JsRequest {
@@ -52,28 +53,34 @@ class JetStream {
 
   // A publish to `$JS.*` or `$KV.*`. Returns true if JetStream serves the subject (so the
   // requester must not get a no-responders status).
-  bool OnPublish(const PubFrame& frame);
+  bool OnPublish(const natswire::PubFrame& frame);
 
   void RunPending();
   bool HasPending() const {
-    return !ready_.empty();
+    return consumers_.HasPending();
   }
   void Tick();
-  void OnInterestAdded(std::string_view subject);
-  void OnOutputDrained();
+  void OnInterestAdded(std::string_view subject) {
+    consumers_.OnInterestAdded(subject);
+  }
+  void OnOutputDrained() {
+    consumers_.OnOutputDrained();
+  }
 
   // ---- shared by the handler files ----
   NatsFront& front() {
     return front_;
   }
   engine::Engine& engine();
-  // The bucket behind a stream name, or null.
-  engine::Bucket* FindStreamBucket(std::string_view stream);
+  // The bucket behind a stream name; kStreamNotFound if the name is not KV_<bucket> or the
+  // bucket does not exist.
+  JsResult<engine::Bucket*> FindStreamBucket(std::string_view stream);
   // Sends a response body to the request's reply subject (nothing if it has none).
   void Respond(const JsRequest& req, std::string_view json);
-  // {"type":..,"error":{..}[,"total":0,"offset":0,"limit":0]}
-  void RespondError(const JsRequest& req, std::string_view type, JsErr err,
-                    std::string_view detail = {}, bool paged = false);
+  // {"type":..,"error":{..}}
+  void RespondError(const JsRequest& req, std::string_view type, const JsError& err);
+  // {"type":..,"error":{..},"total":0,"offset":0,"limit":0}: errors of the paged list APIs.
+  void RespondPagedError(const JsRequest& req, std::string_view type, const JsError& err);
   // Starts a response object with its type member.
   static void BeginResponse(protocols::JsonWriter& w, std::string_view type);
   // Writes a StreamInfo body (config, created, state) into an open object; `subjects` adds
@@ -82,35 +89,24 @@ class JetStream {
   void WriteStreamInfoFields(protocols::JsonWriter& w, engine::Bucket& bucket,
                              const SubjectCounts* subjects = nullptr);
 
-  // Consumers.
-  void MarkReady(Consumer* consumer);
-  size_t ConsumerCount(std::string_view stream) const;
-  size_t TotalConsumers() const {
-    return total_consumers_;
+  ConsumerSet& consumers() {
+    return consumers_;
   }
-  Consumer* FindConsumer(std::string_view stream, std::string_view name);
-  void AddConsumer(std::unique_ptr<Consumer> consumer);
-  void DeleteConsumer(std::string_view stream, std::string_view name);
-  void DeleteStreamConsumers(std::string_view stream);
-  // Names of a stream's consumers, sorted.
-  std::vector<std::string> ConsumerNames(std::string_view stream) const;
-  // 8 random alphanumerics, unused on the stream.
-  std::string NewConsumerName(std::string_view stream);
-  uint64_t Random();
 
   // Per-bucket stream flags the publish path needs, cached against the bucket's attachment.
   const StreamConfig& CachedStreamConfig(engine::Bucket& bucket);
   void ForgetStreamConfig(std::string_view bucket);
 
   // Scratch buffers for hot paths (single-threaded).
-  HeaderBlock& header_scratch() {
+  natswire::HeaderBlock& header_scratch() {
     return header_scratch_;
   }
 
  private:
   void HandleApi(const JsRequest& req);
   bool RequiresNewerApi(const JsRequest& req);
-  static void Park(std::vector<Consumer*>* list, Consumer* c);
+  void RespondErrorWith(const JsRequest& req, std::string_view type, const JsError& err,
+                        bool paged);
 
   // API handlers (stream_api.cc, msg_get.cc, consumer_api.cc).
   void AccountInfo(const JsRequest& req);
@@ -139,15 +135,11 @@ class JetStream {
                           std::string_view subject_filter, bool durable);
 
   // $KV.<bucket>.<key> publish (kv_publish.cc). Returns false if no bucket serves it.
-  bool KvPublish(const PubFrame& frame);
+  bool KvPublish(const natswire::PubFrame& frame);
   void PubAck(std::string_view reply, std::string_view stream, uint64_t seq, bool duplicate);
-  void PubAckError(std::string_view reply, std::string_view stream, JsErr err,
-                   std::string_view detail = {});
+  void PubAckError(std::string_view reply, std::string_view stream, const JsError& err);
   // nats-server's discard-new max_bytes check in its own byte units.
-  bool FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const PubFrame& frame);
-  // Nats-Msg-Id dedupe: the sequence stored for the id within the window, 0 if none.
-  uint64_t FindDuplicate(const std::string& bucket, std::string_view msg_id, int64_t window_ns);
-  void RememberMsgId(const std::string& bucket, std::string_view msg_id, uint64_t seq);
+  bool FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const natswire::PubFrame& frame);
 
   struct ApiRoute {
     std::string_view name;  // "STREAM.CREATE" (arg follows a '.') or "INFO" (exact)
@@ -160,28 +152,15 @@ class JetStream {
   NatsFront& front_;
   uint64_t api_total_ = 0;
   uint64_t api_errors_ = 0;
-  uint64_t rng_;
-
-  // stream -> (name -> consumer)
-  std::unordered_map<std::string, std::map<std::string, std::unique_ptr<Consumer>>> consumers_;
-  size_t total_consumers_ = 0;
-  std::vector<Consumer*> ready_;
-  std::vector<Consumer*> waiting_interest_;  // blocked: nobody subscribes the deliver subject
-  std::vector<Consumer*> paused_;            // blocked: the subscriber's output is full
-  std::vector<Consumer*> tick_order_;        // every consumer; Tick visits it in slices
-  size_t tick_cursor_ = 0;
+  ConsumerSet consumers_;
+  MsgIdDedupe msg_ids_;
 
   struct CachedConfig {
     std::string attachment;
     StreamConfig config;
   };
   std::unordered_map<std::string, CachedConfig> config_cache_;
-  struct MsgIdWindow {
-    std::unordered_map<std::string, uint64_t> ids;
-    std::deque<std::pair<int64_t, std::string>> order;  // (stored at ns, id), oldest first
-  };
-  std::unordered_map<std::string, MsgIdWindow> msg_ids_;  // bucket -> recent Nats-Msg-Ids
-  HeaderBlock header_scratch_;
+  natswire::HeaderBlock header_scratch_;
   std::string stream_scratch_;
 };
 

@@ -12,7 +12,7 @@ struct Row {
 };
 
 // After nats-server's server/errors.json (descriptions byte for byte; "{}" marks its {err},
-// {seq} placeholders). Order must follow the enum (checked by a test).
+// {seq} placeholders). Order must follow the enum (the static_assert below checks it).
 constexpr std::array<Row, 42> kTable = {{
     {JsErr::kBadRequest, {400, 10003, "bad request"}},
     {JsErr::kConsumerCreate, {500, 10012, "{}"}},
@@ -89,7 +89,36 @@ std::string FormatJsError(JsErr err, std::string_view detail) {
   return out;
 }
 
-void WriteJsError(protocols::JsonWriter& w, JsErr err, std::string_view detail) {
+JsError JsErrorFromErrc(JsOp op, engine::Errc errc, uint64_t detail) {
+  const std::string name(engine::ErrcName(errc));
+  switch (op) {
+    case JsOp::kWrite:
+      switch (errc) {
+        case engine::Errc::kWrongRevision:
+          return {JsErr::kWrongLastSequence, std::to_string(detail)};
+        case engine::Errc::kValueTooLarge:
+          return JsErr::kMessageTooLarge;
+        case engine::Errc::kBucketFull:
+          return {JsErr::kStoreFailed, "maximum bytes exceeded"};
+        case engine::Errc::kTtlNotAllowed:
+          return JsErr::kTtlDisabled;
+        case engine::Errc::kOutOfMemory:
+          return JsErr::kMemoryExceeded;
+        default:
+          return {JsErr::kStoreFailed, name};
+      }
+    case JsOp::kStreamConfig:
+      if (errc == engine::Errc::kBucketExists) return JsErr::kStreamNameExists;
+      return {JsErr::kStreamInvalidConfig, "invalid stream configuration (" + name + ")"};
+    case JsOp::kConsumerWatch:
+      return {JsErr::kConsumerCreate, "consumer watch failed: " + name};
+  }
+  return {JsErr::kStoreFailed, name};
+}
+
+void WriteJsError(protocols::JsonWriter& w, const JsError& error) {
+  const JsErr err = error.err;
+  const std::string_view detail = error.detail;
   const JsErrInfo& info = GetJsErrInfo(err);
   w.Key("error")
       .BeginObject()

@@ -6,22 +6,22 @@
 namespace kvgate::nats {
 
 void AppendEntryFieldLines(const engine::EntryView& entry, std::string* out) {
-  std::string_view stored = HeaderFieldLines(entry.meta);
+  std::string_view stored = natswire::HeaderFieldLines(entry.meta);
   if (!stored.empty()) {
     out->append(stored);
     return;
   }
   if (!entry.meta.empty()) {
     // Stored by a publish but not a well-formed block: present what parses.
-    HeaderBlock h;
-    if (ParseHeaderBlock(entry.meta, &h)) {
-      HeaderBuilder b(out);
+    natswire::HeaderBlock h;
+    if (natswire::ParseHeaderBlock(entry.meta, &h)) {
+      natswire::HeaderBuilder b(out);
       for (const auto& f : h.fields) b.Add(f.name, f.value);
       return;
     }
   }
   // Markers written without NATS headers (Redis DEL, TTL expiry, max_age marker).
-  HeaderBuilder b(out);
+  natswire::HeaderBuilder b(out);
   if (entry.op == engine::Op::kDelete) {
     b.Add("KV-Operation", "DEL");
   } else if (entry.op == engine::Op::kPurge) {
@@ -34,7 +34,7 @@ bool AppendEntryHeaderBlock(
     const engine::EntryView& entry,
     std::initializer_list<std::pair<std::string_view, std::string_view>> extra, std::string* out) {
   const size_t start = out->size();
-  HeaderBuilder b(out);
+  natswire::HeaderBuilder b(out);
   b.Start();
   const size_t fields_at = out->size();
   AppendEntryFieldLines(entry, out);
@@ -57,24 +57,20 @@ std::string KvSubject(std::string_view bucket, std::string_view key) {
   return s;
 }
 
-bool KeyFilterForSubject(std::string_view bucket, std::string_view subject_filter,
-                         engine::KeyFilter* out) {
+engine::Result<engine::KeyFilter> KeyFilterForSubject(std::string_view bucket,
+                                                      std::string_view subject_filter) {
   // The first two tokens must admit "$KV" and the bucket; the rest is a key pattern.
   std::string_view rest = subject_filter;
   for (std::string_view want : {std::string_view("$KV"), bucket}) {
     size_t dot = rest.find('.');
     std::string_view token = rest.substr(0, dot);
-    if (token == ">") {
-      *out = engine::KeyFilter::All();
-      return true;
-    }
-    if (dot == std::string_view::npos) return false;  // no key token left
-    if (token != "*" && token != want) return false;
+    if (token == ">") return engine::KeyFilter::All();
+    if (dot == std::string_view::npos) return engine::Errc::kNotFound;  // no key token left
+    if (token != "*" && token != want) return engine::Errc::kNotFound;
     rest.remove_prefix(dot + 1);
   }
-  if (rest.empty()) return false;
-  *out = engine::KeyFilter::Tokens(rest);
-  return true;
+  if (rest.empty()) return engine::Errc::kNotFound;
+  return engine::KeyFilter::Tokens(rest);
 }
 
 std::string Base64Encode(std::string_view in) {

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "engine/filter.h"
+#include "engine/result.h"
 #include "engine/types.h"
 
 namespace kvgate::nats {
@@ -32,9 +33,9 @@ bool AppendEntryHeaderBlock(
 std::string KvSubject(std::string_view bucket, std::string_view key);
 
 // The keys of `bucket` whose subjects `$KV.<bucket>.<key>` match the subject filter (which may
-// hold wildcards, e.g. ">", "$KV.*.>", "$KV.b.dir.*"). False when no key subject can match.
-bool KeyFilterForSubject(std::string_view bucket, std::string_view subject_filter,
-                         engine::KeyFilter* out);
+// hold wildcards, e.g. ">", "$KV.*.>", "$KV.b.dir.*"). kNotFound when no key subject can match.
+engine::Result<engine::KeyFilter> KeyFilterForSubject(std::string_view bucket,
+                                                      std::string_view subject_filter);
 
 // Standard base64 with padding.
 std::string Base64Encode(std::string_view in);

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <limits>
 
+#include "protocols/ascii.h"
 #include "translate/nats/jetstream.h"
 #include "translate/nats/js_time.h"
 #include "translate/nats/nats_front.h"
@@ -16,16 +17,7 @@ namespace kvgate::nats {
 namespace {
 
 constexpr int64_t kNsPerSec = 1'000'000'000;
-constexpr uint64_t kNatsMsgOverhead = 16;      // nats-server memStoreMsgSize's fixed part
-constexpr size_t kMaxTrackedMsgIds = 100'000;  // per bucket, bounds dedupe memory
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  }
-  return true;
-}
+constexpr uint64_t kNatsMsgOverhead = 16;  // nats-server memStoreMsgSize's fixed part
 
 // Decimal sequence header; nats-server turns an unparsable value into a value that never matches.
 uint64_t ParseSeq(std::string_view s) {
@@ -39,13 +31,12 @@ uint64_t ParseSeq(std::string_view s) {
 
 }  // namespace
 
-void JetStream::PubAckError(std::string_view reply, std::string_view stream, JsErr err,
-                            std::string_view detail) {
+void JetStream::PubAckError(std::string_view reply, std::string_view stream, const JsError& err) {
   if (reply.empty()) return;
   std::string s;
   protocols::JsonWriter w(&s);
   w.BeginObject();
-  WriteJsError(w, err, detail);
+  WriteJsError(w, err);
   w.Key("stream").String(stream).Key("seq").Int(0).EndObject();
   front_.Reply(reply, {}, s);
 }
@@ -61,7 +52,7 @@ void JetStream::PubAck(std::string_view reply, std::string_view stream, uint64_t
   front_.Reply(reply, {}, s);
 }
 
-bool JetStream::KvPublish(const PubFrame& f) {
+bool JetStream::KvPublish(const natswire::PubFrame& f) {
   std::string_view rest = f.subject.substr(kKvSubjectPrefix.size());
   size_t dot = rest.find('.');
   if (dot == std::string_view::npos) return false;
@@ -74,13 +65,13 @@ bool JetStream::KvPublish(const PubFrame& f) {
   const std::string& stream = stream_scratch_;
 
   if (!engine::IsValidNatsKey(key)) {
-    PubAckError(f.reply, stream, JsErr::kNotSupported, "invalid key");
+    PubAckError(f.reply, stream, {JsErr::kNotSupported, "invalid key"});
     return true;
   }
-  HeaderBlock& h = header_scratch_;
+  natswire::HeaderBlock& h = header_scratch_;
   h.Clear();
-  if (!f.headers.empty() && !ParseHeaderBlock(f.headers, &h)) {
-    PubAckError(f.reply, stream, JsErr::kNotSupported, "malformed message headers");
+  if (!f.headers.empty() && !natswire::ParseHeaderBlock(f.headers, &h)) {
+    PubAckError(f.reply, stream, {JsErr::kNotSupported, "malformed message headers"});
     return true;
   }
   const StreamConfig& scfg = CachedStreamConfig(*bucket);
@@ -92,7 +83,8 @@ bool JetStream::KvPublish(const PubFrame& f) {
   }
   std::optional<std::string_view> msg_id = h.Get("Nats-Msg-Id");
   if (msg_id && !msg_id->empty()) {
-    if (uint64_t seq = FindDuplicate(bucket->name(), *msg_id, scfg.duplicate_window)) {
+    if (uint64_t seq = msg_ids_.Find(bucket->name(), *msg_id, scfg.duplicate_window,
+                                     engine().clock().NowNs())) {
       PubAck(f.reply, stream, seq, /*duplicate=*/true);
       return true;
     }
@@ -106,30 +98,30 @@ bool JetStream::KvPublish(const PubFrame& f) {
     auto latest = bucket->GetLatest(key);
     engine::Revision current = latest.ok() ? latest->revision : 0;
     if (current != *o.expected_revision) {
-      PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(current));
+      PubAckError(f.reply, stream, {JsErr::kWrongLastSequence, std::to_string(current)});
       return true;
     }
   }
   if (auto expected = h.Get("Nats-Expected-Last-Sequence")) {
     engine::Revision last = bucket->LastRevision();
     if (ParseSeq(*expected) != last) {
-      PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(last));
+      PubAckError(f.reply, stream, {JsErr::kWrongLastSequence, std::to_string(last)});
       return true;
     }
   }
   enum class Rollup : uint8_t { kNone, kSubject, kAll } rollup = Rollup::kNone;
   if (auto r = h.Get("Nats-Rollup")) {
     if (!scfg.allow_rollup_hdrs || scfg.deny_purge) {
-      PubAckError(f.reply, stream, JsErr::kRollupFailed, "rollup not permitted");
+      PubAckError(f.reply, stream, {JsErr::kRollupFailed, "rollup not permitted"});
       return true;
     }
-    if (EqualsIgnoreCase(*r, "sub")) {
+    if (protocols::EqualsIgnoreCase(*r, "sub")) {
       rollup = Rollup::kSubject;
-    } else if (EqualsIgnoreCase(*r, "all")) {
+    } else if (protocols::EqualsIgnoreCase(*r, "all")) {
       rollup = Rollup::kAll;
     } else {
-      PubAckError(f.reply, stream, JsErr::kRollupFailed,
-                  "rollup value invalid: \"" + std::string(*r) + "\"");
+      PubAckError(f.reply, stream,
+                  {JsErr::kRollupFailed, "rollup value invalid: \"" + std::string(*r) + "\""});
       return true;
     }
   }
@@ -140,7 +132,7 @@ bool JetStream::KvPublish(const PubFrame& f) {
     return true;
   }
   if (scfg.discard == "new" && bc.max_bytes > 0 && !FitsMaxBytes(*bucket, key, f)) {
-    PubAckError(f.reply, stream, JsErr::kStoreFailed, "maximum bytes exceeded");
+    PubAckError(f.reply, stream, {JsErr::kStoreFailed, "maximum bytes exceeded"});
     return true;
   }
   if (auto ttl = h.Get("Nats-TTL")) {
@@ -168,26 +160,7 @@ bool JetStream::KvPublish(const PubFrame& f) {
     r = bucket->Put(key, f.payload, o);
   }
   if (!r.ok()) {
-    switch (r.errc()) {
-      case engine::Errc::kWrongRevision:
-        PubAckError(f.reply, stream, JsErr::kWrongLastSequence, std::to_string(r.detail()));
-        break;
-      case engine::Errc::kValueTooLarge:
-        PubAckError(f.reply, stream, JsErr::kMessageTooLarge);
-        break;
-      case engine::Errc::kBucketFull:
-        PubAckError(f.reply, stream, JsErr::kStoreFailed, "maximum bytes exceeded");
-        break;
-      case engine::Errc::kTtlNotAllowed:
-        PubAckError(f.reply, stream, JsErr::kTtlDisabled);
-        break;
-      case engine::Errc::kOutOfMemory:
-        PubAckError(f.reply, stream, JsErr::kMemoryExceeded);
-        break;
-      default:
-        PubAckError(f.reply, stream, JsErr::kStoreFailed, engine::ErrcName(r.errc()));
-        break;
-    }
+    PubAckError(f.reply, stream, JsErrorFromErrc(JsOp::kWrite, r.errc(), r.detail()));
     return true;
   }
   const engine::Revision seq = *r;
@@ -197,13 +170,14 @@ bool JetStream::KvPublish(const PubFrame& f) {
     bucket->PurgeEntries(engine::KeyFilter::All(), /*keep=*/1, /*below=*/0);
   }
   if (msg_id && !msg_id->empty()) {
-    RememberMsgId(bucket->name(), *msg_id, seq);
+    msg_ids_.Remember(bucket->name(), *msg_id, seq, engine().clock().NowNs());
   }
   PubAck(f.reply, stream, seq, /*duplicate=*/false);
   return true;
 }
 
-bool JetStream::FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const PubFrame& f) {
+bool JetStream::FitsMaxBytes(engine::Bucket& bucket, std::string_view key,
+                             const natswire::PubFrame& f) {
   // nats-server 2.9's discard-new byte limit (memstore/filestore storeRawMsg), in its units: a
   // stored message counts subject + headers + payload + 16 (the engine counts key + value +
   // meta per entry); the incoming one counts headers + payload only.
@@ -218,31 +192,6 @@ bool JetStream::FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const
   if (history.empty() || history.size() < bucket.config().history) return false;
   const engine::EntryView& oldest = history.front();
   return oldest.key.size() + oldest.value.size() + oldest.meta.size() + overhead >= size;
-}
-
-uint64_t JetStream::FindDuplicate(const std::string& bucket, std::string_view msg_id,
-                                  int64_t window_ns) {
-  auto it = msg_ids_.find(bucket);
-  if (it == msg_ids_.end()) return 0;
-  MsgIdWindow& win = it->second;
-  const int64_t now = engine().clock().NowNs();
-  while (!win.order.empty() && (window_ns <= 0 || now - win.order.front().first > window_ns)) {
-    win.ids.erase(win.order.front().second);
-    win.order.pop_front();
-  }
-  auto found = win.ids.find(std::string(msg_id));
-  return found == win.ids.end() ? 0 : found->second;
-}
-
-void JetStream::RememberMsgId(const std::string& bucket, std::string_view msg_id, uint64_t seq) {
-  MsgIdWindow& win = msg_ids_[bucket];
-  if (win.order.size() >= kMaxTrackedMsgIds) {
-    win.ids.erase(win.order.front().second);
-    win.order.pop_front();
-  }
-  std::string id(msg_id);
-  win.ids[id] = seq;
-  win.order.emplace_back(engine().clock().NowNs(), std::move(id));
 }
 
 }  // namespace kvgate::nats

@@ -40,38 +40,26 @@ GetParse ParseGetRequest(std::string_view payload, GetRequest* out) {
 // Finds the entry; the view is valid until the bucket is next mutated.
 engine::Result<engine::EntryView> Lookup(engine::Bucket& bucket, const GetRequest& g) {
   if (!g.next_by_subj.empty()) {
-    engine::KeyFilter f = engine::KeyFilter::All();
-    if (!KeyFilterForSubject(bucket.name(), g.next_by_subj, &f)) return engine::Errc::kNotFound;
-    return bucket.GetNextMatching(g.seq, f);
+    engine::Result<engine::KeyFilter> f = KeyFilterForSubject(bucket.name(), g.next_by_subj);
+    if (!f.ok()) return f.errc();
+    return bucket.GetNextMatching(g.seq, *f);
   }
   if (g.last_by_subj.empty()) return bucket.GetByRevision(g.seq);
-  engine::KeyFilter f = engine::KeyFilter::All();
-  if (!KeyFilterForSubject(bucket.name(), g.last_by_subj, &f)) return engine::Errc::kNotFound;
+  engine::Result<engine::KeyFilter> filter = KeyFilterForSubject(bucket.name(), g.last_by_subj);
+  if (!filter.ok()) return filter.errc();
+  const engine::KeyFilter& f = *filter;
   if (f.kind() == engine::KeyFilter::Kind::kExact) return bucket.GetLatest(f.text());
   // A wildcard subject: the newest entry among the matching keys (cold path).
   engine::WatchOptions o;
   o.filters.push_back(f);
   o.start = engine::WatchStart::kLatestPerKey;
   o.meta_only = true;
-  o.max_queue = 1;
-  class NullSink : public engine::WatchSink {
-    void OnWatchReady(engine::Watch&) override {
-    }
-  } sink;
-  auto w = bucket.StartWatch(o, &sink);
-  if (!w.ok()) return engine::Errc::kNotFound;
   engine::Revision newest = 0;
-  bool done = false;
-  while (!done && (*w)->HasEvents()) {
-    (*w)->Poll(1024, [&](const engine::WatchEvent& ev) {
-      if (ev.kind != engine::WatchEvent::Kind::kEntry || !ev.initial) {
-        done = true;
-      } else if (!done) {
-        newest = std::max(newest, ev.entry.revision);
-      }
-    });
-  }
-  w->reset();
+  // A watch that cannot start finds nothing: not found, as for no matching key.
+  (void)engine::ScanInitialPart(bucket, o, [&](const engine::EntryView& e) {
+    newest = std::max(newest, e.revision);
+    return true;
+  });
   if (newest == 0) return engine::Errc::kNotFound;
   return bucket.GetByRevision(newest);
 }
@@ -80,8 +68,9 @@ engine::Result<engine::EntryView> Lookup(engine::Bucket& bucket, const GetReques
 
 void JetStream::StreamMsgGet(const JsRequest& req) {
   constexpr std::string_view kType = "stream_msg_get_response";
-  engine::Bucket* bucket = FindStreamBucket(req.arg);
-  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound);
+  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  if (!stream_bucket.ok()) return RespondError(req, kType, stream_bucket.error());
+  engine::Bucket* bucket = *stream_bucket;
   GetRequest g;
   switch (ParseGetRequest(req.payload, &g)) {
     case GetParse::kOk:
@@ -113,10 +102,11 @@ void JetStream::StreamMsgGet(const JsRequest& req) {
 bool JetStream::DirectGet(const JsRequest& req) {
   size_t dot = req.arg.find('.');
   std::string_view stream = req.arg.substr(0, dot);
-  engine::Bucket* bucket = FindStreamBucket(stream);
+  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(stream);
   // nats-server does not answer for unknown streams or streams without allow_direct; here
   // nobody serves the subject, so the requester gets no-responders instead of a timeout.
-  if (bucket == nullptr || !CachedStreamConfig(*bucket).allow_direct) return false;
+  if (!stream_bucket.ok() || !CachedStreamConfig(**stream_bucket).allow_direct) return false;
+  engine::Bucket* bucket = *stream_bucket;
   if (req.reply.empty()) return true;
   auto status = [&](std::string_view block) { front_.Reply(req.reply, block, {}); };
   GetRequest g;
@@ -148,7 +138,7 @@ bool JetStream::DirectGet(const JsRequest& req) {
   }
   const engine::EntryView& e = *found;
   std::string block;
-  HeaderBuilder b(&block);
+  natswire::HeaderBuilder b(&block);
   b.Start();
   AppendEntryFieldLines(e, &block);
   b.Add("Nats-Stream", stream);

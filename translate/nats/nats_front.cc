@@ -91,7 +91,7 @@ std::string NatsFront::InfoJson(uint64_t client_id, std::string_view peer_addres
   return s;
 }
 
-void NatsFront::Publish(NatsSession* origin, const PubFrame& frame) {
+void NatsFront::Publish(NatsSession* origin, const natswire::PubFrame& frame) {
   bool served = false;
   if (HasPrefix(frame.subject, "$JS.") || HasPrefix(frame.subject, "$KV.")) {
     served = jetstream_->OnPublish(frame);

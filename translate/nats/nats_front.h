@@ -61,7 +61,7 @@ class NatsFront final : public translate::Front {
 
   // A client publish: served by JetStream ($JS.API.*, $KV.<bucket>.*) and/or delivered to
   // subscribers; a request nobody serves gets the no-responders status.
-  void Publish(NatsSession* origin, const PubFrame& frame);
+  void Publish(NatsSession* origin, const natswire::PubFrame& frame);
   // Delivers to the subscribers of `match_subject` (one member per queue group), writing
   // `msg_subject` in the MSG line (consumers deliver stream subjects to deliver subjects).
   // `origin` (may be null) is skipped when it disabled echo.

@@ -10,7 +10,7 @@ namespace kvgate::nats {
 NatsSession::NatsSession(NatsFront& front, translate::Transport& transport, uint64_t client_id)
     : front_(front),
       transport_(transport),
-      parser_(ParserLimits{front.config().max_control_line, front.config().max_payload}),
+      parser_(natswire::ParserLimits{front.config().max_control_line, front.config().max_payload}),
       client_id_(client_id) {
 }
 
@@ -22,7 +22,7 @@ void NatsSession::OnOpen() {
   int64_t now = front_.NowMs();
   last_ping_ms_ = now;
   last_input_ms_ = now;
-  WriteInfo(transport_.Out(), front_.InfoJson(client_id_, transport_.PeerAddress()));
+  natswire::WriteInfo(transport_.Out(), front_.InfoJson(client_id_, transport_.PeerAddress()));
   transport_.ScheduleFlush();
 }
 
@@ -50,7 +50,7 @@ void NatsSession::OnClose() {
 }
 
 void NatsSession::FailWith(std::string_view error_text) {
-  WriteErr(transport_.Out(), error_text);
+  natswire::WriteErr(transport_.Out(), error_text);
   closing_ = true;
   transport_.CloseAfterFlush();
 }
@@ -78,16 +78,16 @@ bool NatsSession::OnConnect(std::string_view json) {
     FailWith("no responders requires headers support");
     return false;
   }
-  if (verbose_) WriteOk(transport_.Out());
+  if (verbose_) natswire::WriteOk(transport_.Out());
   return true;
 }
 
-bool NatsSession::OnPub(const PubFrame& frame) {
+bool NatsSession::OnPub(const natswire::PubFrame& frame) {
   if (pedantic_ && !IsValidLiteralSubject(frame.subject)) {
     // nats-server reports it but still processes the message.
-    WriteErr(transport_.Out(), "Invalid Publish Subject");
+    natswire::WriteErr(transport_.Out(), "Invalid Publish Subject");
   }
-  if (verbose_) WriteOk(transport_.Out());
+  if (verbose_) natswire::WriteOk(transport_.Out());
   front_.Publish(this, frame);
   return !closing_;
 }
@@ -96,12 +96,12 @@ bool NatsSession::OnSub(std::string_view subject, std::string_view queue, std::s
   std::string key(sid);
   if (subs_.count(key) != 0) {
     // nats-server keeps the existing subscription for a reused sid.
-    if (verbose_) WriteOk(transport_.Out());
+    if (verbose_) natswire::WriteOk(transport_.Out());
     return true;
   }
   const size_t max_subs = front_.config().max_subs_per_client;
   if (max_subs != 0 && subs_.size() >= max_subs) {
-    WriteErr(transport_.Out(), "maximum subscriptions exceeded");
+    natswire::WriteErr(transport_.Out(), "maximum subscriptions exceeded");
     return true;
   }
   auto sub = std::make_unique<Subscription>();
@@ -110,12 +110,12 @@ bool NatsSession::OnSub(std::string_view subject, std::string_view queue, std::s
   sub->queue.assign(queue);
   sub->sid = key;
   if (!front_.sublist().Insert(sub.get())) {
-    WriteErr(transport_.Out(), "Invalid Subject");
+    natswire::WriteErr(transport_.Out(), "Invalid Subject");
     return true;
   }
   Subscription* raw = sub.get();
   subs_.emplace(std::move(key), std::move(sub));
-  if (verbose_) WriteOk(transport_.Out());
+  if (verbose_) natswire::WriteOk(transport_.Out());
   front_.OnInterestAdded(raw->subject);
   return true;
 }
@@ -130,12 +130,12 @@ bool NatsSession::OnUnsub(std::string_view sid, uint64_t max_msgs) {
       RemoveSubscription(it->first);
     }
   }
-  if (verbose_) WriteOk(transport_.Out());
+  if (verbose_) natswire::WriteOk(transport_.Out());
   return true;
 }
 
 bool NatsSession::OnPing() {
-  WritePong(transport_.Out());
+  natswire::WritePong(transport_.Out());
   return true;
 }
 
@@ -144,8 +144,8 @@ bool NatsSession::OnPong() {
   return true;
 }
 
-void NatsSession::OnError(ParseError error) {
-  FailWith(ParseErrorText(error));
+void NatsSession::OnError(natswire::ParseError error) {
+  FailWith(natswire::ParseErrorText(error));
 }
 
 void NatsSession::RemoveSubscription(const std::string& sid) {
@@ -159,9 +159,9 @@ void NatsSession::Deliver(Subscription* sub, std::string_view subject, std::stri
                           std::string_view headers, std::string_view payload) {
   protocols::OutChain& out = transport_.Out();
   if (headers_) {
-    WriteMessage(out, subject, sub->sid, reply, headers, payload);
+    natswire::WriteMessage(out, subject, sub->sid, reply, headers, payload);
   } else {
-    WriteMsg(out, subject, sub->sid, reply, payload);
+    natswire::WriteMsg(out, subject, sub->sid, reply, payload);
   }
   transport_.ScheduleFlush();
   ++sub->delivered;
@@ -179,7 +179,7 @@ void NatsSession::Deliver(Subscription* sub, std::string_view subject, std::stri
 void NatsSession::SendNoResponders(std::string_view reply) {
   for (const auto& [sid, sub] : subs_) {
     if (SubjectMatches(sub->subject, reply)) {
-      WriteHmsg(transport_.Out(), reply, sid, {}, "NATS/1.0 503\r\n\r\n", {});
+      natswire::WriteHmsg(transport_.Out(), reply, sid, {}, "NATS/1.0 503\r\n\r\n", {});
       transport_.ScheduleFlush();
       return;
     }
@@ -198,7 +198,7 @@ void NatsSession::Tick(int64_t now_ms) {
     return;
   }
   ++pings_out_;
-  WritePing(transport_.Out());
+  natswire::WritePing(transport_.Out());
   transport_.ScheduleFlush();
 }
 

@@ -22,7 +22,7 @@ namespace kvgate::nats {
 
 class NatsFront;
 
-class NatsSession final : public translate::Session, public ParserSink {
+class NatsSession final : public translate::Session, public natswire::ParserSink {
  public:
   NatsSession(NatsFront& front, translate::Transport& transport, uint64_t client_id);
   ~NatsSession() override;
@@ -35,12 +35,12 @@ class NatsSession final : public translate::Session, public ParserSink {
 
   // ParserSink
   bool OnConnect(std::string_view json) override;
-  bool OnPub(const PubFrame& frame) override;
+  bool OnPub(const natswire::PubFrame& frame) override;
   bool OnSub(std::string_view subject, std::string_view queue, std::string_view sid) override;
   bool OnUnsub(std::string_view sid, uint64_t max_msgs) override;
   bool OnPing() override;
   bool OnPong() override;
-  void OnError(ParseError error) override;
+  void OnError(natswire::ParseError error) override;
 
   // ---- used by the front ----
   // Writes one MSG/HMSG for `sub` (headers are dropped for clients without header support)
@@ -84,7 +84,7 @@ class NatsSession final : public translate::Session, public ParserSink {
 
   NatsFront& front_;
   translate::Transport& transport_;
-  Parser parser_;
+  natswire::Parser parser_;
   const uint64_t client_id_;
   std::unordered_map<std::string, std::unique_ptr<Subscription>> subs_;
 

@@ -34,12 +34,13 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
   if (!protocols::ParseJson(req.payload, &body) || !body.is_object()) {
     return RespondError(req, type, JsErr::kInvalidJson);
   }
-  StreamConfig cfg;
-  JsErr err;
-  std::string detail;
-  if (!ParseStreamConfig(body, &cfg, &err, &detail)) return RespondError(req, type, err, detail);
+  JsResult<StreamConfig> parsed = ParseStreamConfig(body);
+  if (!parsed.ok()) return RespondError(req, type, parsed.error());
+  StreamConfig& cfg = *parsed;
   if (cfg.name != req.arg) return RespondError(req, type, JsErr::kStreamMismatch);
-  if (!NormalizeStreamConfig(&cfg, &err, &detail)) return RespondError(req, type, err, detail);
+  if (JsStatus st = NormalizeStreamConfig(&cfg); !st.ok()) {
+    return RespondError(req, type, st.error());
+  }
   // Another stream already captures some of these subjects (checked first, like nats-server).
   for (const std::string& other : engine().ListBuckets()) {
     if (StreamOfBucket(other) == cfg.name || !engine::IsValidBucketName(other)) continue;
@@ -49,10 +50,9 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
       }
     }
   }
-  std::string bucket_name;
-  if (!ValidateKvStream(cfg, &bucket_name, &err, &detail)) {
-    return RespondError(req, type, err, detail);
-  }
+  JsResult<std::string> kv_bucket = ValidateKvStream(cfg);
+  if (!kv_bucket.ok()) return RespondError(req, type, kv_bucket.error());
+  const std::string& bucket_name = *kv_bucket;
   engine::Bucket* bucket = engine().FindBucket(bucket_name);
 
   if (!update) {
@@ -64,12 +64,7 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
     } else {
       auto created = engine().CreateBucket(bucket_name, ToBucketConfig(cfg));
       if (!created.ok()) {
-        if (created.errc() == engine::Errc::kBucketExists) {
-          return RespondError(req, type, JsErr::kStreamNameExists);
-        }
-        return RespondError(
-            req, type, JsErr::kStreamInvalidConfig,
-            "invalid stream configuration (" + std::string(engine::ErrcName(created.errc())) + ")");
+        return RespondError(req, type, JsErrorFromErrc(JsOp::kStreamConfig, created.errc()));
       }
       bucket = *created;
     }
@@ -78,19 +73,16 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
     const engine::BucketConfig& old_bc = bucket->config();
     StreamConfig old_cfg = StreamConfigForBucket(bucket_name, old_bc);
     if (old_cfg.storage != cfg.storage) {
-      return RespondError(req, type, JsErr::kStreamInvalidConfig,
-                          "stream configuration update can not change storage type");
+      return RespondError(
+          req, type,
+          {JsErr::kStreamInvalidConfig, "stream configuration update can not change storage type"});
     }
     engine::BucketConfig bc = ToBucketConfig(cfg);
     // Keep what only the engine (or the Redis side) knows about.
     bc.max_keys = old_bc.max_keys;
     if (cfg.subject_delete_marker_ttl == 0) bc.tombstone_ttl_ns = old_bc.tombstone_ttl_ns;
     engine::Status st = engine().UpdateBucket(bucket_name, bc);
-    if (!st.ok()) {
-      return RespondError(
-          req, type, JsErr::kStreamInvalidConfig,
-          "invalid stream configuration (" + std::string(engine::ErrcName(st.errc())) + ")");
-    }
+    if (!st.ok()) return RespondError(req, type, JsErrorFromErrc(JsOp::kStreamConfig, st.errc()));
     ForgetStreamConfig(bucket_name);
     bucket = engine().FindBucket(bucket_name);
   }
@@ -106,14 +98,15 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
 
 void JetStream::StreamInfo(const JsRequest& req) {
   constexpr std::string_view kType = "stream_info_response";
-  engine::Bucket* bucket = FindStreamBucket(req.arg);
-  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound, {}, true);
+  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  if (!stream_bucket.ok()) return RespondPagedError(req, kType, stream_bucket.error());
+  engine::Bucket* bucket = *stream_bucket;
   std::string subjects_filter;
   uint64_t offset = 0;
   if (!req.payload.empty()) {
     protocols::JsonValue body;
     if (!protocols::ParseJson(req.payload, &body)) {
-      return RespondError(req, kType, JsErr::kInvalidJson, {}, true);
+      return RespondPagedError(req, kType, JsErr::kInvalidJson);
     }
     if (!body.is_null()) {
       FieldReader r(body);
@@ -121,34 +114,24 @@ void JetStream::StreamInfo(const JsRequest& req) {
       r.Str("subjects_filter", &subjects_filter);
       r.Uint("offset", &offset);
       r.Bool("deleted_details", &deleted_details);
-      if (!r.ok()) return RespondError(req, kType, JsErr::kInvalidJson, {}, true);
+      if (!r.ok()) return RespondPagedError(req, kType, JsErr::kInvalidJson);
     }
   }
 
   // Per-subject message counts when asked (cold path: one pass over the matching history).
   std::map<std::string, uint64_t> counts;
-  engine::KeyFilter filter = engine::KeyFilter::All();
-  if (!subjects_filter.empty() && KeyFilterForSubject(bucket->name(), subjects_filter, &filter)) {
+  engine::Result<engine::KeyFilter> filter = engine::Errc::kNotFound;
+  if (!subjects_filter.empty()) filter = KeyFilterForSubject(bucket->name(), subjects_filter);
+  if (filter.ok()) {
     engine::WatchOptions o;
-    o.filters.push_back(filter);
+    o.filters.push_back(*filter);
     o.start = engine::WatchStart::kAllHistory;
     o.meta_only = true;
-    o.max_queue = 1;
-    class NullSink : public engine::WatchSink {
-      void OnWatchReady(engine::Watch&) override {
-      }
-    } sink;
-    auto w = bucket->StartWatch(o, &sink);
-    bool done = !w.ok();
-    while (!done && (*w)->HasEvents()) {
-      (*w)->Poll(1024, [&](const engine::WatchEvent& ev) {
-        if (ev.kind != engine::WatchEvent::Kind::kEntry || !ev.initial) {
-          done = true;
-          return;
-        }
-        if (!done) ++counts[KvSubject(bucket->name(), ev.entry.key)];
-      });
-    }
+    // A failed scan reports the counts it reached (the stream info itself is still right).
+    (void)engine::ScanInitialPart(*bucket, o, [&](const engine::EntryView& e) {
+      ++counts[KvSubject(bucket->name(), e.key)];
+      return true;
+    });
   }
 
   const bool paged = !subjects_filter.empty();
@@ -177,10 +160,11 @@ void JetStream::StreamInfo(const JsRequest& req) {
 
 void JetStream::StreamDelete(const JsRequest& req) {
   constexpr std::string_view kType = "stream_delete_response";
-  engine::Bucket* bucket = FindStreamBucket(req.arg);
-  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound);
+  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  if (!stream_bucket.ok()) return RespondError(req, kType, stream_bucket.error());
+  engine::Bucket* bucket = *stream_bucket;
   std::string name = bucket->name();
-  DeleteStreamConsumers(req.arg);
+  consumers_.DeleteStream(req.arg);
   engine::Status st = engine().DeleteBucket(name);
   if (!st.ok()) return RespondError(req, kType, JsErr::kStreamNotFound);
   ForgetStreamConfig(name);
@@ -193,8 +177,9 @@ void JetStream::StreamDelete(const JsRequest& req) {
 
 void JetStream::StreamPurge(const JsRequest& req) {
   constexpr std::string_view kType = "stream_purge_response";
-  engine::Bucket* bucket = FindStreamBucket(req.arg);
-  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound);
+  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  if (!stream_bucket.ok()) return RespondError(req, kType, stream_bucket.error());
+  engine::Bucket* bucket = *stream_bucket;
   std::string filter_subject;
   uint64_t keep = 0, seq = 0;
   if (!req.payload.empty()) {
@@ -212,15 +197,15 @@ void JetStream::StreamPurge(const JsRequest& req) {
   }
   if (keep > 0 && seq > 0) return RespondError(req, kType, JsErr::kBadRequest);
   if (CachedStreamConfig(*bucket).deny_purge) {
-    return RespondError(req, kType, JsErr::kStreamInvalidConfig, "stream purge not permitted");
+    return RespondError(req, kType, {JsErr::kStreamInvalidConfig, "stream purge not permitted"});
   }
   uint64_t purged = 0;
-  engine::KeyFilter filter = engine::KeyFilter::All();
   if (filter_subject.empty() && keep == 0 && seq == 0) {
     purged = bucket->Flush();
-  } else if (filter_subject.empty() ||
-             KeyFilterForSubject(bucket->name(), filter_subject, &filter)) {
-    purged = bucket->PurgeEntries(filter, keep, seq);
+  } else {
+    engine::Result<engine::KeyFilter> filter = engine::KeyFilter::All();
+    if (!filter_subject.empty()) filter = KeyFilterForSubject(bucket->name(), filter_subject);
+    if (filter.ok()) purged = bucket->PurgeEntries(*filter, keep, seq);
   }
   std::string s;
   protocols::JsonWriter w(&s);
@@ -244,13 +229,13 @@ void JetStream::StreamNamesOrList(const JsRequest& req, bool list) {
   if (!req.payload.empty()) {
     protocols::JsonValue body;
     if (!protocols::ParseJson(req.payload, &body)) {
-      return RespondError(req, type, JsErr::kInvalidJson, {}, true);
+      return RespondPagedError(req, type, JsErr::kInvalidJson);
     }
     if (!body.is_null()) {
       FieldReader r(body);
       r.Uint("offset", &offset);
       r.Str("subject", &subject);
-      if (!r.ok()) return RespondError(req, type, JsErr::kInvalidJson, {}, true);
+      if (!r.ok()) return RespondPagedError(req, type, JsErr::kInvalidJson);
     }
   }
   // Streams whose subject collides with the filter (both may hold wildcards), sorted by name.
@@ -291,14 +276,16 @@ void JetStream::StreamNamesOrList(const JsRequest& req, bool list) {
 
 void JetStream::StreamMsgDelete(const JsRequest& req) {
   constexpr std::string_view kType = "stream_msg_delete_response";
-  engine::Bucket* bucket = FindStreamBucket(req.arg);
-  if (bucket == nullptr) return RespondError(req, kType, JsErr::kStreamNotFound);
+  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  if (!stream_bucket.ok()) return RespondError(req, kType, stream_bucket.error());
+  engine::Bucket* bucket = *stream_bucket;
   if (CachedStreamConfig(*bucket).deny_delete) {
-    return RespondError(req, kType, JsErr::kMsgDeleteFailed, "message delete not permitted");
+    return RespondError(req, kType, {JsErr::kMsgDeleteFailed, "message delete not permitted"});
   }
   // The engine keeps revisions per key; removing one arbitrary revision is not supported.
-  RespondError(req, kType, JsErr::kMsgDeleteFailed,
-               "kvgate cannot delete individual messages (use KV delete or purge)");
+  RespondError(req, kType,
+               {JsErr::kMsgDeleteFailed,
+                "kvgate cannot delete individual messages (use KV delete or purge)"});
 }
 
 }  // namespace kvgate::nats

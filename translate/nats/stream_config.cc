@@ -9,12 +9,6 @@ constexpr int64_t kDefaultDuplicateWindow = 120'000'000'000;  // 2 min
 constexpr int64_t kMinMaxAge = 100'000'000;                   // 100 ms
 constexpr int64_t kMaxHistory = 64;
 
-bool Fail(JsErr* err, std::string* detail, JsErr e, std::string_view d = {}) {
-  *err = e;
-  detail->assign(d);
-  return false;
-}
-
 }  // namespace
 
 std::string_view BucketOfStream(std::string_view stream) {
@@ -36,11 +30,10 @@ std::string SubjectOfBucket(std::string_view bucket) {
   return s;
 }
 
-bool ParseStreamConfig(const protocols::JsonValue& body, StreamConfig* out, JsErr* err,
-                       std::string* detail) {
-  if (!body.is_object()) return Fail(err, detail, JsErr::kInvalidJson);
+JsResult<StreamConfig> ParseStreamConfig(const protocols::JsonValue& body) {
+  if (!body.is_object()) return JsErr::kInvalidJson;
   FieldReader r(body);
-  StreamConfig& c = *out;
+  StreamConfig c;
   r.Str("name", &c.name);
   r.Str("description", &c.description);
   r.StrList("subjects", &c.subjects);
@@ -72,39 +65,38 @@ bool ParseStreamConfig(const protocols::JsonValue& body, StreamConfig* out, JsEr
   r.Opaque("subject_transform", &c.subject_transform);
   r.Opaque("mirror", &c.mirror);
   r.Opaque("sources", &c.sources);
-  if (!r.ok()) return Fail(err, detail, JsErr::kInvalidJson);
+  if (!r.ok()) return JsErr::kInvalidJson;
   if (c.max_msg_size > INT32_MAX || c.max_msg_size < INT32_MIN) {
-    return Fail(err, detail, JsErr::kInvalidJson);  // an int32 in nats-server
+    return JsErr::kInvalidJson;  // an int32 in nats-server
   }
-  return true;
+  return c;
 }
 
-bool NormalizeStreamConfig(StreamConfig* cfg, JsErr* err, std::string* detail) {
+JsStatus NormalizeStreamConfig(StreamConfig* cfg) {
   StreamConfig& c = *cfg;
-  if (c.name.empty()) return Fail(err, detail, JsErr::kStreamInvalidConfig, "stream name required");
+  if (c.name.empty()) return JsError(JsErr::kStreamInvalidConfig, "stream name required");
   if (c.name.size() > 255) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "stream name is too long, maximum allowed is 255");
+    return JsError(JsErr::kStreamInvalidConfig, "stream name is too long, maximum allowed is 255");
   }
   if (c.name.find_first_of(".*> \t") != std::string::npos) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "stream name can not contain whitespace, '.', '*', '>'");
+    return JsError(JsErr::kStreamInvalidConfig,
+                   "stream name can not contain whitespace, '.', '*', '>'");
   }
-  if (c.num_replicas < 0) return Fail(err, detail, JsErr::kNegativeReplicas);
+  if (c.num_replicas < 0) return JsErr::kNegativeReplicas;
   if (c.num_replicas == 0) c.num_replicas = 1;
-  if (c.num_replicas > 1) return Fail(err, detail, JsErr::kReplicasNotSupported);
+  if (c.num_replicas > 1) return JsErr::kReplicasNotSupported;
   for (int64_t* limit :
        {&c.max_consumers, &c.max_msgs, &c.max_bytes, &c.max_msgs_per_subject, &c.max_msg_size}) {
     if (*limit == 0) *limit = -1;
   }
   if (c.max_age < 0) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig, "max age can not be negative");
+    return JsError(JsErr::kStreamInvalidConfig, "max age can not be negative");
   }
   if (c.max_age != 0 && c.max_age < kMinMaxAge) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig, "max age needs to be >= 100ms");
+    return JsError(JsErr::kStreamInvalidConfig, "max age needs to be >= 100ms");
   }
   if (c.duplicate_window < 0) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig, "duplicates window can not be negative");
+    return JsError(JsErr::kStreamInvalidConfig, "duplicates window can not be negative");
   }
   if (c.duplicate_window == 0 && c.mirror.empty()) {
     c.duplicate_window = (c.max_age != 0 && c.max_age < kDefaultDuplicateWindow)
@@ -112,43 +104,39 @@ bool NormalizeStreamConfig(StreamConfig* cfg, JsErr* err, std::string* detail) {
                              : kDefaultDuplicateWindow;
   }
   if (c.max_age != 0 && c.duplicate_window > c.max_age) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "duplicates window can not be larger then max age");
+    return JsError(JsErr::kStreamInvalidConfig, "duplicates window can not be larger then max age");
   }
   if (c.subject_delete_marker_ttl < 0) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "subject delete marker TTL can not be negative");
+    return JsError(JsErr::kStreamInvalidConfig, "subject delete marker TTL can not be negative");
   }
   if (c.subjects.empty() && c.mirror.empty() && c.sources.empty()) c.subjects.push_back(c.name);
-  return true;
+  return {};
 }
 
-bool ValidateKvStream(const StreamConfig& cfg, std::string* bucket, JsErr* err,
-                      std::string* detail) {
+JsResult<std::string> ValidateKvStream(const StreamConfig& cfg) {
   std::string_view b = BucketOfStream(cfg.name);
   if (b.empty()) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "kvgate serves key-value streams only: the name must be KV_<bucket>");
+    return JsError(JsErr::kStreamInvalidConfig,
+                   "kvgate serves key-value streams only: the name must be KV_<bucket>");
   }
   if (!cfg.mirror.empty() || !cfg.sources.empty()) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "kvgate does not support stream mirrors or sources");
+    return JsError(JsErr::kStreamInvalidConfig,
+                   "kvgate does not support stream mirrors or sources");
   }
   if (cfg.subjects.size() != 1 || cfg.subjects[0] != SubjectOfBucket(b)) {
-    return Fail(
-        err, detail, JsErr::kStreamInvalidConfig,
+    return JsError(
+        JsErr::kStreamInvalidConfig,
         "kvgate serves key-value streams only: subjects must be [\"" + SubjectOfBucket(b) + "\"]");
   }
   if (cfg.retention != "limits") {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "kvgate serves key-value streams only: retention must be limits");
+    return JsError(JsErr::kStreamInvalidConfig,
+                   "kvgate serves key-value streams only: retention must be limits");
   }
   if (cfg.max_msgs_per_subject > kMaxHistory) {
-    return Fail(err, detail, JsErr::kStreamInvalidConfig,
-                "kvgate keeps at most 64 revisions per key (max_msgs_per_subject)");
+    return JsError(JsErr::kStreamInvalidConfig,
+                   "kvgate keeps at most 64 revisions per key (max_msgs_per_subject)");
   }
-  bucket->assign(b);
-  return true;
+  return std::string(b);
 }
 
 engine::BucketConfig ToBucketConfig(const StreamConfig& cfg) {
@@ -174,10 +162,13 @@ StreamConfig StreamConfigForBucket(std::string_view bucket, const engine::Bucket
   bool stored = false;
   if (!config.attachment.empty()) {
     protocols::JsonValue v;
-    JsErr err;
-    std::string detail;
-    stored = protocols::ParseJson(config.attachment, &v) &&
-             ParseStreamConfig(v, &c, &err, &detail) && c.name == StreamOfBucket(bucket);
+    if (protocols::ParseJson(config.attachment, &v)) {
+      JsResult<StreamConfig> parsed = ParseStreamConfig(v);
+      if (parsed.ok() && parsed->name == StreamOfBucket(bucket)) {
+        c = std::move(*parsed);
+        stored = true;
+      }
+    }
   }
   if (!stored) {
     // A bucket made elsewhere (a Redis database): present it as a typical KV stream.

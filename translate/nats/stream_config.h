@@ -4,9 +4,10 @@
 // the KV-only checks, and the mapping to and from the engine's BucketConfig. Fields the engine
 // does not interpret travel in BucketConfig::attachment as this config's JSON.
 //
-//   StreamConfig cfg; JsErr err; std::string detail;
-//   if (!ParseStreamConfig(body, &cfg, &err, &detail) || !NormalizeStreamConfig(&cfg, &err, &detail)) ...
-//   engine::BucketConfig bc = ToBucketConfig(cfg);
+//   JsResult<StreamConfig> cfg = ParseStreamConfig(body);
+//   if (!cfg.ok()) return Reply(cfg.error());
+//   if (JsStatus st = NormalizeStreamConfig(&*cfg); !st.ok()) return Reply(st.error());
+//   engine::BucketConfig bc = ToBucketConfig(*cfg);
 //   StreamConfig shown = StreamConfigForBucket(bucket_name, bucket->config());
 #pragma once
 
@@ -60,15 +61,13 @@ struct StreamConfig {
 
 // Reads the known members of a StreamConfig JSON object (unknown members are ignored, as Go
 // does). Type errors and unknown enum strings -> kInvalidJson.
-bool ParseStreamConfig(const protocols::JsonValue& body, StreamConfig* out, JsErr* err,
-                       std::string* detail);
+JsResult<StreamConfig> ParseStreamConfig(const protocols::JsonValue& body);
 // nats-server's defaults (0 -> -1 limits, replicas 1, duplicate window 2 min or max_age, ...)
 // and its validity checks.
-bool NormalizeStreamConfig(StreamConfig* cfg, JsErr* err, std::string* detail);
+JsStatus NormalizeStreamConfig(StreamConfig* cfg);
 // kvgate serves KV streams only: name KV_<bucket>, subjects exactly [$KV.<bucket>.>], limits
-// retention, no mirror/sources, 1..64 revisions per key (-1 = 64). Sets *bucket.
-bool ValidateKvStream(const StreamConfig& cfg, std::string* bucket, JsErr* err,
-                      std::string* detail);
+// retention, no mirror/sources, 1..64 revisions per key (-1 = 64). Returns the bucket name.
+JsResult<std::string> ValidateKvStream(const StreamConfig& cfg);
 
 engine::BucketConfig ToBucketConfig(const StreamConfig& cfg);
 // How a bucket presents itself as a stream: its stored StreamConfig when it was created over

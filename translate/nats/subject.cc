@@ -6,10 +6,6 @@
 namespace kvgate::nats {
 namespace {
 
-bool IsWildcard(std::string_view token) {
-  return token == "*" || token == ">";
-}
-
 bool HasBadByte(std::string_view token) {
   for (char c : token) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0') return true;
@@ -19,12 +15,12 @@ bool HasBadByte(std::string_view token) {
 
 bool Validate(std::string_view subject, bool allow_wildcards) {
   if (subject.empty()) return false;
-  TokenIter it(subject);
+  engine::TokenIter it(subject);
   std::string_view token;
   bool after_fwc = false;
   while (it.Next(&token)) {
     if (token.empty() || after_fwc || HasBadByte(token)) return false;
-    if (IsWildcard(token)) {
+    if (engine::IsWildcardToken(token)) {
       if (!allow_wildcards) return false;
       if (token == ">") after_fwc = true;
     }
@@ -35,7 +31,7 @@ bool Validate(std::string_view subject, bool allow_wildcards) {
 // Splits into tokens (subjects are short; a small vector is fine on these cold paths).
 std::vector<std::string_view> Tokens(std::string_view s) {
   std::vector<std::string_view> out;
-  TokenIter it(s);
+  engine::TokenIter it(s);
   std::string_view t;
   while (it.Next(&t)) out.push_back(t);
   return out;
@@ -49,17 +45,6 @@ bool IsValidSubject(std::string_view subject) {
 
 bool IsValidLiteralSubject(std::string_view subject) {
   return Validate(subject, false);
-}
-
-bool SubjectMatches(std::string_view pattern, std::string_view subject) {
-  TokenIter p(pattern), s(subject);
-  std::string_view pt, st;
-  while (p.Next(&pt)) {
-    if (pt == ">") return s.Next(&st);  // '>' needs at least one more token
-    if (!s.Next(&st)) return false;
-    if (pt != "*" && pt != st) return false;
-  }
-  return !s.Next(&st);
 }
 
 bool SubjectsCollide(std::string_view a, std::string_view b) {

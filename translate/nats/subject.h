@@ -10,6 +10,8 @@
 
 #include <string_view>
 
+#include "engine/tokens.h"
+
 namespace kvgate::nats {
 
 // Non-empty tokens separated by '.', no whitespace; '>' only as the last token. '*' and '>'
@@ -17,8 +19,11 @@ namespace kvgate::nats {
 bool IsValidSubject(std::string_view subject);
 // A valid subject without wildcard tokens (publish subjects, reply subjects).
 bool IsValidLiteralSubject(std::string_view subject);
-// Pattern (may hold wildcards) against a literal subject.
-bool SubjectMatches(std::string_view pattern, std::string_view subject);
+// Pattern (may hold wildcards) against a literal subject: the engine's token matcher, so a
+// subscription and a KV key filter never disagree about a subject.
+inline bool SubjectMatches(std::string_view pattern, std::string_view subject) {
+  return engine::TokenPatternMatches(pattern, subject);
+}
 // True if some literal subject matches both patterns.
 bool SubjectsCollide(std::string_view a, std::string_view b);
 // True if every subject matching `sub` also matches `super`.
@@ -27,29 +32,5 @@ bool SubjectIsSubsetOf(std::string_view sub, std::string_view super);
 inline bool HasPrefix(std::string_view subject, std::string_view prefix) {
   return subject.substr(0, prefix.size()) == prefix;
 }
-
-// Iterates the '.'-separated tokens of a subject.
-class TokenIter {
- public:
-  explicit TokenIter(std::string_view s) : rest_(s), done_(false) {
-  }
-  // Next token; false when exhausted.
-  bool Next(std::string_view* token) {
-    if (done_) return false;
-    size_t dot = rest_.find('.');
-    if (dot == std::string_view::npos) {
-      *token = rest_;
-      done_ = true;
-    } else {
-      *token = rest_.substr(0, dot);
-      rest_.remove_prefix(dot + 1);
-    }
-    return true;
-  }
-
- private:
-  std::string_view rest_;
-  bool done_;
-};
 
 }  // namespace kvgate::nats

@@ -53,7 +53,7 @@ bool Sublist::Insert(Subscription* sub) {
   if (!IsValidSubject(sub->subject)) return false;
   Level* level = root_.get();
   Node* node = nullptr;
-  TokenIter it(sub->subject);
+  engine::TokenIter it(sub->subject);
   std::string_view token;
   while (it.Next(&token)) {
     if (level == nullptr) {
@@ -91,7 +91,7 @@ void Sublist::Remove(Subscription* sub) {
   };
   std::vector<Step> path;
   Level* level = root_.get();
-  TokenIter it(sub->subject);
+  engine::TokenIter it(sub->subject);
   std::string_view token;
   while (it.Next(&token)) {
     if (level == nullptr) return;
@@ -154,7 +154,7 @@ bool Sublist::MatchLevel(const Level* level, const std::vector<std::string_view>
 void Sublist::Match(std::string_view subject, SublistResult* out) const {
   out->Clear();
   tokens_.clear();
-  TokenIter it(subject);
+  engine::TokenIter it(subject);
   std::string_view t;
   while (it.Next(&t)) tokens_.push_back(t);
   auto visit = [out](const Node& n) {
@@ -172,7 +172,7 @@ void Sublist::Match(std::string_view subject, SublistResult* out) const {
 
 bool Sublist::HasInterest(std::string_view subject) const {
   tokens_.clear();
-  TokenIter it(subject);
+  engine::TokenIter it(subject);
   std::string_view t;
   while (it.Next(&t)) tokens_.push_back(t);
   bool found = false;

@@ -5,29 +5,17 @@
 namespace kvgate::redis {
 namespace {
 
-inline char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
 uint64_t HashLower(std::string_view s) {
   uint64_t h = 1469598103934665603ULL;
   for (char c : s) {
-    h ^= static_cast<unsigned char>(Lower(c));
+    h ^= static_cast<unsigned char>(protocols::AsciiLower(c));
     h *= 1099511628211ULL;
   }
   return h;
 }
 
 }  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 const CommandTable& CommandTable::Get() {
   static const CommandTable table;

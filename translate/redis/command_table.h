@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "protocols/ascii.h"
 #include "translate/redis/command.h"
 
 namespace kvgate::redis {
@@ -34,7 +35,7 @@ class CommandTable {
   std::array<const CommandSpec*, kSlots> slots_{};
 };
 
-// ASCII case-insensitive equality (command names and option keywords).
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality (command names and option keywords): the codecs' definition.
+using protocols::EqualsIgnoreCase;
 
 }  // namespace kvgate::redis

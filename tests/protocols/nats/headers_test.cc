@@ -5,7 +5,7 @@
 
 #include "protocols/nats/writer.h"
 
-namespace kvgate::nats {
+namespace kvgate::natswire {
 
 TEST_CASE("header block parse: fields in order, exact case, status forms", "[nats][headers]") {
   HeaderBlock h;
@@ -123,4 +123,4 @@ TEST_CASE("writer frames", "[nats][writer]") {
         "MSG a 4 1\r\np\r\n");
 }
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

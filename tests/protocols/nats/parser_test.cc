@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace kvgate::nats {
+namespace kvgate::natswire {
 namespace {
 
 // Records every callback as one readable line.
@@ -226,4 +226,4 @@ TEST_CASE("split payloads are buffered once and released", "[nats][parser]") {
   CHECK(p.buffered_bytes() == 0);
 }
 
-}  // namespace kvgate::nats
+}  // namespace kvgate::natswire

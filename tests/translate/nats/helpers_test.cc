@@ -156,12 +156,10 @@ TEST_CASE("stream config normalization makes client shapes comparable", "[nats][
   auto parse = [](const char* json) {
     protocols::JsonValue v;
     REQUIRE(protocols::ParseJson(json, &v));
-    StreamConfig c;
-    JsErr err;
-    std::string detail;
-    REQUIRE(ParseStreamConfig(v, &c, &err, &detail));
-    REQUIRE(NormalizeStreamConfig(&c, &err, &detail));
-    return c;
+    JsResult<StreamConfig> c = ParseStreamConfig(v);
+    REQUIRE(c.ok());
+    REQUIRE(NormalizeStreamConfig(&*c).ok());
+    return *c;
   };
   StreamConfig minimal = parse(R"({"name":"KV_x","subjects":["$KV.x.\u003e"]})");
   StreamConfig full = parse(
@@ -192,31 +190,34 @@ TEST_CASE("stream config normalization makes client shapes comparable", "[nats][
   CHECK(ToBucketConfig(unlimited).history == 64);
   CHECK(StreamConfigForBucket("x", ToBucketConfig(unlimited)).max_msgs_per_subject == -1);
 
-  std::string bucket, detail;
-  JsErr err;
-  CHECK(ValidateKvStream(c, &bucket, &err, &detail));
-  CHECK(bucket == "x");
+  JsResult<std::string> bucket = ValidateKvStream(c);
+  REQUIRE(bucket.ok());
+  CHECK(*bucket == "x");
   StreamConfig too_deep =
       parse(R"({"name":"KV_x","subjects":["$KV.x.>"],"max_msgs_per_subject":65})");
-  CHECK_FALSE(ValidateKvStream(too_deep, &bucket, &err, &detail));
-  CHECK(err == JsErr::kStreamInvalidConfig);
+  JsResult<std::string> refused = ValidateKvStream(too_deep);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().err == JsErr::kStreamInvalidConfig);
 }
 
 TEST_CASE("key filters from subject filters", "[nats][kv]") {
-  engine::KeyFilter f = engine::KeyFilter::All();
-  REQUIRE(KeyFilterForSubject("b", "$KV.b.k", &f));
-  CHECK(f.kind() == engine::KeyFilter::Kind::kExact);
-  CHECK(f.text() == "k");
-  REQUIRE(KeyFilterForSubject("b", "$KV.*.dir.*", &f));
-  CHECK(f.Matches("dir.x"));
-  CHECK_FALSE(f.Matches("dir.x.y"));
-  REQUIRE(KeyFilterForSubject("b", ">", &f));
-  CHECK(f.kind() == engine::KeyFilter::Kind::kAll);
-  REQUIRE(KeyFilterForSubject("b", "$KV.>", &f));
-  CHECK(f.kind() == engine::KeyFilter::Kind::kAll);
-  CHECK_FALSE(KeyFilterForSubject("b", "$KV.c.k", &f));
-  CHECK_FALSE(KeyFilterForSubject("b", "$KV.b", &f));
-  CHECK_FALSE(KeyFilterForSubject("b", "orders.>", &f));
+  engine::Result<engine::KeyFilter> f = KeyFilterForSubject("b", "$KV.b.k");
+  REQUIRE(f.ok());
+  CHECK(f->kind() == engine::KeyFilter::Kind::kExact);
+  CHECK(f->text() == "k");
+  f = KeyFilterForSubject("b", "$KV.*.dir.*");
+  REQUIRE(f.ok());
+  CHECK(f->Matches("dir.x"));
+  CHECK_FALSE(f->Matches("dir.x.y"));
+  f = KeyFilterForSubject("b", ">");
+  REQUIRE(f.ok());
+  CHECK(f->kind() == engine::KeyFilter::Kind::kAll);
+  f = KeyFilterForSubject("b", "$KV.>");
+  REQUIRE(f.ok());
+  CHECK(f->kind() == engine::KeyFilter::Kind::kAll);
+  CHECK_FALSE(KeyFilterForSubject("b", "$KV.c.k").ok());
+  CHECK_FALSE(KeyFilterForSubject("b", "$KV.b").ok());
+  CHECK_FALSE(KeyFilterForSubject("b", "orders.>").ok());
   CHECK(Base64Encode("") == "");
   CHECK(Base64Encode("1") == "MQ==");
   CHECK(Base64Encode("ab") == "YWI=");
@@ -236,6 +237,24 @@ TEST_CASE("error table matches nats-server's codes", "[nats][errors]") {
   WriteJsError(w, JsErr::kConsumerNotFound);
   w.EndObject();
   CHECK(s == R"({"error":{"code":404,"err_code":10014,"description":"consumer not found"}})");
+}
+
+TEST_CASE("engine errors map onto JetStream errors per operation", "[nats][errors]") {
+  JsError e = JsErrorFromErrc(JsOp::kWrite, engine::Errc::kWrongRevision, 7);
+  CHECK(e.err == JsErr::kWrongLastSequence);
+  CHECK(FormatJsError(e.err, e.detail) == "wrong last sequence: 7");
+  CHECK(JsErrorFromErrc(JsOp::kWrite, engine::Errc::kOutOfMemory).err == JsErr::kMemoryExceeded);
+  e = JsErrorFromErrc(JsOp::kWrite, engine::Errc::kBucketFull);
+  CHECK(e.err == JsErr::kStoreFailed);
+  CHECK(e.detail == "maximum bytes exceeded");
+  CHECK(JsErrorFromErrc(JsOp::kStreamConfig, engine::Errc::kBucketExists).err ==
+        JsErr::kStreamNameExists);
+  e = JsErrorFromErrc(JsOp::kStreamConfig, engine::Errc::kInvalidArgument);
+  CHECK(e.err == JsErr::kStreamInvalidConfig);
+  CHECK(e.detail == "invalid stream configuration (invalid_argument)");
+  e = JsErrorFromErrc(JsOp::kConsumerWatch, engine::Errc::kCursorExpired);
+  CHECK(e.err == JsErr::kConsumerCreate);
+  CHECK(e.detail == "consumer watch failed: cursor_expired");
 }
 
 }  // namespace kvgate::nats

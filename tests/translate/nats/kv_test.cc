@@ -36,9 +36,9 @@ std::string Expect(uint64_t rev) {
   return "NATS/1.0\r\nNats-Expected-Last-Subject-Sequence: " + std::to_string(rev) + "\r\n\r\n";
 }
 
-HeaderBlock Headers(const Frame& f) {
-  HeaderBlock h;
-  REQUIRE(ParseHeaderBlock(f.headers, &h));
+natswire::HeaderBlock Headers(const Frame& f) {
+  natswire::HeaderBlock h;
+  REQUIRE(natswire::ParseHeaderBlock(f.headers, &h));
   return h;
 }
 
