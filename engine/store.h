@@ -109,6 +109,15 @@ class StoreBucket {
                                                     WatchSink* sink) = 0;
 };
 
+// Runs the initial part of a watch with these options (start mode, filters, ignore_deletes,
+// meta_only, include_history) to `fn`, one entry at a time in revision order, until it ends or
+// `fn` returns false; the watch is gone when this returns. For cold paths that need one pass
+// over matching entries (NATS message lookups by wildcard, consumer start positions): the whole
+// initial part is scanned in this call, O(entries scanned). Returns StartWatch's error, or the
+// error the watch failed with during the scan. EntryView fields are valid only during the call.
+Status ScanInitialPart(StoreBucket& bucket, WatchOptions options,
+                       const std::function<bool(const EntryView&)>& fn);
+
 using BucketRef = std::shared_ptr<StoreBucket>;
 using BucketDone = Completion<Result<BucketRef>>;
 

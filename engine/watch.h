@@ -12,7 +12,7 @@
 //   ... later, outside any engine call:
 //   w->Poll(128, [&](const WatchEvent& ev) { ... });   // ev.entry views valid inside the call
 //
-// One-shot scans (no sink, no live part): ScanInitialPart runs a watch's initial part to a
+// One-shot scans (no sink, no live part): ScanInitialPart (engine/store.h) runs a watch's initial part to a
 // callback, e.g. the newest revision among the keys matching a wildcard:
 //
 //   Revision newest = 0;
@@ -136,13 +136,5 @@ class Watch {
   }
 };
 
-// Runs the initial part of a watch with these options (start mode, filters, ignore_deletes,
-// meta_only, include_history) to `fn`, one entry at a time in revision order, until it ends or
-// `fn` returns false; the watch is gone when this returns. For cold paths that need one pass
-// over matching entries (NATS message lookups by wildcard, consumer start positions): the whole
-// initial part is scanned in this call, O(entries scanned). Returns StartWatch's error, or the
-// error the watch failed with during the scan. EntryView fields are valid only during the call.
-Status ScanInitialPart(Bucket& bucket, WatchOptions options,
-                       const std::function<bool(const EntryView&)>& fn);
 
 }  // namespace kvgate::engine

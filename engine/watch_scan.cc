@@ -3,7 +3,7 @@
 // that ignores readiness (nothing is written while the scan runs: single-threaded).
 //
 //   Status st = ScanInitialPart(*bucket, opts, [&](const EntryView& e) { ...; return true; });
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "engine/watch.h"
 
 namespace kvgate::engine {
@@ -20,7 +20,7 @@ constexpr size_t kScanPollBatch = 1024;
 
 }  // namespace
 
-Status ScanInitialPart(Bucket& bucket, WatchOptions options,
+Status ScanInitialPart(StoreBucket& bucket, WatchOptions options,
                        const std::function<bool(const EntryView&)>& fn) {
   // No live part is read, so the live queue needs no room; the count of the initial part is
   // not read either, so it is done in Poll's slices rather than up front.

@@ -31,7 +31,7 @@ WatchOptions After(Revision r) {
 TEST_CASE("CursorExpired after a tombstone is compacted, not after history is trimmed",
           "[engine]") {
   Backend be(History(1));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("k", "v1");  // 1
   be.Put("k", "v2");  // 2: trims 1
   be.Put("k", "v3");  // 3: trims 2
@@ -58,7 +58,7 @@ TEST_CASE("CursorExpired after a tombstone is compacted, not after history is tr
 
 TEST_CASE("resume after a cursor delivers exactly the delta", "[engine]") {
   Backend be(History(2));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   // Consumer state built from a full watch, then resumed after a disconnect.
   std::map<std::string, std::string> state;
   auto apply = [&](const std::vector<Event>& evs) {
@@ -97,7 +97,7 @@ TEST_CASE("resume after a cursor delivers exactly the delta", "[engine]") {
 
 TEST_CASE("Compact removes superseded entries and old tombstoned keys", "[engine]") {
   Backend be(History(10));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("a", "1");                  // 1
   be.Put("a", "2");                  // 2
   REQUIRE(b->Delete("b", {}).ok());  // 3
@@ -112,7 +112,7 @@ TEST_CASE("Compact removes superseded entries and old tombstoned keys", "[engine
 
 TEST_CASE("PurgeEntries: filter, keep and below", "[engine]") {
   Backend be(History(10));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   for (int i = 1; i <= 4; ++i) be.Put("k", std::to_string(i));  // 1..4
   be.Put("j", "1");                                             // 5
   be.Put("o.x", "1");                                           // 6
@@ -144,7 +144,7 @@ TEST_CASE("PurgeEntries: filter, keep and below", "[engine]") {
 TEST_CASE("Flush empties the bucket and moves the watermark to the last revision",
           "[engine][memory]") {
   Backend be(History(3));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   for (int i = 0; i < 1000; ++i) be.Put("k" + std::to_string(i), "v");
   uint64_t mem_before = be.engine().MemoryUsed();
   CHECK(b->Flush() == 1000);
@@ -165,7 +165,7 @@ TEST_CASE("Flush empties the bucket and moves the watermark to the last revision
 
 TEST_CASE("history shrink via UpdateBucket trims at once", "[engine]") {
   Backend be(History(10));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   for (int i = 0; i < 10; ++i) be.Put("k", std::to_string(i));
   BucketConfig c = History(3);
   REQUIRE(be.UpdateConfig(c).ok());
@@ -180,7 +180,7 @@ TEST_CASE("history shrink via UpdateBucket trims at once", "[engine]") {
 
 TEST_CASE("big compactions run a bounded slice, then finish through Tick", "[engine]") {
   Backend be(History(4));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   constexpr int kN = 60'000;
   for (int round = 0; round < 2; ++round) {
     for (int i = 0; i < kN; ++i) be.Put("k" + std::to_string(i), std::to_string(round));
@@ -216,7 +216,7 @@ TEST_CASE("big compactions run a bounded slice, then finish through Tick", "[eng
 
 TEST_CASE("a watch owed a removed last trace fails with CursorExpired", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("a", "1");
   REQUIRE(b->Delete("x", {}).ok());  // 2
   SECTION("replay watch, entry still in its initial part") {
@@ -277,7 +277,7 @@ TEST_CASE("a watch owed a removed last trace fails with CursorExpired", "[engine
 
 TEST_CASE("Flush fails only watches still owed entries", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("a", "1");
   auto caught_up = be.StartWatch(WatchOptions{});
   Backend::Drain(**caught_up);

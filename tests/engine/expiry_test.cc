@@ -26,7 +26,7 @@ TEST_CASE("expired data is never returned, before or after the sweep", "[engine]
   BucketConfig c;
   c.history = 3;
   Backend be(c);
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   REQUIRE(b->Put("old", "v0", {}).ok());
   Result<Revision> r = b->Put("k", "v", Ttl(be, 500));
   REQUIRE(r.ok());
@@ -84,7 +84,7 @@ TEST_CASE("every key with a TTL expires through Tick, in bounded slices", "[engi
   Engine::Limits limits;
   limits.tick_budget = 100;
   Backend be({}, limits);
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   for (int i = 0; i < 1000; ++i) {
     REQUIRE(b->Put("k" + std::to_string(i), "v", Ttl(be, 1000 + i % 10)).ok());
   }
@@ -100,7 +100,7 @@ TEST_CASE("every key with a TTL expires through Tick, in bounded slices", "[engi
 
 TEST_CASE("overwriting a key replaces its TTL; KEEPTTL carries it", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   REQUIRE(b->Put("k", "v1", Ttl(be, 1000)).ok());
   SECTION("plain overwrite clears the TTL") {
     REQUIRE(b->Put("k", "v2", {}).ok());
@@ -128,7 +128,7 @@ TEST_CASE("overwriting a key replaces its TTL; KEEPTTL carries it", "[engine]") 
 
 TEST_CASE("SetExpiry changes expiry without a new revision", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   Revision r = be.Put("k", "v");
   REQUIRE(b->SetExpiry("k", be.NowMs() + 1000).ok());
   CHECK(b->LastRevision() == r);
@@ -165,7 +165,7 @@ TEST_CASE("per-key TTL refused when the bucket disallows it", "[engine]") {
   BucketConfig c;
   c.allow_key_ttl = false;
   Backend be(c);
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   CHECK(b->Put("k", "v", Ttl(be, 100)).errc() == Errc::kTtlNotAllowed);
   CHECK(b->Create("k", "v", Ttl(be, 100)).errc() == Errc::kTtlNotAllowed);
   be.Put("k", "v");
@@ -180,7 +180,7 @@ TEST_CASE("bucket max_age removes old entries; the last value's removal moves th
   c.history = 5;
   c.max_age_ns = 10'000'000'000;  // 10 s
   Backend be(c);
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("a", "1");  // 1
   be.AdvanceMs(4000);
   be.Put("a", "2");    // 2
@@ -207,7 +207,7 @@ TEST_CASE("max_age with markers appends a Purge marker with reason max_age", "[e
   c.max_age_ns = 1'000'000'000;
   c.marker_on_max_age = true;
   Backend be(c);
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("k", "v");
   WatchOptions o;
   o.start = WatchStart::kNewOnly;
@@ -228,7 +228,7 @@ TEST_CASE("tombstone_ttl drops markers that are a key's only trace", "[engine]")
   BucketConfig c;
   c.tombstone_ttl_ns = 5'000'000'000;
   Backend be(c);
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("k", "v");                         // 1
   Result<Revision> d = b->Delete("k", {});  // 2
   be.Put("keep", "v");                      // 3

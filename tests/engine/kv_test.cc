@@ -62,7 +62,7 @@ TEST_CASE("values of changing sizes and binary bytes round-trip", "[engine]") {
 
 TEST_CASE("create fails on a live key with its revision, works over tombstones", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   Result<Revision> c1 = b->Create("k", "v1", {});
   REQUIRE(c1.ok());
   Result<Revision> c2 = b->Create("k", "v2", {});
@@ -89,7 +89,7 @@ TEST_CASE("create fails on a live key with its revision, works over tombstones",
 
 TEST_CASE("update with a stale revision returns the current one", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   Revision r1 = be.Put("k", "v1");
   Result<Revision> u1 = b->Update("k", "v2", r1, {});
   REQUIRE(u1.ok());
@@ -119,7 +119,7 @@ TEST_CASE("update with a stale revision returns the current one", "[engine]") {
 
 TEST_CASE("CAS delete and CAS purge", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   Revision r = be.Put("k", "v");
   WriteOptions wrong;
   wrong.expected_revision = r + 7;
@@ -135,7 +135,7 @@ TEST_CASE("CAS delete and CAS purge", "[engine]") {
 
 TEST_CASE("delete leaves a readable tombstone; absent keys get one too", "[engine]") {
   Backend be(History(5));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("k", "v");
   Result<Revision> d = b->Delete("k", {});
   REQUIRE(d.ok());
@@ -158,7 +158,7 @@ TEST_CASE("delete leaves a readable tombstone; absent keys get one too", "[engin
 
 TEST_CASE("purge then history shows only the marker", "[engine]") {
   Backend be(History(10));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   for (int i = 0; i < 5; ++i) be.Put("k", "v" + std::to_string(i));
   be.Put("other", "x");
   Result<Revision> p = b->Purge("k", {});
@@ -176,7 +176,7 @@ TEST_CASE("purge then history shows only the marker", "[engine]") {
 TEST_CASE("history is trimmed at the configured depth", "[engine]") {
   for (uint32_t depth : {1u, 2u, 5u, 64u}) {
     Backend be(History(depth));
-    Bucket* b = be.bucket();
+    SyncBucket* b = be.bucket();
     for (int i = 1; i <= 100; ++i) be.Put("k", std::to_string(i));
     std::vector<EntryView> h = b->History("k");
     REQUIRE(h.size() == depth);
@@ -194,7 +194,7 @@ TEST_CASE("history is trimmed at the configured depth", "[engine]") {
 
 TEST_CASE("GetAt and GetByRevision", "[engine]") {
   Backend be(History(3));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   Revision a1 = be.Put("a", "1");
   Revision b1 = be.Put("b", "1");
   be.Put("a", "2");
@@ -208,7 +208,7 @@ TEST_CASE("GetAt and GetByRevision", "[engine]") {
 
 TEST_CASE("GetAsOf answers from history, CursorExpired when history is gone", "[engine]") {
   Backend be(History(2));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("x", "x");                 // 1
   Revision k1 = be.Put("k", "v1");  // 2
   Revision k2 = be.Put("k", "v2");  // 3
@@ -226,7 +226,7 @@ TEST_CASE("GetAsOf answers from history, CursorExpired when history is gone", "[
 
 TEST_CASE("GetNextMatching", "[engine]") {
   Backend be(History(5));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("a.1", "x");  // 1
   be.Put("b.1", "x");  // 2
   be.Put("a.2", "x");  // 3
@@ -241,7 +241,7 @@ TEST_CASE("GetNextMatching", "[engine]") {
 
 TEST_CASE("bucket status counts", "[engine]") {
   Backend be(History(3));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("a", "12345");
   be.Put("a", "123");
   be.Put("bb", "1");

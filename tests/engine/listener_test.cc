@@ -52,7 +52,7 @@ TEST_CASE("change listener sees every kind of change", "[engine]") {
   BucketConfig c;
   c.max_age_ns = 60'000'000'000;  // 60 s
   Backend be(c);
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   Recorder rec(be);
   be.Put("k", "v");                                    // kPut
   REQUIRE(b->SetExpiry("k", be.NowMs() + 1000).ok());  // kExpiryChanged
@@ -86,7 +86,7 @@ TEST_CASE("a put says whether it brought the key to life", "[engine]") {
     BucketConfig c;
     c.history = history;
     Backend be(c);
-    Bucket* b = be.bucket();
+    SyncBucket* b = be.bucket();
     Recorder rec(be);
     be.Put("k", "1");                                          // absent -> live
     be.Put("k", "2");                                          // live -> live
@@ -123,7 +123,7 @@ TEST_CASE("a put says whether it brought the key to life", "[engine]") {
 
 TEST_CASE("listeners can be removed; failed writes notify nobody", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   {
     Recorder rec(be);
     be.Put("k", "v");

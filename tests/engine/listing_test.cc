@@ -24,7 +24,7 @@ std::string Key(int i) {
 
 TEST_CASE("100,000 keys listed completely by Scan with writes interleaved", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   for (int i = 0; i < kKeys; ++i) be.Put(Key(i), "v");
   // Keys 0..49,999 stay put for the whole scan; the rest are rewritten, deleted or re-added
   // while it runs, and new keys appear.
@@ -113,7 +113,7 @@ TEST_CASE("Scan with filters and small counts", "[engine]") {
 
 TEST_CASE("RandomKey returns live keys only, spread over the keyspace", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   CHECK(b->RandomKey().errc() == Errc::kNotFound);
   for (int i = 0; i < 100; ++i) be.Put(Key(i), "v");
   for (int i = 0; i < 100; ++i) {

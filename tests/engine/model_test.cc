@@ -63,7 +63,7 @@ struct Model {
 };
 
 void CompareAll(Backend& be, const Model& m) {
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   uint64_t entries = 0;
   uint64_t live = 0;
   for (const auto& [k, d] : m.keys) {
@@ -96,7 +96,7 @@ TEST_CASE("random operations match a reference model", "[engine]") {
         BucketConfig c;
         c.history = history;
         Backend be(c);
-        Bucket* b = be.bucket();
+        SyncBucket* b = be.bucket();
         Model m;
         m.history = history;
         std::mt19937 rng(seed);

@@ -87,7 +87,7 @@ TEST_CASE("ignore deletes, metadata only, include history", "[engine]") {
   BucketConfig c;
   c.history = 4;
   Backend be(c);
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("a", "1");
   be.Put("a", "22");
   REQUIRE(b->Delete("d", {}).ok());

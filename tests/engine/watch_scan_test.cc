@@ -2,7 +2,7 @@
 // ScanInitialPart: the initial part of a watch run to a callback without a sink: start modes
 // and filters as for a watch, early stop, no live part, errors of StartWatch.
 //
-//   Status st = ScanInitialPart(*be.bucket(), opts, [&](const EntryView& e) { return true; });
+//   Status st = ScanInitialPart(be.bucket()->store_bucket(), opts, [&](const EntryView& e) { return true; });
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -12,10 +12,10 @@ namespace kvgate::engine::testing {
 namespace {
 
 // "key@rev " for every entry the scan passes, stopping after `limit` entries.
-std::string Scan(Bucket& b, const WatchOptions& o, size_t limit = SIZE_MAX, Status* st = nullptr) {
+std::string Scan(SyncBucket& b, const WatchOptions& o, size_t limit = SIZE_MAX, Status* st = nullptr) {
   std::string out;
   size_t seen = 0;
-  Status s = ScanInitialPart(b, o, [&](const EntryView& e) {
+  Status s = ScanInitialPart(b.store_bucket(), o, [&](const EntryView& e) {
     out += std::string(e.key) + "@" + std::to_string(e.revision) + " ";
     return ++seen < limit;
   });
@@ -27,7 +27,7 @@ TEST_CASE("scan initial part: latest per key and all history, filtered", "[engin
   BucketConfig config;
   config.history = 5;
   Backend be(config);
-  Bucket& b = *be.bucket();
+  SyncBucket& b = *be.bucket();
   be.Put("a.x", "1");                 // 1
   be.Put("b.x", "1");                 // 2
   be.Put("a.x", "2");                 // 3
@@ -48,7 +48,7 @@ TEST_CASE("scan initial part: latest per key and all history, filtered", "[engin
 
 TEST_CASE("scan initial part: the callback stops it; the bucket is untouched", "[engine][watch]") {
   Backend be;
-  Bucket& b = *be.bucket();
+  SyncBucket& b = *be.bucket();
   for (int i = 0; i < 3000; ++i) be.Put("k" + std::to_string(i), "v");
   WatchOptions o;
   o.start = WatchStart::kAllHistory;
@@ -57,7 +57,7 @@ TEST_CASE("scan initial part: the callback stops it; the bucket is untouched", "
   CHECK(Scan(b, o, 2, &st) == "k2@3 k20@21 ");
   CHECK(st.ok());
   size_t n = 0;
-  CHECK(ScanInitialPart(b, o, [&](const EntryView&) { return ++n > 0; }).ok());
+  CHECK(ScanInitialPart(b.store_bucket(), o, [&](const EntryView&) { return ++n > 0; }).ok());
   CHECK(n == 1111);  // k2, k20..k29, k200..k299, k2000..k2999
   CHECK(b.LastRevision() == 3000);
 }

@@ -27,7 +27,7 @@ BucketConfig History(uint32_t n) {
 
 TEST_CASE("latest-per-key: newest entry of each key in revision order, then done", "[engine]") {
   Backend be(History(5));
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   be.Put("a", "1");                  // 1
   be.Put("b", "1");                  // 2
   be.Put("a", "2");                  // 3
@@ -106,7 +106,7 @@ TEST_CASE("all history, new only, after cursor, from revision", "[engine]") {
 
 TEST_CASE("per-key TTL expiry reaches watchers as a Purge marker with reason expired", "[engine]") {
   Backend be;
-  Bucket* b = be.bucket();
+  SyncBucket* b = be.bucket();
   WriteOptions o;
   o.expire_at_ms = be.NowMs() + 1000;
   REQUIRE(b->Put("k", "v", o).ok());

@@ -7,22 +7,63 @@
 #include "tests/engine/support/backend.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace kvgate::engine::testing {
 
-Backend::Backend(const BucketConfig& config, const Engine::Limits& limits)
-    : engine_(std::make_unique<Engine>(clock_, limits)) {
-  Result<Bucket*> b = engine_->CreateBucket("b", config);
-  if (!b.ok()) throw std::runtime_error("fixture: CreateBucket failed");
-  bucket_ = *b;
+namespace {
+
+bool DelayedStoreRequested() {
+  const char* v = std::getenv("KVGATE_TEST_STORE");
+  return v != nullptr && std::string_view(v) == "delayed";
 }
 
-Backend::~Backend() = default;
+}  // namespace
+
+Backend::Backend(const BucketConfig& config, const Engine::Limits& limits)
+    : engine_(std::make_unique<Engine>(clock_, limits)),
+      local_(std::make_unique<LocalStore>(*engine_)) {
+  store_ = local_.get();
+  if (DelayedStoreRequested()) {
+    delayed_ = std::make_unique<kvgate::testing::DelayedStore>(*local_, clock_, 0);
+    store_ = delayed_.get();
+  }
+  std::optional<Result<BucketRef>> b;
+  store_->CreateBucket("b", config, [&b](Result<BucketRef> r) { b.emplace(std::move(r)); });
+  if (!b || !b->ok()) throw std::runtime_error("fixture: CreateBucket failed");
+  bucket_ = std::make_unique<SyncBucket>(std::move(**b), *engine_, [this] { Pump(); });
+}
+
+Backend::~Backend() {
+  bucket_.reset();
+  delayed_.reset();
+  local_.reset();
+}
+
+Status Backend::UpdateConfig(const BucketConfig& c) {
+  Pump();
+  std::optional<WriteResult> r;
+  store_->UpdateBucket("b", c, [&r](WriteResult w) { r.emplace(std::move(w)); });
+  Pump();
+  if (!r) return Errc::kInvalidArgument;
+  return r->ok() ? Status() : Status(r->errc(), r->detail());
+}
+
+Status Backend::DeleteBucket() {
+  Pump();
+  std::optional<WriteResult> r;
+  store_->DeleteBucket("b", [&r](WriteResult w) { r.emplace(std::move(w)); });
+  if (!r) return Errc::kInvalidArgument;
+  return r->ok() ? Status() : Status(r->errc(), r->detail());
+}
 
 void Backend::RunTicks() {
-  for (int i = 0; i < 1'000'000 && engine_->Tick(); ++i) {
+  Pump();
+  for (int i = 0; i < 1'000'000 && store_->Tick(); ++i) {
   }
 }
 

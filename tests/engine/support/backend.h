@@ -1,10 +1,12 @@
 // File: tests/engine/support/backend.h
 // The fixture every engine contract case is written against. It owns the store under test and a
 // FakeClock, and offers the few helpers cases need (advance time and run expiry, drain a watch,
-// collect a scan). Cases touch the store only through `bucket()` (the Bucket contract) and these
-// helpers, so another backend (e.g. a real NATS JetStream bucket behind the same surface) can be
-// dropped in by re-implementing this class; engine-only checks (memory accounting) are tagged
-// [memory] and use `engine()` directly.
+// collect a scan). Cases touch the store only through `bucket()` (the store interface's bucket,
+// its changes answered synchronously by SyncBucket) and these helpers, so any backend runs the
+// same cases. The store is the in-memory engine's LocalStore, or with KVGATE_TEST_STORE=delayed
+// in the environment a store that answers every change later (tests/support/delayed_store.h);
+// ctest runs the suite both ways. Engine-only checks (memory accounting) use `engine()`; cases
+// tagged [local] rely on the in-memory engine itself and are left out of the delayed run.
 //
 //   Backend be;                                   // bucket "b", default config
 //   Backend be2(BucketConfig{.history = 5});
@@ -17,6 +19,9 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/local_store.h"
+#include "tests/engine/support/sync_bucket.h"
+#include "tests/support/delayed_store.h"
 
 namespace kvgate::engine::testing {
 
@@ -56,8 +61,16 @@ class Backend {
   explicit Backend(const BucketConfig& config = {}, const Engine::Limits& limits = {});
   ~Backend();
 
-  Bucket* bucket() {
-    return bucket_;
+  SyncBucket* bucket() {
+    return bucket_.get();
+  }
+  // The store under test (LocalStore, or the DelayedStore over it).
+  Store& store() {
+    return *store_;
+  }
+  // True when the suite runs against the store that answers later.
+  bool delayed() const {
+    return delayed_ != nullptr;
   }
   Engine& engine() {
     return *engine_;
@@ -78,15 +91,15 @@ class Backend {
   void RunTicks();
 
   // Bucket administration through the fixture (another backend maps these to its own API).
-  Status UpdateConfig(const BucketConfig& c) {
-    return engine_->UpdateBucket("b", c);
-  }
-  Status DeleteBucket() {
-    return engine_->DeleteBucket("b");
-  }
+  Status UpdateConfig(const BucketConfig& c);
+  Status DeleteBucket();
 
   Result<std::unique_ptr<Watch>> StartWatch(const WatchOptions& o) {
     return bucket_->StartWatch(o, &sink_);
+  }
+  // Runs the store until every change issued so far is answered.
+  void Pump() {
+    if (delayed_ != nullptr) delayed_->RunAll();
   }
   RecordingSink& sink() {
     return sink_;
@@ -109,7 +122,10 @@ class Backend {
  private:
   FakeClock clock_;
   std::unique_ptr<Engine> engine_;
-  Bucket* bucket_ = nullptr;
+  std::unique_ptr<LocalStore> local_;
+  std::unique_ptr<kvgate::testing::DelayedStore> delayed_;
+  Store* store_ = nullptr;
+  std::unique_ptr<SyncBucket> bucket_;
   RecordingSink sink_;
 };
 
