@@ -136,5 +136,4 @@ class Watch {
   }
 };
 
-
 }  // namespace kvgate::engine

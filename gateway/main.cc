@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     }
   }
   if (config.nats_port != 0) {
-    nats_front = std::make_unique<nats::NatsFront>(engine, config.nats);
+    nats_front = std::make_unique<nats::NatsFront>(store, config.nats);
     if (!listen(*nats_front, config.nats_port, "nats", "-ERR 'maximum connections exceeded'\r\n")) {
       return 1;
     }

@@ -27,7 +27,8 @@ TEST_CASE("max_value_size counts value and meta", "[engine]") {
   CHECK(b->LastRevision() == 1);
 }
 
-TEST_CASE("lengths beyond the 32-bit entry fields are refused, never truncated", "[engine][local]") {
+TEST_CASE("lengths beyond the 32-bit entry fields are refused, never truncated",
+          "[engine][local]") {
   Backend be;
   SyncBucket* b = be.bucket();
   char byte = 'x';

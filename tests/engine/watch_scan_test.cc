@@ -12,7 +12,8 @@ namespace kvgate::engine::testing {
 namespace {
 
 // "key@rev " for every entry the scan passes, stopping after `limit` entries.
-std::string Scan(SyncBucket& b, const WatchOptions& o, size_t limit = SIZE_MAX, Status* st = nullptr) {
+std::string Scan(SyncBucket& b, const WatchOptions& o, size_t limit = SIZE_MAX,
+                 Status* st = nullptr) {
   std::string out;
   size_t seen = 0;
   Status s = ScanInitialPart(b.store_bucket(), o, [&](const EntryView& e) {

@@ -9,6 +9,7 @@
 
 #include "engine/clock.h"
 #include "engine/engine.h"
+#include "engine/local_store.h"
 #include "protocols/buffer.h"
 #include "tests/support/memory_transport.h"
 #include "translate/nats/nats_front.h"
@@ -69,9 +70,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace kvgate;
   engine::FakeClock clock;
   engine::Engine engine(clock);
+  engine::LocalStore store(engine);
   nats::NatsConfig cfg;
   cfg.max_payload = 1 << 16;
-  nats::NatsFront front(engine, cfg);
+  nats::NatsFront front(store, cfg);
   NullTransport t;
   std::unique_ptr<translate::Session> s = front.NewSession(t);
   s->OnOpen();

@@ -21,11 +21,13 @@ namespace {
 struct NatsHarness {
   NatsHarness()
       : engine(clock),
-        front(engine, kvgate::nats::NatsConfig{}),
-        run(engine, front, "-ERR 'maximum connections exceeded'\r\n", {}, &clock) {
+        store(engine),
+        front(store, kvgate::nats::NatsConfig{}),
+        run(store, front, "-ERR 'maximum connections exceeded'\r\n", {}, &clock) {
   }
   kvgate::gateway::LoopClock clock;
   kvgate::engine::Engine engine;
+  kvgate::engine::LocalStore store;
   kvgate::nats::NatsFront front;
   kvgate::testing::ServerThread run;
 };

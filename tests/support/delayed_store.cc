@@ -201,7 +201,8 @@ std::vector<std::string> DelayedStore::ListBuckets() const {
 void DelayedStore::CreateBucket(std::string_view name, const engine::BucketConfig& config,
                                 engine::BucketDone done) {
   std::optional<Result<BucketRef>> answer;
-  inner_.CreateBucket(name, config, [&answer](Result<BucketRef> r) { answer.emplace(std::move(r)); });
+  inner_.CreateBucket(name, config,
+                      [&answer](Result<BucketRef> r) { answer.emplace(std::move(r)); });
   if (!answer) return std::move(done)(Result<BucketRef>(Errc::kInvalidArgument));
   if (!answer->ok()) return std::move(done)(std::move(*answer));
   std::move(done)(Wrap(**answer));

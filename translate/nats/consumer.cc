@@ -50,7 +50,7 @@ Consumer::Consumer(JetStream& js, std::string stream, std::string bucket, std::s
 
 Consumer::~Consumer() = default;
 
-JsStatus Consumer::Start(engine::Bucket& bucket) {
+JsStatus Consumer::Start(engine::StoreBucket& bucket) {
   for (const std::string& f : config_.Filters()) {
     watch_options_.filters.push_back(FilterOf(f, subject_prefix_));
   }
@@ -84,7 +84,7 @@ JsStatus Consumer::Start(engine::Bucket& bucket) {
   return {};
 }
 
-bool Consumer::StartWatch(engine::Bucket& bucket, engine::WatchStart start,
+bool Consumer::StartWatch(engine::StoreBucket& bucket, engine::WatchStart start,
                           engine::Revision revision, engine::Errc* error) {
   watch_options_.start = start;
   watch_options_.revision = revision;
@@ -98,7 +98,7 @@ bool Consumer::StartWatch(engine::Bucket& bucket, engine::WatchStart start,
   return true;
 }
 
-engine::Revision Consumer::FindStart(engine::Bucket& bucket, bool by_time) {
+engine::Revision Consumer::FindStart(engine::StoreBucket& bucket, bool by_time) {
   // Cold path (these policies are not used by KV clients): one pass over a temporary watch.
   int64_t start_ns = 0;
   if (by_time) ParseRfc3339(config_.opt_start_time, &start_ns);
@@ -119,7 +119,7 @@ engine::Revision Consumer::FindStart(engine::Bucket& bucket, bool by_time) {
   return found;
 }
 
-uint64_t Consumer::CountInvalidKeys(engine::Bucket& bucket, engine::WatchStart start,
+uint64_t Consumer::CountInvalidKeys(engine::StoreBucket& bucket, engine::WatchStart start,
                                     engine::Revision revision) {
   engine::WatchOptions o = watch_options_;
   o.start = start;
@@ -195,7 +195,7 @@ Consumer::RunResult Consumer::Run(size_t budget) {
     if (failed == engine::Errc::kSlowConsumer) {
       // The watch's bounded queue overflowed while we were paused: resume right after what was
       // delivered. Consumer sequence numbers stay contiguous.
-      engine::Bucket* bucket = js_.engine().FindBucket(bucket_);
+      engine::BucketRef bucket = js_.store().FindBucket(bucket_);
       engine::Errc e;
       if (bucket == nullptr ||
           !StartWatch(*bucket, engine::WatchStart::kFromRevision, watch_->Position() + 1, &e)) {
@@ -255,7 +255,7 @@ void Consumer::DeliverEntry(const engine::WatchEvent& ev, size_t* max_pending) {
   RouteResult r =
       js_.front().Route(nullptr, config_.deliver_subject, subject_, reply_, headers_, payload);
   *max_pending = std::max(*max_pending, r.max_pending);
-  last_send_ns_ = js_.engine().clock().NowNs();
+  last_send_ns_ = js_.store().clock().NowNs();
 }
 
 void Consumer::SendHeartbeat(int64_t now_ns) {

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "engine/watch.h"
 #include "protocols/json.h"
 #include "translate/nats/consumer_config.h"
@@ -41,7 +41,7 @@ class Consumer final : public engine::WatchSink {
   ~Consumer() override;
 
   // Starts the engine watch for the deliver policy and filters.
-  JsStatus Start(engine::Bucket& bucket);
+  JsStatus Start(engine::StoreBucket& bucket);
   // Delivers up to `budget` entries.
   RunResult Run(size_t budget);
   // Heartbeats, GC and un-blocking; kMore if it should run now.
@@ -91,13 +91,13 @@ class Consumer final : public engine::WatchSink {
   size_t tick_index = 0;  // position in ConsumerSet's tick order
 
  private:
-  bool StartWatch(engine::Bucket& bucket, engine::WatchStart start, engine::Revision revision,
+  bool StartWatch(engine::StoreBucket& bucket, engine::WatchStart start, engine::Revision revision,
                   engine::Errc* error);
   // Revision where by_start_time / last start; 0 when nothing qualifies.
-  engine::Revision FindStart(engine::Bucket& bucket, bool by_time);
+  engine::Revision FindStart(engine::StoreBucket& bucket, bool by_time);
   void DeliverEntry(const engine::WatchEvent& ev, size_t* max_pending);
   // Entries of the initial part whose keys are not valid NATS keys (one pass, cold path).
-  uint64_t CountInvalidKeys(engine::Bucket& bucket, engine::WatchStart start,
+  uint64_t CountInvalidKeys(engine::StoreBucket& bucket, engine::WatchStart start,
                             engine::Revision revision);
   // Invalid-key entries of the initial part not yet passed.
   uint64_t InvalidAhead() const;

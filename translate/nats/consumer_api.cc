@@ -56,9 +56,9 @@ void JetStream::ConsumerDurableCreate(const JsRequest& req) {
 
 void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream, std::string name,
                                    std::string_view subject_filter, bool durable) {
-  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(stream);
+  JsResult<engine::BucketRef> stream_bucket = FindStreamBucket(stream);
   if (!stream_bucket.ok()) return RespondError(req, kCreateType, stream_bucket.error());
-  engine::Bucket* bucket = *stream_bucket;
+  engine::BucketRef bucket = *stream_bucket;
   protocols::JsonValue body;
   if (!protocols::ParseJson(req.payload, &body) || !body.is_object()) {
     return RespondError(req, kCreateType, JsErr::kInvalidJson);
@@ -132,7 +132,7 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
   }
 
   auto consumer = std::make_unique<Consumer>(*this, std::string(stream), bucket->name(), name,
-                                             std::move(cfg), engine().clock().NowNs());
+                                             std::move(cfg), store().clock().NowNs());
   if (JsStatus st = consumer->Start(*bucket); !st.ok()) {
     return RespondError(req, kCreateType, st.error());
   }
@@ -154,7 +154,7 @@ void JetStream::CreateConsumerFrom(const JsRequest& req, std::string_view stream
 void JetStream::ConsumerInfo(const JsRequest& req) {
   constexpr std::string_view kType = "consumer_info_response";
   auto [stream, name] = SplitFirst(req.arg);
-  if (JsResult<engine::Bucket*> b = FindStreamBucket(stream); !b.ok()) {
+  if (JsResult<engine::BucketRef> b = FindStreamBucket(stream); !b.ok()) {
     return RespondError(req, kType, b.error());
   }
   Consumer* c = consumers_.Find(stream, name);
@@ -168,7 +168,7 @@ void JetStream::ConsumerInfo(const JsRequest& req) {
 void JetStream::ConsumerDelete(const JsRequest& req) {
   constexpr std::string_view kType = "consumer_delete_response";
   auto [stream, name] = SplitFirst(req.arg);
-  if (JsResult<engine::Bucket*> b = FindStreamBucket(stream); !b.ok()) {
+  if (JsResult<engine::BucketRef> b = FindStreamBucket(stream); !b.ok()) {
     return RespondError(req, kType, b.error());
   }
   if (consumers_.Find(stream, name) == nullptr) {
@@ -193,7 +193,7 @@ void JetStream::ConsumerListApi(const JsRequest& req) {
 void JetStream::ConsumerNamesOrList(const JsRequest& req, bool list) {
   const std::string_view type = list ? "consumer_list_response" : "consumer_names_response";
   std::string_view stream = req.arg;
-  if (JsResult<engine::Bucket*> b = FindStreamBucket(stream); !b.ok()) {
+  if (JsResult<engine::BucketRef> b = FindStreamBucket(stream); !b.ok()) {
     return RespondPagedError(req, type, b.error());
   }
   uint64_t offset = 0;

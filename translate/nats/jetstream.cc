@@ -36,14 +36,13 @@ const JetStream::ApiRoute JetStream::kRoutes[] = {
 };
 
 JetStream::JetStream(NatsFront& front)
-    : front_(front),
-      consumers_(static_cast<uint64_t>(front.engine().clock().NowNs()) ^ 0x5bd1e995) {
+    : front_(front), consumers_(static_cast<uint64_t>(front.store().clock().NowNs()) ^ 0x5bd1e995) {
 }
 
 JetStream::~JetStream() = default;
 
-engine::Engine& JetStream::engine() {
-  return front_.engine();
+engine::Store& JetStream::store() {
+  return front_.store();
 }
 
 bool JetStream::OnPublish(const natswire::PubFrame& frame) {
@@ -146,20 +145,20 @@ void JetStream::RespondErrorWith(const JsRequest& req, std::string_view type, co
   Respond(req, s);
 }
 
-JsResult<engine::Bucket*> JetStream::FindStreamBucket(std::string_view stream) {
+JsResult<engine::BucketRef> JetStream::FindStreamBucket(std::string_view stream) {
   std::string_view name = BucketOfStream(stream);
-  engine::Bucket* bucket = name.empty() ? nullptr : engine().FindBucket(name);
+  engine::BucketRef bucket = name.empty() ? nullptr : store().FindBucket(name);
   if (bucket == nullptr) return JsErr::kStreamNotFound;
   return bucket;
 }
 
 void JetStream::AccountInfo(const JsRequest& req) {
-  std::vector<std::string> buckets = engine().ListBuckets();
+  std::vector<std::string> buckets = store().ListBuckets();
   std::string s;
   protocols::JsonWriter w(&s);
   BeginResponse(w, "account_info_response");
   w.Key("memory")
-      .Uint(engine().MemoryUsed())
+      .Uint(store().MemoryUsed())
       .Key("storage")
       .Int(0)
       .Key("streams")
@@ -198,7 +197,7 @@ void JetStream::AccountInfo(const JsRequest& req) {
   Respond(req, s);
 }
 
-void JetStream::WriteStreamInfoFields(protocols::JsonWriter& w, engine::Bucket& bucket,
+void JetStream::WriteStreamInfoFields(protocols::JsonWriter& w, engine::StoreBucket& bucket,
                                       const SubjectCounts* subjects) {
   engine::BucketStatus st = bucket.GetStatus();
   w.Key("config");
@@ -234,7 +233,7 @@ void JetStream::WriteStreamInfoFields(protocols::JsonWriter& w, engine::Bucket& 
   w.EndObject();
 }
 
-const StreamConfig& JetStream::CachedStreamConfig(engine::Bucket& bucket) {
+const StreamConfig& JetStream::CachedStreamConfig(engine::StoreBucket& bucket) {
   auto it = config_cache_.find(bucket.name());
   if (it == config_cache_.end()) {
     it = config_cache_.emplace(bucket.name(), CachedConfig()).first;
@@ -253,11 +252,12 @@ void JetStream::ForgetStreamConfig(std::string_view bucket) {
 }
 
 void JetStream::RunPending() {
+  answers_.RunPending();
   consumers_.RunPending(front_.config().consumer_batch);
 }
 
 void JetStream::Tick() {
-  consumers_.Tick(engine().clock().NowNs());
+  consumers_.Tick(store().clock().NowNs());
 }
 
 }  // namespace kvgate::nats

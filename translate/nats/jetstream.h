@@ -19,10 +19,11 @@
 #include <utility>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/json.h"
 #include "protocols/nats/headers.h"
 #include "protocols/nats/parser.h"
+#include "translate/late_answers.h"
 #include "translate/nats/consumer_set.h"
 #include "translate/nats/js_errors.h"
 #include "translate/nats/msg_id_dedupe.h"
@@ -57,7 +58,7 @@ class JetStream {
 
   void RunPending();
   bool HasPending() const {
-    return consumers_.HasPending();
+    return consumers_.HasPending() || answers_.HasPending();
   }
   void Tick();
   void OnInterestAdded(std::string_view subject) {
@@ -71,10 +72,14 @@ class JetStream {
   NatsFront& front() {
     return front_;
   }
-  engine::Engine& engine();
+  engine::Store& store();
+  // Continuations of changes the store answers later (translate/late_answers.h).
+  translate::LateAnswers& answers() {
+    return answers_;
+  }
   // The bucket behind a stream name; kStreamNotFound if the name is not KV_<bucket> or the
   // bucket does not exist.
-  JsResult<engine::Bucket*> FindStreamBucket(std::string_view stream);
+  JsResult<engine::BucketRef> FindStreamBucket(std::string_view stream);
   // Sends a response body to the request's reply subject (nothing if it has none).
   void Respond(const JsRequest& req, std::string_view json);
   // {"type":..,"error":{..}}
@@ -86,7 +91,7 @@ class JetStream {
   // Writes a StreamInfo body (config, created, state) into an open object; `subjects` adds
   // state.subjects (STREAM.INFO with subjects_filter).
   using SubjectCounts = std::vector<std::pair<std::string, uint64_t>>;
-  void WriteStreamInfoFields(protocols::JsonWriter& w, engine::Bucket& bucket,
+  void WriteStreamInfoFields(protocols::JsonWriter& w, engine::StoreBucket& bucket,
                              const SubjectCounts* subjects = nullptr);
 
   ConsumerSet& consumers() {
@@ -94,7 +99,7 @@ class JetStream {
   }
 
   // Per-bucket stream flags the publish path needs, cached against the bucket's attachment.
-  const StreamConfig& CachedStreamConfig(engine::Bucket& bucket);
+  const StreamConfig& CachedStreamConfig(engine::StoreBucket& bucket);
   void ForgetStreamConfig(std::string_view bucket);
 
   // Scratch buffers for hot paths (single-threaded).
@@ -136,10 +141,39 @@ class JetStream {
 
   // $KV.<bucket>.<key> publish (kv_publish.cc). Returns false if no bucket serves it.
   bool KvPublish(const natswire::PubFrame& frame);
+  // What a publish does once the store has answered its write: the rollup, the Nats-Msg-Id
+  // record, the PubAck. Views of the publish frame (KvPubOutcome) while it is alive; copies
+  // (OwnedKvPubOutcome) when the store answers later.
+  struct KvPubOutcome {
+    enum class Rollup : uint8_t { kNone, kSubject, kAll };
+    std::string_view reply;
+    std::string_view stream;
+    std::string_view bucket;
+    std::string_view key;
+    std::string_view msg_id;
+    Rollup rollup = Rollup::kNone;
+  };
+  struct OwnedKvPubOutcome {
+    explicit OwnedKvPubOutcome(const KvPubOutcome& o)
+        : reply(o.reply),
+          stream(o.stream),
+          bucket(o.bucket),
+          key(o.key),
+          msg_id(o.msg_id),
+          rollup(o.rollup) {
+    }
+    KvPubOutcome view() const {
+      return {reply, stream, bucket, key, msg_id, rollup};
+    }
+    std::string reply, stream, bucket, key, msg_id;
+    KvPubOutcome::Rollup rollup;
+  };
+  void FinishKvPublish(const KvPubOutcome& out, engine::WriteResult r);
   void PubAck(std::string_view reply, std::string_view stream, uint64_t seq, bool duplicate);
   void PubAckError(std::string_view reply, std::string_view stream, const JsError& err);
   // nats-server's discard-new max_bytes check in its own byte units.
-  bool FitsMaxBytes(engine::Bucket& bucket, std::string_view key, const natswire::PubFrame& frame);
+  bool FitsMaxBytes(engine::StoreBucket& bucket, std::string_view key,
+                    const natswire::PubFrame& frame);
 
   struct ApiRoute {
     std::string_view name;  // "STREAM.CREATE" (arg follows a '.') or "INFO" (exact)
@@ -154,6 +188,7 @@ class JetStream {
   uint64_t api_errors_ = 0;
   ConsumerSet consumers_;
   MsgIdDedupe msg_ids_;
+  translate::LateAnswers answers_;
 
   struct CachedConfig {
     std::string attachment;

@@ -58,7 +58,7 @@ bool JetStream::KvPublish(const natswire::PubFrame& f) {
   if (dot == std::string_view::npos) return false;
   std::string_view bucket_name = rest.substr(0, dot);
   std::string_view key = rest.substr(dot + 1);
-  engine::Bucket* bucket = engine().FindBucket(bucket_name);
+  engine::BucketRef bucket = store().FindBucket(bucket_name);
   if (bucket == nullptr) return false;  // no stream: the publisher gets no-responders
   stream_scratch_.assign(kKvStreamPrefix);
   stream_scratch_.append(bucket_name);
@@ -84,7 +84,7 @@ bool JetStream::KvPublish(const natswire::PubFrame& f) {
   std::optional<std::string_view> msg_id = h.Get("Nats-Msg-Id");
   if (msg_id && !msg_id->empty()) {
     if (uint64_t seq = msg_ids_.Find(bucket->name(), *msg_id, scfg.duplicate_window,
-                                     engine().clock().NowNs())) {
+                                     store().clock().NowNs())) {
       PubAck(f.reply, stream, seq, /*duplicate=*/true);
       return true;
     }
@@ -149,34 +149,63 @@ bool JetStream::KvPublish(const natswire::PubFrame& f) {
   }
 
   std::optional<std::string_view> op = h.Get("KV-Operation");
-  engine::Result<engine::Revision> r = engine::Errc::kInvalidArgument;
+  engine::WriteRequest request = engine::WriteRequest::Put(key, f.payload, o);
   bool purge_marker = false;
   if (op && *op == "DEL") {
-    r = bucket->Delete(key, o);
+    request = engine::WriteRequest::Delete(key, o);
   } else if (op && *op == "PURGE") {
-    r = bucket->Purge(key, o);  // the engine's purge is itself a rollup of the key
+    request = engine::WriteRequest::Purge(key, o);  // the engine's purge is itself a rollup
     purge_marker = true;
-  } else {
-    r = bucket->Put(key, f.payload, o);
   }
-  if (!r.ok()) {
-    PubAckError(f.reply, stream, JsErrorFromErrc(JsOp::kWrite, r.errc(), r.detail()));
-    return true;
-  }
-  const engine::Revision seq = *r;
+  KvPubOutcome outcome{f.reply, stream, bucket->name(), key, msg_id.value_or("")};
   if (rollup == Rollup::kSubject && !purge_marker) {
-    bucket->PurgeEntries(engine::KeyFilter::Exact(key), /*keep=*/1, /*below=*/0);
+    outcome.rollup = KvPubOutcome::Rollup::kSubject;
   } else if (rollup == Rollup::kAll) {
-    bucket->PurgeEntries(engine::KeyFilter::All(), /*keep=*/1, /*below=*/0);
+    outcome.rollup = KvPubOutcome::Rollup::kAll;
   }
-  if (msg_id && !msg_id->empty()) {
-    msg_ids_.Remember(bucket->name(), *msg_id, seq, engine().clock().NowNs());
-  }
-  PubAck(f.reply, stream, seq, /*duplicate=*/false);
+  // The PubAck goes out with the store's answer: at once from the in-memory engine (views of
+  // this frame, nothing allocated), or later with owned copies.
+  answers_.Await([&](translate::LateAnswers::Answer a) { bucket->Write(request, a.Write()); },
+                 [&](engine::WriteResult r) { FinishKvPublish(outcome, std::move(r)); },
+                 [&] {
+                   return [this, owned = OwnedKvPubOutcome(outcome)](engine::WriteResult r) {
+                     FinishKvPublish(owned.view(), std::move(r));
+                   };
+                 });
   return true;
 }
 
-bool JetStream::FitsMaxBytes(engine::Bucket& bucket, std::string_view key,
+void JetStream::FinishKvPublish(const KvPubOutcome& out, engine::WriteResult r) {
+  if (!r.ok()) {
+    PubAckError(out.reply, out.stream, JsErrorFromErrc(JsOp::kWrite, r.errc(), r.detail()));
+    return;
+  }
+  const engine::Revision seq = *r;
+  if (!out.msg_id.empty()) {
+    msg_ids_.Remember(std::string(out.bucket), out.msg_id, seq, store().clock().NowNs());
+  }
+  if (out.rollup == KvPubOutcome::Rollup::kNone) {
+    PubAck(out.reply, out.stream, seq, /*duplicate=*/false);
+    return;
+  }
+  // The rollup drops what the new entry supersedes, then the publisher is acknowledged.
+  engine::BucketRef bucket = store().FindBucket(out.bucket);
+  if (bucket == nullptr) return PubAck(out.reply, out.stream, seq, /*duplicate=*/false);
+  const engine::KeyFilter filter = out.rollup == KvPubOutcome::Rollup::kSubject
+                                       ? engine::KeyFilter::Exact(out.key)
+                                       : engine::KeyFilter::All();
+  answers_.Await(
+      [&](translate::LateAnswers::Answer a) {
+        bucket->PurgeEntries(filter, /*keep=*/1, /*below=*/0, a.Write());
+      },
+      [&](engine::WriteResult) { PubAck(out.reply, out.stream, seq, /*duplicate=*/false); },
+      [&] {
+        return [this, reply = std::string(out.reply), stream = std::string(out.stream),
+                seq](engine::WriteResult) { PubAck(reply, stream, seq, /*duplicate=*/false); };
+      });
+}
+
+bool JetStream::FitsMaxBytes(engine::StoreBucket& bucket, std::string_view key,
                              const natswire::PubFrame& f) {
   // nats-server 2.9's discard-new byte limit (memstore/filestore storeRawMsg), in its units: a
   // stored message counts subject + headers + payload + 16 (the engine counts key + value +

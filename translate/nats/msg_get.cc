@@ -38,7 +38,7 @@ GetParse ParseGetRequest(std::string_view payload, GetRequest* out) {
 }
 
 // Finds the entry; the view is valid until the bucket is next mutated.
-engine::Result<engine::EntryView> Lookup(engine::Bucket& bucket, const GetRequest& g) {
+engine::Result<engine::EntryView> Lookup(engine::StoreBucket& bucket, const GetRequest& g) {
   if (!g.next_by_subj.empty()) {
     engine::Result<engine::KeyFilter> f = KeyFilterForSubject(bucket.name(), g.next_by_subj);
     if (!f.ok()) return f.errc();
@@ -68,9 +68,9 @@ engine::Result<engine::EntryView> Lookup(engine::Bucket& bucket, const GetReques
 
 void JetStream::StreamMsgGet(const JsRequest& req) {
   constexpr std::string_view kType = "stream_msg_get_response";
-  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  JsResult<engine::BucketRef> stream_bucket = FindStreamBucket(req.arg);
   if (!stream_bucket.ok()) return RespondError(req, kType, stream_bucket.error());
-  engine::Bucket* bucket = *stream_bucket;
+  engine::BucketRef bucket = *stream_bucket;
   GetRequest g;
   switch (ParseGetRequest(req.payload, &g)) {
     case GetParse::kOk:
@@ -102,11 +102,11 @@ void JetStream::StreamMsgGet(const JsRequest& req) {
 bool JetStream::DirectGet(const JsRequest& req) {
   size_t dot = req.arg.find('.');
   std::string_view stream = req.arg.substr(0, dot);
-  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(stream);
+  JsResult<engine::BucketRef> stream_bucket = FindStreamBucket(stream);
   // nats-server does not answer for unknown streams or streams without allow_direct; here
   // nobody serves the subject, so the requester gets no-responders instead of a timeout.
   if (!stream_bucket.ok() || !CachedStreamConfig(**stream_bucket).allow_direct) return false;
-  engine::Bucket* bucket = *stream_bucket;
+  engine::BucketRef bucket = *stream_bucket;
   if (req.reply.empty()) return true;
   auto status = [&](std::string_view block) { front_.Reply(req.reply, block, {}); };
   GetRequest g;

@@ -38,10 +38,10 @@ constexpr int64_t kSessionTickMs = 500;
 
 }  // namespace
 
-NatsFront::NatsFront(engine::Engine& engine, NatsConfig config)
-    : engine_(engine),
+NatsFront::NatsFront(engine::Store& store, NatsConfig config)
+    : store_(store),
       config_(std::move(config)),
-      rng_state_(static_cast<uint64_t>(engine.clock().NowNs())) {
+      rng_state_(static_cast<uint64_t>(store.clock().NowNs())) {
   if (config_.server_id.empty()) config_.server_id = MakeServerId(rng_state_);
   if (config_.server_name.empty()) config_.server_name = config_.server_id;
   jetstream_ = std::make_unique<JetStream>(*this);
@@ -56,7 +56,7 @@ std::unique_ptr<translate::Session> NatsFront::NewSession(translate::Transport& 
 }
 
 int64_t NatsFront::NowMs() const {
-  return engine_.clock().NowMs();
+  return store_.clock().NowMs();
 }
 
 std::string NatsFront::InfoJson(uint64_t client_id, std::string_view peer_address) const {

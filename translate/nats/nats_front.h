@@ -1,9 +1,9 @@
 // File: translate/nats/nats_front.h
 // The NATS front: makes NatsSessions and owns what they share: the subscription index, the
 // message router (client pub/sub, request/reply, no-responders) and the JetStream layer
-// ($JS.API requests, $KV publishes, push consumers) over the engine.
+// ($JS.API requests, $KV publishes, push consumers) over the store (engine/store.h).
 //
-//   NatsFront front(engine, NatsConfig{});
+//   NatsFront front(store, NatsConfig{});   // store: engine::LocalStore or another backend
 //   std::unique_ptr<Session> s = front.NewSession(transport);   // gateway, per connection
 //   front.RunPending(); front.Tick();                            // gateway loop hooks
 #pragma once
@@ -15,7 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/store.h"
 #include "protocols/nats/parser.h"
 #include "translate/nats/nats_config.h"
 #include "translate/nats/sublist.h"
@@ -33,7 +33,7 @@ struct RouteResult {
 
 class NatsFront final : public translate::Front {
  public:
-  NatsFront(engine::Engine& engine, NatsConfig config);
+  NatsFront(engine::Store& store, NatsConfig config);
   ~NatsFront() override;
   NatsFront(const NatsFront&) = delete;
   NatsFront& operator=(const NatsFront&) = delete;
@@ -48,8 +48,8 @@ class NatsFront final : public translate::Front {
   const NatsConfig& config() const {
     return config_;
   }
-  engine::Engine& engine() {
-    return engine_;
+  engine::Store& store() {
+    return store_;
   }
   Sublist& sublist() {
     return sublist_;
@@ -96,7 +96,7 @@ class NatsFront final : public translate::Front {
  private:
   void CloseDoomed();
 
-  engine::Engine& engine_;
+  engine::Store& store_;
   NatsConfig config_;
   Sublist sublist_;
   std::unique_ptr<JetStream> jetstream_;

@@ -42,7 +42,7 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
     return RespondError(req, type, st.error());
   }
   // Another stream already captures some of these subjects (checked first, like nats-server).
-  for (const std::string& other : engine().ListBuckets()) {
+  for (const std::string& other : store().ListBuckets()) {
     if (StreamOfBucket(other) == cfg.name || !engine::IsValidBucketName(other)) continue;
     for (const std::string& subject : cfg.subjects) {
       if (SubjectsCollide(subject, SubjectOfBucket(other))) {
@@ -53,54 +53,62 @@ void JetStream::StreamCreateOrUpdate(const JsRequest& req, bool update) {
   JsResult<std::string> kv_bucket = ValidateKvStream(cfg);
   if (!kv_bucket.ok()) return RespondError(req, type, kv_bucket.error());
   const std::string& bucket_name = *kv_bucket;
-  engine::Bucket* bucket = engine().FindBucket(bucket_name);
+  engine::BucketRef bucket = store().FindBucket(bucket_name);
 
+  // The response, once the store has made the change (now, or later for a remote store).
+  auto respond = [this, reply = std::string(req.reply), type = std::string(type), bucket_name,
+                  update](engine::WriteResult r) {
+    JsRequest out;
+    out.reply = reply;
+    if (!r.ok()) return RespondError(out, type, JsErrorFromErrc(JsOp::kStreamConfig, r.errc()));
+    ForgetStreamConfig(bucket_name);
+    engine::BucketRef made = store().FindBucket(bucket_name);
+    if (made == nullptr) return RespondError(out, type, JsErr::kStreamNotFound);
+    std::string s;
+    protocols::JsonWriter w(&s);
+    BeginResponse(w, type);
+    WriteStreamInfoFields(w, *made);
+    if (!update) w.Key("did_create").Bool(true);
+    w.EndObject();
+    Respond(out, s);
+  };
   if (!update) {
     if (bucket != nullptr) {
       // Idempotent create: equal after normalization (clients send different field sets).
       if (!(StreamConfigForBucket(bucket_name, bucket->config()) == cfg)) {
         return RespondError(req, type, JsErr::kStreamNameExists);
       }
-    } else {
-      auto created = engine().CreateBucket(bucket_name, ToBucketConfig(cfg));
-      if (!created.ok()) {
-        return RespondError(req, type, JsErrorFromErrc(JsOp::kStreamConfig, created.errc()));
-      }
-      bucket = *created;
+      return respond(uint64_t{0});
     }
-  } else {
-    if (bucket == nullptr) return RespondError(req, type, JsErr::kStreamNotFound);
-    const engine::BucketConfig& old_bc = bucket->config();
-    StreamConfig old_cfg = StreamConfigForBucket(bucket_name, old_bc);
-    if (old_cfg.storage != cfg.storage) {
-      return RespondError(
-          req, type,
-          {JsErr::kStreamInvalidConfig, "stream configuration update can not change storage type"});
-    }
-    engine::BucketConfig bc = ToBucketConfig(cfg);
-    // Keep what only the engine (or the Redis side) knows about.
-    bc.max_keys = old_bc.max_keys;
-    if (cfg.subject_delete_marker_ttl == 0) bc.tombstone_ttl_ns = old_bc.tombstone_ttl_ns;
-    engine::Status st = engine().UpdateBucket(bucket_name, bc);
-    if (!st.ok()) return RespondError(req, type, JsErrorFromErrc(JsOp::kStreamConfig, st.errc()));
-    ForgetStreamConfig(bucket_name);
-    bucket = engine().FindBucket(bucket_name);
+    const engine::BucketConfig bc = ToBucketConfig(cfg);
+    return answers().Await(
+        [&](translate::LateAnswers::Answer a) {
+          store().CreateBucket(bucket_name, bc, a.Bucket());
+        },
+        respond);
   }
-
-  std::string s;
-  protocols::JsonWriter w(&s);
-  BeginResponse(w, type);
-  WriteStreamInfoFields(w, *bucket);
-  if (!update) w.Key("did_create").Bool(true);
-  w.EndObject();
-  Respond(req, s);
+  if (bucket == nullptr) return RespondError(req, type, JsErr::kStreamNotFound);
+  const engine::BucketConfig& old_bc = bucket->config();
+  StreamConfig old_cfg = StreamConfigForBucket(bucket_name, old_bc);
+  if (old_cfg.storage != cfg.storage) {
+    return RespondError(
+        req, type,
+        {JsErr::kStreamInvalidConfig, "stream configuration update can not change storage type"});
+  }
+  engine::BucketConfig bc = ToBucketConfig(cfg);
+  // Keep what only the engine (or the Redis side) knows about.
+  bc.max_keys = old_bc.max_keys;
+  if (cfg.subject_delete_marker_ttl == 0) bc.tombstone_ttl_ns = old_bc.tombstone_ttl_ns;
+  answers().Await(
+      [&](translate::LateAnswers::Answer a) { store().UpdateBucket(bucket_name, bc, a.Write()); },
+      respond);
 }
 
 void JetStream::StreamInfo(const JsRequest& req) {
   constexpr std::string_view kType = "stream_info_response";
-  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  JsResult<engine::BucketRef> stream_bucket = FindStreamBucket(req.arg);
   if (!stream_bucket.ok()) return RespondPagedError(req, kType, stream_bucket.error());
-  engine::Bucket* bucket = *stream_bucket;
+  engine::BucketRef bucket = *stream_bucket;
   std::string subjects_filter;
   uint64_t offset = 0;
   if (!req.payload.empty()) {
@@ -160,26 +168,31 @@ void JetStream::StreamInfo(const JsRequest& req) {
 
 void JetStream::StreamDelete(const JsRequest& req) {
   constexpr std::string_view kType = "stream_delete_response";
-  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  JsResult<engine::BucketRef> stream_bucket = FindStreamBucket(req.arg);
   if (!stream_bucket.ok()) return RespondError(req, kType, stream_bucket.error());
-  engine::Bucket* bucket = *stream_bucket;
+  engine::BucketRef bucket = *stream_bucket;
   std::string name = bucket->name();
   consumers_.DeleteStream(req.arg);
-  engine::Status st = engine().DeleteBucket(name);
-  if (!st.ok()) return RespondError(req, kType, JsErr::kStreamNotFound);
-  ForgetStreamConfig(name);
-  std::string s;
-  protocols::JsonWriter w(&s);
-  BeginResponse(w, kType);
-  w.Key("success").Bool(true).EndObject();
-  Respond(req, s);
+  answers().Await(
+      [&](translate::LateAnswers::Answer a) { store().DeleteBucket(name, a.Write()); },
+      [this, reply = std::string(req.reply), name, type = kType](engine::WriteResult r) {
+        JsRequest out;
+        out.reply = reply;
+        if (!r.ok()) return RespondError(out, type, JsErr::kStreamNotFound);
+        ForgetStreamConfig(name);
+        std::string s;
+        protocols::JsonWriter w(&s);
+        BeginResponse(w, type);
+        w.Key("success").Bool(true).EndObject();
+        Respond(out, s);
+      });
 }
 
 void JetStream::StreamPurge(const JsRequest& req) {
   constexpr std::string_view kType = "stream_purge_response";
-  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  JsResult<engine::BucketRef> stream_bucket = FindStreamBucket(req.arg);
   if (!stream_bucket.ok()) return RespondError(req, kType, stream_bucket.error());
-  engine::Bucket* bucket = *stream_bucket;
+  engine::BucketRef bucket = *stream_bucket;
   std::string filter_subject;
   uint64_t keep = 0, seq = 0;
   if (!req.payload.empty()) {
@@ -199,19 +212,24 @@ void JetStream::StreamPurge(const JsRequest& req) {
   if (CachedStreamConfig(*bucket).deny_purge) {
     return RespondError(req, kType, {JsErr::kStreamInvalidConfig, "stream purge not permitted"});
   }
-  uint64_t purged = 0;
-  if (filter_subject.empty() && keep == 0 && seq == 0) {
-    purged = bucket->Flush();
-  } else {
-    engine::Result<engine::KeyFilter> filter = engine::KeyFilter::All();
-    if (!filter_subject.empty()) filter = KeyFilterForSubject(bucket->name(), filter_subject);
-    if (filter.ok()) purged = bucket->PurgeEntries(*filter, keep, seq);
-  }
-  std::string s;
-  protocols::JsonWriter w(&s);
-  BeginResponse(w, kType);
-  w.Key("success").Bool(true).Key("purged").Uint(purged).EndObject();
-  Respond(req, s);
+  engine::Result<engine::KeyFilter> filter = engine::KeyFilter::All();
+  if (!filter_subject.empty()) filter = KeyFilterForSubject(bucket->name(), filter_subject);
+  answers().Await(
+      [&](translate::LateAnswers::Answer a) {
+        if (filter_subject.empty() && keep == 0 && seq == 0) return bucket->Flush(a.Write());
+        // A filter no key can match purges nothing.
+        if (!filter.ok()) return a.Write()(engine::WriteResult(uint64_t{0}));
+        bucket->PurgeEntries(*filter, keep, seq, a.Write());
+      },
+      [this, reply = std::string(req.reply), type = kType](engine::WriteResult r) {
+        JsRequest out;
+        out.reply = reply;
+        std::string s;
+        protocols::JsonWriter w(&s);
+        BeginResponse(w, type);
+        w.Key("success").Bool(true).Key("purged").Uint(r.ok() ? *r : 0).EndObject();
+        Respond(out, s);
+      });
 }
 
 void JetStream::StreamNames(const JsRequest& req) {
@@ -240,7 +258,7 @@ void JetStream::StreamNamesOrList(const JsRequest& req, bool list) {
   }
   // Streams whose subject collides with the filter (both may hold wildcards), sorted by name.
   std::vector<std::string> matches;
-  for (const std::string& bucket : engine().ListBuckets()) {
+  for (const std::string& bucket : store().ListBuckets()) {
     if (!engine::IsValidBucketName(bucket)) continue;  // not addressable as a stream
     if (subject.empty() || SubjectsCollide(subject, SubjectOfBucket(bucket))) {
       matches.push_back(bucket);
@@ -260,7 +278,7 @@ void JetStream::StreamNamesOrList(const JsRequest& req, bool list) {
     w.BeginArray();
     for (size_t i = begin; i < end; ++i) {
       if (list) {
-        engine::Bucket* bucket = engine().FindBucket(matches[i]);
+        engine::BucketRef bucket = store().FindBucket(matches[i]);
         w.BeginObject();
         WriteStreamInfoFields(w, *bucket);
         w.EndObject();
@@ -276,9 +294,9 @@ void JetStream::StreamNamesOrList(const JsRequest& req, bool list) {
 
 void JetStream::StreamMsgDelete(const JsRequest& req) {
   constexpr std::string_view kType = "stream_msg_delete_response";
-  JsResult<engine::Bucket*> stream_bucket = FindStreamBucket(req.arg);
+  JsResult<engine::BucketRef> stream_bucket = FindStreamBucket(req.arg);
   if (!stream_bucket.ok()) return RespondError(req, kType, stream_bucket.error());
-  engine::Bucket* bucket = *stream_bucket;
+  engine::BucketRef bucket = *stream_bucket;
   if (CachedStreamConfig(*bucket).deny_delete) {
     return RespondError(req, kType, {JsErr::kMsgDeleteFailed, "message delete not permitted"});
   }

@@ -33,8 +33,8 @@ Result<Revision> SyncBucket::Create(std::string_view key, std::string_view value
                                     const WriteOptions& o) {
   return Write(WriteRequest::Create(key, value, o));
 }
-Result<Revision> SyncBucket::Update(std::string_view key, std::string_view value,
-                                    Revision expected, const WriteOptions& o) {
+Result<Revision> SyncBucket::Update(std::string_view key, std::string_view value, Revision expected,
+                                    const WriteOptions& o) {
   return Write(WriteRequest::Update(key, value, expected, o));
 }
 Result<Revision> SyncBucket::Delete(std::string_view key, const WriteOptions& o) {
@@ -56,8 +56,8 @@ uint64_t SyncBucket::Compact(Revision revision) {
 }
 
 uint64_t SyncBucket::PurgeEntries(const KeyFilter& filter, uint64_t keep, Revision below) {
-  WriteResult r = Answer(
-      [&](WriteDone done) { bucket_->PurgeEntries(filter, keep, below, std::move(done)); });
+  WriteResult r =
+      Answer([&](WriteDone done) { bucket_->PurgeEntries(filter, keep, below, std::move(done)); });
   return r.ok() ? *r : 0;
 }
 

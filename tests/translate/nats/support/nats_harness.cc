@@ -149,7 +149,8 @@ Frame TestClient::Request(std::string_view subject, std::string_view payload,
   return replies[0];
 }
 
-NatsHarness::NatsHarness(NatsConfig config) : engine(clock), front(engine, std::move(config)) {
+NatsHarness::NatsHarness(NatsConfig config)
+    : engine(clock), store(engine), front(store, std::move(config)) {
 }
 
 NatsConfig NatsHarness::DefaultConfig() {

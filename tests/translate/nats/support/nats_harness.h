@@ -15,6 +15,7 @@
 
 #include "engine/clock.h"
 #include "engine/engine.h"
+#include "engine/local_store.h"
 #include "protocols/buffer.h"
 #include "tests/support/memory_transport.h"
 #include "translate/nats/nats_front.h"
@@ -109,6 +110,7 @@ class NatsHarness {
 
   engine::FakeClock clock;
   engine::Engine engine;
+  engine::LocalStore store;
   NatsFront front;
 };
 
