@@ -136,9 +136,11 @@ DelayedStore::~DelayedStore() = default;
 void DelayedStore::Queue(Op op) {
   op.due_ms = clock_.NowMs() + delay_ms_;
   ops_.push_back(std::move(op));
+  queued_.store(ops_.size());
 }
 
 void DelayedStore::Apply(Op& op) {
+  queued_.store(ops_.size());
   ++answered_;
   engine::StoreBucket& b = *op.bucket;
   switch (op.kind) {
@@ -237,6 +239,7 @@ void DelayedStore::SetMaxMemory(uint64_t bytes) {
   inner_.SetMaxMemory(bytes);
 }
 bool DelayedStore::Tick() {
+  if (release_.exchange(false)) RunAll();
   RunDue();
   const bool more = inner_.Tick();
   return more || !ops_.empty();

@@ -14,6 +14,7 @@
 // answer it before returning (LocalStore does).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -42,12 +43,18 @@ class DelayedStore final : public engine::Store {
   size_t RunDue();
   // Applies and answers every queued change, including those queued while running.
   size_t RunAll();
+  // Changes waiting, and answered so far. Safe to read from any thread (a test watching the
+  // loop thread's store).
   size_t queued() const {
-    return ops_.size();
+    return queued_.load();
   }
-  // Changes answered so far (a test's proof that the delay path was taken).
   uint64_t answered() const {
-    return answered_;
+    return answered_.load();
+  }
+  // Safe from any thread: the next Tick answers every change queued by then, whatever its
+  // delay (tests that hold writes "forever" and let them go when they choose).
+  void Release() {
+    release_.store(true);
   }
 
   engine::BucketRef FindBucket(std::string_view name) override;
@@ -94,7 +101,9 @@ class DelayedStore final : public engine::Store {
   const engine::Clock& clock_;
   int64_t delay_ms_;
   std::deque<Op> ops_;
-  uint64_t answered_ = 0;
+  std::atomic<size_t> queued_{0};
+  std::atomic<uint64_t> answered_{0};
+  std::atomic<bool> release_{false};
   std::map<std::string, std::shared_ptr<DelayedBucket>, std::less<>> wrappers_;
 };
 
