@@ -11,8 +11,7 @@
 
 namespace kvgate::gateway {
 
-Listener::Listener(Server& server, translate::Front& front, std::string reject_message)
-    : server_(server), front_(front), reject_message_(std::move(reject_message)) {
+Listener::Listener(Server& server, translate::Front& front) : server_(server), front_(front) {
   handle_.data = this;
 }
 
@@ -56,9 +55,8 @@ Server::~Server() {
   uv_loop_close(&loop_);
 }
 
-int Server::Listen(const std::string& host, int port, translate::Front& front,
-                   std::string reject_message) {
-  auto listener = std::make_unique<Listener>(*this, front, std::move(reject_message));
+int Server::Listen(const std::string& host, int port, translate::Front& front) {
+  auto listener = std::make_unique<Listener>(*this, front);
   sockaddr_storage addr{};
   int rc = uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr));
   if (rc != 0) rc = uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr));
@@ -284,10 +282,16 @@ void Server::FlushPending() {
 void Server::OnEngineTimer(uv_timer_t* handle) {
   auto* self = static_cast<Server*>(handle->data);
   self->InvalidateClock();
-  // Bounded work per call; if more is due, keep going on the next iterations via a 0 ms timer
-  // rather than looping here, so I/O is never starved.
-  bool more = self->engine_.Tick();
-  if (more) uv_timer_start(&self->engine_timer_, OnEngineTimer, 1, self->options_.engine_tick_ms);
+  try {
+    // Bounded work per call; if more is due, keep going on the next iterations via a 1 ms timer
+    // rather than looping here, so I/O is never starved.
+    bool more = self->engine_.Tick();
+    if (more) {
+      uv_timer_start(&self->engine_timer_, OnEngineTimer, 1, self->options_.engine_tick_ms);
+    }
+  } catch (const std::exception& e) {
+    KVGATE_LOG(kError, "engine tick: %s", e.what());
+  }
 }
 
 void Server::OnFrontTimer(uv_timer_t* handle) {

@@ -3,7 +3,7 @@
 // once-per-iteration flush. One thread; everything it touches is owned by that thread.
 //
 //   gateway::Server server(engine, options);
-//   server.Listen("127.0.0.1", 6379, redis_front, "-ERR max number of clients reached\r\n");
+//   server.Listen("127.0.0.1", 6379, redis_front);
 //   server.Run();             // until SIGINT/SIGTERM (if HandleSignals) or RequestStop()
 #pragma once
 
@@ -18,7 +18,7 @@
 #include "engine/engine.h"
 #include "gateway/busy_poll.h"
 #include "gateway/loop_clock.h"
-#include "translate/session.h"
+#include "translate/front.h"
 
 namespace kvgate::gateway {
 
@@ -45,7 +45,7 @@ struct ServerOptions {
 
 class Listener {
  public:
-  Listener(Server& server, translate::Front& front, std::string reject_message);
+  Listener(Server& server, translate::Front& front);
   translate::Front& front() {
     return front_;
   }
@@ -55,15 +55,11 @@ class Listener {
   int port() const {
     return port_;
   }
-  const std::string& reject_message() const {
-    return reject_message_;
-  }
 
  private:
   friend class Server;
   Server& server_;
   translate::Front& front_;
-  std::string reject_message_;
   uv_tcp_t handle_{};
   int port_ = 0;
 };
@@ -76,9 +72,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds and listens; port 0 picks an ephemeral port. Returns the bound port, or a negative
-  // libuv error code. `reject_message` is written to clients refused by max_clients.
-  int Listen(const std::string& host, int port, translate::Front& front,
-             std::string reject_message);
+  // libuv error code. Clients refused by max_clients get the front's MaxClientsReply().
+  int Listen(const std::string& host, int port, translate::Front& front);
   // Runs the loop until stopped; returns 0 on a clean stop.
   int Run();
   // Thread-safe: asks the loop to stop (tests run the server on another thread).

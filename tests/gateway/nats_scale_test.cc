@@ -20,9 +20,7 @@ namespace {
 
 struct NatsHarness {
   NatsHarness()
-      : engine(clock),
-        front(engine, kvgate::nats::NatsConfig{}),
-        run(engine, front, "-ERR 'maximum connections exceeded'\r\n", {}, &clock) {
+      : engine(clock), front(engine, kvgate::nats::NatsConfig{}), run(engine, front, {}, &clock) {
   }
   kvgate::gateway::LoopClock clock;
   kvgate::engine::Engine engine;

@@ -7,7 +7,7 @@
 //   kvgate::engine::SystemClock clock;
 //   kvgate::engine::Engine engine(clock);
 //   MyFront front;
-//   kvgate::testing::ServerThread run(engine, front, "full\n");
+//   kvgate::testing::ServerThread run(engine, front);
 //   int fd = kvgate::testing::ConnectLoopback(run.port());
 #pragma once
 
@@ -20,7 +20,7 @@
 #include "engine/engine.h"
 #include "gateway/loop_clock.h"
 #include "gateway/server.h"
-#include "translate/session.h"
+#include "translate/front.h"
 
 namespace kvgate::testing {
 
@@ -28,12 +28,12 @@ class ServerThread {
  public:
   // `clock`, when given, is the LoopClock the engine reads (the server invalidates it per
   // callback). Signals stay with the test runner.
-  ServerThread(engine::Engine& engine, translate::Front& front, std::string reject_message,
-               gateway::ServerOptions options = {}, gateway::LoopClock* clock = nullptr) {
+  ServerThread(engine::Engine& engine, translate::Front& front, gateway::ServerOptions options = {},
+               gateway::LoopClock* clock = nullptr) {
     options.handle_signals = false;
     server_ = std::make_unique<gateway::Server>(engine, options);
     if (clock != nullptr) server_->AttachClock(clock);
-    port_ = server_->Listen("127.0.0.1", 0, front, std::move(reject_message));
+    port_ = server_->Listen("127.0.0.1", 0, front);
     REQUIRE(port_ > 0);
     thread_ = std::thread([this] { server_->Run(); });
   }

@@ -5,7 +5,7 @@
 // stream, so writes from NATS clients and expiry are seen too).
 //
 //   RedisFront front(engine, RedisConfig{});
-//   server.Listen("127.0.0.1", 6379, front, "-ERR max number of clients reached\r\n");
+//   server.Listen("127.0.0.1", 6379, front);
 //   // the gateway calls front.RunPending() before polling and front.Tick() every ~50 ms
 #pragma once
 
@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "translate/front.h"
 #include "translate/redis/pubsub.h"
 #include "translate/redis/redis_config.h"
 #include "translate/redis/tracking.h"
 #include "translate/redis/watch_registry.h"
-#include "translate/session.h"
 
 namespace kvgate::redis {
 
@@ -49,6 +49,10 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   void RunPending() override;
   bool HasPending() const override;
   void Tick() override;
+  // Redis's text for a connection over maxclients.
+  std::string_view MaxClientsReply() const override {
+    return "-ERR max number of clients reached\r\n";
+  }
 
   engine::Engine& engine() {
     return engine_;
