@@ -1,10 +1,11 @@
 // File: translate/session.h
 // The seam between gateway/ (sockets, libuv) and translate/ (meaning). The gateway owns one
-// Transport per accepted connection and asks the protocol's SessionFactory for a Session.
+// Transport per accepted connection and asks the protocol's SessionFactory (its Front,
+// translate/front.h) for a Session.
 //
 //   gateway read_cb:   in.Commit(n); session->OnBytes(in);          // replies go to transport.Out()
-//   gateway before poll: hub.RunPending(); flush every connection with pending output
-//   gateway write_cb:  if (below low-water) session->OnDrained();
+//   gateway before poll: front.RunPending(); flush every connection with pending output
+//   gateway write_cb:  if (nothing left to write) session->OnDrained();
 //   gateway close:     session->OnClose();  (the Transport is gone after this returns)
 #pragma once
 
@@ -55,7 +56,8 @@ class Session {
   }
   // Processes every complete request in `in`, consuming what it used. Partial requests stay.
   virtual void OnBytes(protocols::InBuffer& in) = 0;
-  // Output dropped below the low-water mark after having been above it.
+  // A write that had to wait for the socket completed and no output is left (called from the
+  // write callback; not after writes the kernel took at once).
   virtual void OnDrained() {
   }
   // The connection is closing; release subscriptions, watches, etc.

@@ -131,8 +131,8 @@ bool OptionsDeadline(CommandContext& ctx, const StringOptions& o, std::string_vi
   return ExpireDeadline(ctx, o.expire_arg, seconds, relative, command, when);
 }
 
-// The common SET path (Redis setGenericCommand). `ok_reply`/`abort_reply` select SETNX's
-// integers instead of +OK / null.
+// The common SET path (Redis setGenericCommand). `integer_replies` selects SETNX's :1 / :0
+// instead of +OK / null.
 void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view key,
                 std::string_view value, std::string_view command, bool integer_replies) {
   int64_t when = 0;
