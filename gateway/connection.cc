@@ -73,7 +73,7 @@ Connection* Connection::Accept(Server& server, Listener& listener) {
   if (server.connection_count() >= server.live_limits().max_clients) {
     server.CountRefused();
     // Refused like the reference servers: their own error text, then close.
-    const std::string& msg = listener.reject_message();
+    std::string_view msg = listener.front().MaxClientsReply();
     if (!msg.empty()) {
       uv_buf_t buf = uv_buf_init(const_cast<char*>(msg.data()), static_cast<unsigned>(msg.size()));
       uv_try_write(reinterpret_cast<uv_stream_t*>(&c->handle_), &buf, 1);

@@ -4,7 +4,7 @@
 //
 //   Connection* c = Connection::Accept(server, listener);  // on uv_listen's callback
 //   read_cb -> in_.Commit(n) -> session_->OnBytes(in_) -> replies in out_ -> Server flushes
-//   Close() -> session_->OnClose() -> uv_close -> `delete this` only in the close callback
+//   StartClose() -> session_->OnClose() -> uv_close -> `delete this` only in OnClosed
 //
 // Lifetime rules (STYLE.md §3.7): the Connection is freed only in uv_close's callback; a write in
 // flight keeps its WriteBatch alive until its callback ran; nothing calls back synchronously.

@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
   server.AttachClock(&clock);
 
   // Binds one front's listener; false (after logging why) if the port cannot be used.
-  auto listen = [&](translate::Front& front, int port, const char* name, std::string reject) {
-    int bound = server.Listen(config.bind, port, front, std::move(reject));
+  auto listen = [&](translate::Front& front, int port, const char* name) {
+    int bound = server.Listen(config.bind, port, front);
     if (bound < 0) {
       KVGATE_LOG(kError, "cannot listen on %s:%d (%s): %s", config.bind.c_str(), port, name,
                  uv_strerror(bound));
@@ -41,16 +41,11 @@ int main(int argc, char** argv) {
   std::unique_ptr<nats::NatsFront> nats_front;
   if (config.redis_port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(store, config.redis);
-    if (!listen(*redis_front, config.redis_port, "redis",
-                "-ERR max number of clients reached\r\n")) {
-      return 1;
-    }
+    if (!listen(*redis_front, config.redis_port, "redis")) return 1;
   }
   if (config.nats_port != 0) {
     nats_front = std::make_unique<nats::NatsFront>(store, config.nats);
-    if (!listen(*nats_front, config.nats_port, "nats", "-ERR 'maximum connections exceeded'\r\n")) {
-      return 1;
-    }
+    if (!listen(*nats_front, config.nats_port, "nats")) return 1;
   }
   if (!redis_front && !nats_front) {
     KVGATE_LOG(kError, "both ports are off (--redis-port 0 --nats-port 0): nothing to serve");

@@ -1,11 +1,9 @@
 #include "gateway/server.h"
 
-#include <fcntl.h>
 #include <time.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 
 #include "gateway/connection.h"
@@ -13,13 +11,17 @@
 
 namespace kvgate::gateway {
 
-Listener::Listener(Server& server, translate::Front& front, std::string reject_message)
-    : server_(server), front_(front), reject_message_(std::move(reject_message)) {
+Listener::Listener(Server& server, translate::Front& front) : server_(server), front_(front) {
   handle_.data = this;
 }
 
 Server::Server(engine::Store& store, const ServerOptions& options)
-    : store_(store), options_(options) {
+    : store_(store),
+      options_(options),
+      busy_poll_({.window_us = options.busy_poll_us,
+                  .max_connections = options.busy_poll_max_connections,
+                  .yields_to_contention = options.busy_poll_yields_to_contention},
+                 &loop_stats_.busy_poll_standdowns) {
   live_limits_.max_clients = options.max_clients;
   uv_loop_init(&loop_);
   loop_.data = this;
@@ -45,7 +47,6 @@ Server::Server(engine::Store& store, const ServerOptions& options)
 }
 
 Server::~Server() {
-  if (schedstat_fd_ >= 0) close(schedstat_fd_);
   // Run() closes every handle before returning; a Server that never ran closes them here.
   if (!shutting_down_) {
     BeginShutdown();
@@ -54,9 +55,8 @@ Server::~Server() {
   uv_loop_close(&loop_);
 }
 
-int Server::Listen(const std::string& host, int port, translate::Front& front,
-                   std::string reject_message) {
-  auto listener = std::make_unique<Listener>(*this, front, std::move(reject_message));
+int Server::Listen(const std::string& host, int port, translate::Front& front) {
+  auto listener = std::make_unique<Listener>(*this, front);
   sockaddr_storage addr{};
   int rc = uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr));
   if (rc != 0) rc = uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr));
@@ -253,8 +253,8 @@ void Server::OnPrepare(uv_prepare_t* handle) {
   // Work left over (a front delivering in bounded batches): do not let the poll block.
   bool more = false;
   for (auto* f : self->fronts_) more = more || f->HasPending();
-  more = more || self->ShouldSpin();
-  self->io_this_iteration_ = false;
+  more = more || self->busy_poll_.ShouldSpin(self->connection_count_);
+  self->busy_poll_.EndIteration();
   if (more && !self->idle_active_ && !self->shutting_down_) {
     uv_idle_start(&self->idle_, OnIdle);
     self->idle_active_ = true;
@@ -262,70 +262,6 @@ void Server::OnPrepare(uv_prepare_t* handle) {
     uv_idle_stop(&self->idle_);
     self->idle_active_ = false;
   }
-}
-
-namespace {
-
-// Two windows (of at least 50 ms each) in which the loop thread waited for a CPU more than a
-// third of the time count as contended. Measured on 2 vCPUs: ~2% of the time with
-// redis-benchmark (one thread) and a spinning kvgate; up to ~18% with one nats.c client (two
-// threads), where the spin doubles its puts; ~50% with ten nats.c clients (twenty threads),
-// where spinning cost 20% of their puts.
-constexpr uint64_t kContentionWindowNs = 50'000'000;
-constexpr uint64_t kWindowToMaxRunDelay = 3;
-// Once contended, no spin for this long: a loop that sleeps waits less for a CPU than one that
-// spins, so the next window alone would flip back and forth.
-constexpr uint64_t kContendedBackoffNs = 8 * kContentionWindowNs;
-
-}  // namespace
-
-bool Server::ShouldSpin() {
-  if (options_.busy_poll_us == 0 || connection_count_ > options_.busy_poll_max_connections) {
-    return false;
-  }
-  uint64_t window_ns = options_.busy_poll_us * 1000;
-  if (io_gap_ewma_ns_ >= window_ns) return false;
-  uint64_t now = uv_hrtime();
-  if (options_.busy_poll_yields_to_contention &&
-      now - contention_window_start_ns_ >= kContentionWindowNs) {
-    SampleContention(now);
-  }
-  if (now < contended_until_ns_) return false;
-  // Wait up to four typical gaps for the next poll result: long enough to bridge the gaps of a
-  // steady request stream, short enough to give up soon after it stops.
-  uint64_t spin_ns = std::min(window_ns, 4 * io_gap_ewma_ns_);
-  return now - last_io_ns_ < spin_ns;
-}
-
-void Server::SampleContention(uint64_t now_ns) {
-  // Opened on first use, on the loop thread: "thread-self" is whichever thread opens it.
-  if (schedstat_fd_ == -2) {
-    schedstat_fd_ = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-  }
-  if (schedstat_fd_ < 0) return;
-  // "<ns on CPU> <ns waiting on a run queue> <timeslices>"
-  char buf[96];
-  ssize_t n = pread(schedstat_fd_, buf, sizeof buf - 1, 0);
-  if (n <= 0) return;
-  buf[n] = '\0';
-  char* end = nullptr;
-  std::strtoull(buf, &end, 10);
-  uint64_t run_delay = std::strtoull(end, nullptr, 10);
-  uint64_t delay = run_delay - last_run_delay_ns_;
-  uint64_t elapsed = now_ns - contention_window_start_ns_;
-  bool first = contention_window_start_ns_ == 0;  // the first sample only starts a window
-  contention_window_start_ns_ = now_ns;
-  last_run_delay_ns_ = run_delay;
-  if (first) return;
-  // Judged on the share of time spent waiting over this window and the one before (windows can
-  // be longer than kContentionWindowNs: no samples while requests are sparse), so one late
-  // wake-up (another program's burst) is not a trend.
-  if ((delay + last_window_delay_ns_) * kWindowToMaxRunDelay > elapsed + last_window_elapsed_ns_) {
-    contended_until_ns_ = now_ns + kContendedBackoffNs;
-    ++loop_stats_.busy_poll_standdowns;
-  }
-  last_window_delay_ns_ = delay;
-  last_window_elapsed_ns_ = elapsed;
 }
 
 void Server::OnIdle(uv_idle_t* /*handle*/) {
@@ -346,10 +282,16 @@ void Server::FlushPending() {
 void Server::OnEngineTimer(uv_timer_t* handle) {
   auto* self = static_cast<Server*>(handle->data);
   self->InvalidateClock();
-  // Bounded work per call; if more is due, keep going on the next iterations via a 0 ms timer
-  // rather than looping here, so I/O is never starved.
-  bool more = self->store_.Tick();
-  if (more) uv_timer_start(&self->engine_timer_, OnEngineTimer, 1, self->options_.engine_tick_ms);
+  try {
+    // Bounded work per call; if more is due, keep going on the next iterations via a 1 ms timer
+    // rather than looping here, so I/O is never starved.
+    bool more = self->store_.Tick();
+    if (more) {
+      uv_timer_start(&self->engine_timer_, OnEngineTimer, 1, self->options_.engine_tick_ms);
+    }
+  } catch (const std::exception& e) {
+    KVGATE_LOG(kError, "store tick: %s", e.what());
+  }
 }
 
 void Server::OnFrontTimer(uv_timer_t* handle) {

@@ -3,13 +3,12 @@
 // once-per-iteration flush. One thread; everything it touches is owned by that thread.
 //
 //   gateway::Server server(store, options);   // store: engine::LocalStore over the engine
-//   server.Listen("127.0.0.1", 6379, redis_front, "-ERR max number of clients reached\r\n");
+//   server.Listen("127.0.0.1", 6379, redis_front);
 //   server.Run();             // until SIGINT/SIGTERM (if HandleSignals) or RequestStop()
 #pragma once
 
 #include <uv.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -17,8 +16,9 @@
 #include <vector>
 
 #include "engine/store.h"
+#include "gateway/busy_poll.h"
 #include "gateway/loop_clock.h"
-#include "translate/session.h"
+#include "translate/front.h"
 
 namespace kvgate::gateway {
 
@@ -32,18 +32,12 @@ struct ServerOptions {
   uint64_t engine_tick_ms = 100;       // active expiry / compaction sweep period
   uint64_t front_tick_ms = 50;         // heartbeats, consumer GC
   bool handle_signals = true;          // SIGINT/SIGTERM stop, SIGUSR1 logs loop stats
-  // Adaptive busy polling (0 = off): while poll results have been arriving less than
-  // busy_poll_us apart on average, keep polling without sleeping for up to four average gaps
-  // (at most busy_poll_us) after the last one. On a VM, waking a sleeping CPU is paid by the
-  // *client*: its send() runs the wake-up and the inter-processor interrupt, ~10% of
-  // redis-benchmark's CPU at -P 1 with 50 clients, and that client is the bottleneck. A steady
-  // stream keeps the loop awake; idle connections or a trickle let it sleep as before. No spin
-  // while the loop thread keeps waiting for a CPU (the CPUs are wanted by clients or others).
+  // Adaptive busy polling (0 = off; see gateway/busy_poll.h): spin while poll results arrive
+  // less than this many microseconds apart, unless more than busy_poll_max_connections are open
+  // or (busy_poll_yields_to_contention) the loop thread keeps waiting for a CPU.
   uint64_t busy_poll_us = 200;
   size_t busy_poll_max_connections = 10'000;
-  // Stand down while the loop thread keeps waiting for a CPU (off only in tests that need a
-  // spin on a machine busy with other tests).
-  bool busy_poll_yields_to_contention = true;
+  bool busy_poll_yields_to_contention = true;  // off only in tests that need a spin on a busy box
   // Also measure each iteration's thread CPU time (one clock_gettime syscall per iteration):
   // on a shared machine the wall-clock busy time includes preemption by other processes.
   bool loop_cpu_stats = false;
@@ -51,7 +45,7 @@ struct ServerOptions {
 
 class Listener {
  public:
-  Listener(Server& server, translate::Front& front, std::string reject_message);
+  Listener(Server& server, translate::Front& front);
   translate::Front& front() {
     return front_;
   }
@@ -61,15 +55,11 @@ class Listener {
   int port() const {
     return port_;
   }
-  const std::string& reject_message() const {
-    return reject_message_;
-  }
 
  private:
   friend class Server;
   Server& server_;
   translate::Front& front_;
-  std::string reject_message_;
   uv_tcp_t handle_{};
   int port_ = 0;
 };
@@ -83,9 +73,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds and listens; port 0 picks an ephemeral port. Returns the bound port, or a negative
-  // libuv error code. `reject_message` is written to clients refused by max_clients.
-  int Listen(const std::string& host, int port, translate::Front& front,
-             std::string reject_message);
+  // libuv error code. Clients refused by max_clients get the front's MaxClientsReply().
+  int Listen(const std::string& host, int port, translate::Front& front);
   // Runs the loop until stopped; returns 0 on a clean stop.
   int Run();
   // Thread-safe: asks the loop to stop (tests run the server on another thread).
@@ -98,18 +87,9 @@ class Server {
   void InvalidateClock() {
     if (clock_ != nullptr) clock_->Invalidate();
   }
-  // Called by read/accept callbacks: feeds the busy-poll decision (ServerOptions::busy_poll_us).
+  // Called by read/accept callbacks: feeds the busy-poll decision (gateway/busy_poll.h).
   void NoteIo() {
-    // Only the first read of a loop iteration counts: the spin decision is about how long the
-    // loop waits between poll results, not the spacing of reads handled in one batch.
-    if (options_.busy_poll_us == 0 || io_this_iteration_) return;
-    io_this_iteration_ = true;
-    uint64_t now = uv_hrtime();
-    uint64_t gap = now - last_io_ns_;
-    // EWMA (1/8) of the gap; capped so one long pause cannot dominate for long.
-    gap = std::min<uint64_t>(gap, 8 * options_.busy_poll_us * 1000);
-    io_gap_ewma_ns_ = io_gap_ewma_ns_ - io_gap_ewma_ns_ / 8 + gap / 8;
-    last_io_ns_ = now;
+    busy_poll_.NoteIo();
   }
 
   uv_loop_t* loop() {
@@ -200,21 +180,7 @@ class Server {
   uint64_t last_prepare_cpu_ns_ = 0;
   uint64_t last_prepare_ns_ = 0;
   uint64_t last_idle_ns_ = 0;
-  uint64_t last_io_ns_ = 0;                      // last read/accept callback (busy_poll_us)
-  uint64_t io_gap_ewma_ns_ = ~uint64_t{0} >> 8;  // starts "sparse": no spin until reads are close
-  bool io_this_iteration_ = false;               // NoteIo has run since the last prepare
-  // True while a busy-poll spin is worth it (see ServerOptions::busy_poll_us).
-  bool ShouldSpin();
-  // Busy polling pays only while this thread has a CPU to itself: when it keeps waiting for one
-  // (clients or other programs want the CPUs), a spin takes their time. Sampled per window from
-  // the thread's run-queue delay (/proc/thread-self/schedstat).
-  void SampleContention(uint64_t now_ns);
-  uint64_t contention_window_start_ns_ = 0;
-  uint64_t last_run_delay_ns_ = 0;
-  int schedstat_fd_ = -2;  // -2: not opened yet; -1: unavailable (never counts as contended)
-  uint64_t contended_until_ns_ = 0;      // no spin before this time
-  uint64_t last_window_delay_ns_ = 0;    // run-queue wait in the previous window
-  uint64_t last_window_elapsed_ns_ = 0;  // and that window's length
+  BusyPoll busy_poll_;
   bool idle_active_ = false;
   bool shutting_down_ = false;
   std::atomic<bool> stop_handle_open_{true};  // RequestStop is a no-op once the loop has ended

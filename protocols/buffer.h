@@ -12,7 +12,7 @@
 // into a WriteBatch that lives until uv_write's callback, while new replies go to fresh blocks.
 //
 //   out.Append("+OK\r\n");
-//   WriteBatch batch = out.Detach();   // batch.iovecs() -> uv_write; free batch in write_cb
+//   WriteBatch batch = out.Detach();   // batch.blocks() -> uv_write; free batch in write_cb
 #pragma once
 
 #include <cstddef>

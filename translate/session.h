@@ -1,10 +1,11 @@
 // File: translate/session.h
 // The seam between gateway/ (sockets, libuv) and translate/ (meaning). The gateway owns one
-// Transport per accepted connection and asks the protocol's SessionFactory for a Session.
+// Transport per accepted connection and asks the protocol's SessionFactory (its Front,
+// translate/front.h) for a Session.
 //
 //   gateway read_cb:   in.Commit(n); session->OnBytes(in);          // replies go to transport.Out()
-//   gateway before poll: hub.RunPending(); flush every connection with pending output
-//   gateway write_cb:  if (below low-water) session->OnDrained();
+//   gateway before poll: front.RunPending(); flush every connection with pending output
+//   gateway write_cb:  if (nothing left to write) session->OnDrained();
 //   gateway close:     session->OnClose();  (the Transport is gone after this returns)
 #pragma once
 
@@ -58,7 +59,8 @@ class Session {
   }
   // Processes every complete request in `in`, consuming what it used. Partial requests stay.
   virtual void OnBytes(protocols::InBuffer& in) = 0;
-  // Output dropped below the low-water mark after having been above it.
+  // A write that had to wait for the socket completed and no output is left (called from the
+  // write callback; not after writes the kernel took at once).
   virtual void OnDrained() {
   }
   // True while a command that completes later holds the rest of the input: OnBytes then
@@ -75,66 +77,6 @@ class SessionFactory {
  public:
   virtual ~SessionFactory() = default;
   virtual std::unique_ptr<Session> NewSession(Transport& transport) = 0;
-};
-
-}  // namespace kvgate::translate
-
-namespace kvgate::translate {
-
-// How long the event loop was busy per iteration (time not spent waiting for I/O), measured by
-// the gateway. A front may report it (Redis INFO) so benchmarks can check the loop never stalls.
-struct LoopStats {
-  uint64_t iterations = 0;
-  uint64_t max_busy_us = 0;     // longest iteration since the last Reset
-  uint64_t busy_over_10ms = 0;  // iterations busy for more than 10 ms since the last Reset
-  uint64_t total_busy_us = 0;
-  uint64_t busy_poll_standdowns = 0;  // times busy polling paused because the loop waited for a CPU
-  void Reset() {
-    max_busy_us = 0;
-    busy_over_10ms = 0;
-    busy_poll_standdowns = 0;
-  }
-};
-
-// Limits the gateway enforces that a front may change while running (Redis CONFIG SET
-// maxclients). The gateway owns it and reads it on every accept.
-struct LiveLimits {
-  uint64_t max_clients = 10'000;  // open connections, both ports together
-  uint64_t refused = 0;           // connections refused by max_clients (Redis INFO counts them)
-};
-
-// A protocol front: makes sessions and owns the state they share (subscriptions, watches).
-class Front : public SessionFactory {
- public:
-  // The gateway's loop statistics (valid for the front's lifetime; nullptr in unit tests).
-  virtual void AttachLoopStats(LoopStats* stats) {
-    loop_stats_ = stats;
-  }
-  LoopStats* loop_stats() const {
-    return loop_stats_;
-  }
-  // The gateway's live limits (valid for the front's lifetime; nullptr in unit tests).
-  void AttachLiveLimits(LiveLimits* limits) {
-    live_limits_ = limits;
-  }
-  LiveLimits* live_limits() const {
-    return live_limits_;
-  }
-  // Called once per loop iteration before the loop polls for I/O: deliver queued async work
-  // (watch events, cross-connection messages) into transports' output.
-  virtual void RunPending() {
-  }
-  // True if RunPending has work now (the loop then does not block).
-  virtual bool HasPending() const {
-    return false;
-  }
-  // Periodic housekeeping (heartbeats, inactivity GC); called every ~50 ms.
-  virtual void Tick() {
-  }
-
- private:
-  LoopStats* loop_stats_ = nullptr;
-  LiveLimits* live_limits_ = nullptr;
 };
 
 }  // namespace kvgate::translate

@@ -90,7 +90,7 @@ class CountFront : public kvgate::translate::Front {
 
 struct Harness {
   explicit Harness(kvgate::gateway::ServerOptions opts = {})
-      : engine(clock), front(clock, &run), run(engine, front, "full\n", opts, &clock) {
+      : engine(clock), front(clock, &run), run(engine, front, opts, &clock) {
   }
   kvgate::gateway::LoopClock clock;
   kvgate::engine::Engine engine;

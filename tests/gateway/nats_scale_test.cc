@@ -23,7 +23,7 @@ struct NatsHarness {
       : engine(clock),
         store(engine),
         front(store, kvgate::nats::NatsConfig{}),
-        run(store, front, "-ERR 'maximum connections exceeded'\r\n", {}, &clock) {
+        run(store, front, {}, &clock) {
   }
   kvgate::gateway::LoopClock clock;
   kvgate::engine::Engine engine;

@@ -48,7 +48,7 @@ struct Setup {
         local(engine),
         store(local, clock, kHeld),
         front(store, {}),
-        run(store, front, "-ERR max number of clients reached\r\n", FastTicks(), &clock) {
+        run(store, front, FastTicks(), &clock) {
   }
   kvgate::gateway::LoopClock clock;
   kvgate::engine::Engine engine;
@@ -194,8 +194,7 @@ TEST_CASE("a NATS KV put is acknowledged once the store has made it", "[gateway]
   kvgate::engine::LocalStore local(engine);
   kvgate::testing::DelayedStore store(local, clock, kHeld);
   kvgate::nats::NatsFront front(store, kvgate::nats::NatsConfig{});
-  kvgate::testing::ServerThread run(store, front, "-ERR 'maximum connections exceeded'\r\n",
-                                    FastTicks(), &clock);
+  kvgate::testing::ServerThread run(store, front, FastTicks(), &clock);
   kvgate::testing::NatsClient writer(run.port());
   kvgate::testing::NatsClient reader(run.port());
   kvStore* kv = nullptr;

@@ -81,11 +81,14 @@ class LineFront : public kvgate::translate::Front {
   std::unique_ptr<Session> NewSession(Transport& t) override {
     return std::make_unique<LineSession>(t);
   }
+  std::string_view MaxClientsReply() const override {
+    return "full\n";
+  }
 };
 
 struct Harness {
   explicit Harness(kvgate::gateway::ServerOptions opts = {})
-      : engine(clock), run(engine, front, "full\n", opts) {
+      : engine(clock), run(engine, front, opts) {
   }
   kvgate::engine::SystemClock clock;
   kvgate::engine::Engine engine;

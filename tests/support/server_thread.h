@@ -8,7 +8,7 @@
 //   kvgate::engine::SystemClock clock;
 //   kvgate::engine::Engine engine(clock);
 //   MyFront front;
-//   kvgate::testing::ServerThread run(engine, front, "full\n");
+//   kvgate::testing::ServerThread run(engine, front);
 //   int fd = kvgate::testing::ConnectLoopback(run.port());
 #pragma once
 
@@ -22,7 +22,7 @@
 #include "engine/local_store.h"
 #include "gateway/loop_clock.h"
 #include "gateway/server.h"
-#include "translate/session.h"
+#include "translate/front.h"
 
 namespace kvgate::testing {
 
@@ -30,14 +30,14 @@ class ServerThread {
  public:
   // `clock`, when given, is the LoopClock the engine reads (the server invalidates it per
   // callback). Signals stay with the test runner.
-  ServerThread(engine::Engine& engine, translate::Front& front, std::string reject_message,
-               gateway::ServerOptions options = {}, gateway::LoopClock* clock = nullptr)
+  ServerThread(engine::Engine& engine, translate::Front& front, gateway::ServerOptions options = {},
+               gateway::LoopClock* clock = nullptr)
       : own_store_(std::make_unique<engine::LocalStore>(engine)) {
-    Start(*own_store_, front, std::move(reject_message), options, clock);
+    Start(*own_store_, front, options, clock);
   }
-  ServerThread(engine::Store& store, translate::Front& front, std::string reject_message,
-               gateway::ServerOptions options = {}, gateway::LoopClock* clock = nullptr) {
-    Start(store, front, std::move(reject_message), options, clock);
+  ServerThread(engine::Store& store, translate::Front& front, gateway::ServerOptions options = {},
+               gateway::LoopClock* clock = nullptr) {
+    Start(store, front, options, clock);
   }
   ~ServerThread() {
     Stop();
@@ -65,12 +65,12 @@ class ServerThread {
   }
 
  private:
-  void Start(engine::Store& store, translate::Front& front, std::string reject_message,
-             gateway::ServerOptions options, gateway::LoopClock* clock) {
+  void Start(engine::Store& store, translate::Front& front, gateway::ServerOptions options,
+             gateway::LoopClock* clock) {
     options.handle_signals = false;
     server_ = std::make_unique<gateway::Server>(store, options);
     if (clock != nullptr) server_->AttachClock(clock);
-    port_ = server_->Listen("127.0.0.1", 0, front, std::move(reject_message));
+    port_ = server_->Listen("127.0.0.1", 0, front);
     REQUIRE(port_ > 0);
     thread_ = std::thread([this] { server_->Run(); });
   }

@@ -17,9 +17,9 @@
 
 #include "engine/store.h"
 #include "protocols/nats/parser.h"
+#include "translate/front.h"
 #include "translate/nats/nats_config.h"
 #include "translate/nats/sublist.h"
-#include "translate/session.h"
 
 namespace kvgate::nats {
 
@@ -43,6 +43,10 @@ class NatsFront final : public translate::Front {
   void RunPending() override;
   bool HasPending() const override;
   void Tick() override;
+  // nats-server's text for a connection over max_connections.
+  std::string_view MaxClientsReply() const override {
+    return "-ERR 'maximum connections exceeded'\r\n";
+  }
 
   // ---- for sessions and the JetStream layer ----
   const NatsConfig& config() const {

@@ -291,26 +291,25 @@ void HelpCmd(CommandContext& ctx) {
 
 constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale;
 
-const CommandSpec kSubcommands[] = {
-    {"id", 2, kClientFlags, IdCmd, {}, 0, 0, 0},
-    {"info", 2, kClientFlags, InfoCmd, {}, 0, 0, 0},
-    {"list", -2, kClientFlags | kAdmin, ListCmd, {}, 0, 0, 0},
-    {"setname", 3, kClientFlags, SetNameCmd, {}, 0, 0, 0},
-    {"getname", 2, kClientFlags, GetNameCmd, {}, 0, 0, 0},
-    {"kill", -3, kClientFlags | kAdmin, KillCmd, {}, 0, 0, 0},
-    {"setinfo", 4, kClientFlags, SetInfoCmd, {}, 0, 0, 0},
-    {"no-evict", 3, kClientFlags | kAdmin, NoEvictCmd, {}, 0, 0, 0},
-    {"getredir", 2, kClientFlags, ClientGetRedirCmd, {}, 0, 0, 0},
-    {"tracking", -3, kClientFlags, ClientTrackingCmd, {}, 0, 0, 0},
-    {"unblock", -3, kClientFlags | kAdmin, UnblockCmd, {}, 0, 0, 0},
-    {"caching", 3, kClientFlags, ClientCachingCmd, {}, 0, 0, 0},
-    {"trackinginfo", 2, kClientFlags, ClientTrackingInfoCmd, {}, 0, 0, 0},
-    {"help", 2, kClientFlags, HelpCmd, {}, 0, 0, 0},
+constexpr CommandSpec kSubcommands[] = {
+    {"id", 2, kClientFlags, IdCmd},
+    {"info", 2, kClientFlags, InfoCmd},
+    {"list", -2, kClientFlags | kAdmin, ListCmd},
+    {"setname", 3, kClientFlags, SetNameCmd},
+    {"getname", 2, kClientFlags, GetNameCmd},
+    {"kill", -3, kClientFlags | kAdmin, KillCmd},
+    {"setinfo", 4, kClientFlags, SetInfoCmd},
+    {"no-evict", 3, kClientFlags | kAdmin, NoEvictCmd},
+    {"getredir", 2, kClientFlags, ClientGetRedirCmd},
+    {"tracking", -3, kClientFlags, ClientTrackingCmd},
+    {"unblock", -3, kClientFlags | kAdmin, UnblockCmd},
+    {"caching", 3, kClientFlags, ClientCachingCmd},
+    {"trackinginfo", 2, kClientFlags, ClientTrackingInfoCmd},
+    {"help", 2, kClientFlags, HelpCmd},
 };
 
-const CommandSpec kCommands[] = {
-    {"client", -2, kClientFlags, nullptr, kSubcommands, 0, 0, 0,
-     "A container for client connection commands."},
+constexpr CommandSpec kCommands[] = {
+    Container("client", -2, kClientFlags, kSubcommands),
 };
 
 }  // namespace

@@ -1,11 +1,24 @@
 // File: translate/redis/command.h
-// The Redis command table as data: each family file exports a span of CommandSpec
-// {name, arity, flags, handler, subcommands, key positions}; handlers receive a CommandContext
-// (the session, the front, the arguments, a reply writer and the command's time snapshot).
+// The Redis command table as data. A family file (*_cmds.cc) holds its handlers, one constexpr
+// CommandSpec array with one line per command, and a function returning that array:
 //
 //   void GetCmd(CommandContext& ctx);
-//   constexpr CommandSpec kStringCommands[] = {{"get", 2, kReadOnly | kFast, GetCmd, {}, 1, 1, 1}};
-//   std::span<const CommandSpec> StringCommands() { return kStringCommands; }
+//   // {name, arity, flags, handler[, first key, last key, key step]}
+//   constexpr CommandSpec kCommands[] = {{"get", 2, kReadOnly | kFast, GetCmd, 1, 1, 1}};
+//   std::span<const CommandSpec> StringCommands() { return kCommands; }
+//
+// Containers (CLIENT, CONFIG, ...) name their subcommand array:
+//   constexpr CommandSpec kCommands[] = {Container("client", -2, kClientFlags, kSubcommands)};
+// Handlers receive a CommandContext (the session, the front, the arguments, a reply writer and
+// the command's time snapshot).
+//
+// Adding a family: write its *_cmds.cc, declare and list its function in command_table.cc
+// (kFamilies; the order there is COMMAND's output order), and put its COMMAND DOCS summaries in
+// command_docs.cc. Families do not register themselves from static constructors: those would run
+// in link order (and so would COMMAND's output), and the linker drops an object file of a static
+// library that nothing refers to. Instead CommandTable::Get() builds the lookup table on first
+// use from the constexpr arrays, which are constant-initialized before any code runs, so even a
+// lookup from another file's static initializer sees every command.
 #pragma once
 
 #include <cstdint>
@@ -46,13 +59,20 @@ struct CommandSpec {
   std::string_view name;  // lower case; "client|setname" style for subcommands is built on use
   int arity = 0;          // Redis arity: N exactly, -N at least N (name included)
   uint32_t flags = 0;
-  Handler handler = nullptr;
-  std::span<const CommandSpec> subcommands;  // non-empty for containers (CLIENT, CONFIG, ...)
-  int first_key = 0;                         // COMMAND INFO key positions
+  Handler handler = nullptr;  // nullptr for a container that only dispatches to subcommands
+  int first_key = 0;          // COMMAND INFO key positions: 0 = no keys; last_key -1 = to the end
   int last_key = 0;
   int key_step = 0;
-  std::string_view summary = {};  // COMMAND DOCS
+  std::span<const CommandSpec> subcommands = {};  // non-empty for containers (CLIENT, CONFIG, ...)
 };
+
+// A container: a command whose first argument names a subcommand (CLIENT, CONFIG, ...). Its
+// `handler` runs when no subcommand is given (COMMAND alone).
+constexpr CommandSpec Container(std::string_view name, int arity, uint32_t flags,
+                                std::span<const CommandSpec> subcommands,
+                                Handler handler = nullptr) {
+  return {name, arity, flags, handler, 0, 0, 0, subcommands};
+}
 
 // One command invocation.
 struct CommandContext {
@@ -136,23 +156,5 @@ struct CommandContext {
   std::optional<engine::WriteResult> EndAwait(uint64_t ticket);
   void SuspendAwait(uint64_t ticket, Resume resume);
 };
-
-// Command families; each is defined in its own *_cmds.cc file.
-std::span<const CommandSpec> ConnectionCommands();
-std::span<const CommandSpec> ClientCommands();
-std::span<const CommandSpec> ServerCommands();
-std::span<const CommandSpec> InfoCommands();
-std::span<const CommandSpec> ConfigCommands();
-std::span<const CommandSpec> StringCommands();
-std::span<const CommandSpec> CounterCommands();
-std::span<const CommandSpec> KeyCommands();
-std::span<const CommandSpec> ExpireCommands();
-std::span<const CommandSpec> MultiCommands();
-std::span<const CommandSpec> PubSubCommands();
-std::span<const CommandSpec> KvCommands();
-std::span<const CommandSpec> KvWatchCommands();
-std::span<const CommandSpec> CondCommands();  // DIGEST DELEX (Redis 8.4)
-std::span<const CommandSpec> EtagCommands();  // GETETAG EXEC* (Garnet ETag meta-commands)
-std::span<const CommandSpec> WaitCommands();  // WAIT
 
 }  // namespace kvgate::redis

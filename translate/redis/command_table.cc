@@ -3,7 +3,39 @@
 #include <cassert>
 
 namespace kvgate::redis {
+
+// Every command family, defined at the end of its *_cmds.cc file (see command.h). COMMAND,
+// COMMAND LIST and COMMAND DOCS list the commands in this order.
+std::span<const CommandSpec> ConnectionCommands();
+std::span<const CommandSpec> ClientCommands();
+std::span<const CommandSpec> ServerCommands();
+std::span<const CommandSpec> InfoCommands();
+std::span<const CommandSpec> ConfigCommands();
+std::span<const CommandSpec> StringCommands();
+std::span<const CommandSpec> CounterCommands();
+std::span<const CommandSpec> KeyCommands();
+std::span<const CommandSpec> ExpireCommands();
+std::span<const CommandSpec> MultiCommands();
+std::span<const CommandSpec> PubSubCommands();
+std::span<const CommandSpec> KvCommands();
+std::span<const CommandSpec> KvWatchCommands();
+std::span<const CommandSpec> CondCommands();  // DIGEST DELEX (Redis 8.4)
+std::span<const CommandSpec> EtagCommands();  // GETETAG EXEC* (Garnet ETag meta-commands)
+std::span<const CommandSpec> WaitCommands();  // WAIT
+
 namespace {
+
+using Family = std::span<const CommandSpec> (*)();
+constexpr Family kFamilies[] = {
+    ConnectionCommands, ClientCommands, ServerCommands,  InfoCommands,
+    ConfigCommands,     StringCommands, CounterCommands, KeyCommands,
+    ExpireCommands,     MultiCommands,  PubSubCommands,  KvCommands,
+    KvWatchCommands,    CondCommands,   EtagCommands,    WaitCommands,
+};
+
+inline char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
 uint64_t HashLower(std::string_view s) {
@@ -23,11 +55,8 @@ const CommandTable& CommandTable::Get() {
 }
 
 CommandTable::CommandTable() {
-  for (auto family : {ConnectionCommands(), ClientCommands(), ServerCommands(), InfoCommands(),
-                      ConfigCommands(), StringCommands(), CounterCommands(), KeyCommands(),
-                      ExpireCommands(), MultiCommands(), PubSubCommands(), KvCommands(),
-                      KvWatchCommands(), CondCommands(), EtagCommands(), WaitCommands()}) {
-    for (const CommandSpec& spec : family) {
+  for (Family family : kFamilies) {
+    for (const CommandSpec& spec : family()) {
       all_.push_back(&spec);
       size_t i = HashLower(spec.name) & (kSlots - 1);
       while (slots_[i] != nullptr) {

@@ -97,25 +97,9 @@ void DelExCmd(CommandContext& ctx) {
                  });
 }
 
-const CommandSpec kCommands[] = {
-    {"digest",
-     2,
-     kReadOnly | kFast,
-     DigestCmd,
-     {},
-     1,
-     1,
-     1,
-     "Returns the XXH3 hash of a string value."},
-    {"delex",
-     -2,
-     kWrite | kFast,
-     DelExCmd,
-     {},
-     1,
-     1,
-     1,
-     "Conditionally removes the specified key based on value or digest comparison."},
+constexpr CommandSpec kCommands[] = {
+    {"digest", 2, kReadOnly | kFast, DigestCmd, 1, 1, 1},
+    {"delex", -2, kWrite | kFast, DelExCmd, 1, 1, 1},
 };
 
 }  // namespace

@@ -318,33 +318,16 @@ void HelpCmd(CommandContext& ctx) {
 
 constexpr uint32_t kCfg = kAdmin | kNoScript | kLoading | kStale;
 
-const CommandSpec kSubcommands[] = {
-    {"get",
-     -3,
-     kCfg,
-     GetCmd,
-     {},
-     0,
-     0,
-     0,
-     "Returns the effective values of configuration parameters."},
-    {"set", -4, kCfg, SetCmd, {}, 0, 0, 0, "Sets configuration parameters in-flight."},
-    {"resetstat", 2, kCfg, ResetStatCmd, {}, 0, 0, 0, "Resets the server's statistics."},
-    {"rewrite", 2, kCfg, RewriteCmd, {}, 0, 0, 0, "Persists the effective configuration to file."},
-    {"help",
-     2,
-     kCfg,
-     HelpCmd,
-     {},
-     0,
-     0,
-     0,
-     "Returns helpful text about the different subcommands."},
+constexpr CommandSpec kSubcommands[] = {
+    {"get", -3, kCfg, GetCmd},
+    {"set", -4, kCfg, SetCmd},
+    {"resetstat", 2, kCfg, ResetStatCmd},
+    {"rewrite", 2, kCfg, RewriteCmd},
+    {"help", 2, kCfg, HelpCmd},
 };
 
-const CommandSpec kCommands[] = {
-    {"config", -2, kCfg, nullptr, kSubcommands, 0, 0, 0,
-     "A container for server configuration commands."},
+constexpr CommandSpec kCommands[] = {
+    Container("config", -2, kCfg, kSubcommands),
 };
 
 }  // namespace

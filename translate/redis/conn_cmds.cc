@@ -125,38 +125,14 @@ void AuthCmd(CommandContext& ctx) {
 
 constexpr uint32_t kConn = kFast | kNoScript | kLoading | kStale;
 
-const CommandSpec kCommands[] = {
-    {"ping",
-     -1,
-     kFast | kSubscribedOk,
-     PingCmd,
-     {},
-     0,
-     0,
-     0,
-     "Returns the server's liveliness response."},
-    {"echo", 2, kFast, EchoCmd, {}, 0, 0, 0, "Returns the given string."},
-    {"select", 2, kConn, SelectCmd, {}, 0, 0, 0, "Changes the selected database."},
-    {"quit",
-     -1,
-     kConn | kSubscribedOk | kNotQueued | kNoAuth,
-     QuitCmd,
-     {},
-     0,
-     0,
-     0,
-     "Closes the connection."},
-    {"reset",
-     1,
-     kConn | kSubscribedOk | kNotQueued | kNoAuth,
-     ResetCmd,
-     {},
-     0,
-     0,
-     0,
-     "Resets the connection."},
-    {"hello", -1, kConn | kNoAuth, HelloCmd, {}, 0, 0, 0, "Handshakes with the Redis server."},
-    {"auth", -2, kConn | kNoAuth, AuthCmd, {}, 0, 0, 0, "Authenticates the connection."},
+constexpr CommandSpec kCommands[] = {
+    {"ping", -1, kFast | kSubscribedOk, PingCmd},
+    {"echo", 2, kFast, EchoCmd},
+    {"select", 2, kConn, SelectCmd},
+    {"quit", -1, kConn | kSubscribedOk | kNotQueued | kNoAuth, QuitCmd},
+    {"reset", 1, kConn | kSubscribedOk | kNotQueued | kNoAuth, ResetCmd},
+    {"hello", -1, kConn | kNoAuth, HelloCmd},
+    {"auth", -2, kConn | kNoAuth, AuthCmd},
 };
 
 }  // namespace

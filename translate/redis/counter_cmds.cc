@@ -127,36 +127,12 @@ void IncrByFloatCmd(CommandContext& ctx) {
 
 constexpr uint32_t kWF = kWrite | kFast;
 
-const CommandSpec kCommands[] = {
-    {"incr", 2, kWF, IncrCmd, {}, 1, 1, 1, "Increments the integer value of a key by one."},
-    {"decr", 2, kWF, DecrCmd, {}, 1, 1, 1, "Decrements the integer value of a key by one."},
-    {"incrby",
-     3,
-     kWF,
-     IncrByCmd,
-     {},
-     1,
-     1,
-     1,
-     "Increments the integer value of a key by a number."},
-    {"decrby",
-     3,
-     kWF,
-     DecrByCmd,
-     {},
-     1,
-     1,
-     1,
-     "Decrements a number from the integer value of a key."},
-    {"incrbyfloat",
-     3,
-     kWF,
-     IncrByFloatCmd,
-     {},
-     1,
-     1,
-     1,
-     "Increment the floating point value of a key by a number."},
+constexpr CommandSpec kCommands[] = {
+    {"incr", 2, kWF, IncrCmd, 1, 1, 1},
+    {"decr", 2, kWF, DecrCmd, 1, 1, 1},
+    {"incrby", 3, kWF, IncrByCmd, 1, 1, 1},
+    {"decrby", 3, kWF, DecrByCmd, 1, 1, 1},
+    {"incrbyfloat", 3, kWF, IncrByFloatCmd, 1, 1, 1},
 };
 
 }  // namespace

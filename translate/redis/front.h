@@ -5,7 +5,7 @@
 // stream, so writes from NATS clients and expiry are seen too).
 //
 //   RedisFront front(store, RedisConfig{});   // store: engine::LocalStore or another backend
-//   server.Listen("127.0.0.1", 6379, front, "-ERR max number of clients reached\r\n");
+//   server.Listen("127.0.0.1", 6379, front);
 //   // the gateway calls front.RunPending() before polling and front.Tick() every ~50 ms
 #pragma once
 
@@ -18,12 +18,12 @@
 #include <vector>
 
 #include "engine/store.h"
+#include "translate/front.h"
 #include "translate/redis/pending.h"
 #include "translate/redis/pubsub.h"
 #include "translate/redis/redis_config.h"
 #include "translate/redis/tracking.h"
 #include "translate/redis/watch_registry.h"
-#include "translate/session.h"
 
 namespace kvgate::redis {
 
@@ -51,6 +51,10 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   void RunPending() override;
   bool HasPending() const override;
   void Tick() override;
+  // Redis's text for a connection over maxclients.
+  std::string_view MaxClientsReply() const override {
+    return "-ERR max number of clients reached\r\n";
+  }
 
   engine::Store& store() {
     return store_;

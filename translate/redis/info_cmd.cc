@@ -276,16 +276,8 @@ void InfoCmd(CommandContext& ctx) {
   ctx.w.Verbatim("txt", t.text());
 }
 
-const CommandSpec kCommands[] = {
-    {"info",
-     -1,
-     kLoading | kStale,
-     InfoCmd,
-     {},
-     0,
-     0,
-     0,
-     "Returns information and statistics about the server."},
+constexpr CommandSpec kCommands[] = {
+    {"info", -1, kLoading | kStale, InfoCmd},
 };
 
 }  // namespace

@@ -318,28 +318,23 @@ void UseCmd(CommandContext& ctx) {
 constexpr uint32_t kR = kReadOnly;
 constexpr uint32_t kW = kWrite;
 
-const CommandSpec kCommands[] = {
-    {"kv.get", -2, kR | kFast, GetCmd, {}, 1, 1, 1, "Returns a key's entry, now or at a revision."},
-    {"kv.mget", -2, kR, MGetCmd, {}, 0, 0, 0, "Returns several keys' entries at one revision."},
-    {"kv.put", -3, kW, PutCmd, {}, 1, 1, 1, "Writes a value and returns its revision."},
-    {"kv.create", -3, kW, CreateCmd, {}, 1, 1, 1, "Writes a key only if it is absent or deleted."},
-    {"kv.update", -4, kW, UpdateCmd, {}, 1, 1, 1, "Writes a key only if it is at a revision."},
-    {"kv.del", -2, kW, DelCmd, {}, 1, 1, 1, "Deletes a key (tombstone), optionally at a revision."},
-    {"kv.purge", -2, kW, PurgeCmd, {}, 1, 1, 1, "Drops a key's history, leaving a purge marker."},
-    {"kv.history", 2, kR, HistoryCmd, {}, 1, 1, 1, "Returns a key's retained entries."},
-    {"kv.compact",
-     2,
-     kW,
-     CompactCmd,
-     {},
-     0,
-     0,
-     0,
-     "Removes history and tombstones up to a revision."},
-    {"kv.info", -1, kR, InfoCmd, {}, 0, 0, 0, "Returns a bucket's revisions, counts and limits."},
-    {"kv.buckets", 1, kR, BucketsCmd, {}, 0, 0, 0, "Lists the buckets (Redis databases included)."},
-    {"kv.use", 2, kR | kFast, UseCmd, {}, 0, 0, 0, "Switches the connection to a bucket."},
+// One line per command: clang-format would pack these short lines into columns.
+// clang-format off
+constexpr CommandSpec kCommands[] = {
+    {"kv.get", -2, kR | kFast, GetCmd, 1, 1, 1},
+    {"kv.mget", -2, kR, MGetCmd},
+    {"kv.put", -3, kW, PutCmd, 1, 1, 1},
+    {"kv.create", -3, kW, CreateCmd, 1, 1, 1},
+    {"kv.update", -4, kW, UpdateCmd, 1, 1, 1},
+    {"kv.del", -2, kW, DelCmd, 1, 1, 1},
+    {"kv.purge", -2, kW, PurgeCmd, 1, 1, 1},
+    {"kv.history", 2, kR, HistoryCmd, 1, 1, 1},
+    {"kv.compact", 2, kW, CompactCmd},
+    {"kv.info", -1, kR, InfoCmd},
+    {"kv.buckets", 1, kR, BucketsCmd},
+    {"kv.use", 2, kR | kFast, UseCmd},
 };
+// clang-format on
 
 }  // namespace
 

@@ -126,25 +126,9 @@ void UnwatchCmd(CommandContext& ctx) {
   ctx.w.Ok();
 }
 
-const CommandSpec kCommands[] = {
-    {"kv.watch",
-     -2,
-     kReadOnly | kNoScript,
-     WatchCmd,
-     {},
-     0,
-     0,
-     0,
-     "Streams a bucket's changes: snapshot, replay from a revision or resume from a cursor."},
-    {"kv.unwatch",
-     1,
-     kReadOnly | kNoScript | kSubscribedOk,
-     UnwatchCmd,
-     {},
-     0,
-     0,
-     0,
-     "Stops a KV.WATCH stream."},
+constexpr CommandSpec kCommands[] = {
+    {"kv.watch", -2, kReadOnly | kNoScript, WatchCmd},
+    {"kv.unwatch", 1, kReadOnly | kNoScript | kSubscribedOk, UnwatchCmd},
 };
 
 }  // namespace

@@ -41,28 +41,12 @@ void UnwatchCmd(CommandContext& ctx) {
 
 constexpr uint32_t kTx = kNoScript | kLoading | kStale | kFast;
 
-const CommandSpec kCommands[] = {
-    {"multi", 1, kTx | kNotQueued, MultiCmd, {}, 0, 0, 0, "Starts a transaction."},
-    {"exec",
-     1,
-     kNoScript | kLoading | kStale | kNotQueued,
-     ExecCmd,
-     {},
-     0,
-     0,
-     0,
-     "Executes all commands in a transaction."},
-    {"discard", 1, kTx | kNotQueued, DiscardCmd, {}, 0, 0, 0, "Discards a transaction."},
-    {"watch",
-     -2,
-     kTx | kNotQueued,
-     WatchCmd,
-     {},
-     1,
-     -1,
-     1,
-     "Monitors changes to keys to determine the execution of a transaction."},
-    {"unwatch", 1, kTx, UnwatchCmd, {}, 0, 0, 0, "Forgets about watched keys of a transaction."},
+constexpr CommandSpec kCommands[] = {
+    {"multi", 1, kTx | kNotQueued, MultiCmd},
+    {"exec", 1, kNoScript | kLoading | kStale | kNotQueued, ExecCmd},
+    {"discard", 1, kTx | kNotQueued, DiscardCmd},
+    {"watch", -2, kTx | kNotQueued, WatchCmd, 1, -1, 1},
+    {"unwatch", 1, kTx, UnwatchCmd},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "engine/store.h"
 #include "translate/redis/command.h"
+#include "translate/redis/command_docs.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
@@ -50,7 +51,8 @@ void WriteCommandInfo(resp::ReplyWriter& w, const CommandSpec& spec, const Comma
 void WriteCommandDocs(resp::ReplyWriter& w, const CommandSpec& spec) {
   w.MapHeader(spec.subcommands.empty() ? 3 : 4);
   w.Bulk("summary");
-  w.Bulk(spec.summary.empty() ? std::string_view("Runs the command.") : spec.summary);
+  const std::string_view summary = CommandSummary(spec.name);
+  w.Bulk(summary.empty() ? std::string_view("Runs the command.") : summary);
   w.Bulk("since");
   w.Bulk("1.0.0");
   w.Bulk("group");
@@ -59,10 +61,12 @@ void WriteCommandDocs(resp::ReplyWriter& w, const CommandSpec& spec) {
     w.Bulk("subcommands");
     w.MapHeader(spec.subcommands.size());
     for (const CommandSpec& sub : spec.subcommands) {
-      w.Bulk(std::string(spec.name) + "|" + std::string(sub.name));
+      const std::string full_name = std::string(spec.name) + "|" + std::string(sub.name);
+      w.Bulk(full_name);
       w.MapHeader(3);
       w.Bulk("summary");
-      w.Bulk(sub.summary.empty() ? std::string_view("Runs the subcommand.") : sub.summary);
+      const std::string_view summary = CommandSummary(full_name);
+      w.Bulk(summary.empty() ? std::string_view("Runs the subcommand.") : summary);
       w.Bulk("since");
       w.Bulk("1.0.0");
       w.Bulk("group");
@@ -244,65 +248,27 @@ void BgSaveCmd(CommandContext& ctx) {
 
 constexpr uint32_t kCmd = kLoading | kStale;
 
-const CommandSpec kCommandSubs[] = {
-    {"count", 2, kCmd, CommandCountCmd, {}, 0, 0, 0, "Returns a count of commands."},
-    {"docs",
-     -2,
-     kCmd,
-     CommandDocsCmd,
-     {},
-     0,
-     0,
-     0,
-     "Returns documentary information about commands."},
-    {"info", -2, kCmd, CommandInfoCmd, {}, 0, 0, 0, "Returns information about commands."},
-    {"list", -2, kCmd, CommandListCmd, {}, 0, 0, 0, "Returns a list of command names."},
-    {"getkeys", -3, kCmd, CommandGetKeysCmd, {}, 0, 0, 0, "Extracts the key names from a command."},
-    {"help", 2, kCmd, CommandHelpCmd, {}, 0, 0, 0, "Returns helpful text about subcommands."},
+// One line per command: clang-format would pack these short lines into columns.
+// clang-format off
+constexpr CommandSpec kSubcommands[] = {
+    {"count", 2, kCmd, CommandCountCmd},
+    {"docs", -2, kCmd, CommandDocsCmd},
+    {"info", -2, kCmd, CommandInfoCmd},
+    {"list", -2, kCmd, CommandListCmd},
+    {"getkeys", -3, kCmd, CommandGetKeysCmd},
+    {"help", 2, kCmd, CommandHelpCmd},
 };
+// clang-format on
 
-const CommandSpec kCommands[] = {
-    {"command", -1, kCmd, CommandCmd, kCommandSubs, 0, 0, 0,
-     "Returns detailed information about all commands."},
-    {"dbsize",
-     1,
-     kReadOnly | kFast,
-     DbSizeCmd,
-     {},
-     0,
-     0,
-     0,
-     "Returns the number of keys in the database."},
-    {"flushdb", -1, kWrite, FlushDbCmd, {}, 0, 0, 0, "Removes all keys from the current database."},
-    {"flushall", -1, kWrite, FlushAllCmd, {}, 0, 0, 0, "Removes all keys from all databases."},
-    {"time", 1, kFast | kLoading | kStale, TimeCmd, {}, 0, 0, 0, "Returns the server time."},
-    {"lastsave",
-     1,
-     kFast | kLoading | kStale,
-     LastSaveCmd,
-     {},
-     0,
-     0,
-     0,
-     "Returns the Unix timestamp of the last save."},
-    {"save",
-     1,
-     kAdmin | kNoScript,
-     SaveCmd,
-     {},
-     0,
-     0,
-     0,
-     "Synchronously saves the database(s) to disk."},
-    {"bgsave",
-     -1,
-     kAdmin | kNoScript,
-     BgSaveCmd,
-     {},
-     0,
-     0,
-     0,
-     "Asynchronously saves the database(s) to disk."},
+constexpr CommandSpec kCommands[] = {
+    Container("command", -1, kCmd, kSubcommands, CommandCmd),
+    {"dbsize", 1, kReadOnly | kFast, DbSizeCmd},
+    {"flushdb", -1, kWrite, FlushDbCmd},
+    {"flushall", -1, kWrite, FlushAllCmd},
+    {"time", 1, kFast | kLoading | kStale, TimeCmd},
+    {"lastsave", 1, kFast | kLoading | kStale, LastSaveCmd},
+    {"save", 1, kAdmin | kNoScript, SaveCmd},
+    {"bgsave", -1, kAdmin | kNoScript, BgSaveCmd},
 };
 
 }  // namespace

@@ -115,7 +115,8 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   }
   void StartMulti();
   void DiscardMulti();  // also clears the watches
-  // Runs the queued commands (or answers EXECABORT / null); see multi_cmds.cc.
+  // Runs the queued commands (or answers EXECABORT / null); EXEC's handler (multi_cmds.cc)
+  // calls it, the body is in session.cc.
   void Exec(int64_t now_ms);
   size_t queued_count() const {
     return queued_.size();

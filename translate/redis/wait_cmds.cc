@@ -39,18 +39,7 @@ void WaitCmd(CommandContext& ctx) {
   });
 }
 
-const CommandSpec kCommands[] = {
-    {"wait",
-     3,
-     kNoScript,
-     WaitCmd,
-     {},
-     0,
-     0,
-     0,
-     "Wait for the synchronous replication of all the write commands sent in the context of the "
-     "current connection"},
-};
+constexpr CommandSpec kCommands[] = {{"wait", 3, kNoScript, WaitCmd}};
 
 }  // namespace
 

@@ -2,9 +2,9 @@
 // fields the benchmarks read.
 #include <catch2/catch.hpp>
 
+#include "translate/loop_stats.h"
 #include "translate/redis/support/fake_transport.h"
 #include "translate/redis/support/resp.h"
-#include "translate/session.h"
 
 namespace kvgate::redis::testing {
 namespace {

@@ -1,0 +1,55 @@
+// BusyPoll's decision on its own (no loop): when it never spins, and that a steady stream of
+// poll results makes it spin. The loop-level behaviour is in loop_test.cc.
+#include "gateway/busy_poll.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+namespace {
+
+using kvgate::gateway::BusyPoll;
+using kvgate::gateway::BusyPollOptions;
+
+// Feeds `n` poll results about `gap` apart, one per loop iteration.
+void Stream(BusyPoll& busy, int n, std::chrono::microseconds gap) {
+  for (int i = 0; i < n; ++i) {
+    busy.NoteIo();
+    busy.EndIteration();
+    std::this_thread::sleep_for(gap);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("busy polling is off with a zero window", "[gateway]") {
+  uint64_t standdowns = 0;
+  BusyPoll busy({.window_us = 0}, &standdowns);
+  Stream(busy, 300, std::chrono::microseconds(0));
+  busy.NoteIo();
+  CHECK_FALSE(busy.ShouldSpin(1));
+  CHECK(standdowns == 0);
+}
+
+TEST_CASE("busy polling spins only once poll results come close together", "[gateway]") {
+  uint64_t standdowns = 0;
+  BusyPoll busy({.window_us = 2000, .yields_to_contention = false}, &standdowns);
+  busy.NoteIo();
+  CHECK_FALSE(busy.ShouldSpin(1));  // no history yet: the average gap starts "sparse"
+  busy.EndIteration();
+  // Gaps of ~100 us against a 2 ms window: the average falls below the window.
+  Stream(busy, 400, std::chrono::microseconds(100));
+  bool spun = false;
+  for (int attempt = 0; attempt < 20 && !spun; ++attempt) {  // tolerate a preempted attempt
+    busy.NoteIo();
+    spun = busy.ShouldSpin(1);
+    busy.EndIteration();
+  }
+  CHECK(spun);
+  CHECK_FALSE(busy.ShouldSpin(10'001));  // above max_connections
+  // The stream stopped: after more than the window the spin ends.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK_FALSE(busy.ShouldSpin(1));
+  CHECK(standdowns == 0);
+}
