@@ -36,6 +36,8 @@ Server::Server(engine::Store& store, const ServerOptions& options)
   engine_timer_.data = this;
   uv_timer_init(&loop_, &front_timer_);
   front_timer_.data = this;
+  uv_timer_init(&loop_, &wake_timer_);
+  wake_timer_.data = this;
   uv_async_init(&loop_, &stop_async_, OnStopAsync);
   stop_async_.data = this;
   uv_signal_init(&loop_, &sigint_);
@@ -152,9 +154,9 @@ void Server::BeginShutdown() {
   for (uv_handle_t* h :
        {reinterpret_cast<uv_handle_t*>(&prepare_), reinterpret_cast<uv_handle_t*>(&idle_),
         reinterpret_cast<uv_handle_t*>(&engine_timer_),
-        reinterpret_cast<uv_handle_t*>(&front_timer_), reinterpret_cast<uv_handle_t*>(&sigint_),
-        reinterpret_cast<uv_handle_t*>(&sigterm_), reinterpret_cast<uv_handle_t*>(&sigusr1_),
-        reinterpret_cast<uv_handle_t*>(&stop_async_)}) {
+        reinterpret_cast<uv_handle_t*>(&front_timer_), reinterpret_cast<uv_handle_t*>(&wake_timer_),
+        reinterpret_cast<uv_handle_t*>(&sigint_), reinterpret_cast<uv_handle_t*>(&sigterm_),
+        reinterpret_cast<uv_handle_t*>(&sigusr1_), reinterpret_cast<uv_handle_t*>(&stop_async_)}) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);
   }
 }
@@ -262,6 +264,22 @@ void Server::OnPrepare(uv_prepare_t* handle) {
     uv_idle_stop(&self->idle_);
     self->idle_active_ = false;
   }
+  if (!more && !self->shutting_down_) self->ArmWakeTimer();
+}
+
+void Server::ArmWakeTimer() {
+  int64_t next = -1;
+  for (auto* f : fronts_) {
+    const int64_t ms = f->MsUntilNextWake();
+    if (ms >= 0 && (next < 0 || ms < next)) next = ms;
+  }
+  if (next < 0) {
+    if (uv_is_active(reinterpret_cast<uv_handle_t*>(&wake_timer_))) uv_timer_stop(&wake_timer_);
+    return;
+  }
+  // The callback has nothing to do: waking the loop runs the prepare hook, hence RunPending.
+  uv_timer_start(
+      &wake_timer_, [](uv_timer_t*) {}, static_cast<uint64_t>(next), 0);
 }
 
 void Server::OnIdle(uv_idle_t* /*handle*/) {

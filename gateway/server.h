@@ -150,6 +150,8 @@ class Server {
   static void OnReportSignal(uv_signal_t* handle, int signum);
   static void OnStopAsync(uv_async_t* handle);
   static void OnIdle(uv_idle_t* handle);
+  // Arms wake_timer_ for the fronts' next deadline, so the loop does not sleep past it.
+  void ArmWakeTimer();
 
   void AcceptOne(Listener& listener);
   void MeasureIteration();
@@ -163,6 +165,7 @@ class Server {
   uv_idle_t idle_{};
   uv_timer_t engine_timer_{};
   uv_timer_t front_timer_{};
+  uv_timer_t wake_timer_{};  // a front's next deadline (a blocked command's timeout)
   uv_signal_t sigint_{};
   uv_signal_t sigterm_{};
   uv_signal_t sigusr1_{};

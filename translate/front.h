@@ -3,11 +3,12 @@
 // sessions and owns the state they share (subscriptions, watches), runs their deferred work once
 // per loop iteration and knows its protocol's wire text for a refused connection.
 //
-//   RedisFront front(engine, RedisConfig{});
+//   RedisFront front(store, RedisConfig{});
 //   server.Listen("127.0.0.1", 6379, front);  // the gateway attaches LoopStats and LiveLimits
 //   // before each poll: front.RunPending(); every ~50 ms: front.Tick()
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "translate/live_limits.h"
@@ -44,6 +45,11 @@ class Front : public SessionFactory {
   // True if RunPending has work now (the loop then does not block).
   virtual bool HasPending() const {
     return false;
+  }
+  // Milliseconds until RunPending has timed work (a blocked command's deadline), so the loop
+  // wakes for it; -1: none.
+  virtual int64_t MsUntilNextWake() const {
+    return -1;
   }
   // Periodic housekeeping (heartbeats, inactivity GC); called every ~50 ms.
   virtual void Tick() {

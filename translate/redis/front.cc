@@ -70,6 +70,12 @@ bool RedisFront::HasPending() const {
          (pending_.HasDeadlines() && pending_.HasDueDeadline(store_.clock().NowMs()));
 }
 
+int64_t RedisFront::MsUntilNextWake() const {
+  if (!pending_.HasDeadlines()) return -1;
+  const int64_t ms = pending_.NextDeadline() - store_.clock().NowMs();
+  return ms > 0 ? ms : 0;
+}
+
 // ---- commands that complete later ----
 
 void RedisFront::BeginAwait(RedisSession* session, uint64_t ticket) {

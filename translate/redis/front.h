@@ -50,6 +50,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   std::unique_ptr<translate::Session> NewSession(translate::Transport& transport) override;
   void RunPending() override;
   bool HasPending() const override;
+  int64_t MsUntilNextWake() const override;
   void Tick() override;
   // Redis's text for a connection over maxclients.
   std::string_view MaxClientsReply() const override {

@@ -87,6 +87,10 @@ class PendingWakes {
   bool HasDeadlines() const {
     return !deadlines_.empty();
   }
+  // The earliest deadline (0: none).
+  int64_t NextDeadline() const {
+    return deadlines_.empty() ? 0 : std::get<0>(*deadlines_.begin());
+  }
 
  private:
   std::vector<Due> queued_;
