@@ -9,10 +9,14 @@
 #include <thread>
 #include <vector>
 
+#include "integration/support/multi_conn_diff.h"
 #include "integration/support/process.h"
 #include "integration/support/resp_client.h"
 
+using kvgate::testing::CompareMulti;
 using kvgate::testing::EncodeCommand;
+using kvgate::testing::MultiScript;
+using kvgate::testing::Printable;
 using kvgate::testing::RawConn;
 
 namespace {
@@ -275,23 +279,6 @@ Outcome RunOn(int port, const Script& script, size_t expect_bytes) {
   return o;
 }
 
-std::string Printable(const std::string& s) {
-  std::string out;
-  for (unsigned char ch : s) {
-    if (ch == '\r')
-      out += "\\r";
-    else if (ch == '\n')
-      out += "\\n\n";
-    else if (ch < 32 || ch > 126) {
-      char buf[8];
-      snprintf(buf, sizeof buf, "\\x%02x", ch);
-      out += buf;
-    } else
-      out += static_cast<char>(ch);
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("kvgate answers like redis-server 7, byte for byte",
@@ -324,18 +311,6 @@ TEST_CASE("kvgate answers like redis-server 7, byte for byte",
 // (connection, command) and each connection's transcript is compared. "{idN}" in an argument
 // is connection N's client id on the server under test.
 namespace {
-
-struct Step {
-  int conn;
-  std::vector<std::string> cmd;  // several commands in one write: separated by an empty string
-  bool quiet = false;            // read and drop the replies (HELLO 3 names the server version)
-};
-
-struct MultiScript {
-  std::string name;
-  int conns;
-  std::vector<Step> steps;
-};
 
 std::vector<MultiScript> TrackingScripts() {
   std::vector<MultiScript> s;
@@ -454,66 +429,6 @@ std::vector<MultiScript> TrackingScripts() {
                 {0, {"CLIENT", "CACHING"}},
                 {0, {"CLIENT", "GETREDIR", "x"}}}});
   return s;
-}
-
-std::vector<std::string> RunMulti(int port, const MultiScript& script) {
-  std::vector<std::unique_ptr<RawConn>> conns;
-  std::vector<std::string> ids;
-  for (int i = 0; i < script.conns; ++i) {
-    conns.push_back(std::make_unique<RawConn>(port));
-    conns.back()->Send(EncodeCommand({"CLIENT", "ID"}));
-    std::string id = conns.back()->ReadReplies(1);
-    ids.push_back(id.size() > 3 ? id.substr(1, id.size() - 3) : "0");
-  }
-  std::vector<std::string> out(script.conns);
-  for (const Step& step : script.steps) {
-    std::string bytes;
-    std::vector<std::string> cmd;
-    for (std::string arg : step.cmd) {
-      for (int i = 0; i < script.conns; ++i) {
-        const std::string ph = "{id" + std::to_string(i) + "}";
-        if (arg == ph) arg = ids[i];
-      }
-      if (arg.empty()) {
-        bytes += EncodeCommand(cmd);
-        cmd.clear();
-      } else {
-        cmd.push_back(arg);
-      }
-    }
-    bytes += EncodeCommand(cmd);
-    conns[step.conn]->Send(bytes);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    for (int i = 0; i < script.conns; ++i) {
-      std::string got = conns[i]->ReadUntilQuiet(40);
-      if (!(step.quiet && i == step.conn)) out[i] += got;
-    }
-  }
-  return out;
-}
-
-// Runs each script on a real redis-server and on kvgate (empty databases before each) and
-// compares every connection's transcript.
-void CompareMulti(const std::vector<MultiScript>& scripts) {
-  auto ref = kvgate::testing::StartRedisServer();
-  REQUIRE(ref != nullptr);
-  auto kv = kvgate::testing::StartKvgate();
-  for (const auto& script : scripts) {
-    for (int port : {ref->port, kv->redis_port}) {
-      RawConn c(port);
-      c.Send(EncodeCommand({"FLUSHALL"}));
-      c.ReadReplies(1);
-    }
-    std::vector<std::string> want = RunMulti(ref->port, script);
-    std::vector<std::string> got = RunMulti(kv->redis_port, script);
-    for (int i = 0; i < script.conns; ++i) {
-      INFO("script: " << script.name << ", connection " << i);
-      INFO("redis-server:\n" << Printable(want[i]));
-      INFO("kvgate:\n" << Printable(got[i]));
-      CHECK_FALSE(want[i].empty());  // every connection of every script receives something
-      CHECK(got[i] == want[i]);
-    }
-  }
 }
 
 std::vector<MultiScript> KeyspaceScripts() {
