@@ -87,7 +87,7 @@ std::string FormatRfc3339Nano(int64_t unix_ns) {
 
 bool ParseRfc3339(std::string_view s, int64_t* unix_ns) {
   size_t i = 0;
-  int64_t y, mo, d, h, mi, se;
+  int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;  // GCC 12 -O3: maybe-uninitialized
   if (!ReadDigits(s, i, 4, &y) || !Expect(s, i, '-') || !ReadDigits(s, i, 2, &mo) ||
       !Expect(s, i, '-') || !ReadDigits(s, i, 2, &d)) {
     return false;
