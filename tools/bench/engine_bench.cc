@@ -2,7 +2,9 @@
 // Engine micro-benchmark (not a test): put/get/delete ops/s and bytes per key at 1M keys
 // (16-byte values, history 1), put cost with 10,000 idle watchers on other keys, active expiry
 // sweep throughput, compaction (tombstone removal, flush) and the worst single-call latency of
-// each phase (the loop must never block > 10 ms). Build with the release flags:
+// each phase (the loop must never block > 10 ms), and what the store interface costs over the
+// engine's own calls (section "store": CPU per get/put, heap allocations per call). Build with
+// the release flags:
 //
 //   cmake -S . -B build/h-engine-rel -G Ninja -DCMAKE_BUILD_TYPE=Release -DKVGATE_TESTS=OFF
 //   cmake --build build/h-engine-rel --target engine_bench && build/h-engine-rel/tools/bench/engine_bench
@@ -16,12 +18,30 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <new>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/local_store.h"
+
+// Every heap allocation of the process, so the store section can show what a call allocates.
+static size_t g_allocations = 0;
+
+void* operator new(size_t n) {
+  ++g_allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+  std::free(p);
+}
 
 namespace {
 
@@ -286,6 +306,67 @@ void BenchCompaction(const Args& a) {
   DrainTicks(engine, "Flush (lazy free)", Seconds(t, Clock::now()) * 1e3);
 }
 
+// The store interface against the engine's own calls, on one preloaded bucket: random gets and
+// overwriting puts, 7 alternating rounds of thread CPU time (medians), and the heap allocations
+// each path makes per call.
+void BenchStore(const Args& a) {
+  std::printf("\n== store interface overhead: %zu keys, %zu-byte values ==\n", a.keys,
+              a.value_size);
+  SystemClock clock;
+  Engine engine(clock);
+  kvgate::engine::LocalStore store(engine);
+  Bucket* b = *engine.CreateBucket("bench", BucketConfig{});
+  kvgate::engine::BucketRef ref = store.FindBucket("bench");
+  std::vector<std::string> keys(a.keys);
+  for (size_t i = 0; i < a.keys; ++i) keys[i] = Key(i);
+  std::string value(a.value_size, 'v');
+  for (size_t i = 0; i < a.keys; ++i) (void)b->Put(keys[i], value, {});
+  std::mt19937_64 rng(7);
+  std::vector<uint32_t> order(a.keys);
+  for (size_t i = 0; i < a.keys; ++i) order[i] = static_cast<uint32_t>(rng() % a.keys);
+  size_t hits = 0;
+  uint64_t revs = 0;
+  struct Path {
+    const char* name;
+    std::function<void(size_t)> op;
+    std::vector<double> cpu;
+    size_t allocations = 0;
+  };
+  std::vector<Path> paths;
+  auto add = [&](const char* name, std::function<void(size_t)> op) {
+    paths.push_back(Path{name, std::move(op), {}, 0});
+  };
+  add("get, engine Bucket", [&](size_t i) { hits += b->Get(keys[order[i]]).ok(); });
+  add("get, store interface", [&](size_t i) { hits += ref->Get(keys[order[i]]).ok(); });
+  add("put, engine Bucket", [&](size_t i) { revs += *b->Put(keys[order[i]], value, {}); });
+  add("put, store interface", [&](size_t i) {
+    ref->Write(kvgate::engine::WriteRequest::Put(keys[order[i]], value),
+               [&revs](kvgate::engine::WriteResult r) { revs += *r; });
+  });
+  constexpr int kRounds = 7;
+  for (int round = 0; round < kRounds; ++round) {
+    for (size_t k = 0; k < paths.size(); ++k) {
+      // Alternate which path of each pair goes first.
+      Path& p = paths[(round % 2 == 0) ? k : (k ^ 1)];
+      const size_t alloc0 = g_allocations;
+      const double t0 = CpuNow();
+      for (size_t i = 0; i < a.keys; ++i) p.op(i);
+      p.cpu.push_back(CpuNow() - t0);
+      p.allocations += g_allocations - alloc0;
+    }
+  }
+  for (size_t k = 0; k < paths.size(); k += 2) {
+    const double direct = Median(paths[k].cpu), via = Median(paths[k + 1].cpu);
+    for (size_t j = k; j < k + 2; ++j) {
+      std::printf("%-24s %7.1f ns/op CPU (median of %d), %.3f heap allocations/op\n", paths[j].name,
+                  Median(paths[j].cpu) * 1e9 / a.keys, kRounds,
+                  static_cast<double>(paths[j].allocations) / (a.keys * kRounds));
+    }
+    std::printf("  store interface vs engine: %+.1f%%\n", (via / direct - 1) * 100);
+  }
+  std::printf("(hits %zu, revisions %" PRIu64 ")\n", hits, revs);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -318,5 +399,6 @@ int main(int argc, char** argv) {
   if (want("watchers")) BenchWatchers(a);
   if (want("expiry")) BenchExpiry(a);
   if (want("compaction")) BenchCompaction(a);
+  if (want("store")) BenchStore(a);
   return 0;
 }
