@@ -50,6 +50,12 @@ void Feed(kvgate::redis::RedisFront& front, Transport& t, kvgate::protocols::InB
     bytes.remove_prefix(n);
     t.session->OnBytes(in);
     front.RunPending();
+    // A command that completed later (WAIT woken by a deadline or CLIENT UNBLOCK) hands its held
+    // pipeline back, as the gateway would.
+    if (t.resume_input && !t.closing) {
+      t.resume_input = false;
+      t.session->OnBytes(in);
+    }
     t.Drain();
   }
 }
