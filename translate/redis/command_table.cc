@@ -33,10 +33,6 @@ constexpr Family kFamilies[] = {
     KvWatchCommands,    CondCommands,   EtagCommands,    WaitCommands,
 };
 
-inline char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
 uint64_t HashLower(std::string_view s) {
   uint64_t h = 1469598103934665603ULL;
