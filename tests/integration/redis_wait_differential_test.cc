@@ -1,7 +1,10 @@
 // File: tests/integration/redis_wait_differential_test.cc
 // WAIT and CLIENT UNBLOCK against a real redis-server 7.0, connection by connection: argument
 // errors, WAIT without replicas to wait for, a blocked WAIT and the pipeline behind it woken by
-// CLIENT UNBLOCK [TIMEOUT|ERROR] or by its own timeout, WAIT inside MULTI.
+// CLIENT UNBLOCK [TIMEOUT|ERROR], WAIT inside MULTI. Timeouts are not compared here:
+// redis-server notices a passed deadline on its next event-loop wake (up to 1/hz = 100 ms late),
+// kvgate on time, so a script that races a timeout differs by design; tests/translate/redis and
+// tests/gateway check kvgate's timeouts.
 //
 //   CompareMulti(WaitScripts());   // transcripts of both servers must match byte for byte
 #include <catch2/catch.hpp>
@@ -42,9 +45,6 @@ std::vector<MultiScript> WaitScripts() {
                 {1, {"CLIENT", "UNBLOCK", "{id0}", "foo"}},
                 {1, {"CLIENT", "UNBLOCK"}},
                 {0, {"PING"}}}});
-  s.push_back({"wait times out, then the pipeline runs", 2,
-               {{0, {"WAIT", "1", "30", "", "SET", "k", "v", "", "GET", "k"}},
-                {1, {"GET", "k"}}}});
   s.push_back({"wait inside a transaction answers at once", 1,
                {{0, {"MULTI"}},
                 {0, {"WAIT", "1", "0"}},
