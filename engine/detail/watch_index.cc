@@ -21,8 +21,7 @@ void EraseOne(std::vector<T>* v, const T& x) {
 
 }  // namespace
 
-WatchIndex::WatchIndex() : trie_(std::make_unique<TrieNode>()) {
-}
+WatchIndex::WatchIndex() = default;
 WatchIndex::~WatchIndex() = default;
 
 void WatchIndex::Add(WatchImpl* w, const std::vector<KeyFilter>& filters) {
@@ -50,28 +49,7 @@ void WatchIndex::Add(WatchImpl* w, const std::vector<KeyFilter>& filters) {
         prefix_.emplace_back(w, &f.text());
         break;
       case KeyFilter::Kind::kTokens: {
-        TrieNode* n = trie_.get();
-        TokenIter it(f.text());
-        std::string_view tok;
-        while (it.Next(&tok)) {
-          if (tok == ">") {
-            n->rest.push_back(w);
-            break;
-          }
-          std::unique_ptr<TrieNode>* next;
-          if (tok == "*") {
-            next = &n->star;
-          } else {
-            auto child = n->children.find(tok);
-            if (child == n->children.end()) {
-              child = n->children.emplace(std::string(tok), nullptr).first;
-            }
-            next = &child->second;
-          }
-          if (!*next) *next = std::make_unique<TrieNode>();
-          n = next->get();
-          if (it.AtEnd()) n->here.push_back(w);
-        }
+        trie_.Insert(f.text()).push_back(w);
         ++trie_count_;
         break;
       }
@@ -90,27 +68,6 @@ void WatchIndex::RebuildExactBits() {
   bits_shift_ = shift;
   for (const auto& [h, regs] : exact_) SetExactBit(h);
   stale_bits_ = 0;
-}
-
-bool WatchIndex::TrieRemove(TrieNode* n, TokenIter pattern, WatchImpl* w) {
-  std::string_view tok;
-  if (!pattern.Next(&tok)) {
-    EraseOne(&n->here, w);
-    return n->Empty();
-  }
-  if (tok == ">") {
-    EraseOne(&n->rest, w);
-    return n->Empty();
-  }
-  if (tok == "*") {
-    if (n->star && TrieRemove(n->star.get(), pattern, w)) n->star.reset();
-  } else {
-    auto it = n->children.find(tok);
-    if (it != n->children.end() && TrieRemove(it->second.get(), pattern, w)) {
-      n->children.erase(it);
-    }
-  }
-  return n->Empty();
 }
 
 void WatchIndex::Remove(WatchImpl* w, const std::vector<KeyFilter>& filters) {
@@ -139,7 +96,10 @@ void WatchIndex::Remove(WatchImpl* w, const std::vector<KeyFilter>& filters) {
         EraseOne(&prefix_, Reg(w, &f.text()));
         break;
       case KeyFilter::Kind::kTokens:
-        TrieRemove(trie_.get(), TokenIter(f.text()), w);
+        trie_.Remove(f.text(), [w](std::vector<WatchImpl*>& ws) {
+          EraseOne(&ws, w);
+          return true;
+        });
         --trie_count_;
         break;
     }

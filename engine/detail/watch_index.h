@@ -1,7 +1,7 @@
 // File: engine/detail/watch_index.h
 // Indexes a bucket's watches by filter so a write costs O(matching watches), not O(all watches):
 // exact keys in a hash map keyed by the key's XXH3 hash (already computed for the keyspace),
-// NATS token patterns in a token trie ('*' and '>' children, as nats-server's sublist), byte
+// NATS token patterns in the shared token trie (engine/token_trie.h), byte
 // prefixes in a (rarely used) list, and unfiltered watches in a list. A watch with several
 // filters may be reported several times for one key: callers dedupe (WatchImpl::stamp_).
 //
@@ -11,7 +11,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,7 +18,7 @@
 #include <vector>
 
 #include "engine/filter.h"
-#include "engine/tokens.h"
+#include "engine/token_trie.h"
 
 namespace kvgate::engine {
 class WatchImpl;
@@ -60,7 +59,11 @@ class WatchIndex {
     for (const auto& [w, text] : prefix_) {
       if (key.substr(0, text->size()) == *text) fn(w);
     }
-    if (trie_count_ != 0) MatchTrie(trie_.get(), TokenIter(key), fn);
+    if (trie_count_ != 0) {
+      trie_.Match(key, [&fn](const std::vector<WatchImpl*>& ws) {
+        for (WatchImpl* w : ws) fn(w);
+      });
+    }
     return exact_found;
   }
   // True if an exact-key watch may name the key (bitmap prefilter: ~3% false positives). Asked
@@ -74,39 +77,8 @@ class WatchIndex {
   }
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  struct TrieNode {
-    std::unordered_map<std::string, std::unique_ptr<TrieNode>, StringHash, std::equal_to<>>
-        children;
-    std::unique_ptr<TrieNode> star;
-    std::vector<WatchImpl*> here;  // pattern ends at this node
-    std::vector<WatchImpl*> rest;  // pattern's '>' follows this node
-    bool Empty() const {
-      return children.empty() && !star && here.empty() && rest.empty();
-    }
-  };
   using Reg = std::pair<WatchImpl*, const std::string*>;
 
-  // `tokens`: the key's tokens not yet matched (the iterator is copied per branch).
-  template <typename Fn>
-  static void MatchTrie(const TrieNode* n, TokenIter tokens, Fn& fn) {
-    std::string_view tok;
-    if (!tokens.Next(&tok)) {
-      for (WatchImpl* w : n->here) fn(w);
-      return;
-    }
-    for (WatchImpl* w : n->rest) fn(w);
-    if (!n->children.empty()) {
-      auto it = n->children.find(tok);
-      if (it != n->children.end()) MatchTrie(it->second.get(), tokens, fn);
-    }
-    if (n->star) MatchTrie(n->star.get(), tokens, fn);
-  }
   // Bitmap prefilter in front of exact_ for new keys: a key created while nobody watches it
   // costs one bit test (the map lookup is a division and a pointer chase). Writes to existing
   // keys test the node's kFlagWatched hint instead, which costs no extra cache miss.
@@ -120,8 +92,6 @@ class WatchIndex {
   }
   // Re-sizes and re-fills the bitmap (after growth, or when removals left many stale bits).
   void RebuildExactBits();
-  // Removes w from the pattern's node; returns true if `n` became empty (prunable).
-  static bool TrieRemove(TrieNode* n, TokenIter pattern, WatchImpl* w);
 
   std::vector<WatchImpl*> all_;
   std::unordered_map<uint64_t, std::vector<Reg>> exact_;
@@ -129,7 +99,8 @@ class WatchIndex {
   unsigned bits_shift_ = 64 - 12;
   size_t stale_bits_ = 0;  // hashes removed from exact_ whose bits are still set
   std::vector<Reg> prefix_;
-  std::unique_ptr<TrieNode> trie_;
+  // kLiteralFirst (the default): watches become ready in the order they always did.
+  TokenTrie<std::vector<WatchImpl*>> trie_;
   size_t trie_count_ = 0;
   std::vector<WatchImpl*> watches_;
 };

@@ -1,6 +1,6 @@
 // File: translate/nats/sublist.h
-// Subscription index in the style of nats-server's sublist: a trie keyed by subject token with
-// separate `*` and `>` children, so matching a published subject costs O(tokens x wildcard
+// Subscription index in the style of nats-server's sublist: the shared token trie
+// (engine/token_trie.h) with separate `*` and `>` children, so matching a published subject costs O(tokens x wildcard
 // branches), never a scan of all subscriptions. Queue subscriptions are kept apart so the
 // router can pick one member per group.
 //
@@ -10,10 +10,11 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "engine/token_trie.h"
 
 namespace kvgate::nats {
 
@@ -63,17 +64,19 @@ class Sublist {
   }
 
  private:
-  struct Node;
-  struct Level;
-  // Visits matching nodes; the visitor returns false to stop. Returns false if stopped.
-  template <typename Visit>
-  static bool MatchLevel(const Level* level, const std::vector<std::string_view>& tokens,
-                         size_t index, Visit& visit);
+  // The subscriptions of one subject pattern.
+  struct Subs {
+    std::vector<Subscription*> psubs;
+    std::vector<Subscription*> qsubs;
+    bool empty() const {
+      return psubs.empty() && qsubs.empty();
+    }
+  };
 
-  std::unique_ptr<Level> root_;
+  // kStarFirst: '*' matches before literals, the delivery order Route has always had.
+  engine::TokenTrie<Subs, engine::TokenOrder::kStarFirst> trie_;
   size_t count_ = 0;
   uint64_t generation_ = 0;
-  mutable std::vector<std::string_view> tokens_;  // scratch for Match (single-threaded)
 };
 
 }  // namespace kvgate::nats
