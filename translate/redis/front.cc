@@ -107,7 +107,6 @@ std::optional<engine::WriteResult> RedisFront::EndAwait(uint64_t ticket) {
 }
 
 void RedisFront::RunWakes() {
-  due_.clear();
   pending_.TakeDue(store_.clock().NowMs(), &due_);
   for (PendingWakes::Due& d : due_) {
     auto it = clients_.find(d.client_id);
@@ -199,12 +198,12 @@ engine::StoreBucket* RedisFront::Database(int db, engine::Errc* err) {
                         });
     // A store that creates buckets later (a remote one) answers into the cache; until it has,
     // commands on that database fail (kBucketNotFound) rather than wait.
-    if (db_cache_[static_cast<size_t>(db)] == nullptr) {
+    if (slot == nullptr) {
       *err = create_error_;
       return nullptr;
     }
   }
-  return db_cache_[static_cast<size_t>(db)].get();
+  return slot.get();
 }
 
 // ---- notifications and the change stream ----

@@ -131,6 +131,22 @@ bool OptionsDeadline(CommandContext& ctx, const StringOptions& o, std::string_vi
   return ExpireDeadline(ctx, o.expire_arg, seconds, relative, command, when);
 }
 
+// GET's reply: the old value, or null when there was none.
+void ReplyOld(resp::ReplyWriter& w, bool old_found, std::string_view old) {
+  if (old_found) {
+    w.Bulk(old);
+  } else {
+    w.Null();
+  }
+}
+
+// The reply of a SET that wrote nothing (NX/XX/IF* not met, or the key came to life meanwhile).
+void ReplyNotSet(resp::ReplyWriter& w, bool get, bool integer_replies, bool old_found,
+                 std::string_view old) {
+  if (get) return ReplyOld(w, old_found, old);
+  return integer_replies ? w.Integer(0) : w.Null();
+}
+
 // The common SET path (Redis setGenericCommand); `key` is always ctx.arg(1).
 // `integer_replies` selects SETNX's :1 / :0 instead of +OK / null.
 void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view key,
@@ -168,20 +184,8 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
         break;
     }
   }
-  auto reply_old = [&] {
-    if (old_found) {
-      ctx.w.Bulk(old);
-    } else {
-      ctx.w.Null();
-    }
-  };
-  if (o.xx && !found) {
-    if (o.get) return reply_old();
-    return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
-  }
-  if ((o.nx && found) || !cond_ok) {
-    if (o.get) return reply_old();
-    return integer_replies ? ctx.w.Integer(0) : ctx.w.Null();
+  if ((o.xx && !found) || (o.nx && found) || !cond_ok) {
+    return ReplyNotSet(ctx.w, o.get, integer_replies, old_found, old);
   }
   // A deadline already in the past is stored as is, like Redis 7.0 does: the key reads as
   // absent at once and its lazy expiry fires "expired".
@@ -195,23 +199,15 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
   ctx.AwaitWrite(*db, request,
                  [old = std::move(old), old_found, get, expire, integer_replies](
                      CommandContext& c, engine::WriteResult r) {
-                   auto reply_old = [&] {
-                     if (old_found) {
-                       c.w.Bulk(old);
-                     } else {
-                       c.w.Null();
-                     }
-                   };
                    if (!r.ok()) {
                      if (r.errc() == engine::Errc::kAlreadyExists) {
-                       if (get) return reply_old();
-                       return integer_replies ? c.w.Integer(0) : c.w.Null();
+                       return ReplyNotSet(c.w, get, integer_replies, old_found, old);
                      }
                      return ReplyEngineError(c.w, r.errc());
                    }
                    // Redis writes GET's old value before it notifies (and +OK after); replying
                    // only once the write succeeded keeps a failed write from two replies.
-                   if (get) reply_old();
+                   if (get) ReplyOld(c.w, old_found, old);
                    c.Notify(kNotifyString, "set", c.arg(1));
                    if (expire) c.Notify(kNotifyGeneric, "expire", c.arg(1));
                    if (get) return;
