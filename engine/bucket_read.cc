@@ -17,19 +17,19 @@ using detail::KeyNode;
 using detail::Keyspace;
 
 Result<EntryView> BucketImpl::Get(std::string_view key) {
-  KeyNode* n = Lookup(key, Keyspace::Hash(key));
+  KeyNode* n = Lookup(key, Keyspace::Hash(key), /*read=*/true);
   if (n == nullptr || n->is_marker()) return Errc::kNotFound;
   return n->View();
 }
 
 Result<EntryView> BucketImpl::GetLatest(std::string_view key) {
-  KeyNode* n = Lookup(key, Keyspace::Hash(key));
+  KeyNode* n = Lookup(key, Keyspace::Hash(key), /*read=*/true);
   if (n == nullptr) return Errc::kNotFound;
   return n->View();
 }
 
 Result<EntryView> BucketImpl::GetAt(std::string_view key, Revision revision) {
-  KeyNode* n = Lookup(key, Keyspace::Hash(key));
+  KeyNode* n = Lookup(key, Keyspace::Hash(key), /*read=*/true);
   if (n == nullptr) return Errc::kNotFound;
   const EntryBase* e = log_.Find(revision);
   if (e == nullptr || e->owner() != n || IsExpired(*e, NowNs())) return Errc::kNotFound;
@@ -46,7 +46,7 @@ Result<EntryView> BucketImpl::GetByRevision(Revision revision) {
   }
   UnixNanos now = NowNs();
   if (IsExpired(*e, now)) {
-    if (e->is_node()) {
+    if (e->is_node() && !expiry_paused()) {
       auto* n = static_cast<KeyNode*>(e);
       Expire(n, Keyspace::Hash(n->key()), now);
     }
@@ -59,7 +59,7 @@ Result<EntryView> BucketImpl::GetNextMatching(Revision from, const KeyFilter& fi
   from = std::max<Revision>(from, 1);
   UnixNanos now = NowNs();
   if (filter.kind() == KeyFilter::Kind::kExact) {
-    KeyNode* n = Lookup(filter.text(), Keyspace::Hash(filter.text()));
+    KeyNode* n = Lookup(filter.text(), Keyspace::Hash(filter.text()), /*read=*/true);
     const EntryBase* best = nullptr;
     for (const EntryBase* e = n; e != nullptr; e = e->older) {
       if (e->revision >= from && !IsExpired(*e, now)) best = e;  // chain is newest first
@@ -78,7 +78,7 @@ Result<EntryView> BucketImpl::GetNextMatching(Revision from, const KeyFilter& fi
 }
 
 Result<EntryView> BucketImpl::GetAsOf(std::string_view key, Revision revision) {
-  KeyNode* n = Lookup(key, Keyspace::Hash(key));
+  KeyNode* n = Lookup(key, Keyspace::Hash(key), /*read=*/true);
   // Newest retained entry <= revision. Removal always takes a key's oldest entries first, so
   // if one exists, every newer entry <= revision is retained too and it is the answer.
   for (const EntryBase* e = n; e != nullptr; e = e->older) {
@@ -96,7 +96,7 @@ Result<EntryView> BucketImpl::GetAsOf(std::string_view key, Revision revision) {
 
 std::vector<EntryView> BucketImpl::History(std::string_view key) {
   std::vector<EntryView> out;
-  KeyNode* n = Lookup(key, Keyspace::Hash(key));
+  KeyNode* n = Lookup(key, Keyspace::Hash(key), /*read=*/true);
   UnixNanos now = NowNs();
   for (const EntryBase* e = n; e != nullptr; e = e->older) {
     if (!IsExpired(*e, now)) out.push_back(e->View());
@@ -120,7 +120,9 @@ Revision BucketImpl::Scan(Revision cursor, size_t count, const KeyFilter& filter
                                return true;
                              });
   // Expire after the walk: the log must not change under Visit.
-  for (KeyNode* n : expired) Expire(n, Keyspace::Hash(n->key()), now);
+  if (!expiry_paused()) {
+    for (KeyNode* n : expired) Expire(n, Keyspace::Hash(n->key()), now);
+  }
   return next;
 }
 
@@ -131,7 +133,7 @@ Result<EntryView> BucketImpl::RandomKey() {
     if (n == nullptr) break;
     if (n->is_marker()) continue;
     if (IsExpired(*n, now)) {
-      Expire(n, Keyspace::Hash(n->key()), now);
+      if (!expiry_paused()) Expire(n, Keyspace::Hash(n->key()), now);
       continue;
     }
     return n->View();
@@ -151,7 +153,9 @@ Result<EntryView> BucketImpl::RandomKey() {
       return false;
     });
   }
-  for (KeyNode* n : stale) Expire(n, Keyspace::Hash(n->key()), now);
+  if (!expiry_paused()) {
+    for (KeyNode* n : stale) Expire(n, Keyspace::Hash(n->key()), now);
+  }
   if (found == nullptr) return Errc::kNotFound;
   return found->View();
 }

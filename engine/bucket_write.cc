@@ -89,12 +89,15 @@ void BucketImpl::CountNewest(const KeyNode& n, int sign) {
     keys_with_ttl_ += static_cast<uint64_t>(sign);
 }
 
-KeyNode* BucketImpl::Lookup(std::string_view key, uint64_t hash) {
+KeyNode* BucketImpl::Lookup(std::string_view key, uint64_t hash, bool read) {
   KeyNode* n = keys_.Find(key, hash);
   if (n == nullptr) return nullptr;
   if (n->hist_count > config_.history) TrimHistory(n, config_.history);  // shrink in progress
   UnixNanos now = NowNs();
-  if (IsExpired(*n, now)) n = Expire(n, hash, now);
+  if (IsExpired(*n, now)) {
+    if (read && expiry_paused()) return nullptr;
+    n = Expire(n, hash, now);
+  }
   return n;
 }
 

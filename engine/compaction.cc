@@ -212,8 +212,10 @@ void BucketImpl::OnDeleted() {
 bool BucketImpl::Tick(size_t* budget) {
   UnixNanos now = NowNs();
   UnixMillis now_ms = now / 1'000'000;
+  // Nothing expires while paused (Engine::PauseExpiry); deadlines stay queued for later.
+  const bool expire = !expiry_paused();
   // Per-key TTL: pop due deadlines; stale items (value replaced, expiry changed) are dropped.
-  while (*budget > 0 && !ttl_.empty() && ttl_.top().deadline <= now_ms) {
+  while (expire && *budget > 0 && !ttl_.empty() && ttl_.top().deadline <= now_ms) {
     --*budget;
     detail::DeadlineHeap::Item it = ttl_.Pop();
     EntryBase* e = log_.Find(it.revision);
@@ -236,7 +238,7 @@ bool BucketImpl::Tick(size_t* budget) {
     });
   }
   // max_age: the log is in creation order, so aged entries are at its front.
-  if (config_.max_age_ns > 0) {
+  if (expire && config_.max_age_ns > 0) {
     while (*budget > 0) {
       Revision r = log_.First();
       if (r == 0) break;
@@ -253,7 +255,7 @@ bool BucketImpl::Tick(size_t* budget) {
   }
   // tombstone_ttl: one forward pass over the log; it stops at the first entry too young to
   // matter, since everything after it is younger still.
-  if (config_.tombstone_ttl_ns > 0 && *budget > 0) {
+  if (expire && config_.tombstone_ttl_ns > 0 && *budget > 0) {
     std::vector<Revision> doomed;
     bool young = false;
     size_t examined = 0;
@@ -280,7 +282,7 @@ bool BucketImpl::Tick(size_t* budget) {
     if (keys_.Step(step)) *budget -= step;
   }
   return *budget == 0 || !jobs_.empty() || ttl_.rebuilding() ||
-         (!ttl_.empty() && ttl_.top().deadline <= now_ms);
+         (expire && !ttl_.empty() && ttl_.top().deadline <= now_ms);
 }
 
 }  // namespace kvgate::engine

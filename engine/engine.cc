@@ -220,6 +220,14 @@ bool Engine::Tick() {
   return more;
 }
 
+void Engine::PauseExpiry(bool paused) {
+  impl_->expiry_paused = paused;
+}
+
+bool Engine::expiry_paused() const {
+  return impl_->expiry_paused;
+}
+
 void Engine::AddChangeListener(ChangeListener* listener) {
   impl_->listeners.push_back(listener);
 }

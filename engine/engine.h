@@ -150,6 +150,11 @@ class Engine {
   // Active expiry (per-key TTL, max_age, tombstone_ttl) with bounded work: examines at most
   // Limits::tick_budget entries. Returns true if more work is due now (call again soon).
   bool Tick();
+  // While paused (Redis CLIENT PAUSE), nothing expires: Tick skips its TTL, max_age and
+  // tombstone sweeps and reads treat an expired value as missing without removing it, so the
+  // dataset stays static. Writes still replace expired values.
+  void PauseExpiry(bool paused);
+  bool expiry_paused() const;
 
   void AddChangeListener(ChangeListener* listener);
   void RemoveChangeListener(ChangeListener* listener);

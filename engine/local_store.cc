@@ -229,6 +229,10 @@ uint64_t LocalStore::MemoryUsed() const {
 uint64_t LocalStore::MaxMemory() const {
   return engine_.limits().max_memory_bytes;
 }
+void LocalStore::PauseExpiry(bool paused) {
+  engine_.PauseExpiry(paused);
+}
+
 void LocalStore::SetMaxMemory(uint64_t bytes) {
   Engine::Limits limits = engine_.limits();
   limits.max_memory_bytes = bytes;

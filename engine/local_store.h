@@ -47,6 +47,7 @@ class LocalStore final : public Store, private ChangeListener {
   uint64_t MaxMemory() const override;
   void SetMaxMemory(uint64_t bytes) override;
   bool Tick() override;
+  void PauseExpiry(bool paused) override;
 
  private:
   // A bucket deleted on the engine directly (not through the store) detaches its ref here.

@@ -150,6 +150,9 @@ class Store {
   // Housekeeping on the loop thread (active expiry, answers that arrived). Returns true if more
   // work is due now, so the caller runs it again soon instead of waiting a full period.
   virtual bool Tick() = 0;
+  // Redis CLIENT PAUSE: nothing expires meanwhile (engine/engine.h Engine::PauseExpiry). A
+  // backend whose expiry runs elsewhere may ignore it.
+  virtual void PauseExpiry(bool paused) = 0;
 };
 
 }  // namespace kvgate::engine

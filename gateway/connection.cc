@@ -174,6 +174,15 @@ void Connection::ResumeInput() {
   server_.ScheduleFlush(this);
 }
 
+void Connection::ResumeInputNow() {
+  if (closing_) return;
+  if (in_on_bytes_) {
+    ResumeInput();
+    return;
+  }
+  RunDeferredInput();
+}
+
 void Connection::ScheduleFlush() {
   if (closing_ || flush_scheduled) return;
   server_.ScheduleFlush(this);

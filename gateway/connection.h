@@ -43,6 +43,7 @@ class Connection final : public translate::Transport {
   void PauseReading() override;
   void ResumeReading() override;
   void ResumeInput() override;
+  void ResumeInputNow() override;
   uint64_t Id() const override {
     return id_;
   }

@@ -45,6 +45,12 @@ class Transport {
   // The session held its input (Session::InputHeld) and no longer does: the gateway calls
   // OnBytes again with what is buffered, from the loop, never from inside this call.
   virtual void ResumeInput() = 0;
+  // As ResumeInput, but the held input runs before this returns. Only for callers outside every
+  // session's OnBytes (a front's RunPending): when CLIENT PAUSE ends, each released client's
+  // whole pipeline runs in turn, as in Redis.
+  virtual void ResumeInputNow() {
+    ResumeInput();
+  }
   virtual uint64_t Id() const = 0;
   virtual const std::string& PeerAddress() const = 0;   // "ip:port"
   virtual const std::string& LocalAddress() const = 0;  // "ip:port"

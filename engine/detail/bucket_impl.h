@@ -88,8 +88,12 @@ class BucketImpl {
   // Expired per-key TTL (newest Put only) or past max_age (any entry).
   bool IsExpired(const EntryBase& e, UnixNanos now_ns) const;
   // Finds the key and applies lazy expiry / max_age first (may append a marker or remove the
-  // key). Returns the current node or nullptr.
-  KeyNode* Lookup(std::string_view key, uint64_t hash);
+  // key). Returns the current node or nullptr. A read while expiry is paused gets nullptr for
+  // an expired key and leaves it in place.
+  KeyNode* Lookup(std::string_view key, uint64_t hash, bool read = false);
+  bool expiry_paused() const {
+    return core_->expiry_paused;
+  }
   // Handles an expired/aged node found by a read or a sweep. Returns the node that remains
   // (a marker node after a TTL expiry, nullptr when the key was removed).
   KeyNode* Expire(KeyNode* node, uint64_t hash, UnixNanos now_ns);

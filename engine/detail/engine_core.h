@@ -40,7 +40,8 @@ struct Engine::Impl {
   // take far longer than one loop iteration to free).
   std::vector<std::unique_ptr<detail::Keyspace>> graveyard;
   uint64_t generation = 0;
-  std::string tick_next;  // round-robin position of Tick (a bucket name)
+  bool expiry_paused = false;  // Engine::PauseExpiry
+  std::string tick_next;       // round-robin position of Tick (a bucket name)
 };
 
 }  // namespace kvgate::engine

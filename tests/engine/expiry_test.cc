@@ -248,5 +248,32 @@ TEST_CASE("tombstone_ttl drops markers that are a key's only trace", "[engine]")
   CHECK(b->GetStatus().keys == 0);
 }
 
+TEST_CASE("while expiry is paused nothing expires; reads see expired keys as missing", "[engine]") {
+  Backend be;
+  SyncBucket* b = be.bucket();
+  Result<Revision> r = b->Put("k", "v", Ttl(be, 100));
+  REQUIRE(r.ok());
+  be.Put("live", "x");
+  be.store().PauseExpiry(true);
+  be.AdvanceMs(200);  // Tick runs: the due deadline stays queued
+  CHECK(b->Get("k").errc() == Errc::kNotFound);
+  CHECK(b->GetByRevision(*r).errc() == Errc::kNotFound);
+  CHECK(be.ScanAll(10) == std::vector<std::string>{"live"});
+  for (int i = 0; i < 50; ++i) CHECK(b->RandomKey()->key == "live");
+  // No marker was appended and the key still counts (Redis DBSIZE during CLIENT PAUSE).
+  BucketStatus s = b->GetStatus();
+  CHECK(s.last_revision == *r + 1);
+  CHECK(s.live_keys == 2);
+  // A write still replaces the expired value.
+  REQUIRE(b->Put("k2", "v", Ttl(be, 100)).ok());
+  be.AdvanceMs(200);
+  REQUIRE(b->Create("k2", "new", {}).ok());
+  CHECK(be.GetValue("k2") == "new");
+  be.store().PauseExpiry(false);
+  be.RunTicks();
+  CHECK(b->GetLatest("k")->reason == MarkerReason::kExpired);
+  CHECK(b->GetStatus().live_keys == 2);  // live and k2
+}
+
 }  // namespace
 }  // namespace kvgate::engine::testing

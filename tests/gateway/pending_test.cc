@@ -220,3 +220,68 @@ TEST_CASE("a NATS KV put is acknowledged once the store has made it", "[gateway]
   CHECK(std::string(kvEntry_ValueString(e)) == "v");
   kvEntry_Destroy(e);
 }
+
+TEST_CASE("a client flooding input behind a blocked command is bounded, then fully served",
+          "[gateway][pending]") {
+  Setup s;
+  int fd = ConnectLoopback(s.run.port());
+  int other = ConnectLoopback(s.run.port());
+  SendAll(fd, "CLIENT ID\r\n");
+  const std::string id_reply = ReadUntilEnds(fd, "\r\n");
+  const std::string id = id_reply.substr(1, id_reply.size() - 3);
+  SendAll(fd, "WAIT 1 0\r\n");
+  // PINGs behind the WAIT: the server holds a bounded amount (1 MiB, then stops reading), so
+  // the sender soon blocks: kernel socket buffers plus that bound, far below what is offered.
+  const std::string chunk = [] {
+    std::string c;
+    for (int i = 0; i < 1024; ++i) c += "PING\r\n";
+    return c;
+  }();
+  constexpr size_t kOffered = size_t{64} << 20;
+  size_t sent = 0;
+  auto last_progress = std::chrono::steady_clock::now();
+  while (sent < kOffered &&
+         std::chrono::steady_clock::now() - last_progress < std::chrono::milliseconds(500)) {
+    const size_t off = sent % chunk.size();
+    ssize_t n = send(fd, chunk.data() + off, chunk.size() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      sent += static_cast<size_t>(n);
+      last_progress = std::chrono::steady_clock::now();
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  CHECK(sent < kOffered / 2);
+  // The server goes on serving everyone else meanwhile.
+  SendAll(other, "PING\r\n");
+  CHECK(ReadUntilEnds(other, "+PONG\r\n") == "+PONG\r\n");
+  SendAll(other, "CLIENT UNBLOCK " + id + "\r\n");
+  CHECK(ReadUntilEnds(other, ":1\r\n") == ":1\r\n");
+  // Complete the last PING (reading replies meanwhile: the server may be waiting for us to), so
+  // every byte sent is a whole command.
+  std::string got;
+  char buf[65536];
+  while (sent % 6 != 0) {
+    const size_t off = sent % chunk.size();
+    ssize_t n = send(fd, chunk.data() + off, 6 - off % 6, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) sent += static_cast<size_t>(n);
+    ssize_t r = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (r > 0) got.append(buf, static_cast<size_t>(r));
+  }
+  // Every held PING is answered, in order, after the WAIT's own reply.
+  const size_t pings = sent / 6;
+  const std::string want_tail = "+PONG\r\n";
+  got += kvgate::testing::ReadUntil(
+      fd,
+      [&](const std::string& g) { return got.size() + g.size() >= 4 + pings * want_tail.size(); },
+      60'000);
+  REQUIRE(got.size() == 4 + pings * want_tail.size());
+  CHECK(got.substr(0, 4) == ":0\r\n");
+  size_t bad = 0;
+  for (size_t i = 4; i < got.size(); i += want_tail.size()) {
+    bad += got.compare(i, want_tail.size(), want_tail) != 0 ? 1 : 0;
+  }
+  CHECK(bad == 0);
+  close(fd);
+  close(other);
+}

@@ -235,6 +235,10 @@ uint64_t DelayedStore::MemoryUsed() const {
 uint64_t DelayedStore::MaxMemory() const {
   return inner_.MaxMemory();
 }
+void DelayedStore::PauseExpiry(bool paused) {
+  inner_.PauseExpiry(paused);
+}
+
 void DelayedStore::SetMaxMemory(uint64_t bytes) {
   inner_.SetMaxMemory(bytes);
 }

@@ -71,6 +71,7 @@ class DelayedStore final : public engine::Store {
   uint64_t MaxMemory() const override;
   void SetMaxMemory(uint64_t bytes) override;
   bool Tick() override;
+  void PauseExpiry(bool paused) override;
 
  private:
   friend class DelayedBucket;

@@ -3,6 +3,7 @@
 // client_tracking_cmds.cc.
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -250,6 +251,40 @@ void UnblockCmd(CommandContext& ctx) {
   ctx.w.Integer(woken ? 1 : 0);
 }
 
+// CLIENT PAUSE timeout [WRITE|ALL] (client_pause.h). The mode is checked before the timeout,
+// as in Redis; a timeout past the end of time pauses until CLIENT UNPAUSE.
+void PauseCmd(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    std::string msg = "ERR unknown subcommand or wrong number of arguments for '";
+    msg.append(CString(ctx.arg(1)).substr(0, 128));
+    msg.append("'. Try CLIENT HELP.");
+    return ctx.w.Error(msg);
+  }
+  PauseMode mode = PauseMode::kAll;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(CString(ctx.arg(3)), "write")) {
+      mode = PauseMode::kWrite;
+    } else if (!EqualsIgnoreCase(CString(ctx.arg(3)), "all")) {
+      return ctx.w.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+    }
+  }
+  int64_t timeout = 0;
+  if (!resp::ParseInt64(ctx.arg(2), &timeout)) {
+    return ctx.w.Error("ERR timeout is not an integer or out of range");
+  }
+  if (timeout < 0) return ctx.w.Error("ERR timeout is negative");
+  const int64_t end = timeout <= std::numeric_limits<int64_t>::max() - ctx.now_ms - 1
+                          ? ctx.now_ms + timeout
+                          : std::numeric_limits<int64_t>::max() - 1;
+  ctx.front.StartPause(mode, end);
+  ctx.w.Ok();
+}
+
+void UnpauseCmd(CommandContext& ctx) {
+  ctx.front.EndPause();
+  ctx.w.Ok();
+}
+
 void HelpCmd(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -269,6 +304,10 @@ void HelpCmd(CommandContext& ctx) {
       "    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME.",
       "LIST [options ...]",
       "    Return information about client connections. Options: TYPE, ID.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
       "SETINFO <option> <value>",
@@ -303,6 +342,8 @@ constexpr CommandSpec kSubcommands[] = {
     {"getredir", 2, kClientFlags, ClientGetRedirCmd},
     {"tracking", -3, kClientFlags, ClientTrackingCmd},
     {"unblock", -3, kClientFlags | kAdmin, UnblockCmd},
+    {"pause", -3, kClientFlags | kAdmin, PauseCmd},
+    {"unpause", 2, kClientFlags | kAdmin, UnpauseCmd},
     {"caching", 3, kClientFlags, ClientCachingCmd},
     {"trackinginfo", 2, kClientFlags, ClientTrackingInfoCmd},
     {"help", 2, kClientFlags, HelpCmd},

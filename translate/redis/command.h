@@ -53,6 +53,8 @@ enum CommandFlag : uint32_t {
   // Runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
   kNotQueued = 1u << 9,
   kNoAuth = 1u << 10,
+  // Not a write, but replicated (PUBLISH, scripts): CLIENT PAUSE WRITE postpones it too.
+  kMayReplicate = 1u << 11,
 };
 
 struct CommandSpec {

@@ -45,6 +45,8 @@ void RedisFront::QueueKvWatch(RedisSession* session) {
 
 void RedisFront::RunPending() {
   if (pending_.HasQueued() || pending_.HasDeadlines()) RunWakes();
+  if (pause_.Due(store_.clock().NowMs())) EndPause();
+  if (pause_.has_released()) ReleasePostponed();
   if (tracking_.has_broadcast_pending()) tracking_.BroadcastPending();
   if (!kv_watch_ready_.empty()) {
     std::vector<uint64_t> ids;
@@ -65,15 +67,41 @@ void RedisFront::RunPending() {
 }
 
 bool RedisFront::HasPending() const {
-  return !pending_close_.empty() || !kv_watch_ready_.empty() || tracking_.has_broadcast_pending() ||
-         pending_.HasQueued() ||
-         (pending_.HasDeadlines() && pending_.HasDueDeadline(store_.clock().NowMs()));
+  if (!pending_close_.empty() || !kv_watch_ready_.empty() || tracking_.has_broadcast_pending() ||
+      pending_.HasQueued() || pause_.has_released()) {
+    return true;
+  }
+  if (!pending_.HasDeadlines() && !pause_.active()) return false;
+  const int64_t now = store_.clock().NowMs();
+  return pending_.HasDueDeadline(now) || pause_.Due(now);
 }
 
 int64_t RedisFront::MsUntilNextWake() const {
-  if (!pending_.HasDeadlines()) return -1;
-  const int64_t ms = pending_.NextDeadline() - store_.clock().NowMs();
+  int64_t next = pending_.HasDeadlines() ? pending_.NextDeadline() : -1;
+  // A pause ends once its end has passed: 1 ms after it.
+  if (pause_.active() && (next < 0 || pause_.end_ms() + 1 < next)) next = pause_.end_ms() + 1;
+  if (next < 0) return -1;
+  const int64_t ms = next - store_.clock().NowMs();
   return ms > 0 ? ms : 0;
+}
+
+// ---- CLIENT PAUSE ----
+
+void RedisFront::StartPause(PauseMode mode, int64_t end_ms) {
+  pause_.Start(mode, end_ms);
+  store_.PauseExpiry(true);
+}
+
+void RedisFront::EndPause() {
+  pause_.End();
+  store_.PauseExpiry(false);
+}
+
+void RedisFront::ReleasePostponed() {
+  for (uint64_t id : pause_.TakeReleased()) {
+    auto it = clients_.find(id);
+    if (it != clients_.end()) it->second->RunPostponed();
+  }
 }
 
 // ---- commands that complete later ----

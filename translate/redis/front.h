@@ -19,6 +19,7 @@
 
 #include "engine/store.h"
 #include "translate/front.h"
+#include "translate/redis/client_pause.h"
 #include "translate/redis/pending.h"
 #include "translate/redis/pubsub.h"
 #include "translate/redis/redis_config.h"
@@ -107,6 +108,14 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   // A session's KV.WATCH has events: pumped in RunPending (never inside engine calls).
   void QueueKvWatch(RedisSession* session);
 
+  // ---- CLIENT PAUSE (client_pause.h): expiry pauses with the clients ----
+  ClientPause& client_pause() {
+    return pause_;
+  }
+  void StartPause(PauseMode mode, int64_t end_ms);
+  // Ends the pause (CLIENT UNPAUSE, its timeout); postponed clients run from RunPending.
+  void EndPause();
+
   // ---- commands that complete later (pending.h) ----
   PendingWakes& pending() {
     return pending_;
@@ -145,6 +154,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   void OnAwaitAnswer(RedisSession* session, uint64_t client_id, uint64_t ticket,
                      engine::WriteResult result);
   void RunWakes();
+  void ReleasePostponed();
 
   // The await being issued (issuing is synchronous, so there is at most one).
   struct IssuingAwait {
@@ -170,6 +180,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   // Bucket refs per database; a ref whose bucket was deleted is looked up (or created) again.
   std::vector<engine::BucketRef> db_cache_;
   PendingWakes pending_;
+  ClientPause pause_;
   IssuingAwait issuing_;
   engine::Errc create_error_ = engine::Errc::kOk;  // the last database bucket creation's error
   std::vector<PendingWakes::Due> due_;             // scratch for RunWakes

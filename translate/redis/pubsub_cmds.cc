@@ -133,7 +133,7 @@ constexpr CommandSpec kCommands[] = {
     {"psubscribe", -2, kPs | kNoScript | kSubscribedOk, PSubscribeCmd},
     {"unsubscribe", -1, kPs | kNoScript | kSubscribedOk, UnsubscribeCmd},
     {"punsubscribe", -1, kPs | kNoScript | kSubscribedOk, PUnsubscribeCmd},
-    {"publish", 3, kPs | kFast, PublishCmd},
+    {"publish", 3, kPs | kFast | kMayReplicate, PublishCmd},
     Container("pubsub", -2, kPs, kSubcommands),
 };
 

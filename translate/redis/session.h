@@ -174,10 +174,13 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   bool suspended() const {
     return suspended_ != nullptr;
   }
-  // Suspended in a blocking command CLIENT UNBLOCK may wake (CLIENT LIST flag "b").
+  // Blocked in a blocking command or postponed by CLIENT PAUSE (CLIENT LIST flag "b", INFO
+  // blocked_clients).
   bool blocked() const {
-    return suspended_ != nullptr && suspended_->unblockable;
+    return suspended_ != nullptr && (suspended_->unblockable || suspended_->postponed);
   }
+  // CLIENT PAUSE ended: the postponed command is dispatched again (it may be postponed anew).
+  void RunPostponed();
   uint64_t NewTicket() {
     return ++next_ticket_;
   }
@@ -227,6 +230,7 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
     int64_t now_ms = 0;
     int64_t deadline_ms = 0;
     bool unblockable = false;
+    bool postponed = false;  // by CLIENT PAUSE: dispatched again when the pause ends
     Resume resume;
   };
   // The command Call() is running (what Suspend copies).
@@ -241,7 +245,8 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   // Runs EXEC's queued commands from exec_next_; stops early when one suspends.
   void RunExecQueue();
   // After a resumed command: the EXEC it belongs to goes on, then the pipeline.
-  void AfterResume();
+  // input_now: the held pipeline runs before returning (Transport::ResumeInputNow).
+  void AfterResume(bool input_now = false);
   // Forgets the suspended command without waking it (the client is going away).
   void DropSuspended();
   void Call(const CommandSpec* spec, const CommandSpec* parent,
@@ -281,6 +286,9 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   Running running_;
   std::unique_ptr<Suspended> suspended_;  // allocated only when a command really waits
   uint64_t next_ticket_ = 0;
+  // Holds the command (and the pipeline behind it) until the pause ends; true if it did.
+  bool PostponeIfPaused(const CommandSpec* spec, const CommandSpec* parent,
+                        std::span<const std::string_view> args);
   std::vector<std::pair<std::string, std::string>> watched_;  // (bucket, key)
 
   void OnWatchReady(engine::Watch& watch) override;

@@ -48,7 +48,7 @@ void RedisSession::WakeUp(uint64_t ticket, WakeReason reason, engine::WriteResul
 }
 
 bool RedisSession::Unblock(WakeReason reason) {
-  if (!blocked()) return false;
+  if (suspended_ == nullptr || !suspended_->unblockable) return false;  // a postponed one: 0
   // Woken from RunPending, not inside the CLIENT UNBLOCK that asked: commands never nest. It
   // no longer counts as blocked, so a second CLIENT UNBLOCK answers 0 as in Redis.
   suspended_->unblockable = false;
@@ -56,13 +56,48 @@ bool RedisSession::Unblock(WakeReason reason) {
   return true;
 }
 
-void RedisSession::AfterResume() {
+bool RedisSession::PostponeIfPaused(const CommandSpec* spec, const CommandSpec* parent,
+                                    std::span<const std::string_view> args) {
+  ClientPause& pause = front_.client_pause();
+  if (!pause.active()) return false;
+  constexpr uint32_t kWrites = kWrite | kMayReplicate;
+  bool writes = (spec->flags & kWrites) != 0;
+  if (spec->name == "exec" && in_multi_) {
+    for (const Queued& q : queued_) writes |= (q.spec->flags & kWrites) != 0;
+  }
+  if (!pause.Covers(writes)) return false;
+  auto s = std::make_unique<Suspended>();
+  s->ticket = NewTicket();
+  s->spec = spec;
+  s->parent = parent;
+  s->args.assign(args.begin(), args.end());
+  s->postponed = true;
+  suspended_ = std::move(s);
+  pause.Postpone(id_);
+  return true;
+}
+
+void RedisSession::RunPostponed() {
+  if (suspended_ == nullptr || !suspended_->postponed || closing_) return;
+  std::unique_ptr<Suspended> s = std::move(suspended_);
+  std::vector<std::string_view> views(s->args.begin(), s->args.end());
+  batch_now_ms_ = front_.store().clock().NowMs();
+  Dispatch(views);
+  if (suspended_ == nullptr) AfterResume(/*input_now=*/true);
+}
+
+void RedisSession::AfterResume(bool input_now) {
   if (closed_) return;
   if (!exec_queue_.empty()) RunExecQueue();
   if (suspended_ != nullptr || closed_) return;
   AfterAsyncOutput();
   // Pipelined commands that arrived meanwhile run from the loop, not from inside this wake.
-  if (!closing_) transport_.ResumeInput();
+  if (closing_) return;
+  if (input_now) {
+    transport_.ResumeInputNow();
+  } else {
+    transport_.ResumeInput();
+  }
 }
 
 void RedisSession::DropSuspended() {

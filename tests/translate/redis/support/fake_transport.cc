@@ -37,6 +37,9 @@ RedisHarness::Client& RedisHarness::Connect() {
       raw->session->OnClose();
     }
   };
+  c->transport->on_resume_now = [raw] {
+    if (!raw->closed) raw->session->OnBytes(raw->in);
+  };
   clients_.push_back(std::move(c));
   return *raw;
 }

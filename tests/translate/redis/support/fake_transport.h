@@ -28,8 +28,13 @@ class FakeTransport final : public kvgate::testing::MemoryTransport {
  public:
   explicit FakeTransport(uint64_t id);
   void CloseNow() override;
+  // The gateway runs the held input at once (from RunPending, outside every OnBytes).
+  void ResumeInputNow() override {
+    if (on_resume_now) on_resume_now();
+  }
 
   std::function<void()> on_close_now;
+  std::function<void()> on_resume_now;
 };
 
 class RedisHarness {
