@@ -12,18 +12,10 @@
 #include <string>
 
 #include "tests/translate/redis/support/fake_transport.h"
+#include "tests/translate/redis/support/resp.h"
 
 namespace kvgate::redis::testing {
 namespace {
-
-std::string Int(int64_t v) {
-  return ":" + std::to_string(v) + "\r\n";
-}
-
-void Advance(RedisHarness& h, int64_t ms) {
-  h.clock().AdvanceMs(ms);
-  h.Pump();
-}
 
 bool Has(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -51,8 +43,7 @@ TEST_CASE("CLIENT PAUSE validates its arguments", "[redis][pause]") {
   CHECK(h.Cmd(c, {"SET", "k", "v"}) == "+OK\r\n");      // the rejected pauses paused nothing
 }
 
-TEST_CASE("CLIENT PAUSE WRITE holds writes and what follows them; reads go on",
-          "[redis][pause]") {
+TEST_CASE("CLIENT PAUSE WRITE holds writes and what follows them; reads go on", "[redis][pause]") {
   RedisHarness h;
   auto& admin = h.Connect();
   auto& a = h.Connect();
@@ -66,7 +57,7 @@ TEST_CASE("CLIENT PAUSE WRITE holds writes and what follows them; reads go on",
   CHECK(h.Cmd(admin, {"GET", "k"}) == "$2\r\nv0\r\n");
   CHECK(h.Cmd(admin, {"WAIT", "0", "0"}) == Int(0));
   CHECK(h.Cmd(admin, {"SET", "k", "admin"}) == "");  // the pausing client is paused too
-  Advance(h, 99'000);
+  h.Advance(99'000);
   CHECK(h.Take(a) == "");
   CHECK(h.Cmd(b, {"ECHO", "x"}) == "");  // b is held behind its PUBLISH
   auto& d = h.Connect();
@@ -129,9 +120,9 @@ TEST_CASE("CLIENT PAUSE ALL holds every command until its end, UNPAUSE included"
   CHECK(h.Cmd(a, {"GET", "k"}) == "");
   CHECK(h.Cmd(b, {"CLIENT", "UNPAUSE"}) == "");
   CHECK(h.Cmd(admin, {"PING"}) == "");
-  Advance(h, 300);  // the end itself: still paused (the pause ends once its end has passed)
+  h.Advance(300);  // the end itself: still paused (the pause ends once its end has passed)
   CHECK(h.Take(a) == "");
-  Advance(h, 1);
+  h.Advance(1);
   CHECK(h.Take(a) == "$-1\r\n");
   CHECK(h.Take(b) == "+OK\r\n");
   CHECK(h.Take(admin) == "+PONG\r\n");
@@ -145,22 +136,22 @@ TEST_CASE("a new pause never weakens the one in force", "[redis][pause]") {
     CHECK(h.Send(admin, Encode({"CLIENT", "PAUSE", "200", "ALL"}) +
                             Encode({"CLIENT", "PAUSE", "10", "WRITE"})) == "+OK\r\n");
     // The second pause is itself held by the first.
-    Advance(h, 201);
+    h.Advance(201);
     CHECK(h.Take(admin) == "+OK\r\n");
     CHECK(h.Cmd(c, {"GET", "k"}) == "$-1\r\n");  // WRITE for 10 ms more, from 201
   }
   SECTION("a stricter pause applies until the later end") {
     CHECK(h.Cmd(admin, {"CLIENT", "PAUSE", "100", "WRITE"}) == "+OK\r\n");
     CHECK(h.Cmd(admin, {"CLIENT", "PAUSE", "10", "ALL"}) == "+OK\r\n");
-    Advance(h, 50);
+    h.Advance(50);
     CHECK(h.Cmd(c, {"GET", "k"}) == "");
-    Advance(h, 51);
+    h.Advance(51);
     CHECK(h.Take(c) == "$-1\r\n");
   }
   SECTION("a timeout past the end of time pauses until UNPAUSE") {
     CHECK(h.Cmd(admin, {"CLIENT", "PAUSE", "9223372036854775807", "WRITE"}) == "+OK\r\n");
     CHECK(h.Cmd(c, {"SET", "k", "v"}) == "");
-    Advance(h, 365LL * 24 * 3600 * 1000);
+    h.Advance(365LL * 24 * 3600 * 1000);
     CHECK(h.Take(c) == "");
     CHECK(h.Cmd(admin, {"CLIENT", "UNPAUSE"}) == "+OK\r\n");
     CHECK(h.Take(c) == "+OK\r\n");
@@ -175,7 +166,7 @@ TEST_CASE("nothing expires while clients are paused", "[redis][pause]") {
   CHECK(h.Cmd(sub, {"SUBSCRIBE", "__keyevent@0__:expired"}) != "");
   CHECK(h.Cmd(admin, {"SET", "e", "v", "PX", "50"}) == "+OK\r\n");
   CHECK(h.Cmd(admin, {"CLIENT", "PAUSE", "100000", "WRITE"}) == "+OK\r\n");
-  Advance(h, 100);
+  h.Advance(100);
   h.store().Tick();  // active expiry: nothing to do while paused
   h.Pump();
   CHECK(h.Cmd(admin, {"GET", "e"}) == "$-1\r\n");

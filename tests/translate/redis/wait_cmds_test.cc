@@ -10,19 +10,10 @@
 #include <string>
 
 #include "tests/translate/redis/support/fake_transport.h"
+#include "tests/translate/redis/support/resp.h"
 
 namespace kvgate::redis::testing {
 namespace {
-
-std::string Int(int64_t v) {
-  return ":" + std::to_string(v) + "\r\n";
-}
-
-// Moves the fake clock on and lets the front deliver due wakes.
-void Advance(RedisHarness& h, int64_t ms) {
-  h.clock().AdvanceMs(ms);
-  h.Pump();
-}
 
 TEST_CASE("WAIT validates its arguments and answers at once without replicas to wait for",
           "[redis][wait]") {
@@ -45,9 +36,9 @@ TEST_CASE("WAIT holds the client's pipeline until its timeout, in order", "[redi
   // The SET after WAIT has not run: another client does not see it, and is not held.
   CHECK(h.Cmd(other, {"GET", "k"}) == "$-1\r\n");
   CHECK(h.Cmd(other, {"PING"}) == "+PONG\r\n");
-  Advance(h, 99);
+  h.Advance(99);
   CHECK(h.Take(c) == "");
-  Advance(h, 1);
+  h.Advance(1);
   CHECK(h.Take(c) == Int(0) + "+OK\r\n$1\r\nv\r\n");
   CHECK(h.Cmd(other, {"GET", "k"}) == "$1\r\nv\r\n");
 }
@@ -58,7 +49,7 @@ TEST_CASE("input that arrives while a command waits runs after it", "[redis][wai
   CHECK(h.Cmd(c, {"WAIT", "1", "50"}) == "");
   CHECK(h.Send(c, Encode({"PING"})) == "");
   CHECK(h.Send(c, Encode({"ECHO", "x"})) == "");
-  Advance(h, 50);
+  h.Advance(50);
   CHECK(h.Take(c) == Int(0) + "+PONG\r\n$1\r\nx\r\n");
   CHECK(h.Cmd(c, {"PING"}) == "+PONG\r\n");
 }
@@ -69,7 +60,7 @@ TEST_CASE("WAIT with timeout 0 blocks until CLIENT UNBLOCK", "[redis][wait]") {
   auto& admin = h.Connect();
   const std::string id = h.Cmd(c, {"CLIENT", "ID"}).substr(1, 1);
   CHECK(h.Cmd(c, {"WAIT", "3", "0"}) == "");
-  Advance(h, 3'600'000);
+  h.Advance(3'600'000);
   CHECK(h.Take(c) == "");
   CHECK(h.Cmd(admin, {"CLIENT", "LIST", "ID", id}).find(" flags=b ") != std::string::npos);
   CHECK(h.Cmd(admin, {"INFO", "clients"}).find("blocked_clients:1\r\n") != std::string::npos);
@@ -96,7 +87,7 @@ TEST_CASE("CLIENT UNBLOCK ERROR, bad arguments, and clients that are not blocked
   CHECK(h.Send(c, Encode({"WAIT", "1", "1000"}) + Encode({"PING"})) == "");
   CHECK(h.Cmd(admin, {"CLIENT", "UNBLOCK", id, "ERROR"}) == Int(1));
   CHECK(h.Take(c) == "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n+PONG\r\n");
-  Advance(h, 1000);  // the old deadline wakes nothing
+  h.Advance(1000);  // the old deadline wakes nothing
   CHECK(h.Take(c) == "");
 }
 
@@ -120,7 +111,7 @@ TEST_CASE("a client that goes away while waiting is forgotten", "[redis][wait]")
   CHECK(h.Cmd(killed, {"WAIT", "1", "0"}) == "");
   CHECK(h.Cmd(admin, {"CLIENT", "KILL", "ID", id}) == Int(1));
   CHECK(killed.closed);
-  Advance(h, 200);
+  h.Advance(200);
   CHECK(h.Cmd(admin, {"INFO", "clients"}).find("blocked_clients:0\r\n") != std::string::npos);
   CHECK(h.Cmd(admin, {"PING"}) == "+PONG\r\n");
 }

@@ -72,6 +72,11 @@ class RedisHarness {
   // Runs the front's pending work and feeds held input back to sessions that resumed it, as
   // the gateway does before it polls; Send() calls it.
   void Pump();
+  // Moves the fake clock on and lets the front deliver due wakes (deadlines, a pause's end).
+  void Advance(int64_t ms) {
+    clock_.AdvanceMs(ms);
+    Pump();
+  }
   RedisFront& front() {
     return *front_;
   }
