@@ -1,44 +1,23 @@
 // Differential test: the same request scripts (valid, pipelined, split and malformed) go to a
 // real redis-server started here and to kvgate; replies must match byte for byte, and so must
-// whether the server closed the connection.
+// whether the server closed the connection (support/script_diff.h). Families with many scripts
+// keep them in a file of their own beside this one.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "integration/support/multi_conn_diff.h"
-#include "integration/support/process.h"
-#include "integration/support/resp_client.h"
+#include "integration/support/script_diff.h"
 
 using kvgate::testing::CompareMulti;
-using kvgate::testing::EncodeCommand;
 using kvgate::testing::MultiScript;
-using kvgate::testing::Printable;
-using kvgate::testing::RawConn;
+using kvgate::testing::Raw;
+using kvgate::testing::S;
+using kvgate::testing::Script;
 
 namespace {
-
-struct Script {
-  std::string name;
-  std::vector<std::string> chunks;  // sent in order, with a short pause between chunks
-};
-
-std::string Cmds(const std::vector<std::vector<std::string>>& cmds) {
-  std::string out;
-  for (const auto& c : cmds) out += EncodeCommand(c);
-  return out;
-}
-
-Script S(std::string name, const std::vector<std::vector<std::string>>& cmds) {
-  return {std::move(name), {Cmds(cmds)}};
-}
-
-Script Raw(std::string name, std::vector<std::string> chunks) {
-  return {std::move(name), std::move(chunks)};
-}
 
 std::vector<Script> Scripts() {
   // Tables of commands read best one script per line; keep them as written.
@@ -252,58 +231,11 @@ std::vector<Script> Scripts() {
   // clang-format on
 }
 
-struct Outcome {
-  std::string bytes;
-  bool closed = false;
-};
-
-Outcome RunOn(int port, const Script& script, size_t expect_bytes) {
-  RawConn c(port);
-  for (size_t i = 0; i < script.chunks.size(); ++i) {
-    c.Send(script.chunks[i]);
-    if (script.chunks.size() > 1) std::this_thread::sleep_for(std::chrono::milliseconds(15));
-  }
-  Outcome o;
-  if (expect_bytes == std::string::npos) {
-    o.bytes = c.ReadUntilQuiet(250);
-  } else {
-    // Wait for as many bytes as the reference produced, then a little more for any extra.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (o.bytes.size() < expect_bytes && std::chrono::steady_clock::now() < deadline &&
-           !c.closed()) {
-      o.bytes += c.ReadUntilQuiet(50);
-    }
-    o.bytes += c.ReadUntilQuiet(80);
-  }
-  o.closed = c.WaitClosed(o.closed ? 0 : 100) || c.closed();
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("kvgate answers like redis-server 7, byte for byte",
           "[integration][redis][differential]") {
-  auto ref = kvgate::testing::StartRedisServer();
-  REQUIRE(ref != nullptr);  // tools/setup.sh installs redis-server
-  auto kv = kvgate::testing::StartKvgate();
-  for (const auto& script : Scripts()) {
-    // Each script starts from empty databases on both servers.
-    {
-      RawConn r(ref->port);
-      r.Send(EncodeCommand({"FLUSHALL"}));
-      r.ReadReplies(1);
-      RawConn k(kv->redis_port);
-      k.Send(EncodeCommand({"FLUSHALL"}));
-      k.ReadReplies(1);
-    }
-    Outcome want = RunOn(ref->port, script, std::string::npos);
-    Outcome got = RunOn(kv->redis_port, script, want.bytes.size());
-    INFO("script: " << script.name);
-    INFO("redis-server:\n" << Printable(want.bytes));
-    INFO("kvgate:\n" << Printable(got.bytes));
-    CHECK(got.bytes == want.bytes);
-    CHECK(got.closed == want.closed);
-  }
+  kvgate::testing::CompareScripts(Scripts());
 }
 
 // ---- client-side caching: scripts over several connections ----
