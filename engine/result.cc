@@ -30,6 +30,8 @@ std::string_view ErrcName(Errc e) {
       return "slow_consumer";
     case Errc::kOutOfMemory:
       return "out_of_memory";
+    case Errc::kWrongType:
+      return "wrong_type";
   }
   return "unknown";
 }

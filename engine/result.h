@@ -28,6 +28,7 @@ enum class Errc : uint8_t {
   kCursorExpired,    // resume point below the watermark; detail = the watermark
   kSlowConsumer,     // a watch's bounded queue overflowed; resume from Watch::position()
   kOutOfMemory,      // engine-wide memory limit reached; writes refused
+  kWrongType,        // the key holds another type of value (a hash where a string is read, ...)
 };
 
 // Stable lower-case name for logs and tests ("not_found", "wrong_revision", ...).

@@ -25,6 +25,9 @@ void ReplyEngineError(resp::ReplyWriter& w, engine::Errc errc) {
     case Errc::kBucketFull:
       w.Error(kOom);
       return;
+    case Errc::kWrongType:
+      w.Error(kWrongType);
+      return;
     case Errc::kValueTooLarge:
       w.Error(kStringTooLong);
       return;
