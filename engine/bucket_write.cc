@@ -8,6 +8,7 @@
 //   Result<Revision> d = impl.Delete("k", {});          // tombstone; Create works again
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "engine/detail/bucket_impl.h"
 #include "engine/detail/watch_impl.h"
@@ -116,8 +117,15 @@ KeyNode* BucketImpl::Expire(KeyNode* node, uint64_t hash, UnixNanos now_ns) {
 
 KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, Op op,
                             MarkerReason reason, std::string_view value, std::string_view meta,
-                            UnixMillis expires_at_ms, bool rollup) {
+                            UnixMillis expires_at_ms, bool rollup, Collection* object) {
   UnixNanos now = NowNs();
+  Collection* old_object = node != nullptr && node->is_typed() ? node->object() : nullptr;
+  char object_bytes[sizeof(Collection*)];
+  if (object != nullptr) {
+    std::memcpy(object_bytes, &object, sizeof object);
+    value = {object_bytes, sizeof object_bytes};
+    rollup = true;
+  }
   Revision rev = ++last_rev_;
   bool expiry = op == Op::kPut && expires_at_ms != kNoExpiry;
   // An expired value was already replaced by its marker on lookup, so this covers expiry too.
@@ -130,7 +138,7 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
   } else {
     CountNewest(*node, -1);
     if (node->op == Op::kPut && node->has_expiry()) ttl_.MarkStale();
-    if (!rollup && config_.history > 1) {
+    if (!rollup && config_.history > 1 && old_object == nullptr) {
       // The old newest entry becomes history: copy it out so the node can take the new one.
       HistEntry* h = detail::NewHistFrom(node, mem_);
       h->older = node->older;
@@ -153,6 +161,15 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
       for (HistEntry* h = moved->older; h != nullptr; h = h->older) h->node = moved;
       node = moved;
     }
+  }
+  if (object != nullptr) {
+    node->flags |= detail::kFlagTyped;
+  } else {
+    node->flags &= static_cast<uint8_t>(~detail::kFlagTyped);
+  }
+  if (old_object != object) {
+    if (old_object != nullptr) detail::DetachObject(old_object, mem_);
+    if (object != nullptr) detail::AttachObject(object, mem_);
   }
   node->revision = rev;
   node->created_ns = now;
@@ -217,13 +234,15 @@ Status CheckValue(const BucketConfig& c, std::string_view key, std::string_view 
 
 // Stores a new value over `node` (nullptr: absent key) after the quota checks.
 static Result<Revision> PutChecked(BucketImpl* b, BucketImpl::KeyNode* node, std::string_view key,
-                                   uint64_t hash, std::string_view value, const WriteOptions& o) {
+                                   uint64_t hash, std::string_view value, const WriteOptions& o,
+                                   Collection* object = nullptr) {
   const BucketConfig& c = b->config_;
   bool new_live = node == nullptr || node->is_marker();
   if (new_live && c.max_keys >= 0 && b->live_keys_ >= static_cast<uint64_t>(c.max_keys)) {
     return Errc::kBucketFull;
   }
-  uint64_t add = key.size() + value.size() + o.meta.size();
+  const uint64_t object_bytes = object != nullptr ? object->MemoryBytes() : 0;
+  uint64_t add = key.size() + value.size() + o.meta.size() + object_bytes;
   // Bytes the write frees: the entry that history trimming will drop, if any.
   uint64_t freed = 0;
   if (node != nullptr && node->hist_count >= c.history) {
@@ -241,11 +260,23 @@ static Result<Revision> PutChecked(BucketImpl* b, BucketImpl::KeyNode* node, std
     expires = live && node->has_expiry() ? node->expires_at_ms() : kNoExpiry;
     expiry = expires != kNoExpiry;
   }
-  size_t need = detail::KeyNodeSize(key.size(), value.size(), o.meta.size(), expiry) + 16;
+  size_t need =
+      detail::KeyNodeSize(key.size(), value.size(), o.meta.size(), expiry) + 16 + object_bytes;
   if (node != nullptr && c.history > 1) need += sizeof(detail::HistEntry) + node->value_len;
   if (b->core_->WouldExceed(need)) return Errc::kOutOfMemory;
-  b->Append(node, key, hash, Op::kPut, MarkerReason::kNone, value, o.meta, expires, false);
+  b->Append(node, key, hash, Op::kPut, MarkerReason::kNone, value, o.meta, expires, false, object);
   return b->last_rev_;
+}
+
+Result<Revision> BucketImpl::PutObject(std::string_view key, Collection* object,
+                                       const WriteOptions& o) {
+  if (Status s = CheckValue(config_, key, {}, o); !s.ok()) return s.errc();
+  if (object == nullptr || object->size() == 0) return Errc::kInvalidArgument;
+  uint64_t hash = Keyspace::Hash(key);
+  KeyNode* node = Lookup(key, hash);
+  Revision cur = node != nullptr ? node->revision : 0;
+  if (o.expected_revision && *o.expected_revision != cur) return {Errc::kWrongRevision, cur};
+  return PutChecked(this, node, key, hash, {}, o, object);
 }
 
 Result<Revision> BucketImpl::Put(std::string_view key, std::string_view value,

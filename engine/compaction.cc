@@ -54,6 +54,7 @@ void BucketImpl::RemoveKey(KeyNode* node, uint64_t hash, ChangeKind kind) {
   watches_.ForEachMatching(node->key(), hash, (node->flags & detail::kFlagWatched) != 0,
                            [&](WatchImpl* w) { w->OnLastTraceRemoved(rev, op); });
   Notify(node->key(), kind, 0);
+  detail::DetachObjectOf(node, mem_);
   detail::FreeEntry(node, mem_);
 }
 

@@ -32,6 +32,14 @@ Result<Revision> Bucket::Put(std::string_view key, std::string_view value,
                              const WriteOptions& options) {
   return impl_->Put(key, value, options);
 }
+Result<Revision> Bucket::Mutate(std::string_view key, ValueType type, const MutateOptions& options,
+                                FunctionRef<bool(Collection&)> fn) {
+  return impl_->Mutate(key, type, options, fn);
+}
+Result<Revision> Bucket::PutObject(std::string_view key, Collection* object,
+                                   const WriteOptions& options) {
+  return impl_->PutObject(key, object, options);
+}
 Result<Revision> Bucket::Create(std::string_view key, std::string_view value,
                                 const WriteOptions& options) {
   return impl_->Create(key, value, options);

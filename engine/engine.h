@@ -20,6 +20,7 @@
 
 #include "engine/clock.h"
 #include "engine/filter.h"
+#include "engine/function_ref.h"
 #include "engine/result.h"
 #include "engine/types.h"
 #include "engine/watch.h"
@@ -61,6 +62,21 @@ class Bucket {
   // kNoExpiry removes it. kNotFound if the key has no live value. A deadline <= now expires
   // the key at once (Purge marker, reason kExpired). Fires ChangeKind::kExpiryChanged.
   Status SetExpiry(std::string_view key, UnixMillis expire_at_ms);
+
+  // ---- collections (engine/collection.h) ----
+  // Changes the key's collection in place: `fn` runs on it (on a new, empty one of `type` when
+  // the key has no live value and options.create) and returns whether it changed anything. A
+  // change appends one revision; the key's older entries go (a collection keeps only its newest
+  // state, and superseded history never expires a cursor); a collection left empty deletes the
+  // key (Delete tombstone), as Redis removes empty collections. The TTL is kept. Returns the
+  // revision appended, 0 when nothing changed; kWrongType (fn not called) if the key holds a
+  // string or another type, kNotFound if it has no live value and !options.create. A shared
+  // collection is copied before fn sees it (copy on write).
+  Result<Revision> Mutate(std::string_view key, ValueType type, const MutateOptions& options,
+                          FunctionRef<bool(Collection&)> fn);
+  // Put of a collection (not empty): the key then holds `object` (a reference is taken; the
+  // caller must not change it afterwards except through Mutate). Options as for Put.
+  Result<Revision> PutObject(std::string_view key, Collection* object, const WriteOptions& options);
 
   // ---- reads (lazy expiry: an expired value found here is expired first) ----
   // Newest entry if it is a live Put; else kNotFound.

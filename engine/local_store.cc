@@ -96,6 +96,13 @@ class LocalBucket final : public StoreBucket {
     if (!r.ok()) return std::move(done)(WriteResult(r.errc(), r.detail()));
     std::move(done)(*r);
   }
+  void Mutate(std::string_view key, ValueType type, const MutateOptions& options,
+              FunctionRef<bool(Collection&)> fn, WriteDone done) override {
+    if (bucket_ == nullptr) return std::move(done)(Errc::kBucketNotFound);
+    Result<Revision> r = bucket_->Mutate(key, type, options, fn);
+    if (!r.ok()) return std::move(done)(WriteResult(r.errc(), r.detail()));
+    std::move(done)(*r);
+  }
   void SetExpiry(std::string_view key, UnixMillis expire_at_ms, WriteDone done) override {
     if (bucket_ == nullptr) return std::move(done)(Errc::kBucketNotFound);
     Status s = bucket_->SetExpiry(key, expire_at_ms);
@@ -125,6 +132,7 @@ class LocalBucket final : public StoreBucket {
   Result<Revision> Apply(const WriteRequest& w) {
     switch (w.kind) {
       case WriteRequest::Kind::kPut:
+        if (w.object != nullptr) return bucket_->PutObject(w.key, w.object, w.options);
         return bucket_->Put(w.key, w.value, w.options);
       case WriteRequest::Kind::kCreate:
         return bucket_->Create(w.key, w.value, w.options);

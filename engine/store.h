@@ -25,8 +25,10 @@
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/collection.h"
 #include "engine/completion.h"
 #include "engine/filter.h"
+#include "engine/function_ref.h"
 #include "engine/result.h"
 #include "engine/types.h"
 #include "engine/watch.h"
@@ -46,9 +48,15 @@ struct WriteRequest {
   std::string_view key;
   std::string_view value;  // Put, Create and Update only
   WriteOptions options;
+  // Put only: the key holds this collection instead of `value` (engine.h Bucket::PutObject).
+  // The caller keeps a reference until the write is answered and changes it no more.
+  Collection* object = nullptr;
 
   static WriteRequest Put(std::string_view key, std::string_view value, WriteOptions o = {}) {
     return {Kind::kPut, key, value, o};
+  }
+  static WriteRequest PutObject(std::string_view key, Collection* object, WriteOptions o = {}) {
+    return {Kind::kPut, key, {}, o, object};
   }
   static WriteRequest Create(std::string_view key, std::string_view value, WriteOptions o = {}) {
     return {Kind::kCreate, key, value, o};
@@ -94,6 +102,12 @@ class StoreBucket {
 
   // ---- changes (complete through `done`, now or later) ----
   virtual void Write(const WriteRequest& request, WriteDone done) = 0;
+  // A change to the key's collection in place (engine.h Bucket::Mutate documents it). `fn`
+  // runs before Mutate returns, on the loop-owned state every read sees; `done` answers with the
+  // revision appended (0: nothing changed) once the change is acknowledged: at once in memory,
+  // later where a change must also be made durable or replicated.
+  virtual void Mutate(std::string_view key, ValueType type, const MutateOptions& options,
+                      FunctionRef<bool(Collection&)> fn, WriteDone done) = 0;
   // Expiry of the live value without a new revision (kNoExpiry removes it); kNotFound if none.
   virtual void SetExpiry(std::string_view key, UnixMillis expire_at_ms, WriteDone done) = 0;
   // Compaction at `revision` (0: everything superseded). Result: entries removed.

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "engine/clock.h"
+#include "engine/collection.h"
 
 namespace kvgate::engine {
 
@@ -40,6 +41,10 @@ struct EntryView {
   MarkerReason reason = MarkerReason::kNone;
   UnixNanos created_ns = 0;
   UnixMillis expires_at_ms = kNoExpiry;  // current expiry of this entry (Put only)
+  // A key holding a hash, list, set or sorted set: its collection (value is empty then). Valid
+  // as long as the view; change it only through StoreBucket::Mutate.
+  ValueType type = ValueType::kString;
+  const Collection* object = nullptr;
 };
 
 struct BucketConfig {
@@ -75,6 +80,12 @@ struct BucketStatus {
   Revision watermark = 0;       // highest revision of a removed last trace (CursorExpired bound)
   UnixNanos first_ns = 0;       // created_ns of the oldest / newest retained entries (0: none)
   UnixNanos last_ns = 0;
+};
+
+// Mutate (engine.h, store.h): whether a key without a live value gets a new, empty collection
+// for the change (HSET, LPUSH) or is left alone (HDEL, LPUSHX: kNotFound).
+struct MutateOptions {
+  bool create = true;
 };
 
 struct WriteOptions {

@@ -25,6 +25,7 @@
 #include "engine/detail/rev_log.h"
 #include "engine/detail/watch_index.h"
 #include "engine/engine.h"
+#include "engine/function_ref.h"
 
 namespace kvgate::engine {
 
@@ -52,6 +53,10 @@ class BucketImpl {
   Result<Revision> Delete(std::string_view key, const WriteOptions& o);
   Result<Revision> Purge(std::string_view key, const WriteOptions& o);
   Status SetExpiry(std::string_view key, UnixMillis expire_at_ms);
+  Result<Revision> PutObject(std::string_view key, Collection* object, const WriteOptions& o);
+  // ---- collections in place (bucket_mutate.cc) ----
+  Result<Revision> Mutate(std::string_view key, ValueType type, const MutateOptions& o,
+                          FunctionRef<bool(Collection&)> fn);
 
   // ---- reads (bucket_read.cc) ----
   Result<EntryView> Get(std::string_view key);
@@ -99,9 +104,11 @@ class BucketImpl {
   KeyNode* Expire(KeyNode* node, uint64_t hash, UnixNanos now_ns);
   // The append path: every new entry goes through here. `node` is the key's current node
   // (nullptr: absent). Returns the (possibly moved) node.
+  // `object`: the new entry holds this collection instead of `value` (rollup implied: a
+  // collection keeps no history).
   KeyNode* Append(KeyNode* node, std::string_view key, uint64_t hash, Op op, MarkerReason reason,
                   std::string_view value, std::string_view meta, UnixMillis expires_at_ms,
-                  bool rollup);
+                  bool rollup, Collection* object = nullptr);
   // Removes the oldest history entries of the key beyond `keep` (superseded history only).
   void TrimHistory(KeyNode* node, uint32_t keep);
   // Removes a superseded entry (never the key's newest).

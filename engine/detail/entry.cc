@@ -36,7 +36,12 @@ size_t AllocCost(void* p) {
 EntryView EntryBase::View() const {
   EntryView v;
   v.key = key();
-  v.value = value();
+  if (is_typed()) {
+    v.object = object();
+    v.type = v.object->type();
+  } else {
+    v.value = value();
+  }
   v.meta = meta();
   v.revision = revision;
   v.op = op;
@@ -125,6 +130,16 @@ HistEntry* NewHistFrom(const KeyNode* node, MemoryCounter* mem) {
   if (!v.empty()) std::memcpy(h->var(), v.data(), v.size());
   if (!m.empty()) std::memcpy(h->var() + v.size(), m.data(), m.size());
   return h;
+}
+
+void AttachObject(Collection* c, MemoryCounter* mem) {
+  c->AddRef();
+  mem->Add(c->MemoryBytes());
+}
+
+void DetachObject(Collection* c, MemoryCounter* mem) {
+  mem->Sub(c->MemoryBytes());
+  if (c->Release()) delete c;
 }
 
 void FreeEntry(EntryBase* e, MemoryCounter* mem) {

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "engine/collection.h"
 #include "engine/types.h"
 
 namespace kvgate::engine::detail {
@@ -54,6 +55,9 @@ enum EntryFlags : uint8_t {
   // node is created while one exists; cleared when a dispatch finds none. Lets a write to an
   // unwatched key skip the watcher index without touching memory outside its own node.
   kFlagWatched = 8,
+  // KeyNode only: the value bytes are a Collection* (a hash, list, set or sorted set) holding a
+  // reference; value() is not the value then, object() is.
+  kFlagTyped = 16,
 };
 
 struct EntryBase {
@@ -76,6 +80,14 @@ struct EntryBase {
   }
   bool has_expiry() const {
     return flags & kFlagExpiry;
+  }
+  bool is_typed() const {
+    return flags & kFlagTyped;
+  }
+  Collection* object() const {  // only when is_typed()
+    Collection* c;
+    std::memcpy(&c, var() + key_len, sizeof c);
+    return c;
   }
   inline KeyNode* owner();
   inline const KeyNode* owner() const;
@@ -128,6 +140,7 @@ inline std::string_view EntryBase::key() const {
   return {n->var(), n->key_len};
 }
 inline uint64_t EntryBase::AccountedBytes() const {
+  if (is_typed()) return uint64_t{key_len} + meta_len + object()->MemoryBytes();
   return uint64_t{owner()->key_len} + value_len + meta_len;
 }
 
@@ -147,6 +160,15 @@ KeyNode* RewriteKeyNode(KeyNode* node, std::string_view value, std::string_view 
 // A copy of the node's newest entry as a history entry (expiry dropped: superseded values
 // never expire on their own).
 HistEntry* NewHistFrom(const KeyNode* node, MemoryCounter* mem);
+// Frees the allocation only: a typed node's collection is released by DetachObject first.
 void FreeEntry(EntryBase* e, MemoryCounter* mem);
+// Collection memory is counted per key holding it: attaching adds its bytes, detaching (which
+// drops the key's reference) subtracts them.
+void AttachObject(Collection* c, MemoryCounter* mem);
+void DetachObject(Collection* c, MemoryCounter* mem);
+// Releases the collection a typed node holds (nothing for other entries).
+inline void DetachObjectOf(EntryBase* e, MemoryCounter* mem) {
+  if (e->is_typed()) DetachObject(e->object(), mem);
+}
 
 }  // namespace kvgate::engine::detail

@@ -247,6 +247,7 @@ bool Keyspace::FreeSome(size_t budget) {
       n->older = h->older;
       FreeEntry(h, mem_);
     }
+    DetachObjectOf(n, mem_);
     FreeEntry(n, mem_);
     --size_;
   }

@@ -86,8 +86,19 @@ class DelayedBucket final : public engine::StoreBucket {
     op.key.assign(request.key);
     op.value.assign(request.value);
     op.meta.assign(request.options.meta);
+    op.object = engine::CollectionRef(request.object);
     op.options = request.options;
     op.options.meta = {};
+    store_.Queue(std::move(op));
+  }
+  // The change is made at once (reads see it, as a remote backend's local view would); only
+  // its acknowledgement waits, as for a change that must be made durable first.
+  void Mutate(std::string_view key, engine::ValueType type, const engine::MutateOptions& options,
+              engine::FunctionRef<bool(engine::Collection&)> fn, WriteDone done) override {
+    WriteResult result = uint64_t{0};
+    inner_->Mutate(key, type, options, fn, [&result](WriteResult r) { result = std::move(r); });
+    DelayedStore::Op op = NewOp(DelayedStore::Op::Kind::kAnswer, std::move(done));
+    op.answer = std::move(result);
     store_.Queue(std::move(op));
   }
   void SetExpiry(std::string_view key, engine::UnixMillis expire_at_ms, WriteDone done) override {
@@ -145,7 +156,7 @@ void DelayedStore::Apply(Op& op) {
   engine::StoreBucket& b = *op.bucket;
   switch (op.kind) {
     case Op::Kind::kWrite: {
-      engine::WriteRequest request{op.write_kind, op.key, op.value, op.options};
+      engine::WriteRequest request{op.write_kind, op.key, op.value, op.options, op.object.get()};
       request.options.meta = op.meta;
       return b.Write(request, std::move(op.done));
     }
@@ -157,6 +168,8 @@ void DelayedStore::Apply(Op& op) {
       return b.PurgeEntries(*op.filter, op.keep, op.revision, std::move(op.done));
     case Op::Kind::kFlush:
       return b.Flush(std::move(op.done));
+    case Op::Kind::kAnswer:
+      return std::move(op.done)(std::move(op.answer));
   }
 }
 

@@ -78,7 +78,8 @@ class DelayedStore final : public engine::Store {
 
   // One queued change, owning copies of everything its request pointed at.
   struct Op {
-    enum class Kind : uint8_t { kWrite, kExpiry, kCompact, kPurgeEntries, kFlush };
+    // kAnswer: a change already made (Mutate) whose answer is held.
+    enum class Kind : uint8_t { kWrite, kExpiry, kCompact, kPurgeEntries, kFlush, kAnswer };
     Kind kind = Kind::kWrite;
     int64_t due_ms = 0;
     engine::BucketRef bucket;  // the wrapped store's bucket
@@ -86,11 +87,13 @@ class DelayedStore final : public engine::Store {
     std::string key;
     std::string value;
     std::string meta;
+    engine::CollectionRef object;  // PutObject's collection, kept alive until applied
     engine::WriteOptions options;
     engine::UnixMillis expire_at_ms = 0;
     engine::Revision revision = 0;  // Compact's, PurgeEntries' below_revision
     uint64_t keep = 0;
     std::optional<engine::KeyFilter> filter;
+    engine::WriteResult answer = uint64_t{0};
     engine::WriteDone done;
   };
 

@@ -20,8 +20,10 @@ void AppendEntryFieldLines(const engine::EntryView& entry, std::string* out) {
       return;
     }
   }
-  // Markers written without NATS headers (Redis DEL, TTL expiry, max_age marker).
+  // Markers written without NATS headers (Redis DEL, TTL expiry, max_age marker), and the
+  // type of a key holding a Redis collection.
   natswire::HeaderBuilder b(out);
+  if (entry.type != engine::ValueType::kString) b.Add("KV-Type", engine::TypeName(entry.type));
   if (entry.op == engine::Op::kDelete) {
     b.Add("KV-Operation", "DEL");
   } else if (entry.op == engine::Op::kPurge) {

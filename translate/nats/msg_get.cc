@@ -2,6 +2,7 @@
 // (the raw message: stored headers + Nats-Stream/Subject/Sequence/Time-Stamp, status headers
 // for errors). Both accept {"seq":n}, {"last_by_subj":s}, {"next_by_subj":s[,"seq":n]};
 // DIRECT.GET also takes the subject as trailing tokens: $JS.API.DIRECT.GET.KV_b.$KV.b.k.
+#include "translate/nats/collection_json.h"
 #include "translate/nats/jetstream.h"
 #include "translate/nats/js_time.h"
 #include "translate/nats/json_fields.h"
@@ -93,7 +94,11 @@ void JetStream::StreamMsgGet(const JsRequest& req) {
   w.Key("subject").String(KvSubject(bucket->name(), e.key));
   w.Key("seq").Uint(e.revision);
   if (!block.empty()) w.Key("hdrs").String(Base64Encode(block));
-  if (!e.value.empty()) w.Key("data").String(Base64Encode(e.value));
+  if (e.object != nullptr) {
+    w.Key("data").String(Base64Encode(CollectionJson(*e.object)));
+  } else if (!e.value.empty()) {
+    w.Key("data").String(Base64Encode(e.value));
+  }
   w.Key("time").String(FormatRfc3339Nano(e.created_ns));
   w.EndObject().EndObject();
   Respond(req, s);
@@ -146,7 +151,11 @@ bool JetStream::DirectGet(const JsRequest& req) {
   b.AddUint("Nats-Sequence", e.revision);
   b.Add("Nats-Time-Stamp", FormatRfc3339Nano(e.created_ns));
   b.Finish();
-  front_.Reply(req.reply, block, e.value);
+  if (e.object != nullptr) {
+    front_.Reply(req.reply, block, CollectionJson(*e.object));
+  } else {
+    front_.Reply(req.reply, block, e.value);
+  }
   return true;
 }
 

@@ -144,6 +144,24 @@ struct CommandContext {
     }
     finish(*this, state);
   }
+  // A change to a key's collection (StoreBucket::Mutate): fn(collection, state) runs at once
+  // and returns whether it changed anything (it may read views and write into `state`); then
+  // then(ctx, result, state) runs when the store has acknowledged the change (result: the
+  // revision appended, 0 for none, or an error such as kWrongType), at once in memory. `state`
+  // carries what the reply needs (a count, the popped elements) and must be small to move.
+  template <typename State, typename Fn, typename Then>
+  void AwaitMutate(engine::StoreBucket& bucket, std::string_view key, engine::ValueType type,
+                   engine::MutateOptions options, State state, Fn&& fn, Then then) {
+    const uint64_t ticket = BeginAwait();
+    bucket.Mutate(
+        key, type, options, [&](engine::Collection& c) -> bool { return fn(c, state); },
+        AwaitCompletion(ticket));
+    std::optional<engine::WriteResult> now = EndAwait(ticket);
+    if (now) return then(*this, std::move(*now), state);
+    SuspendAwait(ticket, [then = std::move(then), state = std::move(state)](Wake wake) mutable {
+      then(*wake.ctx, std::move(wake.result), state);
+    });
+  }
   // Writes to the session's current bucket; a lookup failure is answered to `done` (used by
   // AwaitSequence steps, which look the bucket up again after each answer).
   void WriteCurrent(const engine::WriteRequest& request, engine::WriteDone done);

@@ -133,6 +133,23 @@ constexpr CommandDoc kCommandDocs[] = {
     {"execifmatch", "Runs a single-key command if the key's ETag matches."},
     {"execifnotmatch", "Runs a single-key command if the key's ETag does not match."},
     {"execifgreater", "Runs a single-key command if the given ETag is greater than the key's."},
+    // hash_cmds.cc
+    {"hset", "Set the string value of a hash field"},
+    {"hmset", "Set multiple hash fields to multiple values"},
+    {"hsetnx", "Set the value of a hash field, only if the field does not exist"},
+    {"hdel", "Delete one or more hash fields"},
+    {"hget", "Get the value of a hash field"},
+    {"hmget", "Get the values of all the given hash fields"},
+    {"hgetall", "Get all the fields and values in a hash"},
+    {"hkeys", "Get all the fields in a hash"},
+    {"hvals", "Get all the values in a hash"},
+    {"hlen", "Get the number of fields in a hash"},
+    {"hexists", "Determine if a hash field exists"},
+    {"hstrlen", "Get the length of the value of a hash field"},
+    {"hincrby", "Increment the integer value of a hash field by the given number"},
+    {"hincrbyfloat", "Increment the float value of a hash field by the given amount"},
+    {"hrandfield", "Get one or multiple random fields from a hash"},
+    {"hscan", "Incrementally iterate hash fields and associated values"},
     // wait_cmds.cc
     {"wait",
      "Wait for the synchronous replication of all the write commands sent in the context of the "

@@ -13,16 +13,17 @@
 #include "protocols/resp/number.h"
 #include "translate/redis/command.h"
 #include "translate/redis/errors.h"
+#include "translate/redis/long_double.h"
 #include "translate/redis/notifications.h"
+#include "translate/redis/string_access.h"
 
 namespace kvgate::redis {
+
 namespace {
-
-using Bucket = engine::StoreBucket;
-
 constexpr size_t kMaxLongDoubleChars = 5 * 1024;
 
-// Redis string2ld(): strtold over the whole argument; no leading space, no NaN, no overflow.
+}  // namespace
+
 bool ParseLongDouble(std::string_view s, long double* out) {
   if (s.empty() || s.size() >= kMaxLongDoubleChars) return false;
   char buf[kMaxLongDoubleChars];
@@ -40,7 +41,6 @@ bool ParseLongDouble(std::string_view s, long double* out) {
   return true;
 }
 
-// Redis ld2string(..., LD_STR_HUMAN).
 std::string FormatLongDouble(long double v) {
   char buf[kMaxLongDoubleChars];
   int n = snprintf(buf, sizeof(buf), "%.17Lf", v);
@@ -57,12 +57,17 @@ std::string FormatLongDouble(long double v) {
   return std::string(buf, len);
 }
 
+namespace {
+
+using Bucket = engine::StoreBucket;
+
 void IncrBy(CommandContext& ctx, int64_t incr) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   std::string_view key = ctx.arg(1);
   int64_t value = 0;
-  auto e = db->Get(key);
+  auto e = GetStringKey(*db, key);
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   if (e.ok() && !resp::ParseInt64(e->value, &value)) return ctx.w.Error(kNotInteger);
   if ((incr < 0 && value < 0 && incr < INT64_MIN - value) ||
       (incr > 0 && value > 0 && incr > INT64_MAX - value)) {
@@ -108,7 +113,8 @@ void IncrByFloatCmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   long double value = 0;
   long double incr = 0;
-  auto e = db->Get(key);
+  auto e = GetStringKey(*db, key);
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   if ((e.ok() && !ParseLongDouble(e->value, &value)) || !ParseLongDouble(ctx.arg(2), &incr)) {
     return ctx.w.Error(kNotFloat);
   }

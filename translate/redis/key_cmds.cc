@@ -2,6 +2,7 @@
 // (specs/resp-subset.md §5). Redis DEL on a live key is an engine Delete (tombstone); on an
 // absent key nothing is written.
 #include <cctype>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "translate/redis/front.h"
 #include "translate/redis/glob.h"
 #include "translate/redis/notifications.h"
+#include "translate/redis/scan_args.h"
 #include "translate/redis/session.h"
 
 namespace kvgate::redis {
@@ -60,8 +62,35 @@ void ExistsCmd(CommandContext& ctx) {
 void TypeCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  ctx.w.SimpleString(db->Get(ctx.arg(1)).ok() ? "string" : "none");
+  auto e = db->Get(ctx.arg(1));
+  ctx.w.SimpleString(e.ok() ? engine::TypeName(e->type) : "none");
 }
+
+// SCAN ... TYPE name: the type Redis's name stands for (nullopt: none, so nothing matches).
+std::optional<engine::ValueType> TypeNamed(std::string_view name) {
+  for (engine::ValueType t :
+       {engine::ValueType::kString, engine::ValueType::kHash, engine::ValueType::kList,
+        engine::ValueType::kSet, engine::ValueType::kZSet}) {
+    if (EqualsIgnoreCase(name, engine::TypeName(t))) return t;
+  }
+  return std::nullopt;
+}
+
+// A copy of a key's value for RENAME, COPY and MOVE: the string's bytes, or a reference to its
+// collection (shared; the engine copies it before it changes).
+struct ValueCopy {
+  std::string bytes;
+  engine::CollectionRef object;
+
+  explicit ValueCopy(const engine::EntryView& e)
+      : object(const_cast<engine::Collection*>(e.object)) {
+    if (e.object == nullptr) bytes.assign(e.value);
+  }
+  engine::WriteRequest PutTo(std::string_view key, const engine::WriteOptions& o) const {
+    if (object) return engine::WriteRequest::PutObject(key, object.get(), o);
+    return engine::WriteRequest::Put(key, bytes, o);
+  }
+};
 
 KeyFilter FilterFor(std::string_view pattern) {
   return KeyFilter::Prefix(GlobLiteralPrefix(pattern));
@@ -84,73 +113,22 @@ void KeysCmd(CommandContext& ctx) {
   for (const std::string& k : keys) ctx.w.Bulk(k);
 }
 
-// Redis parseScanCursorOrReply: strtoull() over the C string, no leading blank, no overflow.
-bool ParseScanCursor(std::string_view arg, uint64_t* out) {
-  std::string_view s = CString(arg);
-  if (s.empty()) {
-    *out = 0;
-    return true;
-  }
-  if (isspace(static_cast<unsigned char>(s[0]))) return false;
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *out = negative ? 0 - v : v;
-  return true;
-}
-
 void ScanCmd(CommandContext& ctx) {
-  uint64_t cursor = 0;
-  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.w.Error(kInvalidCursor);
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::string_view type;
-  bool use_type = false;
-  ArgParser p(ctx.args, 2);
-  while (!p.Done()) {
-    // Each option needs its value; a lone keyword is a syntax error, as in Redis.
-    if (p.Remaining() >= 2 && p.Keyword("COUNT")) {
-      count = p.NextInt64();
-      if (p.ok() && count < 1) p.Fail(kSyntaxError);
-    } else if (p.Remaining() >= 2 && p.Keyword("MATCH")) {
-      pattern = p.Next();
-      use_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-    } else if (p.Remaining() >= 2 && p.Keyword("TYPE")) {
-      type = p.Next();
-      use_type = true;
-    } else {
-      p.Fail(kSyntaxError);
-    }
-  }
-  if (p.ReplyIfError(ctx.w)) return;
+  ScanArgs a;
+  if (!ParseScanArgs(ctx, 1, /*allow_type=*/true, &a)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  const bool type_matches = !use_type || EqualsIgnoreCase(CString(type), "string");
-  KeyFilter filter = use_pattern ? FilterFor(pattern) : KeyFilter::All();
+  std::optional<engine::ValueType> type;
+  if (a.use_type) type = TypeNamed(CString(a.type));
+  KeyFilter filter = a.use_pattern ? FilterFor(a.pattern) : KeyFilter::All();
   std::vector<std::string> keys;
   engine::Revision next =
-      db->Scan(cursor, static_cast<size_t>(count), filter, [&](const engine::EntryView& e) {
-        if (!type_matches) return;
-        if (use_pattern && !GlobMatch(pattern, e.key)) return;
+      db->Scan(a.cursor, static_cast<size_t>(a.count), filter, [&](const engine::EntryView& e) {
+        if (a.use_type && (!type || e.type != *type)) return;
+        if (!a.Matches(e.key)) return;
         keys.emplace_back(e.key);
       });
-  char buf[24];
-  int n = snprintf(buf, sizeof(buf), "%llu", static_cast<unsigned long long>(next));
-  ctx.w.ArrayHeader(2);
-  ctx.w.Bulk(std::string_view(buf, static_cast<size_t>(n)));
-  ctx.w.ArrayHeader(keys.size());
+  WriteScanHeader(ctx.w, next, keys.size());
   for (const std::string& k : keys) ctx.w.Bulk(k);
 }
 
@@ -170,13 +148,13 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   auto src = db->Get(from);
   if (!src.ok()) return ctx.w.Error(kNoSuchKey);
   if (from == to) return nx ? ctx.w.Integer(0) : ctx.w.Ok();
-  std::string value(src->value);
+  const ValueCopy value(*src);
   const engine::UnixMillis expire = src->expires_at_ms;
   const bool replaced = db->Get(to).ok();
   if (replaced && nx) return ctx.w.Integer(0);
   engine::WriteOptions wo;
   wo.expire_at_ms = expire;
-  ctx.AwaitWrite(*db, engine::WriteRequest::Put(to, value, wo),
+  ctx.AwaitWrite(*db, value.PutTo(to, wo),
                  [replaced, nx](CommandContext& c, engine::WriteResult put) {
                    if (!put.ok()) return ReplyEngineError(c.w, put.errc());
                    c.Await(
@@ -229,13 +207,13 @@ void CopyCmd(CommandContext& ctx) {
   if (dst == nullptr) return;
   auto e = src->Get(key);
   if (!e.ok()) return ctx.w.Integer(0);
-  std::string value(e->value);
+  const ValueCopy value(*e);
   const engine::UnixMillis expire = e->expires_at_ms;
   const bool replaced = dst->Get(new_key).ok();
   if (replaced && !replace) return ctx.w.Integer(0);
   engine::WriteOptions wo;
   wo.expire_at_ms = expire;
-  ctx.AwaitWrite(*dst, engine::WriteRequest::Put(new_key, value, wo),
+  ctx.AwaitWrite(*dst, value.PutTo(new_key, wo),
                  [replaced, dst_db](CommandContext& c, engine::WriteResult r) {
                    if (!r.ok()) return ReplyEngineError(c.w, r.errc());
                    if (replaced) c.front.Notify(dst_db, kNotifyNew, "new", c.arg(2));  // as RENAME
@@ -259,24 +237,23 @@ void MoveCmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   auto e = src->Get(key);
   if (!e.ok()) return ctx.w.Integer(0);
-  std::string value(e->value);
+  const ValueCopy value(*e);
   engine::WriteOptions wo;
   wo.expire_at_ms = e->expires_at_ms;
   if (dst->Get(key).ok()) return ctx.w.Integer(0);
-  ctx.AwaitWrite(*dst, engine::WriteRequest::Put(key, value, wo),
-                 [dst_db](CommandContext& c, engine::WriteResult put) {
-                   if (!put.ok()) return ReplyEngineError(c.w, put.errc());
-                   c.Await(
-                       [&](engine::WriteDone done) {
-                         c.WriteCurrent(engine::WriteRequest::Delete(c.arg(1)), std::move(done));
-                       },
-                       [dst_db](CommandContext& c2, engine::WriteResult del) {
-                         if (!del.ok()) return ReplyEngineError(c2.w, del.errc());
-                         c2.Notify(kNotifyGeneric, "move_from", c2.arg(1));
-                         c2.front.Notify(dst_db, kNotifyGeneric, "move_to", c2.arg(1));
-                         c2.w.Integer(1);
-                       });
-                 });
+  ctx.AwaitWrite(*dst, value.PutTo(key, wo), [dst_db](CommandContext& c, engine::WriteResult put) {
+    if (!put.ok()) return ReplyEngineError(c.w, put.errc());
+    c.Await(
+        [&](engine::WriteDone done) {
+          c.WriteCurrent(engine::WriteRequest::Delete(c.arg(1)), std::move(done));
+        },
+        [dst_db](CommandContext& c2, engine::WriteResult del) {
+          if (!del.ok()) return ReplyEngineError(c2.w, del.errc());
+          c2.Notify(kNotifyGeneric, "move_from", c2.arg(1));
+          c2.front.Notify(dst_db, kNotifyGeneric, "move_to", c2.arg(1));
+          c2.w.Integer(1);
+        });
+  });
 }
 
 // OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ: strings only, encodings as Redis would pick.
@@ -302,6 +279,7 @@ void ObjectCmd(CommandContext& ctx) {
   auto e = db->Get(ctx.arg(2));
   if (!e.ok()) return ctx.w.Null();
   if (EqualsIgnoreCase(sub, "encoding")) {
+    if (e->object != nullptr) return ctx.w.Bulk(e->object->EncodingName());
     int64_t n = 0;
     if (resp::ParseInt64(e->value, &n)) return ctx.w.Bulk("int");
     return ctx.w.Bulk(e->value.size() <= 44 ? "embstr" : "raw");

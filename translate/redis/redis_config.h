@@ -58,6 +58,10 @@ struct RedisConfig {
   int64_t tcp_keepalive = 300;
   // Keys remembered for client-side caching (tracking-table-max-keys; 0 = unlimited).
   uint64_t tracking_table_max_keys = 1'000'000;
+  // A hash stays a "listpack" (OBJECT ENCODING, one-call HSCAN) up to this many fields, each
+  // field and value at most this long (hash-max-listpack-entries / -value, ziplist aliases).
+  uint64_t hash_max_listpack_entries = 512;
+  uint64_t hash_max_listpack_value = 64;
 };
 
 }  // namespace kvgate::redis

@@ -15,7 +15,9 @@ namespace kvgate::redis {
 
 inline engine::Result<engine::EntryView> GetStringKey(engine::StoreBucket& db,
                                                       std::string_view key) {
-  return db.Get(key);
+  engine::Result<engine::EntryView> e = db.Get(key);
+  if (e.ok() && e->type != engine::ValueType::kString) return engine::Errc::kWrongType;
+  return e;
 }
 
 }  // namespace kvgate::redis

@@ -13,6 +13,7 @@
 #include "translate/redis/front.h"
 #include "translate/redis/notifications.h"
 #include "translate/redis/session.h"
+#include "translate/redis/string_access.h"
 
 namespace kvgate::redis {
 namespace {
@@ -162,6 +163,9 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
   bool cond_ok = true;
   if (o.get || o.xx || o.cond != Cond::kNone) {
     auto cur = db->Get(key);
+    if (o.get && cur.ok() && cur->type != engine::ValueType::kString) {
+      return ReplyEngineError(ctx.w, engine::Errc::kWrongType);
+    }
     found = cur.ok();
     if (o.get && found) {
       old.assign(cur->value);
@@ -219,7 +223,8 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
 void GetCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto e = db->Get(ctx.arg(1));
+  auto e = GetStringKey(*db, ctx.arg(1));
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   if (!e.ok()) {
     ++ctx.front.stats().keyspace_misses;
     return ctx.w.Null();
@@ -263,7 +268,8 @@ void GetSetCmd(CommandContext& ctx) {
 void GetDelCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto e = db->Get(ctx.arg(1));
+  auto e = GetStringKey(*db, ctx.arg(1));
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   if (!e.ok()) return ctx.w.Null();
   // The view dies with the delete: the reply goes out with the delete's answer.
   ctx.AwaitWrite(*db, engine::WriteRequest::Delete(ctx.arg(1)),
@@ -280,7 +286,8 @@ void GetExCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   std::string_view key = ctx.arg(1);
-  auto e = db->Get(key);
+  auto e = GetStringKey(*db, key);
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   // Redis looks the key up before validating the expiry: a missing key is null either way.
   if (!e.ok()) return ctx.w.Null();
   int64_t when = 0;
@@ -314,7 +321,7 @@ void MGetCmd(CommandContext& ctx) {
   if (db == nullptr) return;
   ctx.w.ArrayHeader(ctx.argc() - 1);
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    auto e = db->Get(ctx.arg(i));
+    auto e = GetStringKey(*db, ctx.arg(i));
     if (e.ok()) {
       ctx.w.Bulk(e->value);
     } else {
@@ -373,7 +380,8 @@ void AppendCmd(CommandContext& ctx) {
   if (db == nullptr) return;
   std::string_view key = ctx.arg(1);
   std::string_view tail = ctx.arg(2);
-  auto e = db->Get(key);
+  auto e = GetStringKey(*db, key);
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   auto reply = [](CommandContext& c, engine::WriteResult r, int64_t length) {
     if (!r.ok()) return ReplyEngineError(c.w, r.errc());
     c.Notify(kNotifyString, "append", c.arg(1));
@@ -402,7 +410,8 @@ void AppendCmd(CommandContext& ctx) {
 void StrLenCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto e = db->Get(ctx.arg(1));
+  auto e = GetStringKey(*db, ctx.arg(1));
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   ctx.w.Integer(e.ok() ? static_cast<int64_t>(e->value.size()) : 0);
 }
 
@@ -413,7 +422,8 @@ void GetRangeCmd(CommandContext& ctx) {
   }
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto e = db->Get(ctx.arg(1));
+  auto e = GetStringKey(*db, ctx.arg(1));
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   if (!e.ok()) return ctx.w.Bulk("");
   const std::string_view s = e->value;
   const int64_t len = static_cast<int64_t>(s.size());
@@ -435,7 +445,8 @@ void SetRangeCmd(CommandContext& ctx) {
   if (db == nullptr) return;
   std::string_view key = ctx.arg(1);
   std::string_view patch = ctx.arg(3);
-  auto e = db->Get(key);
+  auto e = GetStringKey(*db, key);
+  if (e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   std::string value;
   WriteOptions wo;
   if (!e.ok()) {

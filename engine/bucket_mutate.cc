@@ -1,0 +1,66 @@
+// File: engine/bucket_mutate.cc
+// Changes to a key's collection in place (engine.h Bucket::Mutate): the collection is found (or
+// made), copied first if another key shares it, changed by the caller's function, and the
+// change becomes one new revision of the key, or a Delete when it left the collection empty.
+// Memory and byte counts follow the collection's size change.
+//
+//   impl.Mutate("h", ValueType::kHash, {}, [](Collection& c) {
+//     return static_cast<HashValue&>(c).table().Set("f", "v"); });
+#include "engine/detail/bucket_impl.h"
+
+namespace kvgate::engine {
+
+using detail::KeyNode;
+using detail::Keyspace;
+
+Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const MutateOptions& o,
+                                    FunctionRef<bool(Collection&)> fn) {
+  if (key.size() > UINT32_MAX) return Errc::kInvalidArgument;
+  const uint64_t hash = Keyspace::Hash(key);
+  KeyNode* node = Lookup(key, hash);
+  const bool live = node != nullptr && node->op == Op::kPut;
+  CollectionRef object;
+  bool in_place = false;
+  if (live) {
+    if (!node->is_typed() || node->object()->type() != type) return Errc::kWrongType;
+    Collection* current = node->object();
+    if (current->refs() > 1) {
+      object = CollectionRef(current->Clone());  // another key shares it: copy on write
+    } else {
+      object = CollectionRef(current);
+      in_place = true;
+    }
+  } else {
+    if (!o.create) return {Errc::kNotFound, node != nullptr ? node->revision : 0};
+    if (config_.max_keys >= 0 && live_keys_ >= static_cast<uint64_t>(config_.max_keys)) {
+      return Errc::kBucketFull;
+    }
+    if (core_->WouldExceed(1)) return Errc::kOutOfMemory;
+    object = CollectionRef(NewCollection(type));
+    if (!object) return Errc::kInvalidArgument;
+  }
+  const uint64_t before = in_place ? object->MemoryBytes() : 0;
+  if (!fn(*object)) return Revision{0};
+  if (in_place) {
+    // The entry's accounted bytes and the memory counter held `before`: move them to the new
+    // size before the append path reads them.
+    const uint64_t after = object->MemoryBytes();
+    if (after >= before) {
+      bytes_ += after - before;
+      mem_->Add(after - before);
+    } else {
+      bytes_ -= before - after;
+      mem_->Sub(before - after);
+    }
+  }
+  if (object->size() == 0) {
+    if (!live) return Revision{0};  // made and emptied in one go: nothing to record
+    Append(node, key, hash, Op::kDelete, MarkerReason::kNone, {}, {}, kNoExpiry, true);
+    return last_rev_;
+  }
+  const UnixMillis expires = live && node->has_expiry() ? node->expires_at_ms() : kNoExpiry;
+  Append(node, key, hash, Op::kPut, MarkerReason::kNone, {}, {}, expires, true, object.get());
+  return last_rev_;
+}
+
+}  // namespace kvgate::engine

@@ -1,0 +1,38 @@
+// File: engine/collection.cc
+// Type names and the factory of empty collections (collection.h).
+#include "engine/collection.h"
+
+#include "engine/collections/hash_value.h"
+
+namespace kvgate::engine {
+
+std::string_view TypeName(ValueType type) {
+  switch (type) {
+    case ValueType::kString:
+      return "string";
+    case ValueType::kHash:
+      return "hash";
+    case ValueType::kList:
+      return "list";
+    case ValueType::kSet:
+      return "set";
+    case ValueType::kZSet:
+      return "zset";
+  }
+  return "none";
+}
+
+std::unique_ptr<Collection> NewCollection(ValueType type) {
+  switch (type) {
+    case ValueType::kHash:
+      return std::make_unique<HashValue>();
+    case ValueType::kString:
+    case ValueType::kList:
+    case ValueType::kSet:
+    case ValueType::kZSet:
+      break;
+  }
+  return nullptr;
+}
+
+}  // namespace kvgate::engine
