@@ -13,6 +13,7 @@
 #include "translate/redis/front.h"
 #include "translate/redis/notifications.h"
 #include "translate/redis/session.h"
+#include "translate/redis/string_access.h"
 
 namespace kvgate::redis {
 namespace {
@@ -358,16 +359,6 @@ void MSetNxCmd(CommandContext& ctx) {
   MSetGeneric(ctx, true);
 }
 
-// Redis checkStringLength: the result may not exceed proto-max-bulk-len.
-bool CheckStringLength(CommandContext& ctx, uint64_t size, uint64_t append) {
-  const uint64_t limit = static_cast<uint64_t>(ctx.front.config().limits.proto_max_bulk_len);
-  if (append > limit || size > limit - append) {
-    ctx.w.Error(kStringTooLong);
-    return false;
-  }
-  return true;
-}
-
 void AppendCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
@@ -483,6 +474,15 @@ constexpr CommandSpec kCommands[] = {
 };
 
 }  // namespace
+
+bool CheckStringLength(CommandContext& ctx, uint64_t size, uint64_t append) {
+  const uint64_t limit = static_cast<uint64_t>(ctx.front.config().limits.proto_max_bulk_len);
+  if (append > limit || size > limit - append) {
+    ctx.w.Error(kStringTooLong);
+    return false;
+  }
+  return true;
+}
 
 std::span<const CommandSpec> StringCommands() {
   return kCommands;
