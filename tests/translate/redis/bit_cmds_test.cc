@@ -32,6 +32,12 @@ std::string Ints(std::initializer_list<int64_t> values) {
   return out;
 }
 
+// Turns keyspace events on (from `c`) and subscribes `sub` to every key of database 0.
+void SubscribeKeyspace(RedisHarness& h, RedisHarness::Client& c, RedisHarness::Client& sub) {
+  CHECK(h.Cmd(c, {"CONFIG", "SET", "notify-keyspace-events", "KA"}) == kOk);
+  CHECK(h.Cmd(sub, {"PSUBSCRIBE", "__keyspace@0__:*"}) != "");
+}
+
 TEST_CASE("SETBIT and GETBIT", "[redis][bits]") {
   RedisHarness h;
   auto& c = h.Connect();
@@ -83,13 +89,13 @@ TEST_CASE("SETBIT offsets follow proto-max-bulk-len", "[redis][bits]") {
   CHECK(h.Cmd(c, {"GETBIT", "k", "8388607"}) == Int(1));
 }
 
-TEST_CASE("SETBIT keeps the TTL, notifies, and writes only on a change", "[redis][bits]") {
+TEST_CASE("SETBIT and BITFIELD keep the TTL, notify, and write only on a change", "[redis][bits]") {
   RedisHarness h;
   auto& c = h.Connect();
   auto& sub = h.Connect();
-  CHECK(h.Cmd(c, {"CONFIG", "SET", "notify-keyspace-events", "KA"}) == kOk);
-  CHECK(h.Cmd(sub, {"PSUBSCRIBE", "__keyspace@0__:*"}) != "");
+  SubscribeKeyspace(h, c, sub);
   CHECK(h.Cmd(c, {"SET", "k", "\x00"s, "EX", "100"}) == kOk);
+  CHECK(h.Cmd(c, {"SET", "f", "\x01"s, "PX", "100000"}) == kOk);
   h.Take(sub);
   CHECK(h.Cmd(c, {"SETBIT", "k", "3", "1"}) == Int(0));
   CHECK(h.Cmd(c, {"TTL", "k"}) == Int(100));
@@ -97,6 +103,11 @@ TEST_CASE("SETBIT keeps the TTL, notifies, and writes only on a change", "[redis
   CHECK(h.Cmd(c, {"SETBIT", "k", "3", "1"}) == Int(1));  // no change: no event
   CHECK(h.Cmd(c, {"SETBIT", "k", "4", "0"}) == Int(0));
   CHECK(h.Take(sub).empty());
+  CHECK(h.Cmd(c, {"BITFIELD", "f", "SET", "u8", "0", "1"}) == Ints({1}));
+  CHECK(h.Take(sub).empty());
+  CHECK(h.Cmd(c, {"BITFIELD", "f", "INCRBY", "u8", "0", "1"}) == Ints({2}));
+  CHECK(h.Take(sub).find("setbit") != std::string::npos);
+  CHECK(h.Cmd(c, {"PTTL", "f"}) == Int(100000));
   // An unchanged bit does not touch a WATCHed key either.
   CHECK(h.Cmd(c, {"WATCH", "k"}) == kOk);
   CHECK(h.Cmd(sub, {"PUNSUBSCRIBE"}) != "");
@@ -240,21 +251,6 @@ TEST_CASE("BITFIELD refuses bad operations before running any", "[redis][bits]")
   CHECK(h.Cmd(c, {"BITFIELD_RO", "k", "GET", "u8", "0"}) == Ints({0}));
   CHECK(h.Cmd(c, {"BITFIELD_RO"}) ==
         Err("ERR wrong number of arguments for 'bitfield_ro' command"));
-}
-
-TEST_CASE("BITFIELD keeps the TTL and notifies only on a change", "[redis][bits]") {
-  RedisHarness h;
-  auto& c = h.Connect();
-  auto& sub = h.Connect();
-  CHECK(h.Cmd(c, {"CONFIG", "SET", "notify-keyspace-events", "KA"}) == kOk);
-  CHECK(h.Cmd(sub, {"PSUBSCRIBE", "__keyspace@0__:*"}) != "");
-  CHECK(h.Cmd(c, {"SET", "k", "\x01"s, "PX", "100000"}) == kOk);
-  h.Take(sub);
-  CHECK(h.Cmd(c, {"BITFIELD", "k", "SET", "u8", "0", "1"}) == Ints({1}));
-  CHECK(h.Take(sub).empty());
-  CHECK(h.Cmd(c, {"BITFIELD", "k", "INCRBY", "u8", "0", "1"}) == Ints({2}));
-  CHECK(h.Take(sub).find("setbit") != std::string::npos);
-  CHECK(h.Cmd(c, {"PTTL", "k"}) == Int(100000));
 }
 
 TEST_CASE("BITFIELD refuses a value longer than proto-max-bulk-len", "[redis][bits]") {
