@@ -63,6 +63,18 @@ constexpr CommandDoc kCommandDocs[] = {
     {"incrby", "Increments the integer value of a key by a number."},
     {"decrby", "Decrements a number from the integer value of a key."},
     {"incrbyfloat", "Increment the floating point value of a key by a number."},
+    // bit_cmds.cc
+    {"setbit",
+     "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist."},
+    {"getbit", "Returns a bit value by offset."},
+    {"bitcount", "Counts the number of set bits (population counting) in a string."},
+    {"bitpos", "Finds the first set (1) or clear (0) bit in a string."},
+    {"bitop", "Performs bitwise operations on multiple strings, and stores the result."},
+    // bitfield_cmds.cc
+    {"bitfield", "Performs arbitrary bitfield integer operations on strings."},
+    {"bitfield_ro", "Performs arbitrary read-only bitfield integer operations on strings."},
+    // lcs_cmds.cc
+    {"lcs", "Finds the longest common substring."},
     // key_cmds.cc
     {"del", "Deletes one or more keys."},
     {"unlink", "Asynchronously deletes one or more keys."},

@@ -13,6 +13,9 @@ std::span<const CommandSpec> InfoCommands();
 std::span<const CommandSpec> ConfigCommands();
 std::span<const CommandSpec> StringCommands();
 std::span<const CommandSpec> CounterCommands();
+std::span<const CommandSpec> BitCommands();       // SETBIT GETBIT BITCOUNT BITPOS BITOP
+std::span<const CommandSpec> BitfieldCommands();  // BITFIELD BITFIELD_RO
+std::span<const CommandSpec> LcsCommands();       // LCS
 std::span<const CommandSpec> KeyCommands();
 std::span<const CommandSpec> ExpireCommands();
 std::span<const CommandSpec> MultiCommands();
@@ -28,10 +31,10 @@ namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands, ClientCommands,  ServerCommands,  InfoCommands,   ConfigCommands,
-    StringCommands,     CounterCommands, KeyCommands,     ExpireCommands, MultiCommands,
-    PubSubCommands,     KvCommands,      KvWatchCommands, CondCommands,   EtagCommands,
-    WaitCommands,       HashCommands,
+    ConnectionCommands, ClientCommands,  ServerCommands, InfoCommands,     ConfigCommands,
+    StringCommands,     CounterCommands, BitCommands,    BitfieldCommands, LcsCommands,
+    KeyCommands,        ExpireCommands,  MultiCommands,  PubSubCommands,   KvCommands,
+    KvWatchCommands,    CondCommands,    EtagCommands,   WaitCommands,     HashCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

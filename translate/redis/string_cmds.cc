@@ -365,16 +365,6 @@ void MSetNxCmd(CommandContext& ctx) {
   MSetGeneric(ctx, true);
 }
 
-// Redis checkStringLength: the result may not exceed proto-max-bulk-len.
-bool CheckStringLength(CommandContext& ctx, uint64_t size, uint64_t append) {
-  const uint64_t limit = static_cast<uint64_t>(ctx.front.config().limits.proto_max_bulk_len);
-  if (append > limit || size > limit - append) {
-    ctx.w.Error(kStringTooLong);
-    return false;
-  }
-  return true;
-}
-
 void AppendCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
@@ -494,6 +484,15 @@ constexpr CommandSpec kCommands[] = {
 };
 
 }  // namespace
+
+bool CheckStringLength(CommandContext& ctx, uint64_t size, uint64_t append) {
+  const uint64_t limit = static_cast<uint64_t>(ctx.front.config().limits.proto_max_bulk_len);
+  if (append > limit || size > limit - append) {
+    ctx.w.Error(kStringTooLong);
+    return false;
+  }
+  return true;
+}
 
 std::span<const CommandSpec> StringCommands() {
   return kCommands;
