@@ -142,6 +142,7 @@ void DelayedStore::Queue(Op op) {
 void DelayedStore::Apply(Op& op) {
   queued_.store(ops_.size());
   ++answered_;
+  if (op.kind == Op::Kind::kSwap) return inner_.SwapBuckets(op.key, op.value, std::move(op.done));
   engine::StoreBucket& b = *op.bucket;
   switch (op.kind) {
     case Op::Kind::kWrite: {
@@ -157,6 +158,8 @@ void DelayedStore::Apply(Op& op) {
       return b.PurgeEntries(*op.filter, op.keep, op.revision, std::move(op.done));
     case Op::Kind::kFlush:
       return b.Flush(std::move(op.done));
+    case Op::Kind::kSwap:
+      break;  // applied above
   }
 }
 
@@ -218,6 +221,16 @@ void DelayedStore::UpdateBucket(std::string_view name, const engine::BucketConfi
 void DelayedStore::DeleteBucket(std::string_view name, WriteDone done) {
   wrappers_.erase(std::string(name));
   inner_.DeleteBucket(name, std::move(done));
+}
+
+void DelayedStore::SwapBuckets(std::string_view a, std::string_view b, WriteDone done) {
+  // Wrappers wrap the inner store's refs, which keep their names across the swap.
+  Op op;
+  op.kind = Op::Kind::kSwap;
+  op.key.assign(a);
+  op.value.assign(b);
+  op.done = std::move(done);
+  Queue(std::move(op));
 }
 
 void DelayedStore::AddChangeListener(engine::ChangeListener* listener) {
