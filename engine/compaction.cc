@@ -210,6 +210,14 @@ void BucketImpl::OnDeleted() {
   for (WatchImpl* w : watches) w->OnBucketDeleted();
 }
 
+void BucketImpl::OnReplaced() {
+  std::vector<WatchImpl*> watches = watches_.watches();
+  for (WatchImpl* w : watches) {
+    Unregister(w);
+    w->OnBucketDeleted();
+  }
+}
+
 bool BucketImpl::Tick(size_t* budget) {
   UnixNanos now = NowNs();
   UnixMillis now_ms = now / 1'000'000;

@@ -181,6 +181,20 @@ Status Engine::DeleteBucket(std::string_view name) {
   return {};
 }
 
+Status Engine::SwapBuckets(std::string_view a, std::string_view b) {
+  auto ia = impl_->buckets.find(a);
+  auto ib = impl_->buckets.find(b);
+  if (ia == impl_->buckets.end() || ib == impl_->buckets.end()) return Errc::kBucketNotFound;
+  if (ia == ib) return {};
+  ia->second->impl_->OnReplaced();
+  ib->second->impl_->OnReplaced();
+  std::swap(ia->second, ib->second);
+  std::swap(ia->second->impl_->name_, ib->second->impl_->name_);
+  ++impl_->generation;
+  impl_->Notify(ChangeEvent{ia->first, ib->first, ChangeKind::kBucketsSwapped, 0, false});
+  return {};
+}
+
 Bucket* Engine::FindBucket(std::string_view name) {
   auto it = impl_->buckets.find(name);
   return it == impl_->buckets.end() ? nullptr : it->second.get();

@@ -157,10 +157,16 @@ class Engine {
   Status UpdateBucket(std::string_view name, const BucketConfig& config);
   // Deletes the bucket; its watches fail with kBucketNotFound. Pointers to it become invalid.
   Status DeleteBucket(std::string_view name);
+  // Exchanges two buckets whole (entries, revision sequences, config, creation time) under their
+  // names: `a` then holds what `b` held and vice versa (Redis SWAPDB). Watches of both fail with
+  // kBucketNotFound, as for a deleted bucket: the sequence they followed now has another name.
+  // Bucket pointers follow the data (compare generation()). Fires one kBucketsSwapped event.
+  // kBucketNotFound unless both exist; swapping a bucket with itself does nothing.
+  Status SwapBuckets(std::string_view a, std::string_view b);
   Bucket* FindBucket(std::string_view name);
   // Bucket names, sorted.
   std::vector<std::string> ListBuckets() const;
-  // Incremented whenever a bucket is deleted: caches of Bucket* compare it before use.
+  // Incremented whenever a bucket is deleted or swapped: caches of Bucket* compare it before use.
   uint64_t generation() const;
 
   // Active expiry (per-key TTL, max_age, tombstone_ttl) with bounded work: examines at most

@@ -20,6 +20,10 @@ class LocalBucket final : public StoreBucket {
   Bucket* bucket() const {
     return bucket_;
   }
+  // The engine bucket that now has this ref's name (after a swap).
+  void Repoint(Bucket* bucket) {
+    bucket_ = bucket;
+  }
   // `keep_config`: the bucket still exists, so its config can be kept for config().
   void Detach(bool keep_config) {
     if (bucket_ != nullptr && keep_config) config_ = bucket_->config();
@@ -165,6 +169,14 @@ LocalStore::~LocalStore() {
 }
 
 void LocalStore::OnChange(const ChangeEvent& event) {
+  if (event.kind == ChangeKind::kBucketsSwapped) {
+    // Refs are by name: each follows its name to the bucket that now has it.
+    for (std::string_view name : {event.bucket, event.key}) {
+      auto it = refs_.find(name);
+      if (it != refs_.end()) it->second->Repoint(engine_.FindBucket(name));
+    }
+    return;
+  }
   if (event.kind != ChangeKind::kBucketDeleted) return;
   auto it = refs_.find(event.bucket);
   if (it == refs_.end()) return;
@@ -218,6 +230,12 @@ void LocalStore::DeleteBucket(std::string_view name, WriteDone done) {
     ref->Detach(ref->bucket() == engine_.FindBucket(name));
   }
   Status s = engine_.DeleteBucket(name);
+  if (!s.ok()) return std::move(done)(WriteResult(s.errc(), s.detail()));
+  std::move(done)(uint64_t{0});
+}
+
+void LocalStore::SwapBuckets(std::string_view a, std::string_view b, WriteDone done) {
+  Status s = engine_.SwapBuckets(a, b);  // refs are re-pointed by OnChange
   if (!s.ok()) return std::move(done)(WriteResult(s.errc(), s.detail()));
   std::move(done)(uint64_t{0});
 }

@@ -40,6 +40,7 @@ class LocalStore final : public Store, private ChangeListener {
   void CreateBucket(std::string_view name, const BucketConfig& config, BucketDone done) override;
   void UpdateBucket(std::string_view name, const BucketConfig& config, WriteDone done) override;
   void DeleteBucket(std::string_view name, WriteDone done) override;
+  void SwapBuckets(std::string_view a, std::string_view b, WriteDone done) override;
   void AddChangeListener(ChangeListener* listener) override;
   void RemoveChangeListener(ChangeListener* listener) override;
   const Clock& clock() const override;
@@ -50,7 +51,8 @@ class LocalStore final : public Store, private ChangeListener {
   void PauseExpiry(bool paused) override;
 
  private:
-  // A bucket deleted on the engine directly (not through the store) detaches its ref here.
+  // A bucket deleted on the engine directly (not through the store) detaches its ref here; a
+  // swap re-points the two refs at the buckets that now have their names.
   void OnChange(const ChangeEvent& event) override;
   // The ref for an engine bucket, made on first use (also for buckets created on the engine
   // directly, e.g. by tests and benchmarks).

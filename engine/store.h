@@ -150,6 +150,11 @@ class Store {
   virtual void UpdateBucket(std::string_view name, const BucketConfig& config, WriteDone done) = 0;
   // Deletes the bucket; its watches fail with kBucketNotFound and its refs stop being alive().
   virtual void DeleteBucket(std::string_view name, WriteDone done) = 0;
+  // Exchanges the two buckets' contents (entries, revisions, config) under their names, as
+  // Engine::SwapBuckets: a ref keeps naming its bucket and reads the other's former contents;
+  // watches of both fail with kBucketNotFound. kBucketNotFound unless both exist. Listeners get
+  // one kBucketsSwapped event when it is applied.
+  virtual void SwapBuckets(std::string_view a, std::string_view b, WriteDone done) = 0;
 
   // Synchronous notification of every change (engine/types.h ChangeListener), whoever made it.
   virtual void AddChangeListener(ChangeListener* listener) = 0;

@@ -104,15 +104,16 @@ struct WriteOptions {
 // Synchronous notification of every change, for cross-cutting observers (Redis WATCH, keyspace
 // notifications, client tracking). Listeners must not mutate the engine from the callback.
 enum class ChangeKind : uint8_t {
-  kPut,            // new value (any writer)
-  kDelete,         // Delete tombstone appended
-  kPurge,          // Purge marker appended by a client
-  kExpired,        // per-key TTL fired: Purge marker with reason kExpired appended
-  kMaxAge,         // bucket max_age removed the key's newest value
-  kExpiryChanged,  // expiry set or removed without a new revision (Redis EXPIRE/PERSIST)
-  kRemoved,        // the key's last traces were removed by compaction (no new revision)
-  kFlushed,        // the whole bucket was emptied (key is empty)
-  kBucketDeleted,  // the bucket is gone (key is empty)
+  kPut,             // new value (any writer)
+  kDelete,          // Delete tombstone appended
+  kPurge,           // Purge marker appended by a client
+  kExpired,         // per-key TTL fired: Purge marker with reason kExpired appended
+  kMaxAge,          // bucket max_age removed the key's newest value
+  kExpiryChanged,   // expiry set or removed without a new revision (Redis EXPIRE/PERSIST)
+  kRemoved,         // the key's last traces were removed by compaction (no new revision)
+  kFlushed,         // the whole bucket was emptied (key is empty)
+  kBucketDeleted,   // the bucket is gone (key is empty)
+  kBucketsSwapped,  // bucket and the bucket named by `key` exchanged their contents (SWAPDB)
 };
 
 struct ChangeEvent {

@@ -81,6 +81,8 @@ class BucketImpl {
   bool Tick(size_t* budget);
   // The bucket is being deleted: fail and detach its watches.
   void OnDeleted();
+  // The bucket is moving to another name (Engine::SwapBuckets): fail and unregister its watches.
+  void OnReplaced();
 
   // ---- watches (watch_impl.cc) ----
   Result<std::unique_ptr<Watch>> StartWatch(const WatchOptions& options, WatchSink* sink);

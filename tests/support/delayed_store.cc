@@ -153,6 +153,7 @@ void DelayedStore::Queue(Op op) {
 void DelayedStore::Apply(Op& op) {
   queued_.store(ops_.size());
   ++answered_;
+  if (op.kind == Op::Kind::kSwap) return inner_.SwapBuckets(op.key, op.value, std::move(op.done));
   engine::StoreBucket& b = *op.bucket;
   switch (op.kind) {
     case Op::Kind::kWrite: {
@@ -170,6 +171,8 @@ void DelayedStore::Apply(Op& op) {
       return b.Flush(std::move(op.done));
     case Op::Kind::kAnswer:
       return std::move(op.done)(std::move(op.answer));
+    case Op::Kind::kSwap:
+      break;  // applied above
   }
 }
 
@@ -231,6 +234,16 @@ void DelayedStore::UpdateBucket(std::string_view name, const engine::BucketConfi
 void DelayedStore::DeleteBucket(std::string_view name, WriteDone done) {
   wrappers_.erase(std::string(name));
   inner_.DeleteBucket(name, std::move(done));
+}
+
+void DelayedStore::SwapBuckets(std::string_view a, std::string_view b, WriteDone done) {
+  // Wrappers wrap the inner store's refs, which keep their names across the swap.
+  Op op;
+  op.kind = Op::Kind::kSwap;
+  op.key.assign(a);
+  op.value.assign(b);
+  op.done = std::move(done);
+  Queue(std::move(op));
 }
 
 void DelayedStore::AddChangeListener(engine::ChangeListener* listener) {

@@ -11,7 +11,8 @@
 //   RedisFront front(store, {});       // every write now completes ~20 ms later, from Tick()
 //
 // Bucket administration (create, update, delete) passes through at once: the wrapped store must
-// answer it before returning (LocalStore does).
+// answer it before returning (LocalStore does). A swap of two buckets' contents is a change like
+// a flush: it waits in the queue.
 #pragma once
 
 #include <atomic>
@@ -64,6 +65,7 @@ class DelayedStore final : public engine::Store {
   void UpdateBucket(std::string_view name, const engine::BucketConfig& config,
                     engine::WriteDone done) override;
   void DeleteBucket(std::string_view name, engine::WriteDone done) override;
+  void SwapBuckets(std::string_view a, std::string_view b, engine::WriteDone done) override;
   void AddChangeListener(engine::ChangeListener* listener) override;
   void RemoveChangeListener(engine::ChangeListener* listener) override;
   const engine::Clock& clock() const override;
@@ -79,13 +81,13 @@ class DelayedStore final : public engine::Store {
   // One queued change, owning copies of everything its request pointed at.
   struct Op {
     // kAnswer: a change already made (Mutate) whose answer is held.
-    enum class Kind : uint8_t { kWrite, kExpiry, kCompact, kPurgeEntries, kFlush, kAnswer };
+    enum class Kind : uint8_t { kWrite, kExpiry, kCompact, kPurgeEntries, kFlush, kAnswer, kSwap };
     Kind kind = Kind::kWrite;
     int64_t due_ms = 0;
-    engine::BucketRef bucket;  // the wrapped store's bucket
+    engine::BucketRef bucket;  // the wrapped store's bucket (none for kSwap)
     engine::WriteRequest::Kind write_kind = engine::WriteRequest::Kind::kPut;
-    std::string key;
-    std::string value;
+    std::string key;    // kSwap: the first bucket's name
+    std::string value;  // kSwap: the second's
     std::string meta;
     engine::CollectionRef object;  // PutObject's collection, kept alive until applied
     engine::WriteOptions options;

@@ -6,6 +6,13 @@
 
 namespace kvgate::redis {
 
+bool ParseInt(std::string_view s, int* out) {
+  int64_t v = 0;
+  if (!resp::ParseInt64(s, &v) || v < INT32_MIN || v > INT32_MAX) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
 bool ArgParser::Keyword(std::string_view keyword) {
   if (Done()) return false;
   if (!EqualsIgnoreCase(CString(args_[pos_]), keyword)) return false;

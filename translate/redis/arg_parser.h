@@ -17,6 +17,9 @@
 
 namespace kvgate::redis {
 
+// Redis getIntFromObjectOrReply: a canonical int64 that also fits an int (SELECT, SWAPDB).
+bool ParseInt(std::string_view s, int* out);
+
 class ArgParser {
  public:
   ArgParser(std::span<const std::string_view> args, size_t pos) : args_(args), pos_(pos) {

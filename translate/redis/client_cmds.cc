@@ -41,9 +41,9 @@ bool OfType(RedisSession& s, ClientType type) {
     case ClientType::kAny:
       return true;
     case ClientType::kNormal:
-      return s.subscription_count() == 0;
+      return !s.in_pubsub();
     case ClientType::kPubSub:
-      return s.subscription_count() > 0;
+      return s.in_pubsub();
     case ClientType::kReplica:
     case ClientType::kMaster:
       return false;
@@ -56,7 +56,7 @@ void AppendClientInfo(RedisSession& s, int64_t now_ms, std::string* out) {
   translate::Transport& t = s.transport();
   std::string flags;
   const TrackingState& tracking = s.tracking();
-  if (s.subscription_count() > 0) flags += 'P';
+  if (s.in_pubsub()) flags += 'P';
   if (s.in_multi()) flags += 'x';
   if (s.blocked()) flags += 'b';
   if (tracking.on) flags += 't';
@@ -78,7 +78,7 @@ void AppendClientInfo(RedisSession& s, int64_t now_ms, std::string* out) {
   out->append(" db=").append(std::to_string(s.db()));
   out->append(" sub=").append(std::to_string(s.channels().size()));
   out->append(" psub=").append(std::to_string(s.patterns().size()));
-  out->append(" ssub=0");
+  out->append(" ssub=").append(std::to_string(s.shard_channels().size()));
   out->append(" multi=").append(s.in_multi() ? std::to_string(s.queued_count()) : "-1");
   out->append(" qbuf=").append(std::to_string(s.query_buffer_bytes()));
   out->append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0");

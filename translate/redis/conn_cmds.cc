@@ -15,7 +15,7 @@ namespace {
 
 void PingCmd(CommandContext& ctx) {
   if (ctx.argc() > 2) return ReplyArity(ctx.w, "ping");
-  if (ctx.session.resp() == 2 && ctx.session.subscription_count() > 0) {
+  if (ctx.session.resp() == 2 && ctx.session.in_pubsub()) {
     // RESP2 subscribed mode can only carry arrays: ["pong", msg].
     ctx.w.ArrayHeader(2);
     ctx.w.Bulk("pong");
@@ -28,14 +28,6 @@ void PingCmd(CommandContext& ctx) {
 
 void EchoCmd(CommandContext& ctx) {
   ctx.w.Bulk(ctx.arg(1));
-}
-
-// Redis getIntFromObjectOrReply: a canonical int64 that also fits an int.
-bool ParseInt(std::string_view s, int* out) {
-  int64_t v = 0;
-  if (!resp::ParseInt64(s, &v) || v < INT32_MIN || v > INT32_MAX) return false;
-  *out = static_cast<int>(v);
-  return true;
 }
 
 void SelectCmd(CommandContext& ctx) {

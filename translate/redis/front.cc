@@ -150,7 +150,7 @@ void RedisFront::Tick() {
     if (session->closing()) continue;
     // A KV.WATCH paused on output gets another chance even if OnDrained never comes.
     if (session->kv_watching()) QueueKvWatch(session);
-    if (session->subscription_count() > 0) {
+    if (session->in_pubsub()) {
       CheckOutputLimit(session, now);
     } else if (config_.timeout_seconds > 0 && !session->suspended() &&
                now - session->last_interaction_ms() > config_.timeout_seconds * 1000) {
@@ -161,7 +161,7 @@ void RedisFront::Tick() {
 
 void RedisFront::CheckOutputLimit(RedisSession* session, int64_t now_ms) {
   const OutputBufferLimit& limit =
-      session->subscription_count() > 0 ? config_.pubsub_output_limit : config_.normal_output_limit;
+      session->in_pubsub() ? config_.pubsub_output_limit : config_.normal_output_limit;
   const uint64_t pending = session->transport().PendingOutputBytes();
   if (limit.hard_bytes > 0 && pending > limit.hard_bytes) {
     RequestClose(session);
@@ -257,6 +257,15 @@ void RedisFront::Notify(int db, uint32_t type, std::string_view event, std::stri
 
 void RedisFront::OnChange(const engine::ChangeEvent& event) {
   using engine::ChangeKind;
+  if (event.kind == ChangeKind::kBucketsSwapped) {
+    // SWAPDB touched exactly the watched keys it changed; a swap from elsewhere, every watcher.
+    // Redis fires no keyspace event and no tracking invalidation for SWAPDB.
+    if (!flushing_) {
+      watches_.TouchBucket(event.bucket);
+      watches_.TouchBucket(event.key);
+    }
+    return;
+  }
   if (!watches_.empty()) {
     switch (event.kind) {
       case ChangeKind::kFlushed:

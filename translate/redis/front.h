@@ -143,8 +143,8 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   RedisSession* current_session() const {
     return current_;
   }
-  // FLUSHDB/FLUSHALL touch exactly the watched keys that exist, then flush: the engine's
-  // bucket-wide flush event must not touch the others.
+  // FLUSHDB/FLUSHALL/SWAPDB touch exactly the watched keys they change, then flush or swap: the
+  // engine's bucket-wide event must not touch the others.
   void set_flushing(bool flushing) {
     flushing_ = flushing;
   }

@@ -92,7 +92,7 @@ void ClientsSection(CommandContext& ctx, InfoText& t) {
   int64_t pubsub = 0;
   int64_t blocked = 0;
   for (const auto& [id, s] : ctx.front.clients()) {
-    pubsub += s->subscription_count() > 0 ? 1 : 0;
+    pubsub += s->in_pubsub() ? 1 : 0;
     blocked += s->blocked() ? 1 : 0;
   }
   t.Section("Clients");
@@ -162,6 +162,8 @@ void StatsSection(CommandContext& ctx, InfoText& t) {
   t.Field("keyspace_misses", static_cast<int64_t>(s.keyspace_misses));
   t.Field("pubsub_channels", static_cast<int64_t>(ctx.front.pubsub().Channels("", true).size()));
   t.Field("pubsub_patterns", static_cast<int64_t>(ctx.front.pubsub().NumPatterns()));
+  t.Field("pubsubshard_channels",
+          static_cast<int64_t>(ctx.front.pubsub().ShardChannels("", true).size()));
   t.Field("tracking_total_keys", static_cast<int64_t>(ctx.front.tracking().total_keys()));
   t.Field("tracking_total_items", static_cast<int64_t>(ctx.front.tracking().total_items()));
   t.Field("tracking_total_prefixes", static_cast<int64_t>(ctx.front.tracking().total_prefixes()));

@@ -1,5 +1,6 @@
-// Pub/Sub: SUBSCRIBE PSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB (specs/resp-subset.md
-// §8-9): replies are arrays in RESP2 and push frames in RESP3.
+// Pub/Sub: SUBSCRIBE PSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE PUBLISH, the sharded SSUBSCRIBE
+// SUNSUBSCRIBE SPUBLISH (as a standalone redis-server 7.0: one shard, the whole node), PUBSUB
+// (specs/resp-subset.md §8-9): replies are arrays in RESP2 and push frames in RESP3.
 #include <string>
 #include <vector>
 
@@ -62,18 +63,63 @@ void PUnsubscribeCmd(CommandContext& ctx) {
   }
 }
 
+void SSubscribeCmd(CommandContext& ctx) {
+  // Redis 7.0 refuses it inside EXEC (CLIENT_DENY_BLOCKING), unlike (P)SUBSCRIBE.
+  if (ctx.session.executing_transaction()) {
+    return ctx.w.Error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+  }
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    ctx.session.SSubscribe(ctx.arg(i));
+    ctx.session.WriteSubscriptionReply("ssubscribe", &ctx.args[i], true);
+  }
+}
+
+void SUnsubscribeCmd(CommandContext& ctx) {
+  RedisSession& s = ctx.session;
+  if (ctx.argc() == 1) {
+    std::vector<std::string> channels(s.shard_channels().begin(), s.shard_channels().end());
+    if (channels.empty()) return s.WriteSubscriptionReply("sunsubscribe", nullptr, true);
+    for (const std::string& c : channels) {
+      s.SUnsubscribe(c);
+      std::string_view name = c;
+      s.WriteSubscriptionReply("sunsubscribe", &name, true);
+    }
+    return;
+  }
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    s.SUnsubscribe(ctx.arg(i));
+    s.WriteSubscriptionReply("sunsubscribe", &ctx.args[i], true);
+  }
+}
+
 void PublishCmd(CommandContext& ctx) {
   int64_t receivers = ctx.front.pubsub().Publish(ctx.arg(1), ctx.arg(2));
   ++ctx.front.stats().pubsub_messages;
   ctx.w.Integer(receivers);
 }
 
+void SPublishCmd(CommandContext& ctx) {
+  int64_t receivers = ctx.front.pubsub().PublishShard(ctx.arg(1), ctx.arg(2));
+  ++ctx.front.stats().pubsub_messages;
+  ctx.w.Integer(receivers);
+}
+
+// Redis addReplySubcommandSyntaxError: the subcommand as typed, the command upper-cased.
+void ReplySubcommandSyntax(CommandContext& ctx) {
+  std::string msg = "ERR unknown subcommand or wrong number of arguments for '";
+  msg.append(CString(ctx.arg(1)).substr(0, 128));
+  msg.append("'. Try PUBSUB HELP.");
+  ctx.w.Error(msg);
+}
+
+void WriteNames(CommandContext& ctx, const std::vector<std::string>& names) {
+  ctx.w.ArrayHeader(names.size());
+  for (const std::string& c : names) ctx.w.Bulk(c);
+}
+
 void ChannelsCmd(CommandContext& ctx) {
-  if (ctx.argc() > 3) return ReplyArity(ctx.w, "pubsub|channels");
-  std::vector<std::string> channels =
-      ctx.front.pubsub().Channels(ctx.argc() == 3 ? ctx.arg(2) : "", ctx.argc() == 2);
-  ctx.w.ArrayHeader(channels.size());
-  for (const std::string& c : channels) ctx.w.Bulk(c);
+  if (ctx.argc() > 3) return ReplySubcommandSyntax(ctx);
+  WriteNames(ctx, ctx.front.pubsub().Channels(ctx.argc() == 3 ? ctx.arg(2) : "", ctx.argc() == 2));
 }
 
 void NumSubCmd(CommandContext& ctx) {
@@ -89,14 +135,16 @@ void NumPatCmd(CommandContext& ctx) {
 }
 
 void ShardChannelsCmd(CommandContext& ctx) {
-  ctx.w.ArrayHeader(0);  // no shard channels: SSUBSCRIBE is not supported
+  if (ctx.argc() > 3) return ReplySubcommandSyntax(ctx);
+  WriteNames(ctx,
+             ctx.front.pubsub().ShardChannels(ctx.argc() == 3 ? ctx.arg(2) : "", ctx.argc() == 2));
 }
 
 void ShardNumSubCmd(CommandContext& ctx) {
-  ctx.w.MapHeader(ctx.argc() - 2);  // SHARDNUMSUB is a map in RESP3
+  ctx.w.ArrayHeader((ctx.argc() - 2) * 2);  // a flat array in RESP3 too (redis-server 7.0.15)
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.w.Bulk(ctx.arg(i));
-    ctx.w.Integer(0);
+    ctx.w.Integer(static_cast<int64_t>(ctx.front.pubsub().NumShardSubscribers(ctx.arg(i))));
   }
 }
 
@@ -110,8 +158,12 @@ void PubSubHelpCmd(CommandContext& ctx) {
       "NUMSUB [<channel> ...]",
       "    Return the number of subscribers for the specified channels, excluding",
       "    pattern subscriptions(default: no channels).",
+      "SHARDCHANNELS [<pattern>]",
+      "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+      "SHARDNUMSUB [<shardchannel> ...]",
+      "    Return the number of subscribers for the specified shard level channel(s)",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   };
   ctx.w.ArrayHeader(std::size(kLines));
   for (std::string_view l : kLines) ctx.w.SimpleString(l);
@@ -134,6 +186,9 @@ constexpr CommandSpec kCommands[] = {
     {"unsubscribe", -1, kPs | kNoScript | kSubscribedOk, UnsubscribeCmd},
     {"punsubscribe", -1, kPs | kNoScript | kSubscribedOk, PUnsubscribeCmd},
     {"publish", 3, kPs | kFast | kMayReplicate, PublishCmd},
+    {"ssubscribe", -2, kPs | kNoScript | kSubscribedOk, SSubscribeCmd, 1, -1, 1},
+    {"sunsubscribe", -1, kPs | kNoScript | kSubscribedOk, SUnsubscribeCmd, 1, -1, 1},
+    {"spublish", 3, kPs | kFast | kMayReplicate, SPublishCmd, 1, 1, 1},
     Container("pubsub", -2, kPs, kSubcommands),
 };
 

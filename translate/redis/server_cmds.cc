@@ -1,9 +1,10 @@
-// Server commands: COMMAND (COUNT DOCS INFO LIST GETKEYS HELP), DBSIZE, FLUSHDB, FLUSHALL, TIME,
-// LASTSAVE, SAVE, BGSAVE (specs/resp-subset.md §3).
+// Server commands: COMMAND (COUNT DOCS INFO LIST GETKEYS HELP), DBSIZE, FLUSHDB, FLUSHALL,
+// SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE (specs/resp-subset.md §3).
 #include <string>
 #include <vector>
 
 #include "engine/store.h"
+#include "translate/redis/arg_parser.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_docs.h"
 #include "translate/redis/command_table.h"
@@ -176,11 +177,16 @@ bool ParseFlushArgs(CommandContext& ctx) {
   return false;
 }
 
-// Watched keys that exist are touched before a flush (Redis touchAllWatchedKeysInDb); the
-// engine's bucket-wide flush events are then ignored (RedisFront::set_flushing).
-void TouchWatchedKeys(RedisFront& front, engine::StoreBucket& bucket) {
+// Watched keys that exist are touched before a flush, and before a swap those that exist on
+// either side (Redis touchAllWatchedKeysInDb: a key absent from both is not changed by it); the
+// engine's bucket-wide events are then ignored (RedisFront::set_flushing). A key that expired
+// since WATCH is expired by the read here, which touches it as Redis does.
+void TouchWatchedKeys(RedisFront& front, engine::StoreBucket& bucket,
+                      engine::StoreBucket* other = nullptr) {
   for (const std::string& key : front.watches().KeysOf(bucket.name())) {
-    if (bucket.Get(key).ok()) front.watches().Touch(bucket.name(), key);
+    if (bucket.Get(key).ok() || (other != nullptr && other->Get(key).ok())) {
+      front.watches().Touch(bucket.name(), key);
+    }
   }
 }
 
@@ -227,6 +233,36 @@ void FlushAllCmd(CommandContext& ctx) {
       [](CommandContext& c, int) { FlushDone(c, uint64_t{0}); });
 }
 
+void SwapDone(CommandContext& ctx, engine::WriteResult r) {
+  ctx.front.set_flushing(false);
+  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+  ctx.w.Ok();
+}
+
+// SWAPDB: the engine exchanges the two buckets' contents under their names, so every client on
+// either database, Redis or NATS, sees the other's former data (README "SWAPDB").
+void SwapDbCmd(CommandContext& ctx) {
+  int first = 0;
+  int second = 0;
+  if (!ParseInt(ctx.arg(1), &first)) return ctx.w.Error("ERR invalid first DB index");
+  if (!ParseInt(ctx.arg(2), &second)) return ctx.w.Error("ERR invalid second DB index");
+  const int n = ctx.front.config().databases;
+  if (first < 0 || first >= n || second < 0 || second >= n) return ctx.w.Error(kDbOutOfRange);
+  if (first == second) return ctx.w.Ok();
+  engine::StoreBucket* a = ctx.DbAt(first);
+  if (a == nullptr) return;
+  engine::StoreBucket* b = ctx.DbAt(second);
+  if (b == nullptr) return;
+  TouchWatchedKeys(ctx.front, *a, b);
+  TouchWatchedKeys(ctx.front, *b, a);
+  ctx.front.set_flushing(true);
+  ctx.Await(
+      [&](engine::WriteDone done) {
+        ctx.front.store().SwapBuckets(a->name(), b->name(), std::move(done));
+      },
+      SwapDone);
+}
+
 void TimeCmd(CommandContext& ctx) {
   engine::UnixNanos ns = ctx.front.store().clock().NowNs();
   ctx.w.ArrayHeader(2);
@@ -265,6 +301,7 @@ constexpr CommandSpec kCommands[] = {
     {"dbsize", 1, kReadOnly | kFast, DbSizeCmd},
     {"flushdb", -1, kWrite, FlushDbCmd},
     {"flushall", -1, kWrite, FlushAllCmd},
+    {"swapdb", 3, kWrite | kFast, SwapDbCmd},
     {"time", 1, kFast | kLoading | kStale, TimeCmd},
     {"lastsave", 1, kFast | kLoading | kStale, LastSaveCmd},
     {"save", 1, kAdmin | kNoScript, SaveCmd},

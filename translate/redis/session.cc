@@ -81,10 +81,7 @@ void RedisSession::OnClose() {
   UnwatchAll();
   kv_watch_.reset();
   front_.tracking().Disable(*this);
-  for (const std::string& c : channels_) front_.pubsub().UnsubscribeChannel(this, c);
-  for (const std::string& p : patterns_) front_.pubsub().UnsubscribePattern(this, p);
-  channels_.clear();
-  patterns_.clear();
+  DropSubscriptions();
   queued_.clear();
   exec_queue_.clear();
   DropSuspended();
@@ -278,7 +275,8 @@ std::string RedisSession::CurrentBucketName() const {
 
 // ---- pub/sub ----
 
-void RedisSession::WriteSubscriptionReply(std::string_view kind, const std::string_view* name) {
+void RedisSession::WriteSubscriptionReply(std::string_view kind, const std::string_view* name,
+                                          bool shard) {
   writer_.PushHeader(3);
   writer_.Bulk(kind);
   if (name != nullptr) {
@@ -286,41 +284,57 @@ void RedisSession::WriteSubscriptionReply(std::string_view kind, const std::stri
   } else {
     writer_.Null();
   }
-  writer_.Integer(static_cast<int64_t>(subscription_count()));
+  writer_.Integer(static_cast<int64_t>(shard ? shard_channels_.size() : subscription_count()));
+}
+
+void RedisSession::DropSubscriptions() {
+  PubSub& pubsub = front_.pubsub();
+  for (const std::string& c : channels_) pubsub.UnsubscribeChannel(this, c);
+  for (const std::string& p : patterns_) pubsub.UnsubscribePattern(this, p);
+  for (const std::string& c : shard_channels_) pubsub.UnsubscribeShard(this, c);
+  channels_.clear();
+  patterns_.clear();
+  shard_channels_.clear();
+}
+
+bool RedisSession::Join(Names& mine, std::string_view name, PubSubOp add) {
+  if (!mine.emplace(name).second) return false;
+  (front_.pubsub().*add)(this, name);
+  return true;
+}
+
+bool RedisSession::Leave(Names& mine, std::string_view name, PubSubOp remove) {
+  auto it = mine.find(name);
+  if (it == mine.end()) return false;
+  (front_.pubsub().*remove)(this, name);
+  mine.erase(it);
+  return true;
 }
 
 bool RedisSession::Subscribe(std::string_view channel) {
-  if (!channels_.emplace(channel).second) return false;
-  front_.pubsub().SubscribeChannel(this, channel);
-  return true;
+  return Join(channels_, channel, &PubSub::SubscribeChannel);
 }
-
 bool RedisSession::Unsubscribe(std::string_view channel) {
-  auto it = channels_.find(channel);
-  if (it == channels_.end()) return false;
-  front_.pubsub().UnsubscribeChannel(this, channel);
-  channels_.erase(it);
-  return true;
+  return Leave(channels_, channel, &PubSub::UnsubscribeChannel);
 }
-
 bool RedisSession::PSubscribe(std::string_view pattern) {
-  if (!patterns_.emplace(pattern).second) return false;
-  front_.pubsub().SubscribePattern(this, pattern);
-  return true;
+  return Join(patterns_, pattern, &PubSub::SubscribePattern);
 }
-
 bool RedisSession::PUnsubscribe(std::string_view pattern) {
-  auto it = patterns_.find(pattern);
-  if (it == patterns_.end()) return false;
-  front_.pubsub().UnsubscribePattern(this, pattern);
-  patterns_.erase(it);
-  return true;
+  return Leave(patterns_, pattern, &PubSub::UnsubscribePattern);
+}
+bool RedisSession::SSubscribe(std::string_view channel) {
+  return Join(shard_channels_, channel, &PubSub::SubscribeShard);
+}
+bool RedisSession::SUnsubscribe(std::string_view channel) {
+  return Leave(shard_channels_, channel, &PubSub::UnsubscribeShard);
 }
 
-void RedisSession::DeliverMessage(std::string_view channel, std::string_view message) {
+void RedisSession::DeliverMessage(std::string_view kind, std::string_view channel,
+                                  std::string_view message) {
   if (closing_) return;
   writer_.PushHeader(3);
-  writer_.Bulk("message");
+  writer_.Bulk(kind);
   writer_.Bulk(channel);
   writer_.Bulk(message);
   AfterAsyncOutput();
@@ -347,10 +361,7 @@ void RedisSession::Reset() {
   StopKvWatch();
   front_.tracking().Disable(*this);
   kv_bucket_.clear();
-  for (const std::string& c : channels_) front_.pubsub().UnsubscribeChannel(this, c);
-  for (const std::string& p : patterns_) front_.pubsub().UnsubscribePattern(this, p);
-  channels_.clear();
-  patterns_.clear();
+  DropSubscriptions();
   set_resp(2);
   db_ = 0;
   name_.clear();

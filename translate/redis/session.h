@@ -30,6 +30,7 @@
 namespace kvgate::redis {
 
 class RedisFront;
+class PubSub;
 
 class RedisSession final : public translate::Session, private engine::WatchSink {
  public:
@@ -141,17 +142,32 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   const std::set<std::string, std::less<>>& patterns() const {
     return patterns_;
   }
+  const std::set<std::string, std::less<>>& shard_channels() const {
+    return shard_channels_;
+  }
+  // Channels and patterns: the count (P)(UN)SUBSCRIBE replies carry. Shard channels are
+  // counted apart, in (S)(UN)SUBSCRIBE replies, as Redis 7.0 does.
   size_t subscription_count() const {
     return channels_.size() + patterns_.size();
   }
-  // The reply for (un)subscribe: [kind, name or null, count] as an array (RESP2) or push.
-  void WriteSubscriptionReply(std::string_view kind, const std::string_view* name);
+  // Subscribed to anything, shard channels included (Redis CLIENT_PUBSUB: RESP2 subscribed
+  // mode, CLIENT LIST flag P, the pubsub client class).
+  bool in_pubsub() const {
+    return subscription_count() + shard_channels_.size() > 0;
+  }
+  // The reply for (un)subscribe: [kind, name or null, count] as an array (RESP2) or push; `shard`
+  // counts shard channels.
+  void WriteSubscriptionReply(std::string_view kind, const std::string_view* name,
+                              bool shard = false);
   bool Subscribe(std::string_view channel);
   bool Unsubscribe(std::string_view channel);
   bool PSubscribe(std::string_view pattern);
   bool PUnsubscribe(std::string_view pattern);
-  // Messages from PUBLISH (possibly written while another session runs a command).
-  void DeliverMessage(std::string_view channel, std::string_view message);
+  bool SSubscribe(std::string_view channel);
+  bool SUnsubscribe(std::string_view channel);
+  // Messages from PUBLISH ("message") and SPUBLISH ("smessage"), possibly written while another
+  // session runs a command.
+  void DeliverMessage(std::string_view kind, std::string_view channel, std::string_view message);
   void DeliverPMessage(std::string_view pattern, std::string_view channel,
                        std::string_view message);
   // After writing output outside this session's own command (pub/sub, invalidations).
@@ -211,7 +227,7 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   void OnDrained() override;
   // RESP2 push mode: subscribed to channels or streaming a KV.WATCH.
   bool in_push_mode() const {
-    return subscription_count() > 0 || kv_watch_ != nullptr;
+    return in_pubsub() || kv_watch_ != nullptr;
   }
 
  private:
@@ -255,6 +271,13 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   // become EXECABORT.
   void Reject(const CommandSpec* spec, std::string_view message);
   void AfterAsyncOutput();
+  // Leaves every channel, pattern and shard channel (close, RESET).
+  void DropSubscriptions();
+  using Names = std::set<std::string, std::less<>>;
+  using PubSubOp = bool (PubSub::*)(RedisSession*, std::string_view);
+  // Adds / removes one name of this session's set and the shared registry; false if unchanged.
+  bool Join(Names& mine, std::string_view name, PubSubOp add);
+  bool Leave(Names& mine, std::string_view name, PubSubOp remove);
 
   RedisFront& front_;
   translate::Transport& transport_;
@@ -299,6 +322,7 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
 
   std::set<std::string, std::less<>> channels_;
   std::set<std::string, std::less<>> patterns_;
+  std::set<std::string, std::less<>> shard_channels_;
   int64_t soft_limit_since_ms_ = 0;
 
   TrackingState tracking_;

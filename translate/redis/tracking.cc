@@ -187,7 +187,7 @@ void Tracking::Send(RedisSession& tracker, Payload payload, std::string_view dat
   if (target->resp() > 2) {
     w.PushHeader(2);
     w.Bulk("invalidate");
-  } else if (redirected && target->subscription_count() > 0) {
+  } else if (redirected && target->in_pubsub()) {
     w.ArrayHeader(3);
     w.Bulk("message");
     w.Bulk(kInvalidateChannel);

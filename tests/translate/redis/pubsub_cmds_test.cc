@@ -7,9 +7,6 @@
 namespace kvgate::redis::testing {
 namespace {
 
-std::string Sub(std::string_view kind, std::string_view name, int64_t n, char type = '*') {
-  return std::string(1, type) + "3\r\n" + Bulk(kind) + Bulk(name) + Int(n);
-}
 std::string Msg(std::string_view ch, std::string_view m, char type = '*') {
   return std::string(1, type) + "3\r\n" + Bulk("message") + Bulk(ch) + Bulk(m);
 }

@@ -26,6 +26,10 @@ inline std::string Err(std::string_view s) {
 inline std::string Simple(std::string_view s) {
   return "+" + std::string(s) + "\r\n";
 }
+// A (un)subscribe reply: [kind, name, count] as an array ('*', RESP2) or a push ('>').
+inline std::string Sub(std::string_view kind, std::string_view name, int64_t n, char type = '*') {
+  return std::string(1, type) + "3\r\n" + Bulk(kind) + Bulk(name) + Int(n);
+}
 inline const std::string kOk = "+OK\r\n";
 inline const std::string kNil = "$-1\r\n";
 inline const std::string kNull3 = "_\r\n";
