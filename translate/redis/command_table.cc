@@ -12,6 +12,7 @@ std::span<const CommandSpec> ServerCommands();
 std::span<const CommandSpec> InfoCommands();
 std::span<const CommandSpec> ConfigCommands();
 std::span<const CommandSpec> StringCommands();
+std::span<const CommandSpec> HllCommands();  // PFADD PFCOUNT PFMERGE PFDEBUG
 std::span<const CommandSpec> CounterCommands();
 std::span<const CommandSpec> KeyCommands();
 std::span<const CommandSpec> ExpireCommands();
@@ -27,10 +28,10 @@ namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands, ClientCommands, ServerCommands,  InfoCommands,
-    ConfigCommands,     StringCommands, CounterCommands, KeyCommands,
-    ExpireCommands,     MultiCommands,  PubSubCommands,  KvCommands,
-    KvWatchCommands,    CondCommands,   EtagCommands,    WaitCommands,
+    ConnectionCommands, ClientCommands, ServerCommands,  InfoCommands,    ConfigCommands,
+    StringCommands,     HllCommands,    CounterCommands, KeyCommands,     ExpireCommands,
+    MultiCommands,      PubSubCommands, KvCommands,      KvWatchCommands, CondCommands,
+    EtagCommands,       WaitCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
