@@ -199,7 +199,7 @@ TEST_CASE("corrupt sparse opcodes are found when read", "[hll]") {
   std::string short_ops = Header('\x01') + FromHex("71ff");
   CHECK(Count(short_ops) == std::nullopt);
   CHECK(Add(short_ops, "a", kDefaultSparseMaxBytes) == SetResult::kChanged);  // register 12711
-  CHECK(DecodeSparse(short_ops) == "Z:12711 v:2,1 z:88");
+  CHECK(DecodeSparse(short_ops) == "Z:12711 v:2,1 Z:88");
   CHECK(SetRegister(short_ops, 12800, 1, kDefaultSparseMaxBytes) == SetResult::kCorrupt);
 
   // Too many registers, and a VAL running past the last one.
