@@ -172,7 +172,11 @@ std::vector<Script> HllScripts() {
   s.push_back(S("transactions", {{"PFADD", "h", "a"}, {"MULTI"}, {"PFADD", "h", "b"},
                                  {"PFCOUNT", "h"}, {"PFMERGE", "m", "h"}, {"PFADD"},
                                  {"EXEC"}, {"MULTI"}, {"PFADD", "h", "c"}, {"PFCOUNT", "h"},
-                                 {"PFCOUNT", "h", "m"}, {"GET", "h"}, {"EXEC"}}));
+                                 {"PFCOUNT", "h", "m"}, {"GET", "h"}, {"EXEC"},
+                                 // Caching the count is a change a WATCH sees; reading it is not.
+                                 {"PFADD", "h", "d"}, {"WATCH", "h"}, {"PFCOUNT", "h"}, {"MULTI"},
+                                 {"PING"}, {"EXEC"}, {"WATCH", "h"}, {"PFCOUNT", "h"},
+                                 {"PFCOUNT", "h", "m"}, {"MULTI"}, {"PING"}, {"EXEC"}}));
   return s;
   // clang-format on
 }
