@@ -12,20 +12,14 @@
 #include <vector>
 
 #include "integration/support/script_diff.h"
+#include "tests/support/hll_values.h"
 
 namespace {
 
+using kvgate::testing::HllHeader;
 using kvgate::testing::S;
 using kvgate::testing::Script;
 using Cmd = std::vector<std::string>;
-
-std::string Header(char encoding, char card7 = '\x80') {
-  std::string h("HYLL", 4);
-  h.push_back(encoding);
-  h.append(10, '\0');
-  h.push_back(card7);
-  return h;
-}
 
 // PFADD key e<from> ... e<to - 1>, `per` elements a command.
 std::vector<Cmd> AddRange(const std::string& key, int from, int to, int per) {
@@ -70,7 +64,7 @@ std::vector<Cmd> CountBatches(int batches, int per) {
 // A dense value whose registers take every 6-bit value, 52..63 included (no element yields
 // those, a value SET by hand may).
 std::string OddDense() {
-  std::string v = Header('\0');
+  std::string v = HllHeader('\0');
   for (int i = 0; i < 12288; ++i) v.push_back(static_cast<char>((i * 37 + 11) & 0xff));
   return v;
 }
@@ -93,26 +87,26 @@ std::vector<Script> HllScripts() {
                  {"PFMERGE", "s", "h"}, {"PFMERGE", "h", "h", "s"}, {"PFDEBUG", "ENCODING", "s"},
                  {"EXISTS", "d"}, {"GET", "s"}, {"PFCOUNT", "h"},
                  {"SET", "short", "HYLL"}, {"PFCOUNT", "short"},
-                 {"SET", "magic", "hyll" + Header('\x01').substr(4) + "\x7f\xff"},
+                 {"SET", "magic", "hyll" + HllHeader('\x01').substr(4) + "\x7f\xff"},
                  {"PFADD", "magic", "a"},
-                 {"SET", "enc", Header('\x02') + "\x7f\xff"}, {"PFCOUNT", "enc"},
-                 {"SET", "dense", Header('\0') + std::string(100, '\0')}, {"PFCOUNT", "dense"},
-                 {"SET", "long", Header('\0') + std::string(12289, '\0')}, {"PFMERGE", "x", "long"},
+                 {"SET", "enc", HllHeader('\x02') + "\x7f\xff"}, {"PFCOUNT", "enc"},
+                 {"SET", "dense", HllHeader('\0') + std::string(100, '\0')}, {"PFCOUNT", "dense"},
+                 {"SET", "long", HllHeader('\0') + std::string(12289, '\0')}, {"PFMERGE", "x", "long"},
                  {"SET", "empty", ""}, {"PFADD", "empty"}}));
   s.push_back(S("corrupt sparse opcodes",
-                {{"SET", "bad", Header('\x01')}, {"PFCOUNT", "bad"}, {"PFCOUNT", "bad", "bad"},
+                {{"SET", "bad", HllHeader('\x01')}, {"PFCOUNT", "bad"}, {"PFCOUNT", "bad", "bad"},
                  {"PFMERGE", "x", "bad"}, {"EXISTS", "x"}, {"PFADD", "bad", "a"},
                  {"PFADD", "bad"}, {"PFDEBUG", "GETREG", "bad"}, {"PFDEBUG", "DECODE", "bad"},
-                 {"SET", "short", Header('\x01') + "\x71\xff"},
+                 {"SET", "short", HllHeader('\x01') + "\x71\xff"},
                  {"PFADD", "short", "a", "abcdefghijk", "ab"}, {"GET", "short"},
                  {"PFADD", "short", "a"}, {"PFCOUNT", "short"},
-                 {"SET", "over", Header('\x01') + "\x7f\xff\x00"}, {"PFCOUNT", "over"},
+                 {"SET", "over", HllHeader('\x01') + "\x7f\xff\x00"}, {"PFCOUNT", "over"},
                  {"PFADD", "over", "a"}, {"GET", "over"},
-                 {"SET", "valpast", Header('\x01') + "\x7f\xfe\x83"}, {"PFCOUNT", "valpast"},
+                 {"SET", "valpast", HllHeader('\x01') + "\x7f\xfe\x83"}, {"PFCOUNT", "valpast"},
                  {"PFMERGE", "valpast"},
-                 {"SET", "cut", Header('\x01') + "\x40\xfe\x7f"}, {"PFCOUNT", "cut"},
+                 {"SET", "cut", HllHeader('\x01') + "\x40\xfe\x7f"}, {"PFCOUNT", "cut"},
                  {"PFADD", "cut", "a", "b", "c"}, {"GET", "cut"},
-                 {"SET", "cached", Header('\x01', '\0').substr(0, 8) + std::string("\x07", 1) +
+                 {"SET", "cached", HllHeader('\x01', '\0').substr(0, 8) + std::string("\x07", 1) +
                                        std::string(7, '\0')},
                  {"PFCOUNT", "cached"}, {"PFCOUNT", "cached", "cached"}}));
   s.push_back(S("dense registers of any value", {{"SET", "odd", OddDense()}, {"PFCOUNT", "odd"},

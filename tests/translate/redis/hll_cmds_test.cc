@@ -9,22 +9,17 @@
 
 #include <string>
 
+#include "tests/support/hll_values.h"
 #include "tests/translate/redis/support/fake_transport.h"
 #include "tests/translate/redis/support/resp.h"
 
 namespace kvgate::redis::testing {
 namespace {
 
+using kvgate::testing::HllHeader;
+
 const std::string kNotHll = Err("WRONGTYPE Key is not a valid HyperLogLog string value.");
 const std::string kCorrupt = Err("INVALIDOBJ Corrupted HLL object detected");
-
-std::string Header(char encoding, char card7 = '\x80') {
-  std::string h("HYLL", 4);
-  h.push_back(encoding);
-  h.append(10, '\0');
-  h.push_back(card7);
-  return h;
-}
 
 // The bytes GET answers for `key`.
 std::string Value(RedisHarness& h, RedisHarness::Client& c, const std::string& key) {
@@ -39,10 +34,10 @@ TEST_CASE("PFADD creates a sparse HLL string and answers whether it changed", "[
   CHECK(h.Cmd(c, {"PFADD", "h", "a"}) == Int(1));
   CHECK(h.Cmd(c, {"PFADD", "h", "a"}) == Int(0));
   CHECK(h.Cmd(c, {"PFADD", "h"}) == Int(0));
-  CHECK(h.Cmd(c, {"GET", "h"}) == Bulk(Header('\x01') + "\x71\xa6\x84\x4e\x57"));
+  CHECK(h.Cmd(c, {"GET", "h"}) == Bulk(HllHeader('\x01') + "\x71\xa6\x84\x4e\x57"));
   CHECK(h.Cmd(c, {"TYPE", "h"}) == Simple("string"));
   CHECK(h.Cmd(c, {"PFADD", "empty"}) == Int(1));  // creating the key is a change
-  CHECK(h.Cmd(c, {"GET", "empty"}) == Bulk(Header('\x01') + "\x7f\xff"));
+  CHECK(h.Cmd(c, {"GET", "empty"}) == Bulk(HllHeader('\x01') + "\x7f\xff"));
   CHECK(h.Cmd(c, {"PFADD"}) == Err("ERR wrong number of arguments for 'pfadd' command"));
 }
 
@@ -54,7 +49,7 @@ TEST_CASE("PFCOUNT caches the count it computes in the value, once", "[redis][hl
   const std::string before = h.Cmd(c, {"GETETAG", "h"});
   CHECK(h.Cmd(c, {"PFCOUNT", "h"}) == Int(3));
   CHECK(Value(h, c, "h").substr(0, 16) ==
-        Header('\x01', '\0').substr(0, 8) + std::string("\x03\0\0\0\0\0\0\0", 8));
+        HllHeader('\x01', '\0').substr(0, 8) + std::string("\x03\0\0\0\0\0\0\0", 8));
   const std::string cached = h.Cmd(c, {"GETETAG", "h"});
   CHECK(cached != before);  // the write-back is a change
   CHECK(h.Cmd(c, {"PFCOUNT", "h"}) == Int(3));
@@ -80,7 +75,7 @@ TEST_CASE("PFMERGE writes the union, keeps the TTL, and PFCOUNT counts unions", 
   CHECK(h.Cmd(c, {"PFADD", "u", "f"}) == Int(1));
   CHECK(h.Cmd(c, {"TTL", "u"}) == Int(100));
   CHECK(h.Cmd(c, {"PFMERGE", "new"}) == kOk);
-  CHECK(h.Cmd(c, {"GET", "new"}) == Bulk(Header('\x01') + "\x7f\xff"));
+  CHECK(h.Cmd(c, {"GET", "new"}) == Bulk(HllHeader('\x01') + "\x7f\xff"));
   CHECK(h.Cmd(c, {"PFMERGE"}) == Err("ERR wrong number of arguments for 'pfmerge' command"));
 }
 
@@ -121,16 +116,16 @@ TEST_CASE("values that are not HLLs answer Redis's errors", "[redis][hll]") {
   CHECK(h.Cmd(c, {"PFDEBUG", "ENCODING", "s"}) == kNotHll);
   CHECK(h.Cmd(c, {"GET", "s"}) == Bulk("not an hll"));
   // A dense value of the wrong size, an unknown encoding.
-  h.Cmd(c, {"SET", "d", Header('\0') + "xyz"});
+  h.Cmd(c, {"SET", "d", HllHeader('\0') + "xyz"});
   CHECK(h.Cmd(c, {"PFCOUNT", "d"}) == kNotHll);
-  h.Cmd(c, {"SET", "e", Header('\x02') + "\x7f\xff"});
+  h.Cmd(c, {"SET", "e", HllHeader('\x02') + "\x7f\xff"});
   CHECK(h.Cmd(c, {"PFADD", "e"}) == kNotHll);
 }
 
 TEST_CASE("corrupt sparse opcodes answer INVALIDOBJ; PFADD keeps what it changed", "[redis][hll]") {
   RedisHarness h;
   auto& c = h.Connect();
-  h.Cmd(c, {"SET", "bad", Header('\x01')});  // no opcodes at all
+  h.Cmd(c, {"SET", "bad", HllHeader('\x01')});  // no opcodes at all
   CHECK(h.Cmd(c, {"PFCOUNT", "bad"}) == kCorrupt);
   CHECK(h.Cmd(c, {"PFCOUNT", "bad", "bad"}) == kCorrupt);
   CHECK(h.Cmd(c, {"PFMERGE", "x", "bad"}) == kCorrupt);
@@ -139,12 +134,12 @@ TEST_CASE("corrupt sparse opcodes answer INVALIDOBJ; PFADD keeps what it changed
   CHECK(h.Cmd(c, {"PFADD", "bad"}) == Int(0));
   // Opcodes for registers 0..12799 only: "a" (register 12711) is added, "abcdefghijk"
   // (register 14121) is past the end; Redis stops there, keeping the first change.
-  h.Cmd(c, {"SET", "short", Header('\x01') + "\x71\xff"});
+  h.Cmd(c, {"SET", "short", HllHeader('\x01') + "\x71\xff"});
   CHECK(h.Cmd(c, {"PFADD", "short", "a", "abcdefghijk", "ab"}) == kCorrupt);
   CHECK(h.Cmd(c, {"PFDEBUG", "DECODE", "short"}) == Bulk("Z:12711 v:2,1 Z:88"));
   // A cached count is answered without reading the opcodes, as Redis does.
   h.Cmd(c, {"SET", "cached",
-            Header('\x01', '\0').substr(0, 8) + std::string("\x07", 1) + std::string(7, '\0')});
+            HllHeader('\x01', '\0').substr(0, 8) + std::string("\x07", 1) + std::string(7, '\0')});
   CHECK(h.Cmd(c, {"PFCOUNT", "cached"}) == Int(7));
 }
 

@@ -8,10 +8,13 @@
 #include <cmath>
 #include <string>
 
+#include "tests/support/hll_values.h"
 #include "translate/redis/hyperloglog.h"
 
 namespace kvgate::redis::hll {
 namespace {
+
+using kvgate::testing::HllHeader;
 
 std::string FromHex(std::string_view hex) {
   std::string out;
@@ -19,15 +22,6 @@ std::string FromHex(std::string_view hex) {
     out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
   }
   return out;
-}
-
-std::string Header(char encoding,
-                   std::string_view card = std::string_view("\0\0\0\0\0\0\0\x80", 8)) {
-  std::string h("HYLL", 4);
-  h.push_back(encoding);
-  h.append(3, '\0');
-  h.append(card);
-  return h;
 }
 
 std::string WithElements(size_t from, size_t to, size_t max_bytes = kDefaultSparseMaxBytes) {
@@ -38,7 +32,7 @@ std::string WithElements(size_t from, size_t to, size_t max_bytes = kDefaultSpar
 
 TEST_CASE("a new HLL is sparse: one XZERO over every register, count 0", "[hll]") {
   const std::string h = NewSparse();
-  CHECK(h == Header('\x01', std::string(8, '\0')) + "\x7f\xff");
+  CHECK(h == HllHeader('\x01', '\0') + "\x7f\xff");
   CHECK(IsValid(h));
   CHECK(EncodingOf(h) == Encoding::kSparse);
   CHECK(Count(h) == 0u);
@@ -53,13 +47,13 @@ TEST_CASE("elements hash to Redis's registers and sparse bytes", "[hll]") {
   CHECK(a.count == 2);
   std::string one = NewSparse();
   CHECK(Add(one, "a", kDefaultSparseMaxBytes) == SetResult::kChanged);
-  CHECK(one == Header('\x01') + FromHex("71a6844e57"));
+  CHECK(one == HllHeader('\x01') + FromHex("71a6844e57"));
   CHECK(DecodeSparse(one) == "Z:12711 v:2,1 Z:3672");
   CHECK(Add(one, "a", kDefaultSparseMaxBytes) == SetResult::kUnchanged);
 
   std::string abc = NewSparse();
   for (const char* e : {"a", "b", "c"}) Add(abc, e, kDefaultSparseMaxBytes);
-  CHECK(abc == Header('\x01') + FromHex("60f38050b1844bfb80425a"));
+  CHECK(abc == HllHeader('\x01') + FromHex("60f38050b1844bfb80425a"));
   CHECK(Count(abc) == 3u);
 }
 
@@ -175,17 +169,17 @@ TEST_CASE("the cached count: stale until set, the stale flag keeps the other byt
 TEST_CASE("values that are not HLLs", "[hll]") {
   CHECK_FALSE(IsValid(""));
   CHECK_FALSE(IsValid("HYLL"));
-  CHECK_FALSE(IsValid(Header('\x01').substr(0, 15)));
-  CHECK(IsValid(Header('\x01')));  // sparse opcodes are checked when read
-  CHECK_FALSE(IsValid("hyll" + Header('\x01').substr(4)));
-  CHECK_FALSE(IsValid(Header('\x02') + "\x7f\xff"));
-  CHECK_FALSE(IsValid(Header('\x00') + std::string(12287, '\0')));
-  CHECK(IsValid(Header('\x00') + std::string(12288, '\0')));
-  CHECK_FALSE(IsValid(Header('\x00') + std::string(12289, '\0')));
+  CHECK_FALSE(IsValid(HllHeader('\x01').substr(0, 15)));
+  CHECK(IsValid(HllHeader('\x01')));  // sparse opcodes are checked when read
+  CHECK_FALSE(IsValid("hyll" + HllHeader('\x01').substr(4)));
+  CHECK_FALSE(IsValid(HllHeader('\x02') + "\x7f\xff"));
+  CHECK_FALSE(IsValid(HllHeader('\x00') + std::string(12287, '\0')));
+  CHECK(IsValid(HllHeader('\x00') + std::string(12288, '\0')));
+  CHECK_FALSE(IsValid(HllHeader('\x00') + std::string(12289, '\0')));
 }
 
 TEST_CASE("corrupt sparse opcodes are found when read", "[hll]") {
-  const std::string empty_ops = Header('\x01');
+  const std::string empty_ops = HllHeader('\x01');
   CHECK(Count(empty_ops) == std::nullopt);
   Registers max{};
   CHECK_FALSE(MergeInto(max, empty_ops));
@@ -196,17 +190,17 @@ TEST_CASE("corrupt sparse opcodes are found when read", "[hll]") {
   CHECK(copy == empty_ops);
 
   // XZERO over registers 0..12799 only: adds below work, adds past the end are corrupt.
-  std::string short_ops = Header('\x01') + FromHex("71ff");
+  std::string short_ops = HllHeader('\x01') + FromHex("71ff");
   CHECK(Count(short_ops) == std::nullopt);
   CHECK(Add(short_ops, "a", kDefaultSparseMaxBytes) == SetResult::kChanged);  // register 12711
   CHECK(DecodeSparse(short_ops) == "Z:12711 v:2,1 Z:88");
   CHECK(SetRegister(short_ops, 12800, 1, kDefaultSparseMaxBytes) == SetResult::kCorrupt);
 
   // Too many registers, and a VAL running past the last one.
-  CHECK(Count(Header('\x01') + FromHex("7fff00")) == std::nullopt);
-  CHECK_FALSE(MergeInto(max, Header('\x01') + FromHex("7ffe83")));
+  CHECK(Count(HllHeader('\x01') + FromHex("7fff00")) == std::nullopt);
+  CHECK_FALSE(MergeInto(max, HllHeader('\x01') + FromHex("7ffe83")));
   // An XZERO cut short reads a zero second byte, as Redis does: 0x7f alone is 16129 zeros.
-  CHECK(Count(Header('\x01') + FromHex("40fe7f")) == 0u);
+  CHECK(Count(HllHeader('\x01') + FromHex("40fe7f")) == 0u);
 }
 
 TEST_CASE("the estimate stays within Redis's self-test bounds from 1 to 1e6", "[hll]") {
