@@ -171,6 +171,11 @@ std::vector<Script> HllScripts() {
                                  {"PFADD", "h", "d"}, {"WATCH", "h"}, {"PFCOUNT", "h"}, {"MULTI"},
                                  {"PING"}, {"EXEC"}, {"WATCH", "h"}, {"PFCOUNT", "h"},
                                  {"PFCOUNT", "h", "m"}, {"MULTI"}, {"PING"}, {"EXEC"}}));
+  // PFCOUNT's cached count is a change tracking clients hear of; PFADD without a change is not.
+  s.push_back(S("client tracking", {{"CLIENT", "TRACKING", "ON"}, {"PFADD", "h", "a"},
+                                    {"GET", "h"}, {"PFCOUNT", "h"}, {"PFCOUNT", "h"},
+                                    {"PFADD", "h", "a"}, {"GET", "h"}, {"PFADD", "h", "b"},
+                                    {"PFCOUNT", "h", "x"}, {"PFMERGE", "x", "h"}, {"PING"}}));
   return s;
   // clang-format on
 }
