@@ -58,6 +58,12 @@ constexpr CommandDoc kCommandDocs[] = {
     {"getrange", "Returns a substring of the string stored at a key."},
     {"substr", "Returns a substring from a string value."},
     {"setrange", "Overwrites a part of a string value with another by an offset."},
+    // hll_cmds.cc
+    {"pfadd", "Adds the specified elements to the specified HyperLogLog."},
+    {"pfcount",
+     "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s)."},
+    {"pfmerge", "Merge N different HyperLogLogs into a single one."},
+    {"pfdebug", "Internal commands for debugging HyperLogLog values"},
     // counter_cmds.cc
     {"incr", "Increments the integer value of a key by one."},
     {"decr", "Decrements the integer value of a key by one."},

@@ -12,6 +12,7 @@ std::span<const CommandSpec> ServerCommands();
 std::span<const CommandSpec> InfoCommands();
 std::span<const CommandSpec> ConfigCommands();
 std::span<const CommandSpec> StringCommands();
+std::span<const CommandSpec> HllCommands();  // PFADD PFCOUNT PFMERGE PFDEBUG
 std::span<const CommandSpec> CounterCommands();
 std::span<const CommandSpec> BitCommands();       // SETBIT GETBIT BITCOUNT BITPOS BITOP
 std::span<const CommandSpec> BitfieldCommands();  // BITFIELD BITFIELD_RO
@@ -31,10 +32,11 @@ namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands, ClientCommands,  ServerCommands, InfoCommands,     ConfigCommands,
-    StringCommands,     CounterCommands, BitCommands,    BitfieldCommands, LcsCommands,
-    KeyCommands,        ExpireCommands,  MultiCommands,  PubSubCommands,   KvCommands,
-    KvWatchCommands,    CondCommands,    EtagCommands,   WaitCommands,     HashCommands,
+    ConnectionCommands, ClientCommands,  ServerCommands,  InfoCommands,  ConfigCommands,
+    StringCommands,     HllCommands,     CounterCommands, BitCommands,   BitfieldCommands,
+    LcsCommands,        KeyCommands,     ExpireCommands,  MultiCommands, PubSubCommands,
+    KvCommands,         KvWatchCommands, CondCommands,    EtagCommands,  WaitCommands,
+    HashCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

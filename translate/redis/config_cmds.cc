@@ -232,6 +232,17 @@ const Param kParams[] = {
        c->hash_max_listpack_value = static_cast<uint64_t>(x);
        return std::string();
      }},
+    {"hll-sparse-max-bytes",
+     [](RedisFront& f) { return std::to_string(f.config().hll_sparse_max_bytes); },
+     [](RedisConfig* c, std::string_view v) {
+       uint64_t x = 0;
+       if (!ParseMemoryValue(v, &x)) return std::string("argument must be a memory value");
+       if (x > static_cast<uint64_t>(INT64_MAX)) {
+         return std::string("argument must be between 0 and 9223372036854775807 inclusive");
+       }
+       c->hll_sparse_max_bytes = x;
+       return std::string();
+     }},
     {"port", [](RedisFront& f) { return std::to_string(f.config().tcp_port); }, nullptr},
     {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
     {"requirepass", [](RedisFront&) { return std::string(); }, nullptr},

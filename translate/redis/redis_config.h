@@ -56,6 +56,8 @@ struct RedisConfig {
   std::string version = "7.0.15";  // redis_version reported to clients (they branch on it)
   int hz = 10;
   int64_t tcp_keepalive = 300;
+  // hll-sparse-max-bytes: a sparse HyperLogLog growing past this turns dense.
+  uint64_t hll_sparse_max_bytes = 3000;
   // Keys remembered for client-side caching (tracking-table-max-keys; 0 = unlimited).
   uint64_t tracking_table_max_keys = 1'000'000;
   // A hash stays a "listpack" (OBJECT ENCODING, one-call HSCAN) up to this many fields, each
