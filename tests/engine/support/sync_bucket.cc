@@ -29,6 +29,17 @@ Result<Revision> SyncBucket::Put(std::string_view key, std::string_view value,
                                  const WriteOptions& o) {
   return Write(WriteRequest::Put(key, value, o));
 }
+Result<Revision> SyncBucket::Mutate(std::string_view key, ValueType type, const MutateOptions& o,
+                                    FunctionRef<bool(Collection&)> fn) {
+  WriteResult r =
+      Answer([&](WriteDone done) { bucket_->Mutate(key, type, o, fn, std::move(done)); });
+  if (!r.ok()) return Result<Revision>(r.errc(), r.detail());
+  return *r;
+}
+Result<Revision> SyncBucket::PutObject(std::string_view key, Collection* object,
+                                       const WriteOptions& o) {
+  return Write(WriteRequest::PutObject(key, object, o));
+}
 Result<Revision> SyncBucket::Create(std::string_view key, std::string_view value,
                                     const WriteOptions& o) {
   return Write(WriteRequest::Create(key, value, o));

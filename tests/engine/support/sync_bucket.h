@@ -46,6 +46,9 @@ class SyncBucket {
   Result<Revision> Delete(std::string_view key, const WriteOptions& o);
   Result<Revision> Purge(std::string_view key, const WriteOptions& o);
   Status SetExpiry(std::string_view key, UnixMillis expire_at_ms);
+  Result<Revision> Mutate(std::string_view key, ValueType type, const MutateOptions& o,
+                          FunctionRef<bool(Collection&)> fn);
+  Result<Revision> PutObject(std::string_view key, Collection* object, const WriteOptions& o);
   uint64_t Compact(Revision revision);
   uint64_t PurgeEntries(const KeyFilter& filter, uint64_t keep, Revision below_revision);
   uint64_t Flush();
