@@ -34,14 +34,6 @@ std::vector<std::string> Elements(const std::string& reply) {
   return out;
 }
 
-std::string Ev(std::string_view channel, std::string_view msg) {
-  return ">4\r\n" + Bulk("pmessage") + Bulk("__key*") + Bulk(channel) + Bulk(msg);
-}
-std::string Both(std::string_view key, std::string_view event) {
-  return Ev("__keyspace@0__:" + std::string(key), event) +
-         Ev("__keyevent@0__:" + std::string(event), key);
-}
-
 TEST_CASE("SPOP and SRANDMEMBER pick members of the set", "[redis][sets]") {
   RedisHarness h;
   auto& c = h.Connect();
@@ -105,22 +97,25 @@ TEST_CASE("set commands fire Redis's events in Redis's order", "[redis][sets]") 
   CHECK(h.Cmd(c, {"CONFIG", "SET", "notify-keyspace-events", "KEA"}) == kOk);
   h.Cmd(c, {"HELLO", "3"});
   h.Cmd(c, {"PSUBSCRIBE", "__key*"});
-  CHECK(h.Cmd(c, {"SADD", "a", "1", "2"}) == Both("a", "sadd") + Int(2));
+  CHECK(h.Cmd(c, {"SADD", "a", "1", "2"}) == KeyEvents("a", "sadd") + Int(2));
   CHECK(h.Cmd(c, {"SADD", "a", "1"}) == Int(0));
   CHECK(h.Cmd(c, {"SREM", "a", "9"}) == Int(0));
-  CHECK(h.Cmd(c, {"SMOVE", "a", "b", "1"}) == Both("a", "srem") + Both("b", "sadd") + Int(1));
-  CHECK(h.Cmd(c, {"SADD", "b", "2"}) == Both("b", "sadd") + Int(1));
+  CHECK(h.Cmd(c, {"SMOVE", "a", "b", "1"}) ==
+        KeyEvents("a", "srem") + KeyEvents("b", "sadd") + Int(1));
+  CHECK(h.Cmd(c, {"SADD", "b", "2"}) == KeyEvents("b", "sadd") + Int(1));
   CHECK(h.Cmd(c, {"SMOVE", "a", "b", "2"}) ==
-        Both("a", "srem") + Both("a", "del") + Int(1));  // already in b: no sadd
-  CHECK(h.Cmd(c, {"SINTERSTORE", "d", "b", "b"}) == Both("d", "sinterstore") + Int(2));
-  CHECK(h.Cmd(c, {"SUNIONSTORE", "d", "b", "x"}) == Both("d", "sunionstore") + Int(2));
-  CHECK(h.Cmd(c, {"SDIFFSTORE", "d", "b", "b"}) == Both("d", "del") + Int(0));
+        KeyEvents("a", "srem") + KeyEvents("a", "del") + Int(1));  // already in b: no sadd
+  CHECK(h.Cmd(c, {"SINTERSTORE", "d", "b", "b"}) == KeyEvents("d", "sinterstore") + Int(2));
+  CHECK(h.Cmd(c, {"SUNIONSTORE", "d", "b", "x"}) == KeyEvents("d", "sunionstore") + Int(2));
+  CHECK(h.Cmd(c, {"SDIFFSTORE", "d", "b", "b"}) == KeyEvents("d", "del") + Int(0));
   CHECK(h.Cmd(c, {"SDIFFSTORE", "d", "b", "b"}) == Int(0));
-  CHECK(h.Cmd(c, {"SPOP", "b"}).find(Both("b", "spop")) == 0);
+  CHECK(h.Cmd(c, {"SPOP", "b"}).find(KeyEvents("b", "spop")) == 0);
   CHECK(h.Cmd(c, {"SPOP", "b", "0"}) == "~0\r\n");
-  CHECK(h.Cmd(c, {"SPOP", "b", "5"}).find(Both("b", "spop") + Both("b", "del") + "~1\r\n") == 0);
-  CHECK(h.Cmd(c, {"SADD", "e", "x"}) == Both("e", "sadd") + Int(1));
-  CHECK(h.Cmd(c, {"SREM", "e", "x", "y"}) == Both("e", "srem") + Both("e", "del") + Int(1));
+  CHECK(h.Cmd(c, {"SPOP", "b", "5"})
+            .find(KeyEvents("b", "spop") + KeyEvents("b", "del") + "~1\r\n") == 0);
+  CHECK(h.Cmd(c, {"SADD", "e", "x"}) == KeyEvents("e", "sadd") + Int(1));
+  CHECK(h.Cmd(c, {"SREM", "e", "x", "y"}) ==
+        KeyEvents("e", "srem") + KeyEvents("e", "del") + Int(1));
 }
 
 TEST_CASE("sets answer TYPE, SCAN TYPE, OBJECT ENCODING and COPY", "[redis][sets]") {
