@@ -3,6 +3,7 @@
 #include "engine/collection.h"
 
 #include "engine/collections/hash_value.h"
+#include "engine/collections/set_value.h"
 
 namespace kvgate::engine {
 
@@ -26,9 +27,10 @@ std::unique_ptr<Collection> NewCollection(ValueType type) {
   switch (type) {
     case ValueType::kHash:
       return std::make_unique<HashValue>();
+    case ValueType::kSet:
+      return std::make_unique<SetValue>();
     case ValueType::kString:
     case ValueType::kList:
-    case ValueType::kSet:
     case ValueType::kZSet:
       break;
   }

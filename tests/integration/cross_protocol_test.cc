@@ -576,3 +576,21 @@ TEST_CASE("client-side caching invalidations caused by NATS writes, flushes and 
   }
   nats_CloseAndWait(2000);
 }
+
+TEST_CASE("a Redis set reads from NATS as a JSON array of its members", "[integration][cross]") {
+  auto kv = kvgate::testing::StartKvgate();
+  {
+    Redis r(kv->redis_port);
+    Nats n(kv->nats_port);
+    REQUIRE(r.Int({"SADD", "tags", "3", "1", "2"}) == 3);
+    kvStore* db0 = n.Bind("db0");
+    uint64_t rev = 0;
+    CHECK(Get(db0, "tags", &rev) == "[\"1\",\"2\",\"3\"]");  // an intset: numeric order
+    CHECK(rev == KvRevision(r, "tags"));
+    REQUIRE(r.Int({"SADD", "tags", "x\"y"}) == 1);
+    CHECK(Get(db0, "tags", &rev) == "[\"1\",\"2\",\"3\",\"x\\\"y\"]");
+    REQUIRE(r.Int({"SREM", "tags", "1", "2", "3", "x\"y"}) == 4);
+    CHECK(r.Int({"EXISTS", "tags"}) == 0);
+  }
+  nats_CloseAndWait(2000);
+}

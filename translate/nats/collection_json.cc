@@ -3,6 +3,7 @@
 #include "translate/nats/collection_json.h"
 
 #include "engine/collections/hash_value.h"
+#include "engine/collections/set_value.h"
 #include "protocols/json.h"
 
 namespace kvgate::nats {
@@ -18,9 +19,14 @@ std::string CollectionJson(const engine::Collection& c) {
       w.EndObject();
       break;
     }
+    case engine::ValueType::kSet: {
+      w.BeginArray();
+      static_cast<const engine::SetValue&>(c).ForEach([&](std::string_view m) { w.String(m); });
+      w.EndArray();
+      break;
+    }
     case engine::ValueType::kString:
     case engine::ValueType::kList:
-    case engine::ValueType::kSet:
     case engine::ValueType::kZSet:
       w.Null();
       break;

@@ -243,6 +243,17 @@ const Param kParams[] = {
        c->hll_sparse_max_bytes = x;
        return std::string();
      }},
+    {"set-max-intset-entries",
+     [](RedisFront& f) { return std::to_string(f.config().set_max_intset_entries); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!resp::ParseInt64(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
+       if (x < 0)
+         return std::string("argument must be between 0 and 9223372036854775807 inclusive");
+       c->set_max_intset_entries = static_cast<uint64_t>(x);
+       return std::string();
+     }},
     {"port", [](RedisFront& f) { return std::to_string(f.config().tcp_port); }, nullptr},
     {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
     {"requirepass", [](RedisFront&) { return std::string(); }, nullptr},

@@ -64,6 +64,9 @@ struct RedisConfig {
   // field and value at most this long (hash-max-listpack-entries / -value, ziplist aliases).
   uint64_t hash_max_listpack_entries = 512;
   uint64_t hash_max_listpack_value = 64;
+  // A set of integers stays an "intset" (OBJECT ENCODING, sorted members, one-call SSCAN) up
+  // to this many members (set-max-intset-entries).
+  uint64_t set_max_intset_entries = 512;
 };
 
 }  // namespace kvgate::redis

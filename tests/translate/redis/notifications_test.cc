@@ -8,15 +8,6 @@
 namespace kvgate::redis::testing {
 namespace {
 
-std::string Ev(std::string_view channel, std::string_view msg) {
-  return ">4\r\n" + Bulk("pmessage") + Bulk("__key*") + Bulk(channel) + Bulk(msg);
-}
-std::string Both(std::string_view key, std::string_view event, int db = 0) {
-  std::string d = std::to_string(db);
-  return Ev("__keyspace@" + d + "__:" + std::string(key), event) +
-         Ev("__keyevent@" + d + "__:" + std::string(event), key);
-}
-
 TEST_CASE("notify-keyspace-events flags parse and print like Redis", "[redis]") {
   uint32_t f = 0;
   CHECK(ParseKeyspaceEvents("KEA", &f));
@@ -34,20 +25,21 @@ TEST_CASE("commands fire their Redis events, in Redis's order", "[redis]") {
   CHECK(h.Cmd(c, {"CONFIG", "SET", "notify-keyspace-events", "KEA"}) == kOk);
   h.Cmd(c, {"HELLO", "3"});
   h.Cmd(c, {"PSUBSCRIBE", "__key*"});
-  CHECK(h.Cmd(c, {"SET", "k", "v"}) == Both("k", "set") + kOk);
-  CHECK(h.Cmd(c, {"INCR", "n"}) == Both("n", "incrby") + Int(1));
-  CHECK(h.Cmd(c, {"INCRBYFLOAT", "n", "1.5"}) == Both("n", "incrbyfloat") + Bulk("2.5"));
-  CHECK(h.Cmd(c, {"APPEND", "k", "x"}) == Both("k", "append") + Int(2));
-  CHECK(h.Cmd(c, {"SETRANGE", "k", "0", "y"}) == Both("k", "setrange") + Int(2));
-  CHECK(h.Cmd(c, {"EXPIRE", "k", "100"}) == Int(1) + Both("k", "expire"));
-  CHECK(h.Cmd(c, {"PERSIST", "k"}) == Both("k", "persist") + Int(1));
+  CHECK(h.Cmd(c, {"SET", "k", "v"}) == KeyEvents("k", "set") + kOk);
+  CHECK(h.Cmd(c, {"INCR", "n"}) == KeyEvents("n", "incrby") + Int(1));
+  CHECK(h.Cmd(c, {"INCRBYFLOAT", "n", "1.5"}) == KeyEvents("n", "incrbyfloat") + Bulk("2.5"));
+  CHECK(h.Cmd(c, {"APPEND", "k", "x"}) == KeyEvents("k", "append") + Int(2));
+  CHECK(h.Cmd(c, {"SETRANGE", "k", "0", "y"}) == KeyEvents("k", "setrange") + Int(2));
+  CHECK(h.Cmd(c, {"EXPIRE", "k", "100"}) == Int(1) + KeyEvents("k", "expire"));
+  CHECK(h.Cmd(c, {"PERSIST", "k"}) == KeyEvents("k", "persist") + Int(1));
   CHECK(h.Cmd(c, {"RENAME", "k", "k2"}) ==
-        Both("k", "rename_from") + Both("k2", "rename_to") + kOk);
-  CHECK(h.Cmd(c, {"DEL", "k2", "nothere"}) == Both("k2", "del") + Int(1));
-  CHECK(h.Cmd(c, {"COPY", "n", "n2"}) == Both("n2", "copy_to") + Int(1));
-  CHECK(h.Cmd(c, {"GETSET", "n", "1"}) == Bulk("2.5") + Both("n", "set"));
-  CHECK(h.Cmd(c, {"SET", "e", "v", "EX", "10"}) == Both("e", "set") + Both("e", "expire") + kOk);
-  CHECK(h.Cmd(c, {"EXPIRE", "e", "0"}) == Both("e", "del") + Int(1));
+        KeyEvents("k", "rename_from") + KeyEvents("k2", "rename_to") + kOk);
+  CHECK(h.Cmd(c, {"DEL", "k2", "nothere"}) == KeyEvents("k2", "del") + Int(1));
+  CHECK(h.Cmd(c, {"COPY", "n", "n2"}) == KeyEvents("n2", "copy_to") + Int(1));
+  CHECK(h.Cmd(c, {"GETSET", "n", "1"}) == Bulk("2.5") + KeyEvents("n", "set"));
+  CHECK(h.Cmd(c, {"SET", "e", "v", "EX", "10"}) ==
+        KeyEvents("e", "set") + KeyEvents("e", "expire") + kOk);
+  CHECK(h.Cmd(c, {"EXPIRE", "e", "0"}) == KeyEvents("e", "del") + Int(1));
 }
 
 TEST_CASE("expiry and other writers' changes are notified", "[redis]") {
@@ -62,24 +54,24 @@ TEST_CASE("expiry and other writers' changes are notified", "[redis]") {
   h.Take(sub);
   h.clock().AdvanceMs(10);
   CHECK(h.Cmd(c, {"GET", "t"}) == kNil);
-  CHECK(h.Take(sub) == Both("t", "expired"));
+  CHECK(h.Take(sub) == KeyEvents("t", "expired"));
   // Active expiry from the engine's sweep.
   CHECK(h.Cmd(c, {"SET", "u", "v", "PX", "10"}) == kOk);
   h.Take(sub);
   h.clock().AdvanceMs(10);
   while (h.engine().Tick()) {
   }
-  CHECK(h.Take(sub) == Both("u", "expired"));
+  CHECK(h.Take(sub) == KeyEvents("u", "expired"));
   // A put and a delete straight into the engine (e.g. from a NATS client).
   engine::Bucket* db0 = h.engine().FindBucket("db0");
   REQUIRE(db0->Put("nk", "v", {}).ok());
-  CHECK(h.Take(sub) == Both("nk", "set"));
+  CHECK(h.Take(sub) == KeyEvents("nk", "set"));
   REQUIRE(db0->Delete("nk", {}).ok());
-  CHECK(h.Take(sub) == Both("nk", "del"));
+  CHECK(h.Take(sub) == KeyEvents("nk", "del"));
   // Other databases use their own index; buckets not backing a database are silent.
   h.Cmd(c, {"SELECT", "5"});
   CHECK(h.Cmd(c, {"SET", "five", "v"}) == kOk);
-  CHECK(h.Take(sub) == Both("five", "set", 5));
+  CHECK(h.Take(sub) == KeyEvents("five", "set", 5));
   REQUIRE(h.engine().CreateBucket("other", {}).ok());
   REQUIRE(h.engine().FindBucket("other")->Put("x", "v", {}).ok());
   CHECK(h.Take(sub).empty());
@@ -89,7 +81,7 @@ TEST_CASE("expiry and other writers' changes are notified", "[redis]") {
   CHECK(h.Take(sub).empty());
   h.clock().AdvanceMs(5);
   CHECK(h.Cmd(c, {"EXISTS", "x"}) == Int(0));
-  CHECK(h.Take(sub) == Ev("__keyevent@5__:expired", "x"));
+  CHECK(h.Take(sub) == KeyEventPush("__keyevent@5__:expired", "x"));
   CHECK(h.Cmd(c, {"CONFIG", "SET", "notify-keyspace-events", ""}) == kOk);
   CHECK(h.Cmd(c, {"SET", "y", "v"}) == kOk);
   CHECK(h.Take(sub).empty());

@@ -3,6 +3,7 @@
 //
 //   Bulk("v") == "$1\r\nv\r\n";   Int(3) == ":3\r\n";   Arr(2) == "*2\r\n";
 //   Err("ERR syntax error") == "-ERR syntax error\r\n";
+//   KeyEvents("k", "set") == the two RESP3 pmessages a PSUBSCRIBE __key* client gets for it
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,16 @@ inline std::string Simple(std::string_view s) {
 // A (un)subscribe reply: [kind, name, count] as an array ('*', RESP2) or a push ('>').
 inline std::string Sub(std::string_view kind, std::string_view name, int64_t n, char type = '*') {
   return std::string(1, type) + "3\r\n" + Bulk(kind) + Bulk(name) + Int(n);
+}
+// A RESP3 pmessage on pattern `__key*`.
+inline std::string KeyEventPush(std::string_view channel, std::string_view msg) {
+  return ">4\r\n" + Bulk("pmessage") + Bulk("__key*") + Bulk(channel) + Bulk(msg);
+}
+// The __keyspace@db__ and __keyevent@db__ pmessages of one event, in Redis's order.
+inline std::string KeyEvents(std::string_view key, std::string_view event, int db = 0) {
+  const std::string d = std::to_string(db);
+  return KeyEventPush("__keyspace@" + d + "__:" + std::string(key), event) +
+         KeyEventPush("__keyevent@" + d + "__:" + std::string(event), key);
 }
 inline const std::string kOk = "+OK\r\n";
 inline const std::string kNil = "$-1\r\n";
