@@ -1,0 +1,98 @@
+// File: tests/integration/cross_protocol_typed_test.cc
+// Keys holding Redis collections seen from NATS with nats.c (README "Typed keys on the NATS
+// side"): a get answers a JSON rendering with a KV-Type header, a watch gets one short
+// notification per change (the header, no body), a NATS put replaces the collection as Redis
+// SET would, a NATS delete deletes it, and revisions agree on both sides.
+#include <nats/nats.h>
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "integration/support/process.h"
+#include "integration/support/resp_client.h"
+#include "tests/support/nats_client.h"
+
+using kvgate::testing::EncodeCommand;
+using kvgate::testing::RawConn;
+
+namespace {
+
+std::string Redis(RawConn& c, const std::vector<std::string>& args) {
+  c.Send(EncodeCommand(args));
+  return c.ReadReplies(1);
+}
+
+kvStore* Bind(kvgate::testing::NatsClient& n, const char* bucket) {
+  kvStore* kv = nullptr;
+  REQUIRE(js_KeyValue(&kv, n.js(), bucket) == NATS_OK);
+  return n.Own(kv);
+}
+
+std::string Get(kvStore* kv, const char* key, uint64_t* rev = nullptr) {
+  kvEntry* e = nullptr;
+  natsStatus s = kvStore_Get(&e, kv, key);
+  if (s != NATS_OK) return "<" + std::string(natsStatus_GetText(s)) + ">";
+  std::string v(static_cast<const char*>(kvEntry_Value(e)), kvEntry_ValueLen(e));
+  if (rev != nullptr) *rev = kvEntry_Revision(e);
+  kvEntry_Destroy(e);
+  return v;
+}
+
+// The KV-Type header of the key's newest message (a direct get), or "" when it has none.
+std::string TypeHeader(kvgate::testing::NatsClient& n, const char* subject) {
+  natsMsg* m = nullptr;
+  if (js_GetLastMsg(&m, n.js(), "KV_db0", subject, nullptr, nullptr) != NATS_OK) return "<none>";
+  const char* v = nullptr;
+  std::string out = natsMsgHeader_Get(m, "KV-Type", &v) == NATS_OK ? v : "";
+  natsMsg_Destroy(m);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a Redis hash reads from NATS as JSON with its type; NATS writes replace it",
+          "[integration][cross]") {
+  auto kv = kvgate::testing::StartKvgate();
+  {
+    RawConn r(kv->redis_port);
+    kvgate::testing::NatsClient n(kv->nats_port);
+    REQUIRE(Redis(r, {"HSET", "user", "name", "ann", "age", "7"}) == ":2\r\n");
+    kvStore* db0 = Bind(n, "db0");
+    uint64_t rev = 0;
+    CHECK(Get(db0, "user", &rev) == "{\"name\":\"ann\",\"age\":\"7\"}");
+    CHECK(rev == 1);
+    CHECK(TypeHeader(n, "$KV.db0.user") == "hash");
+    // A watcher hears of each change at once, without the collection in the message.
+    kvWatcher* w = nullptr;
+    REQUIRE(kvStore_Watch(&w, db0, "user", nullptr) == NATS_OK);
+    n.Own(w);
+    kvEntry* e = nullptr;
+    REQUIRE(kvWatcher_Next(&e, w, 3000) == NATS_OK);  // the current state
+    REQUIRE(e != nullptr);
+    CHECK(kvEntry_ValueLen(e) == 0);
+    kvEntry_Destroy(e);
+    REQUIRE(kvWatcher_Next(&e, w, 3000) == NATS_OK);  // end of the initial values
+    CHECK(e == nullptr);
+    REQUIRE(Redis(r, {"HINCRBY", "user", "age", "1"}) == ":8\r\n");
+    REQUIRE(kvWatcher_Next(&e, w, 3000) == NATS_OK);
+    REQUIRE(e != nullptr);
+    CHECK(kvEntry_Revision(e) == 2);
+    CHECK(kvEntry_Operation(e) == kvOp_Put);
+    CHECK(kvEntry_ValueLen(e) == 0);
+    kvEntry_Destroy(e);
+    // A NATS put replaces the hash, as Redis SET would.
+    uint64_t put_rev = 0;
+    REQUIRE(kvStore_PutString(&put_rev, db0, "user", "plain") == NATS_OK);
+    CHECK(put_rev == 3);
+    CHECK(Redis(r, {"TYPE", "user"}) == "+string\r\n");
+    CHECK(Redis(r, {"GET", "user"}) == "$5\r\nplain\r\n");
+    CHECK(TypeHeader(n, "$KV.db0.user") == "");
+    // A NATS delete deletes a hash.
+    REQUIRE(Redis(r, {"HSET", "cart", "sku", "1"}) == ":1\r\n");
+    REQUIRE(kvStore_Delete(db0, "cart") == NATS_OK);
+    CHECK(Redis(r, {"EXISTS", "cart"}) == ":0\r\n");
+    CHECK(Redis(r, {"HGETALL", "cart"}) == "*0\r\n");
+  }
+  nats_CloseAndWait(2000);
+}
