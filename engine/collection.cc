@@ -3,6 +3,7 @@
 #include "engine/collection.h"
 
 #include "engine/collections/hash_value.h"
+#include "engine/collections/zset_value.h"
 
 namespace kvgate::engine {
 
@@ -26,10 +27,11 @@ std::unique_ptr<Collection> NewCollection(ValueType type) {
   switch (type) {
     case ValueType::kHash:
       return std::make_unique<HashValue>();
+    case ValueType::kZSet:
+      return std::make_unique<ZSetValue>();
     case ValueType::kString:
     case ValueType::kList:
     case ValueType::kSet:
-    case ValueType::kZSet:
       break;
   }
   return nullptr;

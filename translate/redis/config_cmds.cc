@@ -232,6 +232,42 @@ const Param kParams[] = {
        c->hash_max_listpack_value = static_cast<uint64_t>(x);
        return std::string();
      }},
+    {"zset-max-listpack-entries",
+     [](RedisFront& f) { return std::to_string(f.config().zset_max_listpack_entries); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!ParseNonNegative(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
+       c->zset_max_listpack_entries = static_cast<uint64_t>(x);
+       return std::string();
+     }},
+    {"zset-max-ziplist-entries",
+     [](RedisFront& f) { return std::to_string(f.config().zset_max_listpack_entries); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!ParseNonNegative(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
+       c->zset_max_listpack_entries = static_cast<uint64_t>(x);
+       return std::string();
+     }},
+    {"zset-max-listpack-value",
+     [](RedisFront& f) { return std::to_string(f.config().zset_max_listpack_value); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!ParseNonNegative(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
+       c->zset_max_listpack_value = static_cast<uint64_t>(x);
+       return std::string();
+     }},
+    {"zset-max-ziplist-value",
+     [](RedisFront& f) { return std::to_string(f.config().zset_max_listpack_value); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!ParseNonNegative(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
+       c->zset_max_listpack_value = static_cast<uint64_t>(x);
+       return std::string();
+     }},
     {"port", [](RedisFront& f) { return std::to_string(f.config().tcp_port); }, nullptr},
     {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
     {"requirepass", [](RedisFront&) { return std::string(); }, nullptr},

@@ -62,6 +62,10 @@ struct RedisConfig {
   // field and value at most this long (hash-max-listpack-entries / -value, ziplist aliases).
   uint64_t hash_max_listpack_entries = 512;
   uint64_t hash_max_listpack_value = 64;
+  // A sorted set stays a "listpack" (OBJECT ENCODING, one-call ZSCAN, linear lex search) up to
+  // this many members, each at most this long (zset-max-listpack-entries / -value).
+  uint64_t zset_max_listpack_entries = 128;
+  uint64_t zset_max_listpack_value = 64;
 };
 
 }  // namespace kvgate::redis

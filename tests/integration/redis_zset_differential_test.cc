@@ -1,0 +1,328 @@
+// File: tests/integration/redis_zset_differential_test.cc
+// Sorted sets against a real redis-server 7.0, byte for byte, in RESP2 and RESP3: valid and
+// pipelined commands, wrong types and arities, huge and negative counts and ranks, binary
+// members, non-finite scores, ZADD and ZRANGE option combinations, STORE forms, the listpack ->
+// skiplist transition (OBJECT ENCODING). Random answers (ZRANDMEMBER below a zset's size) are
+// checked in process (tests/translate/redis/zset_cmds_test.cc); ZSCAN only on listpacks, whose
+// answer is the whole zset in one call (a skiplist's cursors are Redis's dict positions).
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "integration/support/script_diff.h"
+
+namespace {
+
+using kvgate::testing::Raw;
+using kvgate::testing::S;
+using kvgate::testing::Script;
+using Cmd = std::vector<std::string>;
+
+// ZADD key with n members "m<i>" scored i (plus a prefix).
+Cmd Many(const std::string& key, int n, const std::string& prefix = "m", int from = 0) {
+  Cmd c = {"ZADD", key};
+  for (int i = from; i < from + n; ++i) {
+    c.push_back(std::to_string(i));
+    c.push_back(prefix + std::to_string(i));
+  }
+  return c;
+}
+
+std::vector<Script> BasicScripts() {
+  // clang-format off
+  std::vector<Script> s;
+  s.push_back(S("zadd basics", {
+      {"ZADD", "z", "1", "a", "2", "b", "3", "c"}, {"ZADD", "z", "1", "a"},
+      {"ZADD", "z", "5", "a"}, {"ZRANGE", "z", "0", "-1", "WITHSCORES"},
+      {"ZCARD", "z"}, {"ZCARD", "nokey"}, {"ZSCORE", "z", "a"}, {"ZSCORE", "z", "x"},
+      {"ZSCORE", "nokey", "x"}, {"ZMSCORE", "z", "a", "x", "b"}, {"ZMSCORE", "nokey", "a"},
+      {"TYPE", "z"}, {"OBJECT", "ENCODING", "z"}}));
+  std::vector<std::string> opts = {"NX", "XX", "GT", "LT", "CH", "INCR"};
+  std::vector<std::vector<std::string>> cmds = {{"ZADD", "o", "5", "a", "5", "b"}};
+  for (size_t m = 0; m < 64; ++m) {
+    std::vector<std::string> c = {"ZADD", "o"};
+    for (size_t b = 0; b < opts.size(); ++b) {
+      if (m & (1u << b)) c.push_back(opts[b]);
+    }
+    std::vector<std::string> c1 = c;
+    c1.insert(c1.end(), {std::to_string(m % 9), "a"});
+    std::vector<std::string> c2 = c;
+    c2.insert(c2.end(), {std::to_string(m % 7), "b", "4", "n" + std::to_string(m)});
+    cmds.push_back(c1);
+    cmds.push_back(c2);
+    cmds.push_back({"ZRANGE", "o", "0", "-1", "WITHSCORES"});
+  }
+  cmds.push_back({"ZADD", "nx1", "XX", "1", "a"});
+  cmds.push_back({"EXISTS", "nx1"});
+  cmds.push_back({"ZADD", "nx1", "XX", "INCR", "1", "a"});
+  cmds.push_back({"ZADD", "nx1", "GT", "INCR", "1", "a"});
+  s.push_back(S("zadd option combinations", cmds));
+  s.push_back(S("zadd errors", {
+      {"ZADD", "z"}, {"ZADD", "z", "1"}, {"ZADD", "z", "1", "a", "2"}, {"ZADD", "z", "NX"},
+      {"ZADD", "z", "x", "a"}, {"ZADD", "z", "1", "a", "nan", "b"}, {"ZADD", "z", "", "a"},
+      {"ZADD", "z", " 1", "a"}, {"ZADD", "z", "1 ", "a"}, {"ZADD", "z", "1e400", "a"},
+      {"ZADD", "z", "0x10", "a"}, {"ZADD", "z", "1e-400", "a"},
+      {"ZADD", "z", std::string("1\0", 2), "a"}, {"ZRANGE", "z", "0", "-1", "WITHSCORES"},
+      {"ZADD", "z", "INCR", "1", "a", "2", "b"}, {"ZADD", "z", "GT", "LT", "1", "a"},
+      {"ZADD", "z", "NX", "GT", "1", "a"}, {"ZADD", "z", "NX", "XX", "1", "a"},
+      {"ZINCRBY", "z", "x", "a"}, {"ZINCRBY", "z", "NX", "a"}, {"ZINCRBY", "z", "1"},
+      {"SET", "s", "v"}, {"ZADD", "s", "1", "a"}, {"ZINCRBY", "s", "1", "a"},
+      {"ZSCORE", "s", "a"}, {"ZCARD", "s"}, {"ZRANGE", "s", "0", "1"}, {"ZREM", "s", "a"},
+      {"ZRANK", "s", "a"}, {"ZMSCORE", "s", "a"}, {"ZPOPMIN", "s"}, {"ZRANDMEMBER", "s"},
+      {"ZSCAN", "s", "0"}, {"ZCOUNT", "s", "0", "1"}, {"ZMSCORE", "z"}, {"ZCARD"},
+      {"ZRANK", "z"}, {"ZRANK", "z", "a", "b"}}));
+  s.push_back(S("non-finite scores", {
+      {"ZADD", "f", "inf", "a", "-inf", "b", "+inf", "c", "0", "d", "-0", "e", "1e308", "g"},
+      {"ZADD", "f", "4.9e-324", "h", "1.7976931348623157e308", "i", "0.1", "j", "1e-5", "k"},
+      {"ZRANGE", "f", "0", "-1", "WITHSCORES"}, {"ZSCORE", "f", "e"},
+      {"ZINCRBY", "f", "-inf", "a"}, {"ZINCRBY", "f", "inf", "b"}, {"ZINCRBY", "f", "1", "a"},
+      {"ZADD", "f", "INCR", "-inf", "c"}, {"ZRANGE", "f", "0", "-1", "WITHSCORES"},
+      {"ZINCRBY", "f", "inf", "h"}, {"ZINCRBY", "f", "123456789012345678", "d"},
+      {"ZSCORE", "f", "d"}, {"ZINCRBY", "f", "0.2", "j"}, {"ZSCORE", "f", "j"},
+      {"ZRANGEBYSCORE", "f", "-inf", "+inf", "WITHSCORES"},
+      {"ZRANGEBYSCORE", "f", "(-inf", "(inf"}, {"ZCOUNT", "f", "-inf", "inf"},
+      {"ZCOUNT", "f", "(-inf", "(+inf"}, {"ZSCAN", "f", "0"}}));
+  s.push_back(S("binary members", {
+      {"ZADD", "b", "1", std::string("a\0b", 3), "1", std::string("a\0", 2), "1", "a",
+       "1", "\xff\xfe", "1", "", "2", "\r\n"},
+      {"ZRANGE", "b", "0", "-1", "WITHSCORES"}, {"ZSCORE", "b", std::string("a\0", 2)},
+      {"ZRANK", "b", ""}, {"ZRANGEBYLEX", "b", "-", "+"},
+      {"ZRANGEBYLEX", "b", "[a", std::string("(a\0c", 4)}, {"ZLEXCOUNT", "b", "[", "+"},
+      {"ZREM", "b", std::string("a\0b", 3), "zz"}, {"ZRANGE", "b", "0", "-1"}}));
+  s.push_back(S("zrem zrank zrevrank", {
+      {"ZREM", "nokey", "a"}, {"ZADD", "r", "1", "a", "2", "b", "3", "c"},
+      {"ZRANK", "r", "a"}, {"ZRANK", "r", "c"}, {"ZREVRANK", "r", "a"}, {"ZREVRANK", "r", "x"},
+      {"ZRANK", "nokey", "a"}, {"ZREM", "r", "a", "a", "x"}, {"ZREM", "r", "b", "c", "d"},
+      {"EXISTS", "r"}}));
+  s.push_back(S("pops", {
+      {"ZPOPMIN", "nokey"}, {"ZPOPMIN", "nokey", "0"}, {"ZPOPMIN", "nokey", "-1"},
+      {"ZADD", "p", "1", "a", "2", "b", "3", "c", "4", "d"}, {"ZPOPMIN", "p"},
+      {"ZPOPMAX", "p"}, {"ZPOPMIN", "p", "0"}, {"ZPOPMIN", "p", "-1"}, {"ZPOPMIN", "p", "x"},
+      {"ZPOPMIN", "p", "1", "2"}, {"ZPOPMAX", "p", "9223372036854775807"}, {"EXISTS", "p"},
+      {"ZADD", "p", "1", "a", "2", "b"}, {"ZPOPMIN", "p", "1"},
+      {"ZMPOP", "1", "nokey", "MIN"}, {"ZMPOP", "2", "nokey", "p", "MAX", "COUNT", "5"},
+      {"ZMPOP", "0", "p", "MIN"}, {"ZMPOP", "x", "p", "MIN"}, {"ZMPOP", "-1", "p", "MIN"},
+      {"ZMPOP", "5", "p", "MIN"}, {"ZMPOP", "1", "p", "LEFT"}, {"ZMPOP", "1", "p", "MIN", "COUNT"},
+      {"ZMPOP", "1", "p", "MIN", "COUNT", "0"}, {"ZMPOP", "1", "p", "MIN", "COUNT", "1", "COUNT", "1"},
+      {"ZMPOP", "1", "p", "MIN", "X"}, {"SET", "s", "v"}, {"ZMPOP", "2", "s", "p", "MIN"},
+      {"ZMPOP", "2", "nokey", "s", "MIN"}, {"ZADD", "p", "5", "e", "6", "f"},
+      {"ZMPOP", "2", "nokey", "p", "MIN", "count", "1"}, {"ZMPOP", "1", "p", "max"}}));
+  s.push_back(S("zrandmember deterministic answers", {
+      {"ZRANDMEMBER", "nokey"}, {"ZRANDMEMBER", "nokey", "5"}, {"ZRANDMEMBER", "nokey", "-5"},
+      {"ZADD", "q", "1", "a", "2", "b", "3", "c"}, {"ZRANDMEMBER", "q", "0"},
+      {"ZRANDMEMBER", "q", "3"}, {"ZRANDMEMBER", "q", "100", "WITHSCORES"},
+      {"ZRANDMEMBER", "q", "x"}, {"ZRANDMEMBER", "q", "1", "x"},
+      {"ZRANDMEMBER", "q", "1", "WITHSCORES", "x"},
+      {"ZRANDMEMBER", "q", "-9223372036854775808"},
+      {"ZRANDMEMBER", "q", "9223372036854775807", "WITHSCORES"},
+      {"ZRANDMEMBER", "q", "-9223372036854775807", "WITHSCORES"},
+      {"ZRANDMEMBER", "q", "9223372036854775807"}}));
+  s.push_back(S("zscan listpack", {
+      {"ZADD", "c", "1", "a", "2.5", "b", "-3", "cc", "inf", "d"}, {"ZSCAN", "c", "0"},
+      {"ZSCAN", "c", "0", "COUNT", "1"}, {"ZSCAN", "c", "0", "MATCH", "c*"},
+      {"ZSCAN", "c", "x"}, {"ZSCAN", "nokey", "0"}, {"ZSCAN", "c", "0", "COUNT", "0"},
+      {"ZSCAN", "c", "0", "TYPE", "zset"}}));
+  return s;
+  // clang-format on
+}
+
+std::vector<Script> RangeScripts() {
+  // clang-format off
+  std::vector<Script> s;
+  std::vector<Cmd> cmds = {{"ZADD", "r", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e"},
+                           {"ZADD", "l", "0", "a", "0", "b", "0", "c", "0", "d", "0", "e"}};
+  const std::vector<std::pair<std::string, std::string>> ranks = {
+      {"0", "-1"}, {"1", "3"}, {"-2", "-1"}, {"3", "1"}, {"-100", "100"}, {"5", "10"},
+      {"-9223372036854775808", "9223372036854775807"}, {"0", "0"}, {"-1", "-1"}};
+  for (const auto& [a, b] : ranks) {
+    cmds.push_back({"ZRANGE", "r", a, b});
+    cmds.push_back({"ZRANGE", "r", a, b, "REV", "WITHSCORES"});
+    cmds.push_back({"ZREVRANGE", "r", a, b, "WITHSCORES"});
+  }
+  const std::vector<std::pair<std::string, std::string>> scores = {
+      {"-inf", "+inf"}, {"(1", "4"}, {"2", "(4"}, {"(2", "(2"}, {"2", "2"}, {"5", "1"},
+      {"", "("}, {"(", "3"}, {"x", "1"}, {"1", "nan"}, {" 2", "3"}, {"2e0", "0x4"}};
+  for (const auto& [a, b] : scores) {
+    cmds.push_back({"ZRANGEBYSCORE", "r", a, b});
+    cmds.push_back({"ZREVRANGEBYSCORE", "r", b, a, "WITHSCORES"});
+    cmds.push_back({"ZRANGE", "r", a, b, "BYSCORE", "LIMIT", "1", "2"});
+    cmds.push_back({"ZRANGE", "r", b, a, "BYSCORE", "REV", "WITHSCORES", "LIMIT", "0", "-1"});
+    cmds.push_back({"ZCOUNT", "r", a, b});
+  }
+  const std::vector<std::pair<std::string, std::string>> lex = {
+      {"-", "+"}, {"[b", "(d"}, {"(b", "[d"}, {"+", "-"}, {"-", "-"}, {"+", "+"}, {"[a", "[a"},
+      {"(a", "(a"}, {"a", "[b"}, {"[b", "c"}, {"-x", "+"}, {"[", "+"}, {"(", "(z"}};
+  for (const auto& [a, b] : lex) {
+    cmds.push_back({"ZRANGEBYLEX", "l", a, b});
+    cmds.push_back({"ZREVRANGEBYLEX", "l", b, a});
+    cmds.push_back({"ZRANGE", "l", a, b, "BYLEX", "LIMIT", "1", "10"});
+    cmds.push_back({"ZRANGE", "l", b, a, "BYLEX", "REV", "LIMIT", "0", "2"});
+    cmds.push_back({"ZLEXCOUNT", "l", a, b});
+  }
+  s.push_back(S("range forms", cmds));
+  s.push_back(S("range limits and options", {
+      {"ZADD", "r", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "LIMIT", "-1", "2"},
+      {"ZREVRANGEBYSCORE", "r", "inf", "-inf", "LIMIT", "-1", "2"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "LIMIT", "5", "2"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "LIMIT", "4", "9223372036854775807"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "LIMIT", "0", "0"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "LIMIT", "0", "-5"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "LIMIT", "0"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "LIMIT", "x", "1"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "WITHSCORES", "LIMIT", "1", "1", "WITHSCORES"},
+      {"ZRANGEBYSCORE", "r", "-inf", "inf", "REV"}, {"ZRANGEBYSCORE", "r", "-inf", "inf", "BYLEX"},
+      {"ZRANGE", "r", "0", "-1", "LIMIT", "0", "1"}, {"ZRANGE", "r", "0", "-1", "LIMIT", "0", "-1"},
+      {"ZRANGE", "r", "-", "+", "BYLEX", "WITHSCORES"},
+      {"ZRANGE", "r", "0", "1", "BYSCORE", "BYLEX"}, {"ZRANGE", "r", "0", "1", "REV", "REV"},
+      {"ZRANGE", "r", "0", "1", "BOGUS"}, {"ZRANGE", "r", "a", "1"},
+      {"ZRANGE", "r", "(1", "3", "byscore", "rev"}, {"ZRANGE", "r", "3", "(1", "byscore", "rev"},
+      {"ZRANGE", "nokey", "0", "-1"}, {"ZRANGE", "nokey", "0", "-1", "WITHSCORES"},
+      {"ZRANGEBYLEX", "r", "[a", "[c", "WITHSCORES"}, {"ZREVRANGE", "r", "0", "1", "REV"},
+      {"ZREVRANGE", "r", "0", "1", "LIMIT", "0", "1"}, {"ZRANGE", "r", "0"},
+      {"ZRANGEBYSCORE", "r", "1"}, {"ZRANGEBYLEX", "r", "-"}}));
+  s.push_back(S("remrange", {
+      {"ZADD", "r", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "6", "f"},
+      {"ZREMRANGEBYRANK", "r", "0", "0"}, {"ZREMRANGEBYRANK", "r", "-1", "-1"},
+      {"ZREMRANGEBYRANK", "r", "3", "1"}, {"ZREMRANGEBYRANK", "r", "10", "20"},
+      {"ZREMRANGEBYRANK", "r", "x", "1"}, {"ZREMRANGEBYSCORE", "r", "(2", "3"},
+      {"ZREMRANGEBYSCORE", "r", "x", "3"}, {"ZREMRANGEBYLEX", "r", "[", "x"},
+      {"ZRANGE", "r", "0", "-1", "WITHSCORES"}, {"ZREMRANGEBYRANK", "nokey", "0", "-1"},
+      {"ZREMRANGEBYSCORE", "nokey", "-inf", "inf"}, {"ZREMRANGEBYLEX", "nokey", "-", "+"},
+      {"ZADD", "l", "0", "a", "0", "b", "0", "c"}, {"ZREMRANGEBYLEX", "l", "(a", "+"},
+      {"ZREMRANGEBYLEX", "l", "-", "+"}, {"EXISTS", "l"},
+      {"ZREMRANGEBYRANK", "r", "-100", "100"}, {"EXISTS", "r"},
+      {"SET", "s", "v"}, {"ZREMRANGEBYRANK", "s", "0", "1"}, {"ZREMRANGEBYRANK", "s", "x", "1"}}));
+  s.push_back(S("zrangestore", {
+      {"ZADD", "r", "1", "a", "2", "b", "3", "c", "4", "d"},
+      {"ZRANGESTORE", "d", "r", "1", "2"}, {"ZRANGE", "d", "0", "-1", "WITHSCORES"},
+      {"ZRANGESTORE", "d", "r", "(1", "+inf", "BYSCORE", "LIMIT", "1", "5"},
+      {"ZRANGE", "d", "0", "-1", "WITHSCORES"},
+      {"ZRANGESTORE", "d", "r", "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "0", "2"},
+      {"ZRANGE", "d", "0", "-1", "WITHSCORES"},
+      {"ZRANGESTORE", "d", "r", "[a", "[c", "BYLEX"}, {"ZRANGE", "d", "0", "-1"},
+      {"ZRANGESTORE", "d", "r", "0", "-1", "WITHSCORES"},
+      {"ZRANGESTORE", "d", "r", "5", "10"}, {"EXISTS", "d"},
+      {"ZRANGESTORE", "d", "nokey", "0", "-1"}, {"ZRANGESTORE", "r", "r", "0", "0"},
+      {"ZRANGE", "r", "0", "-1"}, {"SET", "s", "v"}, {"ZRANGESTORE", "s", "r", "0", "-1"},
+      {"TYPE", "s"}, {"ZRANGESTORE", "d", "s", "0", "-1"}, {"ZRANGESTORE", "d", "r", "0"}}));
+  return s;
+  // clang-format on
+}
+
+std::vector<Script> AlgebraScripts() {
+  // clang-format off
+  std::vector<Script> s;
+  const Cmd setup1 = {"ZADD", "a", "1", "x", "2", "y", "3", "z"};
+  const Cmd setup2 = {"ZADD", "b", "10", "y", "20", "z", "30", "w"};
+  const Cmd setup3 = {"ZADD", "c", "inf", "x", "-inf", "y", "5", "q"};
+  std::vector<Cmd> cmds = {setup1, setup2, setup3};
+  for (const std::string op : {"ZUNION", "ZINTER"}) {
+    for (const std::string agg : {"SUM", "MIN", "MAX"}) {
+      cmds.push_back({op, "2", "a", "b", "AGGREGATE", agg, "WITHSCORES"});
+      cmds.push_back({op, "3", "a", "b", "c", "WEIGHTS", "1", "-2", "0", "AGGREGATE", agg,
+                      "WITHSCORES"});
+      cmds.push_back({op, "2", "a", "c", "WEIGHTS", "inf", "-inf", "AGGREGATE", agg,
+                      "WITHSCORES"});
+      cmds.push_back({op + "STORE", "d", "2", "a", "c", "AGGREGATE", agg});
+      cmds.push_back({"ZRANGE", "d", "0", "-1", "WITHSCORES"});
+    }
+    cmds.push_back({op, "2", "a", "nokey"});
+    cmds.push_back({op, "2", "a", "a", "WITHSCORES"});
+    cmds.push_back({op, "1", "a", "WEIGHTS", "x"});
+    cmds.push_back({op, "1", "a", "WEIGHTS"});
+    cmds.push_back({op, "2", "a", "b", "WEIGHTS", "1"});
+    cmds.push_back({op, "1", "a", "AGGREGATE", "AVG"});
+    cmds.push_back({op, "1", "a", "AGGREGATE"});
+    cmds.push_back({op + "STORE", "d", "1", "a", "WITHSCORES"});
+  }
+  for (const std::string op : {"ZUNION", "ZINTER", "ZDIFF", "ZINTERCARD"}) {
+    cmds.push_back({op, "0", "a"});
+    cmds.push_back({op, "-1", "a"});
+    cmds.push_back({op, "x", "a"});
+    cmds.push_back({op, "3", "a", "b"});
+    cmds.push_back({op, "9223372036854775807", "a"});
+    cmds.push_back({op, "1"});
+  }
+  cmds.insert(cmds.end(), {
+      {"ZDIFF", "2", "a", "b", "WITHSCORES"}, {"ZDIFF", "3", "a", "b", "c"},
+      {"ZDIFF", "1", "nokey"}, {"ZDIFF", "2", "a", "b", "WEIGHTS", "1", "1"},
+      {"ZDIFF", "2", "a", "b", "AGGREGATE", "SUM"}, {"ZDIFFSTORE", "d", "2", "a", "b"},
+      {"ZRANGE", "d", "0", "-1", "WITHSCORES"}, {"ZDIFFSTORE", "d", "2", "a", "a"},
+      {"EXISTS", "d"}, {"ZINTERCARD", "2", "a", "b"}, {"ZINTERCARD", "2", "a", "b", "LIMIT", "1"},
+      {"ZINTERCARD", "2", "a", "b", "LIMIT", "0"}, {"ZINTERCARD", "2", "a", "b", "LIMIT", "-1"},
+      {"ZINTERCARD", "2", "a", "b", "LIMIT", "x"}, {"ZINTERCARD", "2", "a", "b", "WITHSCORES"},
+      {"ZINTERCARD", "1", "nokey"}, {"SET", "s", "v"}, {"ZUNION", "2", "a", "s"},
+      {"ZINTERSTORE", "d", "2", "nokey", "s"}, {"ZUNIONSTORE", "s", "1", "a"}, {"TYPE", "s"},
+      {"ZUNIONSTORE", "a", "2", "a", "b"}, {"ZRANGE", "a", "0", "-1", "WITHSCORES"},
+      {"ZUNIONSTORE", "d", "1", "nokey"}, {"ZINTERSTORE"}, {"ZUNION", "1"}});
+  s.push_back(S("set algebra", cmds));
+  return s;
+  // clang-format on
+}
+
+std::vector<Script> EncodingScripts() {
+  // clang-format off
+  std::vector<Script> s;
+  const std::string long64(64, 'v');
+  const std::string long65(65, 'v');
+  s.push_back(S("listpack to skiplist", {
+      Many("e", 128), {"OBJECT", "ENCODING", "e"}, {"ZADD", "e", "1", "m1"},
+      {"OBJECT", "ENCODING", "e"}, {"ZADD", "e", "1000", "extra"}, {"OBJECT", "ENCODING", "e"},
+      {"ZREM", "e", "extra", "m1", "m2"}, {"OBJECT", "ENCODING", "e"},
+      {"ZADD", "f", "1", long64}, {"OBJECT", "ENCODING", "f"}, {"ZADD", "f", "1", long65},
+      {"OBJECT", "ENCODING", "f"}, {"ZADD", "g", "1", long65}, {"OBJECT", "ENCODING", "g"},
+      {"ZRANGESTORE", "h", "e", "0", "9"}, {"OBJECT", "ENCODING", "h"},
+      {"ZRANGESTORE", "h", "e", "0", "-1"}, {"OBJECT", "ENCODING", "h"},
+      {"ZUNIONSTORE", "h", "1", "f"}, {"OBJECT", "ENCODING", "h"},
+      {"ZUNIONSTORE", "h", "1", "e"}, {"OBJECT", "ENCODING", "h"},
+      {"ZINTERSTORE", "h", "2", "e", "e"}, {"OBJECT", "ENCODING", "h"},
+      {"ZDIFFSTORE", "h", "1", "g"}, {"OBJECT", "ENCODING", "h"},
+      {"CONFIG", "SET", "zset-max-listpack-entries", "2"}, {"ZADD", "k", "1", "a", "2", "b"},
+      {"OBJECT", "ENCODING", "k"}, {"ZADD", "k", "3", "c"}, {"OBJECT", "ENCODING", "k"},
+      {"CONFIG", "SET", "zset-max-listpack-entries", "128"},
+      {"CONFIG", "GET", "zset-max-listpack-entries"}, {"CONFIG", "GET", "zset-max-ziplist-value"}}));
+  s.push_back(S("big skiplist ranges", {
+      Many("big", 300), {"ZCARD", "big"}, {"ZRANK", "big", "m150"}, {"ZREVRANK", "big", "m150"},
+      {"ZRANGE", "big", "100", "105", "WITHSCORES"}, {"ZRANGE", "big", "-3", "-1", "REV"},
+      {"ZRANGEBYSCORE", "big", "(250", "260", "LIMIT", "2", "3"}, {"ZCOUNT", "big", "10", "(20"},
+      {"ZREMRANGEBYRANK", "big", "0", "9"}, {"ZREMRANGEBYSCORE", "big", "290", "+inf"},
+      {"ZRANGE", "big", "0", "2"}, {"ZRANGE", "big", "-2", "-1"}, {"ZPOPMAX", "big", "2"},
+      {"ZPOPMIN", "big", "2"}, {"ZCARD", "big"}, {"OBJECT", "ENCODING", "big"},
+      {"ZRANDMEMBER", "big", "1000"}}));
+  s.push_back(S("big lex skiplist", {
+      {"ZADD", "lx", "0", "a", "0", "b", "0", "c", "0", "d"}, Many("lx", 200, "n"),
+      {"ZREMRANGEBYSCORE", "lx", "(0", "+inf"}, {"ZADD", "lx", "0", "ee", "0", "f"},
+      {"OBJECT", "ENCODING", "lx"}, {"ZRANGEBYLEX", "lx", "[b", "(ee"},
+      {"ZREVRANGEBYLEX", "lx", "+", "(b", "LIMIT", "1", "2"}, {"ZLEXCOUNT", "lx", "-", "+"},
+      {"ZLEXCOUNT", "lx", "(a", "[e"}, {"ZREMRANGEBYLEX", "lx", "[c", "[d"},
+      {"ZRANGE", "lx", "0", "-1"}}));
+  s.push_back(Raw("pipelined in one write",
+      {"ZADD p 1 a 2 b\r\nZRANGE p 0 -1 WITHSCORES\r\nZPOPMIN p\r\nZSCORE p b\r\n"
+       "*4\r\n$4\r\nZADD\r\n$1\r\np\r\n$3\r\ninf\r\n$1\r\nc\r\nZRANGE p 0 -1 WITHSCORES\r\n"}));
+  return s;
+  // clang-format on
+}
+
+}  // namespace
+
+TEST_CASE("sorted sets answer like redis-server 7, byte for byte",
+          "[integration][redis][differential][zsets]") {
+  kvgate::testing::CompareScripts(BasicScripts(), /*resp3=*/true);
+}
+
+TEST_CASE("sorted set ranges answer like redis-server 7, byte for byte",
+          "[integration][redis][differential][zsets]") {
+  kvgate::testing::CompareScripts(RangeScripts(), /*resp3=*/true);
+}
+
+TEST_CASE("sorted set algebra answers like redis-server 7, byte for byte",
+          "[integration][redis][differential][zsets]") {
+  kvgate::testing::CompareScripts(AlgebraScripts(), /*resp3=*/true);
+}
+
+TEST_CASE("sorted set encodings and big zsets answer like redis-server 7, byte for byte",
+          "[integration][redis][differential][zsets]") {
+  kvgate::testing::CompareScripts(EncodingScripts(), /*resp3=*/true);
+}
