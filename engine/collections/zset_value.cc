@@ -321,6 +321,12 @@ bool ZSetValue::Set(std::string_view member, double score) {
   return false;
 }
 
+void ZSetValue::ClearNegativeZeros() {
+  for (Node* n = Levels(head_)[0].next; n != nullptr; n = Levels(n)[0].next) {
+    if (n->score == 0) n->score = 0;
+  }
+}
+
 bool ZSetValue::Erase(std::string_view member) {
   Node* n = Find(member);
   if (n == nullptr) return false;

@@ -95,6 +95,8 @@ class ZSetValue final : public Collection {
   void set_listpack(bool on) {
     listpack_ = on;
   }
+  // Scores of -0 become 0 (what a listpack stores; the order is unchanged).
+  void ClearNegativeZeros();
   bool listpack() const {
     return listpack_;
   }

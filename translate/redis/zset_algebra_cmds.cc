@@ -149,11 +149,13 @@ void AlgebraGeneric(CommandContext& ctx, size_t dst_arg, size_t numkeys_arg, Op 
         if (limit != 0 && cardinality >= static_cast<uint64_t>(limit)) return;
         double acc = Weighted(score, src[0].weight);
         for (size_t k = 1; k < src.size(); ++k) {
+          // Unlike the first source's, these products are not cleared of NaN (Redis): a SUM
+          // then turns NaN into 0, MIN and MAX keep what they had.
           double v = 0;
           if (src[k].zset == src[0].zset) {
-            v = Weighted(score, src[k].weight);
+            v = score * src[k].weight;
           } else if (auto other = src[k].Score(m)) {
-            v = Weighted(*other, src[k].weight);
+            v = *other * src[k].weight;
           } else {
             return;
           }

@@ -59,7 +59,7 @@ bool AddOne(CommandContext& ctx, ZSetValue& z, const AddFlags& f, double score,
     s.score = score;
     ++s.processed;
     if (score != *cur) {
-      z.Set(member, score);
+      SetMember(ctx, z, member, score);
       ++s.updated;
     }
     return true;
@@ -315,8 +315,9 @@ void ZPopGeneric(CommandContext& ctx, bool max) {
   if (ctx.argc() > 3) return ctx.w.Error(kSyntaxError);
   int64_t count = -1;
   if (ctx.argc() == 3) {
-    if (!resp::ParseInt64(ctx.arg(2), &count)) return ctx.w.Error(kNotInteger);
-    if (count < 0) return ctx.w.Error("ERR value is out of range, must be positive");
+    if (!resp::ParseInt64(ctx.arg(2), &count) || count < 0) {
+      return ctx.w.Error("ERR value is out of range, must be positive");
+    }
   }
   const bool nested = ctx.w.resp() >= 3 && count != -1;
   Bucket* db = ctx.Db();
@@ -406,9 +407,9 @@ void ZRandMemberCmd(CommandContext& ctx) {
     }
     const uint64_t want = count < 0 ? static_cast<uint64_t>(-count) : static_cast<uint64_t>(count);
     if (z == nullptr || want == 0) return ctx.w.ArrayHeader(0);
-    if (count > 0 && want >= z->size()) {  // the whole zset, in order
+    if (count > 0 && want >= z->size()) {  // the whole zset, from the top (Redis's iterator)
       WriteScoredHeader(ctx, z->size(), withscores);
-      for (const Node* n = z->First(); n != nullptr; n = ZSetValue::Next(n)) {
+      for (const Node* n = z->Last(); n != nullptr; n = ZSetValue::Prev(n)) {
         WriteScored(ctx, ZSetValue::MemberOf(n), ZSetValue::ScoreOf(n), withscores);
       }
       return;
@@ -453,7 +454,7 @@ void ZScanCmd(CommandContext& ctx) {
     WriteScanHeader(ctx.w, next, found.size() * 2);
     for (const Node* n : found) {
       ctx.w.Bulk(ZSetValue::MemberOf(n));
-      ctx.w.Bulk(ScoreText(ZSetValue::ScoreOf(n)));
+      ctx.w.Bulk(ScoreText(ZSetValue::ScoreOf(n), z->listpack()));
     }
   });
 }

@@ -88,10 +88,17 @@ bool ParseLexRange(std::string_view min, std::string_view max, engine::LexRange*
 }
 
 bool SetMember(CommandContext& ctx, ZSetValue& z, std::string_view member, double score) {
-  const bool added = z.Set(member, score);
-  const RedisConfig& cfg = ctx.front.config();
-  z.NoteWrite(member, cfg.zset_max_listpack_entries, cfg.zset_max_listpack_value);
-  return added;
+  if (z.listpack()) {  // Redis converts before an insert that would pass a threshold
+    const RedisConfig& cfg = ctx.front.config();
+    const bool fresh = !z.Score(member).has_value();
+    if ((fresh && z.size() + 1 > cfg.zset_max_listpack_entries) ||
+        member.size() > cfg.zset_max_listpack_value) {
+      z.set_listpack(false);
+    } else if (score == 0) {
+      score = 0;  // a listpack keeps -0 as "0"
+    }
+  }
+  return z.Set(member, score);
 }
 
 void LabelBuilt(CommandContext& ctx, ZSetValue& z) {
@@ -101,6 +108,7 @@ void LabelBuilt(CommandContext& ctx, ZSetValue& z) {
     small = ZSetValue::MemberOf(n).size() <= cfg.zset_max_listpack_value;
   }
   z.set_listpack(small);
+  if (small) z.ClearNegativeZeros();  // re-inserted into a listpack by Redis: -0 becomes 0
 }
 
 void WriteScored(CommandContext& ctx, std::string_view member, double score, bool withscores) {
@@ -138,9 +146,13 @@ void StoreZSet(CommandContext& ctx, size_t dst_arg, engine::CollectionRef z,
                  });
 }
 
-std::string ScoreText(double score) {
+std::string ScoreText(double score, bool listpack) {
   if (std::isinf(score)) return score > 0 ? "inf" : "-inf";
   char buf[64];
+  // A listpack holds an integral score as an integer (d2string's long long path).
+  if (listpack && score == std::trunc(score) && std::fabs(score) < 9.2233720368547758e18) {
+    return std::to_string(static_cast<long long>(score));
+  }
   const int n = std::snprintf(buf, sizeof(buf), "%.17g", score);
   return std::string(buf, static_cast<size_t>(n));
 }

@@ -48,8 +48,9 @@ void WriteScoredHeader(CommandContext& ctx, size_t n, bool withscores);
 // deleted, "del" event if it existed) and fires `event` ("zunionstore", ...).
 void StoreZSet(CommandContext& ctx, size_t dst_arg, engine::CollectionRef z,
                std::string_view event);
-// Redis's d2string / "%.17g" text of a score (ZSCAN).
-std::string ScoreText(double score);
+// A score as ZSCAN prints it: "%.17g" (inf, -inf), an integral one of a listpack as an integer
+// (Redis keeps it so there: 123456789012345680, not 1.2345678901234568e+17).
+std::string ScoreText(double score, bool listpack);
 
 std::span<const CommandSpec> ZSetRangeCommands();
 std::span<const CommandSpec> ZSetAlgebraCommands();
