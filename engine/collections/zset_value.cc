@@ -299,6 +299,7 @@ void ZSetValue::Unlink(Node* n) {
   }
   while (level_ > 1 && Levels(head_)[level_ - 1].next == nullptr) --level_;
   --size_;
+  ++unlinks_;
   FreeNode(n);
 }
 

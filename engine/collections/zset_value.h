@@ -97,6 +97,11 @@ class ZSetValue final : public Collection {
   }
   // Scores of -0 become 0 (what a listpack stores; the order is unchanged).
   void ClearNegativeZeros();
+  // Members unlinked so far (erases and moving score updates): a scan by rank restarts when
+  // this changed, so no member present throughout is missed.
+  uint64_t unlinks() const {
+    return unlinks_;
+  }
   bool listpack() const {
     return listpack_;
   }
@@ -129,6 +134,7 @@ class ZSetValue final : public Collection {
   size_t size_ = 0;
   int level_ = 1;
   uint64_t node_bytes_ = 0;
+  uint64_t unlinks_ = 0;
   std::vector<Node*> index_;  // open addressing, linear probing; nullptr: free
   bool listpack_ = true;
 };

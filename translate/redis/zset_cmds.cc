@@ -433,8 +433,13 @@ void ZRandMemberCmd(CommandContext& ctx) {
   });
 }
 
-// ZSCAN: a listpack answers in one call (Redis); a skiplist walks ranks, the cursor being the
-// next rank (members present for the whole scan and keeping their place are all seen).
+// ZSCAN: a listpack answers in one call (Redis); a skiplist walks ranks. The cursor is the next
+// rank under the zset's unlink count (bits 40..62): when members were removed or moved since,
+// the scan starts over (repeats are allowed, misses are not).
+constexpr int kCursorEpochShift = 40;
+constexpr uint64_t kCursorPosMask = (uint64_t{1} << kCursorEpochShift) - 1;
+constexpr uint64_t kCursorEpochMask = (uint64_t{1} << 23) - 1;
+
 void ZScanCmd(CommandContext& ctx) {
   ScanArgs a;
   if (!ParseScanArgs(ctx, 2, /*allow_type=*/false, &a)) return;
@@ -443,13 +448,15 @@ void ZScanCmd(CommandContext& ctx) {
     uint64_t next = 0;
     if (z != nullptr) {
       const bool all = z->listpack();
-      uint64_t pos = all ? 0 : a.cursor;
+      const uint64_t epoch = z->unlinks() & kCursorEpochMask;
+      uint64_t pos = a.cursor & kCursorPosMask;
+      if (all || (a.cursor >> kCursorEpochShift) != epoch) pos = 0;
       const Node* n = pos < z->size() ? z->AtRank(pos) : nullptr;
       for (uint64_t seen = 0; n != nullptr && (all || seen < static_cast<uint64_t>(a.count));
            n = ZSetValue::Next(n), ++seen, ++pos) {
         if (a.Matches(ZSetValue::MemberOf(n))) found.push_back(n);
       }
-      next = n != nullptr ? pos : 0;
+      next = n != nullptr ? (epoch << kCursorEpochShift) | pos : 0;
     }
     WriteScanHeader(ctx.w, next, found.size() * 2);
     for (const Node* n : found) {
