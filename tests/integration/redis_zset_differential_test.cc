@@ -122,7 +122,8 @@ std::vector<Script> BasicScripts() {
       {"ZADD", "c", "1", "a", "2.5", "b", "-3", "cc", "inf", "d"}, {"ZSCAN", "c", "0"},
       {"ZSCAN", "c", "0", "COUNT", "1"}, {"ZSCAN", "c", "0", "MATCH", "c*"},
       {"ZSCAN", "c", "x"}, {"ZSCAN", "nokey", "0"}, {"ZSCAN", "c", "0", "COUNT", "0"},
-      {"ZSCAN", "c", "0", "TYPE", "zset"}}));
+      {"ZSCAN", "c", "0", "TYPE", "zset"}, {"ZSCAN", "nokey", "0", "BOGUS"},
+      {"ZSCAN", "nokey", "x", "BOGUS"}, {"ZSCAN", "c", "0", "BOGUS"}}));
   return s;
   // clang-format on
 }
@@ -298,6 +299,46 @@ std::vector<Script> EncodingScripts() {
       {"ZREVRANGEBYLEX", "lx", "+", "(b", "LIMIT", "1", "2"}, {"ZLEXCOUNT", "lx", "-", "+"},
       {"ZLEXCOUNT", "lx", "(a", "[e"}, {"ZREMRANGEBYLEX", "lx", "[c", "[d"},
       {"ZRANGE", "lx", "0", "-1"}}));
+  // Every command one argument short of its arity, and with the key holding a string.
+  std::vector<Cmd> arity;
+  for (const char* name : {"ZADD", "ZINCRBY", "ZREM", "ZCARD", "ZSCORE", "ZMSCORE", "ZRANK",
+                           "ZREVRANK", "ZCOUNT", "ZLEXCOUNT", "ZRANGE", "ZRANGESTORE",
+                           "ZRANGEBYSCORE", "ZREVRANGEBYSCORE", "ZRANGEBYLEX", "ZREVRANGEBYLEX",
+                           "ZREVRANGE", "ZPOPMIN", "ZPOPMAX", "ZMPOP", "ZREMRANGEBYRANK",
+                           "ZREMRANGEBYSCORE", "ZREMRANGEBYLEX", "ZUNION", "ZINTER", "ZDIFF",
+                           "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZINTERCARD",
+                           "ZRANDMEMBER", "ZSCAN"}) {
+    arity.push_back({name});
+    arity.push_back({name, "s"});
+    arity.push_back({name, "s", "1"});
+    arity.push_back({name, "s", "1", "2"});
+    arity.push_back({name, "s", "1", "2", "3"});
+  }
+  arity.insert(arity.begin(), {"SET", "s", "v"});
+  s.push_back(S("arity and wrong type", arity));
+  s.push_back(S("ttl and overwrite", {
+      {"ZADD", "t", "1", "a"}, {"EXPIRE", "t", "100"}, {"ZADD", "t", "2", "b"}, {"TTL", "t"},
+      {"ZREM", "t", "a"}, {"TTL", "t"}, {"SET", "d", "v", "EX", "100"},
+      {"ZUNIONSTORE", "d", "1", "t"}, {"TTL", "d"}, {"TYPE", "d"}, {"EXPIRE", "d", "100"},
+      {"ZRANGESTORE", "d", "t", "0", "-1"}, {"TTL", "d"}, {"GET", "d"}, {"APPEND", "d", "x"},
+      {"RENAME", "t", "t2"}, {"ZRANGE", "t2", "0", "-1", "WITHSCORES"}, {"COPY", "t2", "t3"},
+      {"ZADD", "t3", "9", "z"}, {"ZCARD", "t2"}, {"ZCARD", "t3"}, {"DEL", "t2"},
+      {"ZCARD", "t2"}, {"TYPE", "t3"}}));
+  s.push_back(S("huge and negative counts", {
+      {"ZADD", "h", "1", "a", "2", "b", "3", "c"},
+      {"ZRANGE", "h", "9223372036854775807", "-9223372036854775808"},
+      {"ZRANGE", "h", "-9223372036854775808", "-9223372036854775808"},
+      {"ZRANGE", "h", "9223372036854775808", "1"},
+      {"ZRANGEBYSCORE", "h", "-inf", "inf", "LIMIT", "9223372036854775807", "1"},
+      {"ZRANGEBYSCORE", "h", "-inf", "inf", "LIMIT", "-9223372036854775808", "-9223372036854775808"},
+      {"ZRANGEBYLEX", "h", "-", "+", "LIMIT", "2", "-9223372036854775808"},
+      {"ZREMRANGEBYRANK", "h", "-9223372036854775808", "-4"},
+      {"ZPOPMIN", "h", "-9223372036854775808"}, {"ZMPOP", "9223372036854775807", "h", "MIN"},
+      {"ZMPOP", "1", "h", "MIN", "COUNT", "9223372036854775807"},
+      {"ZADD", "h", "1", "a"}, {"ZMPOP", "1", "h", "MIN", "COUNT", "-1"},
+      {"ZINTERCARD", "1", "h", "LIMIT", "9223372036854775807"},
+      {"ZRANDMEMBER", "h", "-3", "WITHSCORES"}, {"ZRANDMEMBER", "h", "-1"},
+      {"ZRANDMEMBER", "h", "1"}, {"ZRANDMEMBER", "h", "1", "WITHSCORES"}}));
   s.push_back(Raw("pipelined in one write",
       {"ZADD p 1 a 2 b\r\nZRANGE p 0 -1 WITHSCORES\r\nZPOPMIN p\r\nZSCORE p b\r\n"
        "*4\r\n$4\r\nZADD\r\n$1\r\np\r\n$3\r\ninf\r\n$1\r\nc\r\nZRANGE p 0 -1 WITHSCORES\r\n"}));

@@ -441,9 +441,13 @@ constexpr uint64_t kCursorPosMask = (uint64_t{1} << kCursorEpochShift) - 1;
 constexpr uint64_t kCursorEpochMask = (uint64_t{1} << 23) - 1;
 
 void ZScanCmd(CommandContext& ctx) {
-  ScanArgs a;
-  if (!ParseScanArgs(ctx, 2, /*allow_type=*/false, &a)) return;
+  uint64_t cursor = 0;
+  if (!ParseScanCursor(ctx.arg(2), &cursor)) return ctx.w.Error(kInvalidCursor);
   WithZSet(ctx, 1, [&](const ZSetValue* z) {
+    // Redis answers a missing key before it reads the options.
+    if (z == nullptr) return WriteScanHeader(ctx.w, 0, 0);
+    ScanArgs a;
+    if (!ParseScanArgs(ctx, 2, /*allow_type=*/false, &a)) return;
     std::vector<const Node*> found;
     uint64_t next = 0;
     if (z != nullptr) {
