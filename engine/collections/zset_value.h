@@ -129,12 +129,12 @@ class ZSetValue final : public Collection {
   Node* NewNode(int height, std::string_view member, double score);
   void FreeNode(Node* n);
 
+  uint64_t node_bytes_ = 0;  // declared before head_: NewNode counts the head's bytes here
+  uint64_t unlinks_ = 0;
   Node* head_;  // kMaxLevel levels, no member
   Node* tail_ = nullptr;
   size_t size_ = 0;
   int level_ = 1;
-  uint64_t node_bytes_ = 0;
-  uint64_t unlinks_ = 0;
   std::vector<Node*> index_;  // open addressing, linear probing; nullptr: free
   bool listpack_ = true;
 };

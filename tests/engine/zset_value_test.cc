@@ -127,6 +127,8 @@ TEST_CASE("zset value matches a std::set model", "[engine]") {
   auto& c = static_cast<ZSetValue&>(*copy);
   REQUIRE(Members(c) == Members(z));
   REQUIRE(c.MemoryBytes() > 0);
+  ZSetValue empty;
+  CHECK(empty.MemoryBytes() > 32 * 16);  // the head node's levels are counted
 }
 
 }  // namespace
