@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "integration/support/multi_conn_diff.h"
 #include "integration/support/script_diff.h"
 
 namespace {
@@ -346,6 +347,46 @@ std::vector<Script> EncodingScripts() {
   // clang-format on
 }
 
+std::vector<kvgate::testing::MultiScript> EventScripts() {
+  // Connection 0 listens to every keyspace and keyevent channel; connection 1 writes, one round
+  // trip per step, so events arrive in the order Redis fires them (class n included).
+  std::vector<Cmd> writes = {
+      {"ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"},
+      {"ZADD", "z", "1", "a"},
+      {"ZADD", "z", "XX", "CH", "5", "a"},
+      {"ZADD", "z", "NX", "9", "a"},
+      {"ZINCRBY", "z", "1", "b"},
+      {"ZADD", "z", "INCR", "GT", "-1", "b"},
+      {"ZADD", "z", "INCR", "inf", "b"},
+      {"ZADD", "z", "INCR", "-inf", "b"},
+      {"ZREM", "z", "nope"},
+      {"ZREM", "z", "c"},
+      {"ZPOPMIN", "z"},
+      {"ZPOPMAX", "z", "0"},
+      {"ZMPOP", "1", "z", "MAX"},
+      {"ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e"},
+      {"ZREMRANGEBYRANK", "z", "0", "0"},
+      {"ZREMRANGEBYSCORE", "z", "100", "200"},
+      {"ZREMRANGEBYSCORE", "z", "2", "2"},
+      {"ZREMRANGEBYLEX", "z", "[c", "[c"},
+      {"ZRANGESTORE", "d", "z", "0", "0"},
+      {"ZRANGESTORE", "d", "z", "5", "9"},
+      {"ZRANGESTORE", "d", "z", "5", "9"},
+      {"ZUNIONSTORE", "u", "1", "z"},
+      {"ZINTERSTORE", "u", "2", "z", "nokey"},
+      {"ZDIFFSTORE", "u", "1", "z"},
+      {"ZUNIONSTORE", "z", "1", "z"},
+      {"ZPOPMIN", "z", "10"},
+      {"ZREMRANGEBYRANK", "u", "0", "-1"},
+  };
+  kvgate::testing::MultiScript m{"sorted-set keyspace events",
+                                 2,
+                                 {{0, {"PSUBSCRIBE", "__key*__:*"}},
+                                  {1, {"CONFIG", "SET", "notify-keyspace-events", "KEAn"}}}};
+  for (const Cmd& c : writes) m.steps.push_back({1, c});
+  return {m};
+}
+
 }  // namespace
 
 TEST_CASE("sorted sets answer like redis-server 7, byte for byte",
@@ -366,4 +407,9 @@ TEST_CASE("sorted set algebra answers like redis-server 7, byte for byte",
 TEST_CASE("sorted set encodings and big zsets answer like redis-server 7, byte for byte",
           "[integration][redis][differential][zsets]") {
   kvgate::testing::CompareScripts(EncodingScripts(), /*resp3=*/true);
+}
+
+TEST_CASE("sorted set keyspace events answer like redis-server 7",
+          "[integration][redis][differential][zsets]") {
+  kvgate::testing::CompareMulti(EventScripts());
 }

@@ -127,6 +127,8 @@ void StoreZSet(CommandContext& ctx, size_t dst_arg, engine::CollectionRef z,
   if (db == nullptr) return;
   const auto n = static_cast<int64_t>(z->size());
   if (n == 0) {
+    // An absent destination writes nothing (a Delete would leave another tombstone).
+    if (!db->Get(ctx.arg(dst_arg)).ok()) return ctx.w.Integer(0);
     ctx.AwaitWrite(*db, engine::WriteRequest::Delete(ctx.arg(dst_arg)),
                    [dst_arg](CommandContext& c, engine::WriteResult r) {
                      if (r.ok()) c.Notify(kNotifyGeneric, "del", c.arg(dst_arg));
