@@ -7,6 +7,8 @@
 // answer is the whole zset in one call (a skiplist's cursors are Redis's dict positions).
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -347,6 +349,109 @@ std::vector<Script> EncodingScripts() {
   // clang-format on
 }
 
+// A long seeded random mix of every deterministic sorted-set command over a few keys, with a
+// listpack threshold of 8 members so encodings change often.
+std::vector<Script> RandomScripts() {
+  // ZSET_DIFF_SEED=<n> runs another seed (for a longer hunt by hand).
+  const char* seed = std::getenv("ZSET_DIFF_SEED");
+  std::mt19937 rng(seed != nullptr ? static_cast<uint32_t>(std::strtoul(seed, nullptr, 10))
+                                   : 20261202u);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  const std::vector<std::string> keys = {"k0", "k1", "k2", "k3"};
+  std::vector<std::string> members = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", ""};
+  members.push_back(std::string(65, 'L'));
+  members.push_back(std::string("n\0l", 3));
+  const std::vector<std::string> scores = {"0",    "1",    "-1",  "2.5", "-2.5", "inf",
+                                           "-inf", "1e10", "0.1", "3",   "-0"};
+  const std::vector<std::string> ends = {"-inf", "+inf", "0", "(0", "1", "(1", "2.5", "(3", "-1"};
+  const std::vector<std::string> lex = {"-", "+", "[a", "(a", "[c", "(e", "[j", "(", "["};
+  const std::vector<std::string> ranks = {"0", "1", "-1", "-2", "3", "10", "-10"};
+  std::vector<Cmd> cmds = {{"CONFIG", "SET", "zset-max-listpack-entries", "8"}};
+  for (int i = 0; i < 1500; ++i) {
+    const std::string k = pick(keys);
+    switch (rng() % 16) {
+      case 0:
+      case 1:
+      case 2: {
+        Cmd c = {"ZADD", k};
+        for (const char* o : {"NX", "XX", "GT", "LT", "CH", "INCR"}) {
+          if (rng() % 6 == 0) c.push_back(o);
+        }
+        const int n = 1 + static_cast<int>(rng() % 4);
+        for (int j = 0; j < n; ++j) {
+          c.push_back(pick(scores));
+          c.push_back(pick(members));
+        }
+        cmds.push_back(c);
+        break;
+      }
+      case 3:
+        cmds.push_back({"ZINCRBY", k, pick(scores), pick(members)});
+        break;
+      case 4:
+        cmds.push_back({"ZREM", k, pick(members), pick(members)});
+        break;
+      case 5:
+        cmds.push_back({"ZRANGE", k, pick(ranks), pick(ranks), "WITHSCORES"});
+        break;
+      case 6:
+        cmds.push_back({"ZRANGE", k, pick(ends), pick(ends), "BYSCORE", "REV", "LIMIT",
+                        std::to_string(rng() % 3), std::to_string(static_cast<int>(rng() % 5) - 1),
+                        "WITHSCORES"});
+        break;
+      case 7:  // lex ranges on "lx", whose members all score 0 (else a skiplist's answer
+               // depends on its random levels, in Redis too)
+        cmds.push_back({"ZADD", "lx", "0", pick(members), "0", pick(members)});
+        cmds.push_back({rng() % 2 ? "ZRANGEBYLEX" : "ZREVRANGEBYLEX", "lx", pick(lex), pick(lex),
+                        "LIMIT", std::to_string(rng() % 3), std::to_string(rng() % 4)});
+        cmds.push_back({"ZLEXCOUNT", "lx", pick(lex), pick(lex)});
+        break;
+      case 8:
+        cmds.push_back({"ZCOUNT", k, pick(ends), pick(ends)});
+        break;
+      case 9:
+        cmds.push_back({"ZREMRANGEBYSCORE", k, pick(ends), pick(ends)});
+        break;
+      case 10:
+        if (rng() % 2) {
+          cmds.push_back({"ZREMRANGEBYRANK", k, pick(ranks), pick(ranks)});
+        } else {
+          cmds.push_back({"ZREMRANGEBYLEX", "lx", pick(lex), pick(lex)});
+        }
+        break;
+      case 11:
+        cmds.push_back({rng() % 2 ? "ZPOPMIN" : "ZPOPMAX", k, std::to_string(rng() % 3)});
+        break;
+      case 12: {
+        const std::string op = pick({"ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"});
+        Cmd c = {op, pick(keys), "2", pick(keys), pick(keys)};
+        if (op != "ZDIFFSTORE" && rng() % 2) c.insert(c.end(), {"WEIGHTS", pick(scores), "2"});
+        if (op != "ZDIFFSTORE" && rng() % 2) {
+          c.insert(c.end(), {"AGGREGATE", pick({"SUM", "MIN", "MAX"})});
+        }
+        cmds.push_back(c);
+        break;
+      }
+      case 13:
+        cmds.push_back({"ZRANGESTORE", pick(keys), k, pick(ends), pick(ends), "BYSCORE"});
+        break;
+      case 14:
+        cmds.push_back({"ZMSCORE", k, pick(members), pick(members)});
+        cmds.push_back({"ZRANK", k, pick(members)});
+        cmds.push_back({"ZREVRANK", k, pick(members)});
+        break;
+      default:
+        cmds.push_back({"OBJECT", "ENCODING", k});
+        cmds.push_back({"ZCARD", k});
+        cmds.push_back({"ZRANGE", k, "0", "-1", "WITHSCORES"});
+        break;
+    }
+  }
+  std::vector<Script> s;
+  s.push_back(S("seeded random sorted-set commands", cmds));
+  return s;
+}
+
 std::vector<kvgate::testing::MultiScript> EventScripts() {
   // Connection 0 listens to every keyspace and keyevent channel; connection 1 writes, one round
   // trip per step, so events arrive in the order Redis fires them (class n included).
@@ -412,4 +517,9 @@ TEST_CASE("sorted set encodings and big zsets answer like redis-server 7, byte f
 TEST_CASE("sorted set keyspace events answer like redis-server 7",
           "[integration][redis][differential][zsets]") {
   kvgate::testing::CompareMulti(EventScripts());
+}
+
+TEST_CASE("seeded random sorted-set commands answer like redis-server 7",
+          "[integration][redis][differential][zsets]") {
+  kvgate::testing::CompareScripts(RandomScripts(), /*resp3=*/true);
 }
