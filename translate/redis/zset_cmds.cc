@@ -146,17 +146,12 @@ void ZIncrByCmd(CommandContext& ctx) {
   ZAddGeneric(ctx, true);
 }
 
-struct DelState {
-  int64_t deleted = 0;
-  bool emptied = false;
-};
-
 void ZRemCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   ctx.AwaitMutate(
-      *db, ctx.arg(1), ValueType::kZSet, {.create = false}, DelState{},
-      [&](engine::Collection& c, DelState& s) {
+      *db, ctx.arg(1), ValueType::kZSet, {.create = false}, RemovedState{},
+      [&](engine::Collection& c, RemovedState& s) {
         auto& z = static_cast<ZSetValue&>(c);
         for (size_t i = 2; i < ctx.argc() && z.size() > 0; ++i) {
           s.deleted += z.Erase(ctx.arg(i)) ? 1 : 0;
@@ -164,12 +159,8 @@ void ZRemCmd(CommandContext& ctx) {
         s.emptied = z.size() == 0;
         return s.deleted > 0;
       },
-      [](CommandContext& c, engine::WriteResult r, DelState s) {
-        if (r.errc() == engine::Errc::kNotFound) return c.w.Integer(0);
-        if (!r.ok()) return ReplyEngineError(c.w, r.errc());
-        if (s.deleted > 0) c.Notify(kNotifyZset, "zrem", c.arg(1));
-        if (s.emptied) c.Notify(kNotifyGeneric, "del", c.arg(1));
-        c.w.Integer(s.deleted);
+      [](CommandContext& c, engine::WriteResult r, RemovedState s) {
+        ReplyRemoved(c, r, s, "zrem");
       });
 }
 

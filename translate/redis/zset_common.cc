@@ -148,6 +148,15 @@ void StoreZSet(CommandContext& ctx, size_t dst_arg, engine::CollectionRef z,
                  });
 }
 
+void ReplyRemoved(CommandContext& ctx, const engine::WriteResult& r, RemovedState s,
+                  std::string_view event) {
+  if (r.errc() == engine::Errc::kNotFound) return ctx.w.Integer(0);
+  if (!r.ok()) return ReplyEngineError(ctx.w, r.errc());
+  if (s.deleted > 0) ctx.Notify(kNotifyZset, event, ctx.arg(1));
+  if (s.emptied) ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
+  ctx.w.Integer(s.deleted);
+}
+
 std::string ScoreText(double score, bool listpack) {
   if (std::isinf(score)) return score > 0 ? "inf" : "-inf";
   char buf[64];

@@ -48,6 +48,15 @@ void WriteScoredHeader(CommandContext& ctx, size_t n, bool withscores);
 // deleted, "del" event if it existed) and fires `event` ("zunionstore", ...).
 void StoreZSet(CommandContext& ctx, size_t dst_arg, engine::CollectionRef z,
                std::string_view event);
+// What a removal (ZREM, ZREMRANGEBY*) hands its reply: members removed, whether it emptied the
+// zset (the engine then deleted the key).
+struct RemovedState {
+  int64_t deleted = 0;
+  bool emptied = false;
+};
+// Its reply: the count (0 for a missing key), `event` when something went, "del" if emptied.
+void ReplyRemoved(CommandContext& ctx, const engine::WriteResult& r, RemovedState s,
+                  std::string_view event);
 // A score as ZSCAN prints it: "%.17g" (inf, -inf), an integral one of a listpack as an integer
 // (Redis keeps it so there: 123456789012345680, not 1.2345678901234568e+17).
 std::string ScoreText(double score, bool listpack);

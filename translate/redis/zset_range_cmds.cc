@@ -194,11 +194,6 @@ void ZRevRangeByLexCmd(CommandContext& ctx) {
 
 // ---- ZREMRANGEBY* ----
 
-struct RemState {
-  int64_t deleted = 0;
-  bool emptied = false;
-};
-
 void RemRangeGeneric(CommandContext& ctx, By by) {
   RangeSpec s;
   s.by = by;
@@ -217,8 +212,8 @@ void RemRangeGeneric(CommandContext& ctx, By by) {
                                  : by == By::kScore ? "zremrangebyscore"
                                                     : "zremrangebylex";
   ctx.AwaitMutate(
-      *db, ctx.arg(1), ValueType::kZSet, {.create = false}, RemState{},
-      [&](engine::Collection& c, RemState& st) {
+      *db, ctx.arg(1), ValueType::kZSet, {.create = false}, RemovedState{},
+      [&](engine::Collection& c, RemovedState& st) {
         auto& z = static_cast<ZSetValue&>(c);
         std::vector<std::string> doomed;
         ForRange(z, s, [&](const Node* n) { doomed.emplace_back(ZSetValue::MemberOf(n)); });
@@ -227,12 +222,8 @@ void RemRangeGeneric(CommandContext& ctx, By by) {
         st.emptied = z.size() == 0;
         return st.deleted > 0;
       },
-      [event](CommandContext& c, engine::WriteResult r, RemState st) {
-        if (r.errc() == engine::Errc::kNotFound) return c.w.Integer(0);
-        if (!r.ok()) return ReplyEngineError(c.w, r.errc());
-        if (st.deleted > 0) c.Notify(kNotifyZset, event, c.arg(1));
-        if (st.emptied) c.Notify(kNotifyGeneric, "del", c.arg(1));
-        c.w.Integer(st.deleted);
+      [event](CommandContext& c, engine::WriteResult r, RemovedState st) {
+        ReplyRemoved(c, r, st, event);
       });
 }
 
