@@ -327,7 +327,7 @@ void ZPopMaxCmd(CommandContext& ctx) {
   ZPopGeneric(ctx, true);
 }
 
-// numkeys / COUNT of ZMPOP: an integer in [1, LONG_MAX], else `msg`.
+// numkeys / COUNT of ZMPOP: an integer in [1, LONG_MAX] (each has its own error text).
 bool ParsePositive(std::string_view arg, int64_t* out) {
   return resp::ParseInt64(arg, out) && *out >= 1;
 }
