@@ -4,6 +4,7 @@
 
 #include "engine/collections/hash_value.h"
 #include "engine/collections/set_value.h"
+#include "engine/collections/zset_value.h"
 
 namespace kvgate::engine {
 
@@ -29,9 +30,10 @@ std::unique_ptr<Collection> NewCollection(ValueType type) {
       return std::make_unique<HashValue>();
     case ValueType::kSet:
       return std::make_unique<SetValue>();
+    case ValueType::kZSet:
+      return std::make_unique<ZSetValue>();
     case ValueType::kString:
     case ValueType::kList:
-    case ValueType::kZSet:
       break;
   }
   return nullptr;

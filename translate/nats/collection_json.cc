@@ -2,11 +2,30 @@
 // JSON renderings of collections for NATS gets (collection_json.h).
 #include "translate/nats/collection_json.h"
 
+#include <charconv>
+#include <cmath>
+
 #include "engine/collections/hash_value.h"
 #include "engine/collections/set_value.h"
+#include "engine/collections/zset_value.h"
 #include "protocols/json.h"
 
 namespace kvgate::nats {
+namespace {
+
+// A score as a JSON number (shortest text that reads back exactly); JSON has no infinities, so
+// those are the strings "inf" and "-inf" (Redis's spelling).
+void Score(protocols::JsonWriter& w, double v) {
+  if (std::isinf(v)) {
+    w.String(v > 0 ? "inf" : "-inf");
+    return;
+  }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  w.Raw(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+}
+
+}  // namespace
 
 std::string CollectionJson(const engine::Collection& c) {
   std::string out;
@@ -25,9 +44,20 @@ std::string CollectionJson(const engine::Collection& c) {
       w.EndArray();
       break;
     }
+    case engine::ValueType::kZSet: {  // [[member, score], ...] in order
+      const auto& z = static_cast<const engine::ZSetValue&>(c);
+      w.BeginArray();
+      for (auto* n = z.First(); n != nullptr; n = engine::ZSetValue::Next(n)) {
+        w.BeginArray();
+        w.String(engine::ZSetValue::MemberOf(n));
+        Score(w, engine::ZSetValue::ScoreOf(n));
+        w.EndArray();
+      }
+      w.EndArray();
+      break;
+    }
     case engine::ValueType::kString:
     case engine::ValueType::kList:
-    case engine::ValueType::kZSet:
       w.Null();
       break;
   }

@@ -1,7 +1,8 @@
 // File: translate/nats/collection_json.h
 // What a NATS KV get answers for a key holding a Redis collection (README "Typed keys on the
 // NATS side"): the message carries a `KV-Type` header (hash, list, set, zset) and a JSON
-// rendering of the collection as its data, e.g. {"name":"ann","age":"7"} for a hash. Watches
+// rendering of the collection as its data, e.g. {"name":"ann","age":"7"} for a hash, and
+// [["a",1],["b",2.5],["c","inf"]] for a zset (members in order; infinite scores as strings). Watches
 // and consumers get the header with an empty body instead (O(1) per change, whatever the size).
 // Bytes that are not UTF-8 text are escaped as the JSON writer escapes them.
 //

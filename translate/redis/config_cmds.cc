@@ -86,6 +86,19 @@ std::string SetMemory(uint64_t* field, std::string_view v) {
   return "";
 }
 
+// A count parameter (the listpack thresholds): a non-negative integer in `Field`.
+template <uint64_t RedisConfig::*Field>
+std::string GetCount(RedisFront& f) {
+  return std::to_string(f.config().*Field);
+}
+template <uint64_t RedisConfig::*Field>
+std::string SetCount(RedisConfig* c, std::string_view v) {
+  int64_t x = 0;
+  if (!ParseNonNegative(v, &x)) return "argument couldn't be parsed into an integer";
+  c->*Field = static_cast<uint64_t>(x);
+  return "";
+}
+
 const Param kParams[] = {
     {"save", [](RedisFront& f) { return f.config().save; },
      [](RedisConfig* c, std::string_view v) {
@@ -196,42 +209,22 @@ const Param kParams[] = {
        c->tracking_table_max_keys = static_cast<uint64_t>(x);
        return std::string();
      }},
-    {"hash-max-listpack-entries",
-     [](RedisFront& f) { return std::to_string(f.config().hash_max_listpack_entries); },
-     [](RedisConfig* c, std::string_view v) {
-       int64_t x = 0;
-       if (!ParseNonNegative(v, &x))
-         return std::string("argument couldn't be parsed into an integer");
-       c->hash_max_listpack_entries = static_cast<uint64_t>(x);
-       return std::string();
-     }},
-    {"hash-max-ziplist-entries",
-     [](RedisFront& f) { return std::to_string(f.config().hash_max_listpack_entries); },
-     [](RedisConfig* c, std::string_view v) {
-       int64_t x = 0;
-       if (!ParseNonNegative(v, &x))
-         return std::string("argument couldn't be parsed into an integer");
-       c->hash_max_listpack_entries = static_cast<uint64_t>(x);
-       return std::string();
-     }},
-    {"hash-max-listpack-value",
-     [](RedisFront& f) { return std::to_string(f.config().hash_max_listpack_value); },
-     [](RedisConfig* c, std::string_view v) {
-       int64_t x = 0;
-       if (!ParseNonNegative(v, &x))
-         return std::string("argument couldn't be parsed into an integer");
-       c->hash_max_listpack_value = static_cast<uint64_t>(x);
-       return std::string();
-     }},
-    {"hash-max-ziplist-value",
-     [](RedisFront& f) { return std::to_string(f.config().hash_max_listpack_value); },
-     [](RedisConfig* c, std::string_view v) {
-       int64_t x = 0;
-       if (!ParseNonNegative(v, &x))
-         return std::string("argument couldn't be parsed into an integer");
-       c->hash_max_listpack_value = static_cast<uint64_t>(x);
-       return std::string();
-     }},
+    {"hash-max-listpack-entries", GetCount<&RedisConfig::hash_max_listpack_entries>,
+     SetCount<&RedisConfig::hash_max_listpack_entries>},
+    {"hash-max-ziplist-entries", GetCount<&RedisConfig::hash_max_listpack_entries>,
+     SetCount<&RedisConfig::hash_max_listpack_entries>},
+    {"hash-max-listpack-value", GetCount<&RedisConfig::hash_max_listpack_value>,
+     SetCount<&RedisConfig::hash_max_listpack_value>},
+    {"hash-max-ziplist-value", GetCount<&RedisConfig::hash_max_listpack_value>,
+     SetCount<&RedisConfig::hash_max_listpack_value>},
+    {"zset-max-listpack-entries", GetCount<&RedisConfig::zset_max_listpack_entries>,
+     SetCount<&RedisConfig::zset_max_listpack_entries>},
+    {"zset-max-ziplist-entries", GetCount<&RedisConfig::zset_max_listpack_entries>,
+     SetCount<&RedisConfig::zset_max_listpack_entries>},
+    {"zset-max-listpack-value", GetCount<&RedisConfig::zset_max_listpack_value>,
+     SetCount<&RedisConfig::zset_max_listpack_value>},
+    {"zset-max-ziplist-value", GetCount<&RedisConfig::zset_max_listpack_value>,
+     SetCount<&RedisConfig::zset_max_listpack_value>},
     {"hll-sparse-max-bytes",
      [](RedisFront& f) { return std::to_string(f.config().hll_sparse_max_bytes); },
      [](RedisConfig* c, std::string_view v) {

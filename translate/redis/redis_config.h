@@ -67,6 +67,10 @@ struct RedisConfig {
   // A set of integers stays an "intset" (OBJECT ENCODING, sorted members, one-call SSCAN) up
   // to this many members (set-max-intset-entries).
   uint64_t set_max_intset_entries = 512;
+  // A sorted set stays a "listpack" (OBJECT ENCODING, one-call ZSCAN, linear lex search) up to
+  // this many members, each at most this long (zset-max-listpack-entries / -value).
+  uint64_t zset_max_listpack_entries = 128;
+  uint64_t zset_max_listpack_value = 64;
 };
 
 }  // namespace kvgate::redis

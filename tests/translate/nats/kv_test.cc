@@ -3,6 +3,10 @@
 // not-found forms, Nats-TTL, Nats-Msg-Id dedupe, and buckets shared with the Redis side.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
+#include "engine/collections/zset_value.h"
+
 #include "protocols/json.h"
 #include "protocols/nats/headers.h"
 #include "support/nats_harness.h"
@@ -347,6 +351,21 @@ TEST_CASE("buckets are shared with the engine's other users", "[nats][kv]") {
   // And NATS writes are visible to the engine's other users at the same revision.
   CHECK(c->Api("$KV.db0.greeting", "hi") == R"({"stream":"KV_db0","seq":4})");
   CHECK(db0->Get("greeting")->value == "hi");
+}
+
+TEST_CASE("a direct get of a sorted set answers its JSON pairs in order", "[nats][kv][zsets]") {
+  NatsHarness h;
+  auto c = h.Connect();
+  engine::Bucket* db0 = *h.engine.CreateBucket("db0", engine::BucketConfig{});
+  engine::CollectionRef z(engine::NewCollection(engine::ValueType::kZSet));
+  auto& zs = static_cast<engine::ZSetValue&>(*z);
+  zs.Set("b", 2.5);
+  zs.Set("a", -1);
+  zs.Set("top", INFINITY);
+  REQUIRE(db0->PutObject("z", z.get(), {}).ok());
+  auto f = c->Request("$JS.API.DIRECT.GET.KV_db0.$KV.db0.z", "");
+  CHECK(f.payload == R"([["a",-1],["b",2.5],["top","inf"]])");
+  CHECK(Headers(f).Get("KV-Type") == std::optional<std::string_view>("zset"));
 }
 
 }  // namespace kvgate::nats::testing
