@@ -20,7 +20,9 @@ namespace kvgate::engine {
 
 class HashValue final : public Collection {
  public:
-  HashValue() : Collection(ValueType::kHash) {
+  static constexpr ValueType kType = ValueType::kHash;
+
+  HashValue() : Collection(kType) {
   }
 
   coll::StrTable& table() {

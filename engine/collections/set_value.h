@@ -24,7 +24,9 @@ namespace kvgate::engine {
 
 class SetValue final : public Collection {
  public:
-  SetValue() : Collection(ValueType::kSet) {
+  static constexpr ValueType kType = ValueType::kSet;
+
+  SetValue() : Collection(kType) {
   }
 
   // Redis's integer test for members (string2ll): true and *out for a canonical int64.

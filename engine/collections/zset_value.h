@@ -47,6 +47,7 @@ struct LexRange {
 
 class ZSetValue final : public Collection {
  public:
+  static constexpr ValueType kType = ValueType::kZSet;
   struct Node;
 
   ZSetValue();

@@ -15,6 +15,7 @@
 #include "engine/collections/hash_value.h"
 #include "engine/store.h"
 #include "protocols/resp/number.h"
+#include "translate/redis/collection_access.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
@@ -31,19 +32,6 @@ namespace {
 using Bucket = engine::StoreBucket;
 using engine::HashValue;
 using engine::ValueType;
-
-// The hash at `key`: nullptr when the key has no value; false after replying WRONGTYPE.
-bool ReadHash(CommandContext& ctx, Bucket& db, std::string_view key, const HashValue** out) {
-  auto e = db.Get(key);
-  *out = nullptr;
-  if (!e.ok()) return true;
-  if (e->type != ValueType::kHash) {
-    ctx.w.Error(kWrongType);
-    return false;
-  }
-  *out = static_cast<const HashValue*>(e->object);
-  return true;
-}
 
 // Sets field = value with Redis's listpack -> hashtable rule; true if the field is new.
 bool SetField(CommandContext& ctx, HashValue& h, std::string_view field, std::string_view value) {
@@ -131,7 +119,7 @@ void HGetCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const HashValue* h = nullptr;
-  if (!ReadHash(ctx, *db, ctx.arg(1), &h)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &h)) return;
   auto v = h != nullptr ? h->table().Find(ctx.arg(2)) : std::nullopt;
   if (!v) return ctx.w.Null();
   ctx.w.Bulk(*v);
@@ -141,7 +129,7 @@ void HMGetCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const HashValue* h = nullptr;
-  if (!ReadHash(ctx, *db, ctx.arg(1), &h)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &h)) return;
   ctx.w.ArrayHeader(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     auto v = h != nullptr ? h->table().Find(ctx.arg(i)) : std::nullopt;
@@ -158,7 +146,7 @@ void WriteAll(CommandContext& ctx, bool keys, bool values) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const HashValue* h = nullptr;
-  if (!ReadHash(ctx, *db, ctx.arg(1), &h)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &h)) return;
   const size_t n = h != nullptr ? h->size() : 0;
   if (keys && values) {
     ctx.w.MapHeader(n);
@@ -188,7 +176,7 @@ void HLenCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const HashValue* h = nullptr;
-  if (!ReadHash(ctx, *db, ctx.arg(1), &h)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &h)) return;
   ctx.w.Integer(h != nullptr ? static_cast<int64_t>(h->size()) : 0);
 }
 
@@ -196,7 +184,7 @@ void HExistsCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const HashValue* h = nullptr;
-  if (!ReadHash(ctx, *db, ctx.arg(1), &h)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &h)) return;
   ctx.w.Integer(h != nullptr && h->table().Contains(ctx.arg(2)) ? 1 : 0);
 }
 
@@ -204,7 +192,7 @@ void HStrLenCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const HashValue* h = nullptr;
-  if (!ReadHash(ctx, *db, ctx.arg(1), &h)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &h)) return;
   auto v = h != nullptr ? h->table().Find(ctx.arg(2)) : std::nullopt;
   ctx.w.Integer(v ? static_cast<int64_t>(v->size()) : 0);
 }
@@ -313,7 +301,7 @@ void HRandFieldCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const HashValue* h = nullptr;
-  if (!ReadHash(ctx, *db, ctx.arg(1), &h)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &h)) return;
   if (!has_count) {
     if (h == nullptr) return ctx.w.Null();
     return ctx.w.Bulk(h->table().Random(RandomU64()).first);
@@ -352,7 +340,7 @@ void HScanCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const HashValue* h = nullptr;
-  if (!ReadHash(ctx, *db, ctx.arg(1), &h)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &h)) return;
   std::vector<std::pair<std::string_view, std::string_view>> found;
   uint64_t next = 0;
   auto take = [&](std::string_view f, std::string_view v) {

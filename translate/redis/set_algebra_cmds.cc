@@ -34,7 +34,7 @@ bool ReadSets(CommandContext& ctx, Bucket& db, size_t from, size_t to,
   out->reserve(to - from);
   for (size_t i = from; i < to; ++i) {
     const SetValue* s = nullptr;
-    if (!ReadSet(ctx, db, ctx.arg(i), &s)) return false;
+    if (!ReadCollection(ctx, db, ctx.arg(i), &s)) return false;
     out->push_back(s);
   }
   return true;

@@ -86,7 +86,7 @@ void SMembersCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const SetValue* s = nullptr;
-  if (!ReadSet(ctx, *db, ctx.arg(1), &s)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &s)) return;
   ctx.w.SetHeader(s != nullptr ? s->size() : 0);
   if (s != nullptr) s->ForEach([&](std::string_view m) { ctx.w.Bulk(m); });
 }
@@ -95,7 +95,7 @@ void SIsMemberCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const SetValue* s = nullptr;
-  if (!ReadSet(ctx, *db, ctx.arg(1), &s)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &s)) return;
   ctx.w.Integer(s != nullptr && s->Contains(ctx.arg(2)) ? 1 : 0);
 }
 
@@ -103,7 +103,7 @@ void SMIsMemberCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const SetValue* s = nullptr;
-  if (!ReadSet(ctx, *db, ctx.arg(1), &s)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &s)) return;
   ctx.w.ArrayHeader(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.w.Integer(s != nullptr && s->Contains(ctx.arg(i)) ? 1 : 0);
@@ -114,7 +114,7 @@ void SCardCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const SetValue* s = nullptr;
-  if (!ReadSet(ctx, *db, ctx.arg(1), &s)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &s)) return;
   ctx.w.Integer(s != nullptr ? static_cast<int64_t>(s->size()) : 0);
 }
 
@@ -165,7 +165,7 @@ void SPopCmd(CommandContext& ctx) {
   if (db == nullptr) return;
   if (count == 0) {  // Redis answers before touching the set: no event
     const SetValue* s = nullptr;
-    if (!ReadSet(ctx, *db, ctx.arg(1), &s)) return;
+    if (!ReadCollection(ctx, *db, ctx.arg(1), &s)) return;
     return ctx.w.SetHeader(0);
   }
   const size_t max = IntsetMax(ctx);
@@ -207,7 +207,7 @@ void SRandMemberCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const SetValue* s = nullptr;
-  if (!ReadSet(ctx, *db, ctx.arg(1), &s)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &s)) return;
   if (!has_count) {
     if (s == nullptr) return ctx.w.Null();
     return ctx.w.Bulk(s->Random(RandomU64()));
@@ -252,7 +252,8 @@ void SMoveCmd(CommandContext& ctx) {
     auto e = db->Get(ctx.arg(1));
     if (!e.ok()) return ctx.w.Integer(0);  // no source: 0, whatever dst holds
   }
-  if (!ReadSet(ctx, *db, ctx.arg(1), &src) || !ReadSet(ctx, *db, ctx.arg(2), &dst)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &src) || !ReadCollection(ctx, *db, ctx.arg(2), &dst))
+    return;
   if (ctx.arg(1) == ctx.arg(2)) return ctx.w.Integer(src->Contains(ctx.arg(3)) ? 1 : 0);
   ctx.AwaitMutate(
       *db, ctx.arg(1), ValueType::kSet, {.create = false}, MoveState{},
@@ -291,7 +292,7 @@ void SScanCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const SetValue* s = nullptr;
-  if (!ReadSet(ctx, *db, ctx.arg(1), &s)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &s)) return;
   if (s == nullptr) return WriteScanHeader(ctx.w, 0, 0);  // Redis: options not even parsed
   ScanArgs a;
   if (!ParseScanArgs(ctx, 2, /*allow_type=*/false, &a)) return;

@@ -170,7 +170,7 @@ void WithZSet(CommandContext& ctx, size_t key_arg, F&& fn) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const ZSetValue* z = nullptr;
-  if (!ReadZSet(ctx, *db, ctx.arg(key_arg), &z)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(key_arg), &z)) return;
   fn(z);
 }
 
@@ -314,7 +314,7 @@ void ZPopGeneric(CommandContext& ctx, bool max) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const ZSetValue* z = nullptr;
-  if (!ReadZSet(ctx, *db, ctx.arg(1), &z)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(1), &z)) return;
   if (z == nullptr || count == 0) return ctx.w.ArrayHeader(0);
   PopFrom(ctx, 1, max, count == -1 ? 1 : count, nested, false);
 }
@@ -362,7 +362,7 @@ void ZMPopCmd(CommandContext& ctx) {
   if (db == nullptr) return;
   for (size_t k = 2; k < where; ++k) {
     const ZSetValue* z = nullptr;
-    if (!ReadZSet(ctx, *db, ctx.arg(k), &z)) return;
+    if (!ReadCollection(ctx, *db, ctx.arg(k), &z)) return;
     if (z != nullptr) return PopFrom(ctx, k, max, count, true, true);
   }
   ctx.w.NullArray();

@@ -16,19 +16,6 @@
 
 namespace kvgate::redis {
 
-bool ReadZSet(CommandContext& ctx, engine::StoreBucket& db, std::string_view key,
-              const ZSetValue** out) {
-  auto e = db.Get(key);
-  *out = nullptr;
-  if (!e.ok()) return true;
-  if (e->type != engine::ValueType::kZSet) {
-    ctx.w.Error(kWrongType);
-    return false;
-  }
-  *out = static_cast<const ZSetValue*>(e->object);
-  return true;
-}
-
 bool ParseScore(std::string_view s, double* out) {
   if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return false;
   const std::string text(s);

@@ -5,7 +5,7 @@
 // does in RESP2 and RESP3, and storing a computed zset (the STORE forms).
 //
 //   const ZSetValue* z = nullptr;
-//   if (!ReadZSet(ctx, *db, ctx.arg(1), &z)) return;   // replied WRONGTYPE
+//   if (!ReadCollection(ctx, *db, ctx.arg(1), &z)) return;   // replied WRONGTYPE
 //   double s;  ParseScore("+inf", &s);                  // true, s = inf
 #pragma once
 
@@ -17,6 +17,7 @@
 #include "engine/collection.h"
 #include "engine/collections/zset_value.h"
 #include "engine/store.h"
+#include "translate/redis/collection_access.h"
 #include "translate/redis/command.h"
 
 namespace kvgate::redis {
@@ -26,9 +27,6 @@ using engine::ZSetValue;
 inline constexpr std::string_view kMinMaxNotFloat = "ERR min or max is not a float";
 inline constexpr std::string_view kLexRangeInvalid = "ERR min or max not valid string range item";
 
-// The sorted set at `key`: nullptr when the key has no value; false after replying WRONGTYPE.
-bool ReadZSet(CommandContext& ctx, engine::StoreBucket& db, std::string_view key,
-              const ZSetValue** out);
 // Redis string2d: strtod over the whole argument, no leading space, no NaN, no overflow.
 bool ParseScore(std::string_view s, double* out);
 // Redis zslParseRange: "(" for exclusive, strtod up to the first NUL, no NaN.

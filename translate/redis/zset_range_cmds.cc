@@ -150,7 +150,7 @@ void RangeGeneric(CommandContext& ctx, size_t key_arg, bool store, By by, Dir di
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const ZSetValue* z = nullptr;
-  if (!ReadZSet(ctx, *db, ctx.arg(key_arg), &z)) return;
+  if (!ReadCollection(ctx, *db, ctx.arg(key_arg), &z)) return;
   if (store) {
     engine::CollectionRef out(engine::NewCollection(ValueType::kZSet));
     auto& dst = static_cast<ZSetValue&>(*out);
