@@ -13,24 +13,9 @@
 #include "integration/support/resp_client.h"
 #include "tests/support/nats_client.h"
 
-using kvgate::testing::EncodeCommand;
 using kvgate::testing::RawConn;
 
 namespace {
-
-std::string Redis(RawConn& c, const std::vector<std::string>& args) {
-  c.Send(EncodeCommand(args));
-  return c.ReadReplies(1);
-}
-
-std::string Get(kvStore* kv, const char* key) {
-  kvEntry* e = nullptr;
-  natsStatus s = kvStore_Get(&e, kv, key);
-  if (s != NATS_OK) return "<" + std::string(natsStatus_GetText(s)) + ">";
-  std::string v(kvEntry_ValueString(e));
-  kvEntry_Destroy(e);
-  return v;
-}
 
 int ConsumerCount(jsCtx* js, const char* stream) {
   jsConsumerNamesList* list = nullptr;
@@ -63,9 +48,9 @@ TEST_CASE("SWAPDB swaps the buckets' contents for NATS clients too", "[integrati
   RawConn r0(kv->redis_port);
   RawConn r1(kv->redis_port);
   kvgate::testing::NatsClient n(kv->nats_port);
-  REQUIRE(Redis(r0, {"SET", "from.redis", "r0"}) == "+OK\r\n");
-  REQUIRE(Redis(r1, {"SELECT", "1"}) == "+OK\r\n");
-  REQUIRE(Redis(r1, {"SET", "in.db1", "r1"}) == "+OK\r\n");
+  REQUIRE(r0.Call({"SET", "from.redis", "r0"}) == "+OK\r\n");
+  REQUIRE(r1.Call({"SELECT", "1"}) == "+OK\r\n");
+  REQUIRE(r1.Call({"SET", "in.db1", "r1"}) == "+OK\r\n");
   kvStore* db0 = nullptr;
   kvStore* db1 = nullptr;
   REQUIRE(js_KeyValue(&db0, n.js(), "db0") == NATS_OK);
@@ -77,19 +62,20 @@ TEST_CASE("SWAPDB swaps the buckets' contents for NATS clients too", "[integrati
   CHECK(WatchKeys(n, db0) == std::vector<std::string>{"from.redis", "from.nats"});
   CHECK(ConsumerCount(n.js(), "KV_db0") == 1);
 
-  REQUIRE(Redis(r0, {"SWAPDB", "0", "1"}) == "+OK\r\n");
+  REQUIRE(r0.Call({"SWAPDB", "0", "1"}) == "+OK\r\n");
   // Both protocols read database 0 / bucket db0 as the former db1, and the other way round.
-  CHECK(Get(db0, "in.db1") == "r1");
-  CHECK(Get(db0, "from.redis") == "<" + std::string(natsStatus_GetText(NATS_NOT_FOUND)) + ">");
-  CHECK(Get(db1, "from.redis") == "r0");
-  CHECK(Get(db1, "from.nats") == "n0");
-  CHECK(Redis(r1, {"GET", "from.nats"}) == "$2\r\nn0\r\n");
-  CHECK(Redis(r0, {"GET", "in.db1"}) == "$2\r\nr1\r\n");
+  CHECK(kvgate::testing::KvGet(db0, "in.db1") == "r1");
+  CHECK(kvgate::testing::KvGet(db0, "from.redis") ==
+        "<" + std::string(natsStatus_GetText(NATS_NOT_FOUND)) + ">");
+  CHECK(kvgate::testing::KvGet(db1, "from.redis") == "r0");
+  CHECK(kvgate::testing::KvGet(db1, "from.nats") == "n0");
+  CHECK(r1.Call({"GET", "from.nats"}) == "$2\r\nn0\r\n");
+  CHECK(r0.Call({"GET", "in.db1"}) == "$2\r\nr1\r\n");
   // Writes after the swap: each side reads the other's.
   REQUIRE(kvStore_PutString(&rev, db0, "after.nats", "n1") == NATS_OK);
-  CHECK(Redis(r0, {"GET", "after.nats"}) == "$2\r\nn1\r\n");
-  REQUIRE(Redis(r1, {"SET", "after.redis", "r2"}) == "+OK\r\n");
-  CHECK(Get(db1, "after.redis") == "r2");
+  CHECK(r0.Call({"GET", "after.nats"}) == "$2\r\nn1\r\n");
+  REQUIRE(r1.Call({"SET", "after.redis", "r2"}) == "+OK\r\n");
+  CHECK(kvgate::testing::KvGet(db1, "after.redis") == "r2");
   // The watcher's consumer on db0 is gone, as for a replaced bucket; a new watch sees the swap.
   CHECK(ConsumerCount(n.js(), "KV_db0") == 0);
   CHECK(WatchKeys(n, db0) == std::vector<std::string>{"in.db1", "after.nats"});

@@ -177,15 +177,7 @@ class Nats : public kvgate::testing::NatsClient {
   }
 };
 
-std::string Get(kvStore* kv, const char* key, uint64_t* rev = nullptr) {
-  kvEntry* e = nullptr;
-  natsStatus s = kvStore_Get(&e, kv, key);
-  if (s != NATS_OK) return "<" + std::string(natsStatus_GetText(s)) + ">";
-  std::string v(kvEntry_ValueString(e));
-  if (rev != nullptr) *rev = kvEntry_Revision(e);
-  kvEntry_Destroy(e);
-  return v;
-}
+using kvgate::testing::KvGet;
 
 uint64_t Put(kvStore* kv, const char* key, const char* value) {
   uint64_t rev = 0;
@@ -232,7 +224,7 @@ TEST_CASE("Redis databases and NATS buckets are the same data with one revision 
     const uint64_t r1 = KvRevision(r, "greeting");
     kvStore* db0 = n.Bind("db0");  // the bucket backing Redis database 0
     uint64_t rev = 0;
-    CHECK(Get(db0, "greeting", &rev) == "hello");
+    CHECK(KvGet(db0, "greeting", &rev) == "hello");
     CHECK(rev == r1);
     const uint64_t r2 = Put(db0, "color", "blue");
     CHECK(r2 == r1 + 1);  // one sequence, whichever protocol wrote
@@ -253,14 +245,14 @@ TEST_CASE("Redis databases and NATS buckets are the same data with one revision 
     CHECK(r.Str({"SELECT", "1"}) == "OK");
     CHECK(r.Str({"GET", "mode"}) == "dark");
     CHECK(r.Str({"SET", "mode", "light"}) == "OK");
-    CHECK(Get(app, "mode") == "light");
+    CHECK(KvGet(app, "mode") == "light");
     // Any other bucket is one KV.USE away.
     kvStore* cfg = n.Create("cfg", 3);
     Put(cfg, "theme", "solar");
     CHECK(r.Str({"KV.USE", "cfg"}) == "OK");
     CHECK(r.Str({"GET", "theme"}) == "solar");
     CHECK(r.Str({"SET", "font", "mono"}) == "OK");
-    CHECK(Get(cfg, "font") == "mono");
+    CHECK(KvGet(cfg, "font") == "mono");
     RedisReply buckets = r.Cmd({"KV.BUCKETS"});
     REQUIRE(buckets.elements.size() == 3);
     CHECK(buckets.elements[0].str == "app");
@@ -269,7 +261,7 @@ TEST_CASE("Redis databases and NATS buckets are the same data with one revision 
     // Redis DEL is a tombstone NATS clients see; `nats kv create` over it succeeds.
     CHECK(r.Str({"SELECT", "0"}) == "OK");
     CHECK(r.Int({"DEL", "greeting"}) == 1);
-    CHECK(Get(db0, "greeting") == "<" + std::string(natsStatus_GetText(NATS_NOT_FOUND)) + ">");
+    CHECK(KvGet(db0, "greeting") == "<" + std::string(natsStatus_GetText(NATS_NOT_FOUND)) + ">");
     kvEntryList hist;
     REQUIRE(kvStore_History(&hist, db0, "greeting", nullptr) == NATS_OK);
     REQUIRE(hist.Count >= 1);
@@ -436,7 +428,7 @@ TEST_CASE("CAS conflicts from both sides on the same key", "[integration][cross]
     REQUIRE(ran.elements.size() == 2);
     CHECK(ran.elements[0].type == REDIS_REPLY_NIL);
     uint64_t rev = 0;
-    CHECK(Get(db0, "k", &rev) == "v5");
+    CHECK(KvGet(db0, "k", &rev) == "v5");
     CHECK(static_cast<long long>(rev) == ran.elements[1].integer);
     CHECK(r.Cmd({"SET", "k", "v6", "IFEQ", "v3"}).type == REDIS_REPLY_NIL);
     CHECK(r.Str({"SET", "k", "v6", "IFDEQ", r.Str({"DIGEST", "k"})}) == "OK");
@@ -585,10 +577,10 @@ TEST_CASE("a Redis set reads from NATS as a JSON array of its members", "[integr
     REQUIRE(r.Int({"SADD", "tags", "3", "1", "2"}) == 3);
     kvStore* db0 = n.Bind("db0");
     uint64_t rev = 0;
-    CHECK(Get(db0, "tags", &rev) == "[\"1\",\"2\",\"3\"]");  // an intset: numeric order
+    CHECK(KvGet(db0, "tags", &rev) == "[\"1\",\"2\",\"3\"]");  // an intset: numeric order
     CHECK(rev == KvRevision(r, "tags"));
     REQUIRE(r.Int({"SADD", "tags", "x\"y"}) == 1);
-    CHECK(Get(db0, "tags", &rev) == "[\"1\",\"2\",\"3\",\"x\\\"y\"]");
+    CHECK(KvGet(db0, "tags", &rev) == "[\"1\",\"2\",\"3\",\"x\\\"y\"]");
     REQUIRE(r.Int({"SREM", "tags", "1", "2", "3", "x\"y"}) == 4);
     CHECK(r.Int({"EXISTS", "tags"}) == 0);
   }

@@ -13,30 +13,14 @@
 #include "integration/support/resp_client.h"
 #include "tests/support/nats_client.h"
 
-using kvgate::testing::EncodeCommand;
 using kvgate::testing::RawConn;
 
 namespace {
-
-std::string Redis(RawConn& c, const std::vector<std::string>& args) {
-  c.Send(EncodeCommand(args));
-  return c.ReadReplies(1);
-}
 
 kvStore* Bind(kvgate::testing::NatsClient& n, const char* bucket) {
   kvStore* kv = nullptr;
   REQUIRE(js_KeyValue(&kv, n.js(), bucket) == NATS_OK);
   return n.Own(kv);
-}
-
-std::string Get(kvStore* kv, const char* key, uint64_t* rev = nullptr) {
-  kvEntry* e = nullptr;
-  natsStatus s = kvStore_Get(&e, kv, key);
-  if (s != NATS_OK) return "<" + std::string(natsStatus_GetText(s)) + ">";
-  std::string v(static_cast<const char*>(kvEntry_Value(e)), kvEntry_ValueLen(e));
-  if (rev != nullptr) *rev = kvEntry_Revision(e);
-  kvEntry_Destroy(e);
-  return v;
 }
 
 // The KV-Type header of the key's newest message (a direct get), or "" when it has none.
@@ -57,10 +41,10 @@ TEST_CASE("a Redis hash reads from NATS as JSON with its type; NATS writes repla
   {
     RawConn r(kv->redis_port);
     kvgate::testing::NatsClient n(kv->nats_port);
-    REQUIRE(Redis(r, {"HSET", "user", "name", "ann", "age", "7"}) == ":2\r\n");
+    REQUIRE(r.Call({"HSET", "user", "name", "ann", "age", "7"}) == ":2\r\n");
     kvStore* db0 = Bind(n, "db0");
     uint64_t rev = 0;
-    CHECK(Get(db0, "user", &rev) == "{\"name\":\"ann\",\"age\":\"7\"}");
+    CHECK(kvgate::testing::KvGet(db0, "user", &rev) == "{\"name\":\"ann\",\"age\":\"7\"}");
     CHECK(rev == 1);
     CHECK(TypeHeader(n, "$KV.db0.user") == "hash");
     // A watcher hears of each change at once, without the collection in the message.
@@ -74,7 +58,7 @@ TEST_CASE("a Redis hash reads from NATS as JSON with its type; NATS writes repla
     kvEntry_Destroy(e);
     REQUIRE(kvWatcher_Next(&e, w, 3000) == NATS_OK);  // end of the initial values
     CHECK(e == nullptr);
-    REQUIRE(Redis(r, {"HINCRBY", "user", "age", "1"}) == ":8\r\n");
+    REQUIRE(r.Call({"HINCRBY", "user", "age", "1"}) == ":8\r\n");
     REQUIRE(kvWatcher_Next(&e, w, 3000) == NATS_OK);
     REQUIRE(e != nullptr);
     CHECK(kvEntry_Revision(e) == 2);
@@ -85,14 +69,14 @@ TEST_CASE("a Redis hash reads from NATS as JSON with its type; NATS writes repla
     uint64_t put_rev = 0;
     REQUIRE(kvStore_PutString(&put_rev, db0, "user", "plain") == NATS_OK);
     CHECK(put_rev == 3);
-    CHECK(Redis(r, {"TYPE", "user"}) == "+string\r\n");
-    CHECK(Redis(r, {"GET", "user"}) == "$5\r\nplain\r\n");
+    CHECK(r.Call({"TYPE", "user"}) == "+string\r\n");
+    CHECK(r.Call({"GET", "user"}) == "$5\r\nplain\r\n");
     CHECK(TypeHeader(n, "$KV.db0.user") == "");
     // A NATS delete deletes a hash.
-    REQUIRE(Redis(r, {"HSET", "cart", "sku", "1"}) == ":1\r\n");
+    REQUIRE(r.Call({"HSET", "cart", "sku", "1"}) == ":1\r\n");
     REQUIRE(kvStore_Delete(db0, "cart") == NATS_OK);
-    CHECK(Redis(r, {"EXISTS", "cart"}) == ":0\r\n");
-    CHECK(Redis(r, {"HGETALL", "cart"}) == "*0\r\n");
+    CHECK(r.Call({"EXISTS", "cart"}) == ":0\r\n");
+    CHECK(r.Call({"HGETALL", "cart"}) == "*0\r\n");
   }
   nats_CloseAndWait(2000);
 }

@@ -67,4 +67,17 @@ class NatsClient {
   std::vector<kvWatcher*> watchers_;
 };
 
+// A key's value read with kvStore_Get (binary-safe), or "<status text>" when the get fails;
+// *rev gets its revision.
+inline std::string KvGet(kvStore* kv, const char* key, uint64_t* rev = nullptr) {
+  kvEntry* e = nullptr;
+  natsStatus s = kvStore_Get(&e, kv, key);
+  if (s != NATS_OK) return "<" + std::string(natsStatus_GetText(s)) + ">";
+  std::string v(static_cast<const char*>(kvEntry_Value(e)),
+                static_cast<size_t>(kvEntry_ValueLen(e)));
+  if (rev != nullptr) *rev = kvEntry_Revision(e);
+  kvEntry_Destroy(e);
+  return v;
+}
+
 }  // namespace kvgate::testing

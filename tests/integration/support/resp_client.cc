@@ -168,4 +168,9 @@ std::string EncodeCommand(const std::vector<std::string>& args) {
   return out;
 }
 
+std::string RawConn::Call(const std::vector<std::string>& args) {
+  Send(EncodeCommand(args));
+  return ReadReplies(1);
+}
+
 }  // namespace kvgate::testing

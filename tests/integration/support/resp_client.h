@@ -26,6 +26,8 @@ class RawConn {
   void Send(std::string_view bytes);
   // Reads until `count` whole replies arrived (or timeout / close); returns their raw bytes.
   std::string ReadReplies(size_t count, int timeout_ms = 5000);
+  // Sends one command and returns its reply's raw bytes.
+  std::string Call(const std::vector<std::string>& args);
   // Reads whatever arrives until the connection is quiet for quiet_ms.
   std::string ReadUntilQuiet(int quiet_ms = 200);
   // True if the server closed the connection (EOF) within timeout_ms.
