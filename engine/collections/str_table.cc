@@ -34,7 +34,7 @@ StrTable::StrTable(const StrTable& other) {
   order_.reserve(other.live_);
   other.ForEach([&](std::string_view k, std::string_view v) { order_.push_back(NewEntry(k, v)); });
   live_ = order_.size();
-  if (live_ > kLinearMax) Rebuild(0);
+  if (live_ > kLinearMax) Rebuild();
 }
 
 StrTable::~StrTable() {
@@ -121,12 +121,12 @@ bool StrTable::Insert(std::string_view key, std::string_view value) {
   ++live_;
   if (!index_.empty()) {
     if ((index_used_ + 1) * 4 > index_.size() * 3) {
-      Rebuild(0);
+      Rebuild();
     } else {
       IndexInsert(Hash(key), pos);
     }
   } else if (live_ > kLinearMax) {
-    Rebuild(0);
+    Rebuild();
   }
   return true;
 }
@@ -162,7 +162,7 @@ void StrTable::Compact() {
   order_.shrink_to_fit();
   ++epoch_;
   if (live_ > kLinearMax) {
-    Rebuild(0);
+    Rebuild();
   } else {
     index_.clear();
     index_.shrink_to_fit();
@@ -170,12 +170,12 @@ void StrTable::Compact() {
   }
 }
 
-void StrTable::Rebuild(size_t capacity) {
+void StrTable::Rebuild() {
   if (order_.size() != live_) {
     Compact();  // rebuilds the index itself
     return;
   }
-  if (capacity == 0) capacity = std::bit_ceil(std::max<size_t>(16, live_ * 2));
+  const size_t capacity = std::bit_ceil(std::max<size_t>(16, live_ * 2));
   index_.assign(capacity, kEmpty);
   index_used_ = 0;
   for (size_t pos = 0; pos < order_.size(); ++pos) {

@@ -104,7 +104,7 @@ class StrTable {
   // Position in order_ of the key, or kNone.
   uint32_t FindPos(std::string_view key) const;
   void IndexInsert(uint64_t hash, uint32_t pos);
-  void Rebuild(size_t capacity);  // index_ over order_ (compacted first)
+  void Rebuild();  // index_ over order_ (compacted first), at twice the live entries
   void Compact();
 
   std::vector<char*> order_;     // entries in order; nullptr: erased

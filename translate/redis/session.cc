@@ -139,7 +139,7 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
     Reject(spec, "ERR Can't execute '" + FullName(spec, parent) + std::string(kSubscribedContext));
     return;
   }
-  if (PostponeIfPaused(spec, parent, args)) return;
+  if (front_.client_pause().active() && PostponeIfPaused(spec, parent, args)) return;
   if (in_multi_ && !(spec->flags & kNotQueued)) {
     Queued q{spec, parent, {}};
     q.args.reserve(args.size());

@@ -309,7 +309,8 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   Running running_;
   std::unique_ptr<Suspended> suspended_;  // allocated only when a command really waits
   uint64_t next_ticket_ = 0;
-  // Holds the command (and the pipeline behind it) until the pause ends; true if it did.
+  // While a pause is active: holds the command (and the pipeline behind it) until the pause
+  // ends if the pause covers it; true if it did. Dispatch checks active() first (hot path).
   bool PostponeIfPaused(const CommandSpec* spec, const CommandSpec* parent,
                         std::span<const std::string_view> args);
   std::vector<std::pair<std::string, std::string>> watched_;  // (bucket, key)

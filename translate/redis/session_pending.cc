@@ -59,7 +59,6 @@ bool RedisSession::Unblock(WakeReason reason) {
 bool RedisSession::PostponeIfPaused(const CommandSpec* spec, const CommandSpec* parent,
                                     std::span<const std::string_view> args) {
   ClientPause& pause = front_.client_pause();
-  if (!pause.active()) return false;
   constexpr uint32_t kWrites = kWrite | kMayReplicate;
   bool writes = (spec->flags & kWrites) != 0;
   if (spec->name == "exec" && in_multi_) {
