@@ -345,6 +345,8 @@ std::vector<Script> EncodingScripts() {
       {"ZRANGEBYSCORE", "h", "-inf", "inf", "LIMIT", "9223372036854775807", "1"},
       {"ZRANGEBYSCORE", "h", "-inf", "inf", "LIMIT", "-9223372036854775808", "-9223372036854775808"},
       {"ZRANGEBYLEX", "h", "-", "+", "LIMIT", "2", "-9223372036854775808"},
+      {"ZRANGEBYSCORE", "h", "-inf", "inf", "LIMIT", "0", "-9223372036854775808"},
+      {"ZREVRANGEBYLEX", "h", "+", "-", "LIMIT", "1", "-9223372036854775808"},
       {"ZREMRANGEBYRANK", "h", "-9223372036854775808", "-4"},
       {"ZPOPMIN", "h", "-9223372036854775808"}, {"ZMPOP", "9223372036854775807", "h", "MIN"},
       {"ZMPOP", "1", "h", "MIN", "COUNT", "9223372036854775807"},

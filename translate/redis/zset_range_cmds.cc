@@ -130,9 +130,12 @@ void ForRange(const ZSetValue& z, const RangeSpec& s, F&& fn) {
   } else {
     n = s.reverse ? z.LastInRange(s.lex) : z.FirstInRange(s.lex);
   }
-  // A negative offset skips everything (Redis's `while (offset--)`).
-  for (int64_t off = s.offset; n != nullptr && off != 0; --off) n = step(n);
-  for (int64_t limit = s.limit; n != nullptr && limit != 0; --limit, n = step(n)) {
+  // A negative offset skips everything (Redis's `while (offset--)`); a negative limit is none.
+  // Counted unsigned: decrementing INT64_MIN would overflow.
+  if (s.offset < 0) return;
+  for (uint64_t off = static_cast<uint64_t>(s.offset); n != nullptr && off != 0; --off) n = step(n);
+  uint64_t left = s.limit < 0 ? UINT64_MAX : static_cast<uint64_t>(s.limit);
+  for (; n != nullptr && left != 0; --left, n = step(n)) {
     if (s.by == By::kScore) {
       const double sc = ZSetValue::ScoreOf(n);
       if (s.reverse ? !ZSetValue::GteMin(s.score, sc) : !ZSetValue::LteMax(s.score, sc)) break;
