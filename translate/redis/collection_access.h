@@ -7,9 +7,11 @@
 //   if (h == nullptr) ...                                      // no such key: empty
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "engine/store.h"
+#include "protocols/resp/number.h"
 #include "translate/redis/command.h"
 #include "translate/redis/errors.h"
 
@@ -27,6 +29,27 @@ bool ReadCollection(CommandContext& ctx, engine::StoreBucket& db, std::string_vi
     return false;
   }
   *out = static_cast<const T*>(e->object);
+  return true;
+}
+
+// Elements one random pick (HRANDFIELD, SRANDMEMBER, ZRANDMEMBER) may return: Redis has no
+// bound (a huge count makes it build a reply until memory or the output limit runs out);
+// kvgate answers kRandomCountTooLarge beyond this.
+inline constexpr uint64_t kMaxRandomCount = 10'000'000;
+inline constexpr std::string_view kRandomCountTooLarge = "ERR count is too large";
+
+// The count of a random pick, in Redis's range -LONG_MAX..LONG_MAX; false after replying.
+inline bool ParseRandomCount(CommandContext& ctx, std::string_view arg, int64_t* out) {
+  if (!resp::ParseInt64(arg, out)) {
+    ctx.w.Error(kNotInteger);
+    return false;
+  }
+  if (*out == INT64_MIN) {
+    ctx.w.Error(
+        "ERR value is out of range, value must between -9223372036854775807 and "
+        "9223372036854775807");
+    return false;
+  }
   return true;
 }
 

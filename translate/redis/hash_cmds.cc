@@ -273,10 +273,6 @@ void HIncrByFloatCmd(CommandContext& ctx) {
       });
 }
 
-// Elements one HRANDFIELD may return: Redis has no bound (a huge count makes it build a reply
-// until memory runs out); kvgate refuses beyond this.
-constexpr uint64_t kMaxRandomCount = 10'000'000;
-
 void WritePair(CommandContext& ctx, std::string_view f, std::string_view v, bool with_values) {
   if (with_values && ctx.w.resp() >= 3) ctx.w.ArrayHeader(2);
   ctx.w.Bulk(f);
@@ -287,12 +283,7 @@ void HRandFieldCmd(CommandContext& ctx) {
   if (ctx.argc() > 4) return ctx.w.Error(kSyntaxError);
   int64_t count = 0;
   const bool has_count = ctx.argc() >= 3;
-  if (has_count && !resp::ParseInt64(ctx.arg(2), &count)) return ctx.w.Error(kNotInteger);
-  if (count == INT64_MIN) {
-    return ctx.w.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-  }
+  if (has_count && !ParseRandomCount(ctx, ctx.arg(2), &count)) return;
   const bool with_values = ctx.argc() == 4;
   if (with_values && !EqualsIgnoreCase(CString(ctx.arg(3)), "withvalues")) {
     return ctx.w.Error(kSyntaxError);
@@ -315,7 +306,7 @@ void HRandFieldCmd(CommandContext& ctx) {
     t.ForEach([&](std::string_view f, std::string_view v) { WritePair(ctx, f, v, with_values); });
     return;
   }
-  if (want > kMaxRandomCount) return ctx.w.Error("ERR count is too large");
+  if (want > kMaxRandomCount) return ctx.w.Error(kRandomCountTooLarge);
   ctx.w.ArrayHeader(want * per);
   if (count < 0) {  // repetitions allowed
     for (uint64_t i = 0; i < want; ++i) {

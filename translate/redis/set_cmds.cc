@@ -33,10 +33,6 @@ using engine::ValueType;
 
 constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
 
-// Elements one SRANDMEMBER with a negative count may return: Redis has no bound (it builds the
-// reply until the client's output limit closes it); kvgate refuses beyond this.
-constexpr uint64_t kMaxRandomCount = 10'000'000;
-
 void SAddCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
@@ -198,12 +194,7 @@ void SRandMemberCmd(CommandContext& ctx) {
   if (ctx.argc() > 3) return ctx.w.Error(kSyntaxError);
   const bool has_count = ctx.argc() == 3;
   int64_t count = 0;
-  if (has_count && !resp::ParseInt64(ctx.arg(2), &count)) return ctx.w.Error(kNotInteger);
-  if (count == INT64_MIN) {
-    return ctx.w.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-  }
+  if (has_count && !ParseRandomCount(ctx, ctx.arg(2), &count)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const SetValue* s = nullptr;
@@ -215,7 +206,7 @@ void SRandMemberCmd(CommandContext& ctx) {
   const uint64_t want = count < 0 ? static_cast<uint64_t>(-count) : static_cast<uint64_t>(count);
   if (s == nullptr || want == 0) return ctx.w.ArrayHeader(0);
   if (count < 0 || want == 1) {  // repetitions allowed
-    if (want > kMaxRandomCount) return ctx.w.Error("ERR count is too large");
+    if (want > kMaxRandomCount) return ctx.w.Error(kRandomCountTooLarge);
     ctx.w.ArrayHeader(want);
     for (uint64_t i = 0; i < want; ++i) ctx.w.Bulk(s->Random(RandomU64()));
     return;

@@ -370,19 +370,11 @@ void ZMPopCmd(CommandContext& ctx) {
 
 // ---- ZRANDMEMBER ----
 
-// Elements one ZRANDMEMBER may return (Redis has no bound; see HRANDFIELD).
-constexpr uint64_t kMaxRandomCount = 10'000'000;
-
 void ZRandMemberCmd(CommandContext& ctx) {
   int64_t count = 0;
   const bool has_count = ctx.argc() >= 3;
   if (has_count) {
-    if (!resp::ParseInt64(ctx.arg(2), &count)) return ctx.w.Error(kNotInteger);
-    if (count == INT64_MIN) {
-      return ctx.w.Error(
-          "ERR value is out of range, value must between -9223372036854775807 and "
-          "9223372036854775807");
-    }
+    if (!ParseRandomCount(ctx, ctx.arg(2), &count)) return;
   }
   if (ctx.argc() > 4 || (ctx.argc() == 4 && !EqualsIgnoreCase(CString(ctx.arg(3)), "withscores"))) {
     return ctx.w.Error(kSyntaxError);
@@ -405,7 +397,7 @@ void ZRandMemberCmd(CommandContext& ctx) {
       }
       return;
     }
-    if (want > kMaxRandomCount) return ctx.w.Error("ERR count is too large");
+    if (want > kMaxRandomCount) return ctx.w.Error(kRandomCountTooLarge);
     WriteScoredHeader(ctx, want, withscores);
     if (count < 0) {  // repetitions allowed
       for (uint64_t i = 0; i < want; ++i) {
