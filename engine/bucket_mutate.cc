@@ -23,6 +23,7 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
   bool in_place = false;
   if (live) {
     if (!node->is_typed() || node->object()->type() != type) return Errc::kWrongType;
+    if (o.may_grow && core_->WouldExceed(1)) return Errc::kOutOfMemory;
     Collection* current = node->object();
     if (current->refs() > 1) {
       object = CollectionRef(current->Clone());  // another key shares it: copy on write
@@ -35,7 +36,7 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
     if (config_.max_keys >= 0 && live_keys_ >= static_cast<uint64_t>(config_.max_keys)) {
       return Errc::kBucketFull;
     }
-    if (core_->WouldExceed(1)) return Errc::kOutOfMemory;
+    if (o.may_grow && core_->WouldExceed(1)) return Errc::kOutOfMemory;
     object = CollectionRef(NewCollection(type));
     if (!object) return Errc::kInvalidArgument;
   }

@@ -70,8 +70,9 @@ class Bucket {
   // state, and superseded history never expires a cursor); a collection left empty deletes the
   // key (Delete tombstone), as Redis removes empty collections. The TTL is kept. Returns the
   // revision appended, 0 when nothing changed; kWrongType (fn not called) if the key holds a
-  // string or another type, kNotFound if it has no live value and !options.create. A shared
-  // collection is copied before fn sees it (copy on write).
+  // string or another type, kNotFound if it has no live value and !options.create, and
+  // kOutOfMemory over the engine's memory limit unless !options.may_grow (a change that only
+  // shrinks). A shared collection is copied before fn sees it (copy on write).
   Result<Revision> Mutate(std::string_view key, ValueType type, const MutateOptions& options,
                           FunctionRef<bool(Collection&)> fn);
   // Put of a collection (not empty): the key then holds `object` (a reference is taken; the

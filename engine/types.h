@@ -83,9 +83,12 @@ struct BucketStatus {
 };
 
 // Mutate (engine.h, store.h): whether a key without a live value gets a new, empty collection
-// for the change (HSET, LPUSH) or is left alone (HDEL, LPUSHX: kNotFound).
+// for the change (HSET, LPUSH) or is left alone (HDEL, LPUSHX: kNotFound), and whether the
+// change may grow the collection (refused with kOutOfMemory over the memory limit, as Redis
+// refuses its denyoom commands) or only shrinks it (HDEL, SPOP: allowed over the limit).
 struct MutateOptions {
   bool create = true;
+  bool may_grow = true;
 };
 
 struct WriteOptions {

@@ -160,5 +160,25 @@ TEST_CASE("memory follows a collection and returns once its key is gone",
   CHECK(be.store().MemoryUsed() < before + 1024);
 }
 
+TEST_CASE("over the memory limit a collection may shrink but not grow", "[engine][collections]") {
+  Engine::Limits limits;
+  limits.max_memory_bytes = 256 * 1024;
+  Backend be({}, limits);
+  SyncBucket* b = be.bucket();
+  Errc last = Errc::kOk;
+  for (int i = 0; i < 100000 && last == Errc::kOk; ++i) {
+    last = HSet(b, "h", "field:" + std::to_string(i), std::string(100, 'v')).errc();
+  }
+  REQUIRE(last == Errc::kOutOfMemory);
+  CHECK(be.store().MemoryUsed() <= limits.max_memory_bytes + 4096);
+  CHECK(HSet(b, "h", "one-more", "v").errc() == Errc::kOutOfMemory);
+  CHECK(HSet(b, "other", "f", "v").errc() == Errc::kOutOfMemory);
+  Result<Revision> shrink =
+      b->Mutate("h", ValueType::kHash, {.create = false, .may_grow = false},
+                [](Collection& c) { return static_cast<HashValue&>(c).table().Erase("field:0"); });
+  REQUIRE(shrink.ok());
+  CHECK(*shrink > 0);
+}
+
 }  // namespace
 }  // namespace kvgate::engine::testing

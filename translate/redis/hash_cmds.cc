@@ -97,7 +97,7 @@ void HDelCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   ctx.AwaitMutate(
-      *db, ctx.arg(1), ValueType::kHash, {.create = false}, DelState{},
+      *db, ctx.arg(1), ValueType::kHash, {.create = false, .may_grow = false}, DelState{},
       [&](engine::Collection& c, DelState& s) {
         auto& h = static_cast<HashValue&>(c);
         for (size_t i = 2; i < ctx.argc() && h.size() > 0; ++i) {

@@ -60,7 +60,7 @@ void SRemCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   ctx.AwaitMutate(
-      *db, ctx.arg(1), ValueType::kSet, {.create = false}, RemState{},
+      *db, ctx.arg(1), ValueType::kSet, {.create = false, .may_grow = false}, RemState{},
       [&](engine::Collection& c, RemState& st) {
         auto& s = static_cast<SetValue&>(c);
         for (size_t i = 2; i < ctx.argc() && s.size() > 0; ++i) {
@@ -166,7 +166,7 @@ void SPopCmd(CommandContext& ctx) {
   }
   const size_t max = IntsetMax(ctx);
   ctx.AwaitMutate(
-      *db, ctx.arg(1), ValueType::kSet, {.create = false}, PopState{},
+      *db, ctx.arg(1), ValueType::kSet, {.create = false, .may_grow = false}, PopState{},
       [&](engine::Collection& c, PopState& st) {
         auto& s = static_cast<SetValue&>(c);
         if (!has_count) {
@@ -247,7 +247,7 @@ void SMoveCmd(CommandContext& ctx) {
     return;
   if (ctx.arg(1) == ctx.arg(2)) return ctx.w.Integer(src->Contains(ctx.arg(3)) ? 1 : 0);
   ctx.AwaitMutate(
-      *db, ctx.arg(1), ValueType::kSet, {.create = false}, MoveState{},
+      *db, ctx.arg(1), ValueType::kSet, {.create = false, .may_grow = false}, MoveState{},
       [&](engine::Collection& c, MoveState& st) {
         auto& s = static_cast<SetValue&>(c);
         st.removed = s.Remove(ctx.arg(3));

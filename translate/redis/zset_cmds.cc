@@ -150,7 +150,7 @@ void ZRemCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   ctx.AwaitMutate(
-      *db, ctx.arg(1), ValueType::kZSet, {.create = false}, RemovedState{},
+      *db, ctx.arg(1), ValueType::kZSet, {.create = false, .may_grow = false}, RemovedState{},
       [&](engine::Collection& c, RemovedState& s) {
         auto& z = static_cast<ZSetValue&>(c);
         for (size_t i = 2; i < ctx.argc() && z.size() > 0; ++i) {
@@ -272,7 +272,7 @@ void PopFrom(CommandContext& ctx, size_t key_arg, bool max, int64_t count, bool 
   if (db == nullptr) return;
   auto out = std::make_shared<std::vector<Popped>>();
   ctx.AwaitMutate(
-      *db, ctx.arg(key_arg), ValueType::kZSet, {.create = false}, PopState{out},
+      *db, ctx.arg(key_arg), ValueType::kZSet, {.create = false, .may_grow = false}, PopState{out},
       [&](engine::Collection& c, PopState& s) {
         auto& z = static_cast<ZSetValue&>(c);
         const auto want = static_cast<size_t>(std::min<int64_t>(count, z.size()));

@@ -215,7 +215,7 @@ void RemRangeGeneric(CommandContext& ctx, By by) {
                                  : by == By::kScore ? "zremrangebyscore"
                                                     : "zremrangebylex";
   ctx.AwaitMutate(
-      *db, ctx.arg(1), ValueType::kZSet, {.create = false}, RemovedState{},
+      *db, ctx.arg(1), ValueType::kZSet, {.create = false, .may_grow = false}, RemovedState{},
       [&](engine::Collection& c, RemovedState& st) {
         auto& z = static_cast<ZSetValue&>(c);
         std::vector<std::string> doomed;
