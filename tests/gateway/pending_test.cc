@@ -3,7 +3,8 @@
 // holds every change until the test releases it (tests/support/delayed_store.h). A client's
 // pipelined commands wait behind its pending write and answer in order; other clients go on;
 // a client that disconnects or is killed while waiting, and a shutdown with changes in flight,
-// leave nothing behind (ASan checks the last part); WAIT times out through the loop. A NATS KV
+// leave nothing behind (ASan checks the last part); WAIT times out through the loop; a blocking
+// pop served by a write that answers later answers after it. A NATS KV
 // put is acknowledged only once the store has made it.
 //
 //   Setup s;                       // RedisFront over DelayedStore over LocalStore, on a thread
@@ -186,6 +187,25 @@ TEST_CASE("WAIT times out through the loop and holds the pipeline until then",
   CHECK(ReadUntilEnds(fd, "+PONG\r\n") == ":0\r\n+PONG\r\n");
   close(fd);
   close(other);
+}
+
+TEST_CASE("a blocking pop is served by a write the store acknowledges later",
+          "[gateway][pending]") {
+  Setup s;
+  int a = ConnectLoopback(s.run.port());
+  int b = ConnectLoopback(s.run.port());
+  SendAll(a, "BZPOPMIN z 0\r\nPING\r\n");
+  SendAll(b, "PING\r\n");  // a has blocked once b is served (one loop)
+  CHECK(ReadUntilEnds(b, "+PONG\r\n") == "+PONG\r\n");
+  SendAll(b, "ZADD z 1 m\r\nZCARD z\r\n");
+  WaitQueued(s, 2);  // b's ZADD and the pop serving a, both held
+  CHECK_FALSE(Readable(a));
+  CHECK_FALSE(Readable(b));
+  s.store.Release();
+  CHECK(ReadUntilEnds(a, "+PONG\r\n") == "*3\r\n$1\r\nz\r\n$1\r\nm\r\n$1\r\n1\r\n+PONG\r\n");
+  CHECK(ReadUntilEnds(b, ":0\r\n") == ":1\r\n:0\r\n");
+  close(a);
+  close(b);
 }
 
 TEST_CASE("a NATS KV put is acknowledged once the store has made it", "[gateway][pending]") {

@@ -43,6 +43,19 @@ void CommandContext::Suspend(int64_t deadline_ms, bool unblockable, Resume resum
   session.Suspend(session.NewTicket(), deadline_ms, unblockable, std::move(resume));
 }
 
+bool CommandContext::may_block() const {
+  return !session.executing_transaction();
+}
+
+void CommandContext::BlockOnKeys(std::span<const std::string_view> keys, engine::ValueType type,
+                                 int64_t deadline_ms, BlockedServe serve) {
+  engine::Errc err = engine::Errc::kOk;
+  engine::StoreBucket* b = session.CurrentBucket(&err);
+  if (b == nullptr) return ReplyEngineError(w, err);
+  session.SuspendOnKeys(deadline_ms, serve);
+  front.blocked().Add(session.id(), b->name(), keys, type);
+}
+
 uint64_t CommandContext::BeginAwait() {
   const uint64_t ticket = session.NewTicket();
   front.BeginAwait(&session, ticket);

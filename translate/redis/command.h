@@ -55,6 +55,8 @@ enum CommandFlag : uint32_t {
   kNoAuth = 1u << 10,
   // Not a write, but replicated (PUBLISH, scripts): CLIENT PAUSE WRITE postpones it too.
   kMayReplicate = 1u << 11,
+  // May wait for a key (BLPOP, BZPOPMIN, ...): COMMAND INFO flag "blocking".
+  kBlocking = 1u << 12,
 };
 
 struct CommandSpec {
@@ -168,6 +170,16 @@ struct CommandContext {
   // Suspends this command until `deadline_ms` (0: none) or, if unblockable, CLIENT UNBLOCK;
   // `resume` then writes the reply (WAIT, blocking pops).
   void Suspend(int64_t deadline_ms, bool unblockable, Resume resume);
+
+  // ---- blocking commands (BLPOP, BZPOPMIN, ...) ----
+  // Whether this command may wait: not inside EXEC (nor a script), where a blocking command
+  // answers at once as on timeout (Redis CLIENT_DENY_BLOCKING).
+  bool may_block() const;
+  // Waits until a change readies one of `keys` of the current database for a value of `type`
+  // (clients waiting on a key are served oldest first), `deadline_ms` passes (0: never) or
+  // CLIENT UNBLOCK; `serve` then replies (pending.h BlockedServe).
+  void BlockOnKeys(std::span<const std::string_view> keys, engine::ValueType type,
+                   int64_t deadline_ms, BlockedServe serve);
 
  private:
   uint64_t BeginAwait();

@@ -210,6 +210,14 @@ constexpr CommandDoc kCommandDocs[] = {
     {"zpopmin", "Remove and return members with the lowest scores in a sorted set"},
     {"zpopmax", "Remove and return members with the highest scores in a sorted set"},
     {"zmpop", "Remove and return members with scores in a sorted set"},
+    {"bzpopmin",
+     "Remove and return the member with the lowest score from one or more sorted sets, or block "
+     "until one is available"},
+    {"bzpopmax",
+     "Remove and return the member with the highest score from one or more sorted sets, or "
+     "block until one is available"},
+    {"bzmpop",
+     "Remove and return members with scores in a sorted set or block until one is available"},
     {"zrandmember", "Get one or multiple random elements from a sorted set"},
     {"zscan", "Incrementally iterate sorted sets elements and associated scores"},
     {"zrange", "Return a range of members in a sorted set"},

@@ -31,6 +31,7 @@ std::span<const CommandSpec> SetCommands();          // SADD SPOP ... (set_cmds.
 std::span<const CommandSpec> SetAlgebraCommands();   // SINTER ... (set_algebra_cmds.cc)
 std::span<const CommandSpec> ZSetCommands();         // ZADD ZSCORE ... (zset_cmds.cc)
 std::span<const CommandSpec> ZSetRangeCommands();    // ZRANGE ... (zset_range_cmds.cc)
+std::span<const CommandSpec> ZSetPopCommands();      // ZPOPMIN BZPOPMIN ... (zset_pop_cmds.cc)
 std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra_cmds.cc)
 
 namespace {
@@ -42,7 +43,7 @@ constexpr Family kFamilies[] = {
     LcsCommands,         KeyCommands,     ExpireCommands,     MultiCommands, PubSubCommands,
     KvCommands,          KvWatchCommands, CondCommands,       EtagCommands,  WaitCommands,
     HashCommands,        SetCommands,     SetAlgebraCommands, ZSetCommands,  ZSetRangeCommands,
-    ZSetAlgebraCommands,
+    ZSetAlgebraCommands, ZSetPopCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

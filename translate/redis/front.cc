@@ -44,6 +44,7 @@ void RedisFront::QueueKvWatch(RedisSession* session) {
 }
 
 void RedisFront::RunPending() {
+  if (blocked_.has_ready()) ServeReadyKeys();  // readied by NATS writes
   if (pending_.HasQueued() || pending_.HasDeadlines()) RunWakes();
   if (pause_.Due(store_.clock().NowMs())) EndPause();
   if (pause_.has_released()) ReleasePostponed();
@@ -68,7 +69,7 @@ void RedisFront::RunPending() {
 
 bool RedisFront::HasPending() const {
   if (!pending_close_.empty() || !kv_watch_ready_.empty() || tracking_.has_broadcast_pending() ||
-      pending_.HasQueued() || pause_.has_released()) {
+      pending_.HasQueued() || pause_.has_released() || blocked_.has_ready()) {
     return true;
   }
   if (!pending_.HasDeadlines() && !pause_.active()) return false;
@@ -83,6 +84,28 @@ int64_t RedisFront::MsUntilNextWake() const {
   if (next < 0) return -1;
   const int64_t ms = next - store_.clock().NowMs();
   return ms > 0 ? ms : 0;
+}
+
+// ---- blocking commands ----
+
+void RedisFront::ServeReadyKeys() {
+  if (serving_blocked_) return;
+  serving_blocked_ = true;
+  while (blocked_.has_ready()) {
+    for (const ReadyKey& ready : blocked_.TakeReady()) {
+      engine::BucketRef bucket = store_.FindBucket(ready.bucket);
+      if (bucket == nullptr) continue;
+      for (uint64_t id : blocked_.Waiters(ready)) {
+        // Looked up again after each serve: the previous client may have taken the last element.
+        auto entry = bucket->Get(ready.key);
+        if (!entry.ok()) break;
+        if (entry->type != blocked_.WantedType(id)) continue;
+        auto it = clients_.find(id);
+        if (it != clients_.end()) it->second->ServeBlocked(ready.key);
+      }
+    }
+  }
+  serving_blocked_ = false;
 }
 
 // ---- CLIENT PAUSE ----
@@ -257,6 +280,14 @@ void RedisFront::Notify(int db, uint32_t type, std::string_view event, std::stri
 
 void RedisFront::OnChange(const engine::ChangeEvent& event) {
   using engine::ChangeKind;
+  if (!blocked_.empty()) {
+    // Only a new value can serve a waiting client (a push, a store, RENAME, MOVE, SWAPDB).
+    if (event.kind == ChangeKind::kPut) blocked_.MarkReady(event.bucket, event.key);
+    if (event.kind == ChangeKind::kBucketsSwapped) {
+      blocked_.MarkBucketReady(event.bucket);
+      blocked_.MarkBucketReady(event.key);
+    }
+  }
   if (event.kind == ChangeKind::kBucketsSwapped) {
     // SWAPDB touched exactly the watched keys it changed; a swap from elsewhere, every watcher.
     // Redis fires no keyspace event and no tracking invalidation for SWAPDB.

@@ -19,6 +19,7 @@
 
 #include "engine/store.h"
 #include "translate/front.h"
+#include "translate/redis/blocked_keys.h"
 #include "translate/redis/client_pause.h"
 #include "translate/redis/pending.h"
 #include "translate/redis/pubsub.h"
@@ -116,6 +117,15 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   // Ends the pause (CLIENT UNPAUSE, its timeout); postponed clients run from RunPending.
   void EndPause();
 
+  // ---- blocking commands (blocked_keys.h) ----
+  BlockedKeys& blocked() {
+    return blocked_;
+  }
+  // Serves the clients waiting on keys that changes have readied, oldest first per key, until
+  // no key is ready (a served BLMOVE readies its destination). Called after each command and
+  // from RunPending (changes from NATS); never inside a command.
+  void ServeReadyKeys();
+
   // ---- commands that complete later (pending.h) ----
   PendingWakes& pending() {
     return pending_;
@@ -180,6 +190,8 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   // Bucket refs per database; a ref whose bucket was deleted is looked up (or created) again.
   std::vector<engine::BucketRef> db_cache_;
   PendingWakes pending_;
+  BlockedKeys blocked_;
+  bool serving_blocked_ = false;
   ClientPause pause_;
   IssuingAwait issuing_;
   engine::Errc create_error_ = engine::Errc::kOk;  // the last database bucket creation's error

@@ -44,6 +44,12 @@ struct Wake {
 
 using Resume = engine::Completion<Wake>;
 
+// How a blocking command (BLPOP, BZPOPMIN, ...) is served once it waits: called over the
+// command's own copy of its arguments with the key that became ready, it pops and replies and
+// returns true, or returns false to go on waiting in its place; called with nullptr when the
+// command timed out (or CLIENT UNBLOCK ... TIMEOUT), it writes the timeout reply.
+using BlockedServe = bool (*)(CommandContext& ctx, const std::string_view* ready_key);
+
 // The error a command woken by CLIENT UNBLOCK ... ERROR replies with (Redis 7.0's text).
 inline constexpr std::string_view kUnblockedError = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 

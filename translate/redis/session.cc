@@ -149,6 +149,8 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
     return;
   }
   Call(spec, parent, args, batch_now_ms_);
+  // Clients blocked on keys this command readied are served before this client's next command.
+  if (front_.blocked().has_ready()) front_.ServeReadyKeys();
   // CLIENT CACHING applies to the next command (or transaction) only; Redis resetClient().
   if (tracking_.caching && !in_multi_ && (parent == nullptr ? spec : parent)->name != "client") {
     tracking_.caching = false;

@@ -187,6 +187,11 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   // answer, the deadline if > 0, or CLIENT UNBLOCK if unblockable). Until then the session runs
   // no further command of this client.
   void Suspend(uint64_t ticket, int64_t deadline_ms, bool unblockable, Resume resume);
+  // Suspends the running blocking command (CommandContext::BlockOnKeys): unblockable, served
+  // by `serve` when a key it waits on is ready, or on its deadline.
+  void SuspendOnKeys(int64_t deadline_ms, BlockedServe serve);
+  // A key this client waits on is ready: serves it (true) or leaves it waiting in place.
+  bool ServeBlocked(std::string_view ready_key);
   bool suspended() const {
     return suspended_ != nullptr;
   }
@@ -248,6 +253,7 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
     bool unblockable = false;
     bool postponed = false;  // by CLIENT PAUSE: dispatched again when the pause ends
     Resume resume;
+    BlockedServe serve = nullptr;  // a blocking command waiting on keys (resume unused)
   };
   // The command Call() is running (what Suspend copies).
   struct Running {

@@ -40,11 +40,52 @@ void RedisSession::WakeUp(uint64_t ticket, WakeReason reason, engine::WriteResul
   front_.BeginCommand(this);
   running_ = Running{s->spec, s->parent, views, s->now_ms};
   CommandContext ctx{*this, front_, views, writer_, s->spec, s->parent, s->now_ms};
-  std::move(s->resume)(Wake{&ctx, reason, std::move(result)});
+  if (s->serve != nullptr) {
+    // A blocking command's deadline or CLIENT UNBLOCK: it stops waiting on its keys.
+    front_.blocked().Remove(id_);
+    if (reason == WakeReason::kUnblockError) {
+      writer_.Error(kUnblockedError);
+    } else {
+      s->serve(ctx, nullptr);
+    }
+  } else {
+    std::move(s->resume)(Wake{&ctx, reason, std::move(result)});
+  }
   running_ = Running{};
   front_.EndCommand();
   // The command may have suspended again (a second round trip); it still holds the pipeline.
   if (suspended_ == nullptr) AfterResume();
+  if (front_.blocked().has_ready()) front_.ServeReadyKeys();
+}
+
+void RedisSession::SuspendOnKeys(int64_t deadline_ms, BlockedServe serve) {
+  Suspend(NewTicket(), deadline_ms, /*unblockable=*/true, Resume{});
+  suspended_->serve = serve;
+}
+
+bool RedisSession::ServeBlocked(std::string_view ready_key) {
+  if (suspended_ == nullptr || suspended_->serve == nullptr || !suspended_->unblockable ||
+      closing_) {
+    return false;  // not waiting on keys, or a CLIENT UNBLOCK wake is already queued
+  }
+  std::unique_ptr<Suspended> s = std::move(suspended_);
+  std::vector<std::string_view> views(s->args.begin(), s->args.end());
+  front_.BeginCommand(this);
+  running_ = Running{s->spec, s->parent, views, s->now_ms};
+  CommandContext ctx{*this, front_, views, writer_, s->spec, s->parent, s->now_ms};
+  const bool served = s->serve(ctx, &ready_key);
+  running_ = Running{};
+  front_.EndCommand();
+  if (!served) {
+    assert(suspended_ == nullptr);
+    suspended_ = std::move(s);  // waits on, in its place
+    return false;
+  }
+  if (s->deadline_ms > 0) front_.pending().RemoveDeadline(s->deadline_ms, id_, s->ticket);
+  front_.blocked().Remove(id_);
+  // The pop may itself wait for a store that answers later; it still holds the pipeline.
+  if (suspended_ == nullptr) AfterResume();
+  return true;
 }
 
 bool RedisSession::Unblock(WakeReason reason) {
@@ -101,6 +142,7 @@ void RedisSession::AfterResume(bool input_now) {
 
 void RedisSession::DropSuspended() {
   if (suspended_ == nullptr) return;
+  if (suspended_->serve != nullptr) front_.blocked().Remove(id_);
   if (suspended_->deadline_ms > 0) {
     front_.pending().RemoveDeadline(suspended_->deadline_ms, id_, suspended_->ticket);
   }

@@ -1,7 +1,7 @@
 // File: translate/redis/zset_cmds.cc
 // Sorted sets, as redis-server 7.0 answers them: ZADD (NX XX GT LT CH INCR) ZINCRBY ZREM ZCARD
-// ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT ZLEXCOUNT ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER ZSCAN. Ranges
-// are in zset_range_cmds.cc, set algebra in zset_algebra_cmds.cc. Writes change the key's
+// ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT ZLEXCOUNT ZRANDMEMBER ZSCAN. Pops are in zset_pop_cmds.cc,
+// ranges in zset_range_cmds.cc, set algebra in zset_algebra_cmds.cc. Writes change the key's
 // engine::ZSetValue in place (ctx.AwaitMutate: one revision per command that changed it; an
 // emptied zset deletes the key, as in Redis).
 //
@@ -252,122 +252,6 @@ void ZLexCountCmd(CommandContext& ctx) {
   });
 }
 
-// ---- pops ----
-
-struct Popped {
-  std::string member;
-  double score;
-};
-
-struct PopState {
-  std::shared_ptr<std::vector<Popped>> out;
-  bool emptied = false;
-};
-
-// Pops up to `count` from the zset at `key_arg` and replies: a flat or nested array of member
-// and score, after [key, ...] for ZMPOP.
-void PopFrom(CommandContext& ctx, size_t key_arg, bool max, int64_t count, bool nested,
-             bool emit_key) {
-  Bucket* db = ctx.Db();
-  if (db == nullptr) return;
-  auto out = std::make_shared<std::vector<Popped>>();
-  ctx.AwaitMutate(
-      *db, ctx.arg(key_arg), ValueType::kZSet, {.create = false, .may_grow = false}, PopState{out},
-      [&](engine::Collection& c, PopState& s) {
-        auto& z = static_cast<ZSetValue&>(c);
-        const auto want = static_cast<size_t>(std::min<int64_t>(count, z.size()));
-        for (size_t i = 0; i < want; ++i) {
-          const Node* n = max ? z.Last() : z.First();
-          s.out->push_back({std::string(ZSetValue::MemberOf(n)), ZSetValue::ScoreOf(n)});
-          z.Erase(s.out->back().member);
-        }
-        s.emptied = z.size() == 0;
-        return want > 0;
-      },
-      [key_arg, max, nested, emit_key](CommandContext& c, engine::WriteResult r, PopState s) {
-        const auto& owned = s.out;
-        if (!r.ok()) return ReplyEngineError(c.w, r.errc());
-        if (!owned->empty()) c.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", c.arg(key_arg));
-        if (s.emptied) c.Notify(kNotifyGeneric, "del", c.arg(key_arg));
-        if (emit_key) {
-          c.w.ArrayHeader(2);
-          c.w.Bulk(c.arg(key_arg));
-        }
-        c.w.ArrayHeader(nested ? owned->size() : owned->size() * 2);
-        for (const Popped& p : *owned) {
-          if (nested) c.w.ArrayHeader(2);
-          c.w.Bulk(p.member);
-          c.w.Double(p.score);
-        }
-      });
-}
-
-void ZPopGeneric(CommandContext& ctx, bool max) {
-  if (ctx.argc() > 3) return ctx.w.Error(kSyntaxError);
-  int64_t count = -1;
-  if (ctx.argc() == 3) {
-    if (!resp::ParseInt64(ctx.arg(2), &count) || count < 0) {
-      return ctx.w.Error("ERR value is out of range, must be positive");
-    }
-  }
-  const bool nested = ctx.w.resp() >= 3 && count != -1;
-  Bucket* db = ctx.Db();
-  if (db == nullptr) return;
-  const ZSetValue* z = nullptr;
-  if (!ReadCollection(ctx, *db, ctx.arg(1), &z)) return;
-  if (z == nullptr || count == 0) return ctx.w.ArrayHeader(0);
-  PopFrom(ctx, 1, max, count == -1 ? 1 : count, nested, false);
-}
-
-void ZPopMinCmd(CommandContext& ctx) {
-  ZPopGeneric(ctx, false);
-}
-
-void ZPopMaxCmd(CommandContext& ctx) {
-  ZPopGeneric(ctx, true);
-}
-
-// numkeys / COUNT of ZMPOP: an integer in [1, LONG_MAX] (each has its own error text).
-bool ParsePositive(std::string_view arg, int64_t* out) {
-  return resp::ParseInt64(arg, out) && *out >= 1;
-}
-
-void ZMPopCmd(CommandContext& ctx) {
-  int64_t numkeys = 0;
-  if (!ParsePositive(ctx.arg(1), &numkeys)) {
-    return ctx.w.Error("ERR numkeys should be greater than 0");
-  }
-  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - 2) return ctx.w.Error(kSyntaxError);
-  const size_t where = 2 + static_cast<size_t>(numkeys);
-  const std::string_view w = CString(ctx.arg(where));
-  bool max = false;
-  if (EqualsIgnoreCase(w, "max")) {
-    max = true;
-  } else if (!EqualsIgnoreCase(w, "min")) {
-    return ctx.w.Error(kSyntaxError);
-  }
-  int64_t count = -1;
-  for (size_t j = where + 1; j < ctx.argc(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(CString(ctx.arg(j)), "count") && j + 1 < ctx.argc()) {
-      ++j;
-      if (!ParsePositive(ctx.arg(j), &count)) {
-        return ctx.w.Error("ERR count should be greater than 0");
-      }
-    } else {
-      return ctx.w.Error(kSyntaxError);
-    }
-  }
-  if (count == -1) count = 1;
-  Bucket* db = ctx.Db();
-  if (db == nullptr) return;
-  for (size_t k = 2; k < where; ++k) {
-    const ZSetValue* z = nullptr;
-    if (!ReadCollection(ctx, *db, ctx.arg(k), &z)) return;
-    if (z != nullptr) return PopFrom(ctx, k, max, count, true, true);
-  }
-  ctx.w.NullArray();
-}
-
 // ---- ZRANDMEMBER ----
 
 void ZRandMemberCmd(CommandContext& ctx) {
@@ -467,9 +351,6 @@ constexpr CommandSpec kCommands[] = {
     {"zrevrank", 3, kRF, ZRevRankCmd, 1, 1, 1},
     {"zcount", 4, kRF, ZCountCmd, 1, 1, 1},
     {"zlexcount", 4, kRF, ZLexCountCmd, 1, 1, 1},
-    {"zpopmin", -2, kWF, ZPopMinCmd, 1, 1, 1},
-    {"zpopmax", -2, kWF, ZPopMaxCmd, 1, 1, 1},
-    {"zmpop", -4, kWrite, ZMPopCmd, 0, 0, 0},
     {"zrandmember", -2, kReadOnly, ZRandMemberCmd, 1, 1, 1},
     {"zscan", -3, kReadOnly, ZScanCmd, 1, 1, 1},
 };
