@@ -87,7 +87,8 @@ def load_keys(server, n):
     return (after - before) / n
 
 
-def main():
+def main(workloads=None, csv_prefix="Redis"):
+    workloads = workloads or WORKLOADS
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--requests", type=int, default=200000)
@@ -103,7 +104,7 @@ def main():
           f"{subprocess.run(['redis-server', '--version'], capture_output=True, text=True).stdout.split()[2]}"
           " --save '' --appendonly no")
     results, loads, csv_rows = {}, [loadavg()], []
-    for name, wargs, cpu_bar in WORKLOADS:
+    for name, wargs, cpu_bar in workloads:
         if args.only and not re.search(args.only, name):
             continue
         kv_rps, ref_rps, kv_cpu, ref_cpu = [], [], [], []
@@ -138,11 +139,11 @@ def main():
                      met(ratio, OPS_BAR),
                      f"{kvc:.2f}", f"{refc:.2f}", f"{cratio:.2f}", bar_text(cpu_bar),
                      met(cratio, cpu_bar)))
-        csv_rows.append(dict(workload=f"Redis {name}", kvgate=f"{kv:.0f}", reference=f"{ref:.0f}",
+        csv_rows.append(dict(workload=f"{csv_prefix} {name}", kvgate=f"{kv:.0f}", reference=f"{ref:.0f}",
                              ratio=f"{ratio:.3f}", better="higher", bar=bar_text(OPS_BAR),
                              met=met(ratio, OPS_BAR)))
         if cpu_bar:
-            csv_rows.append(dict(workload=f"Redis {name} CPU/op", kvgate=f"{kvc:.2f}",
+            csv_rows.append(dict(workload=f"{csv_prefix} {name} CPU/op", kvgate=f"{kvc:.2f}",
                                  reference=f"{refc:.2f}", ratio=f"{cratio:.3f}",
                                  better="lower", bar=bar_text(cpu_bar),
                                  met=met(cratio, cpu_bar)))
