@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per-operation cost against the size of a collection: 10 vs 1,000,000 elements (issue 12).
 
-Usage: tools/bench/collection_scale.py [--rounds 3] [--requests 200000] [--big 1000000]
+Usage: tools/bench/collection_scale.py [--rounds 3] [--requests 200000] [--big 1000000] [--only REGEX]
 
 For each operation, a fresh server gets two keys of the type, one of 10 elements and one of
 --big elements (loaded through redis-cli --pipe), then redis-benchmark runs the operation on the
@@ -11,6 +11,7 @@ existing members (`-r` over the loaded ones) so sizes stay put; LPUSH grows the 
 requests made, RPOP then takes as many off. kvgate and redis-server alternate per round.
 """
 import argparse
+import re
 import subprocess
 import sys
 import time
@@ -67,6 +68,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--requests", type=int, default=200000)
     ap.add_argument("--big", type=int, default=1000000)
+    ap.add_argument("--only", default="", help="regular expression: operations to run")
     args = ap.parse_args()
     kvbin = kvgate_binary()
     print("command:", " ".join(sys.argv))
@@ -74,6 +76,8 @@ def main():
     print(f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average {loadavg():.2f}")
     rows, example = [], ""
     for name, _, make, cmd, ranged in OPS:
+        if args.only and not re.search(args.only, name):
+            continue
         ratios = {"kvgate": [], "redis": []}
         rates = {"kvgate": ([], []), "redis": ([], [])}
 
