@@ -14,6 +14,7 @@
 #include "translate/redis/digest.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/notifications.h"
+#include "translate/redis/string_access.h"
 
 namespace kvgate::redis {
 
@@ -44,7 +45,8 @@ using Bucket = engine::StoreBucket;
 void DigestCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
-  auto e = db->Get(ctx.arg(1));
+  auto e = GetStringKey(*db, ctx.arg(1));
+  if (!e.ok() && e.errc() == engine::Errc::kWrongType) return ReplyEngineError(ctx.w, e.errc());
   if (!e.ok()) return ctx.w.Null();
   ctx.w.Bulk(DigestHex(e->value));
 }
@@ -71,6 +73,10 @@ void DelExCmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   auto e = db->Get(key);
   if (!e.ok()) return ctx.w.Integer(0);
+  // A condition compares string values: a collection cannot be compared (plain DELEX deletes it).
+  if (cond != Cond::kNone && e->type != engine::ValueType::kString) {
+    return ReplyEngineError(ctx.w, engine::Errc::kWrongType);
+  }
   bool matched = true;
   switch (cond) {
     case Cond::kNone:

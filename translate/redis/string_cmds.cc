@@ -163,7 +163,8 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
   bool cond_ok = true;
   if (o.get || o.xx || o.cond != Cond::kNone) {
     auto cur = db->Get(key);
-    if (o.get && cur.ok() && cur->type != engine::ValueType::kString) {
+    // GET and IFEQ-style conditions read the old value: only a string has one to read.
+    if ((o.get || o.cond != Cond::kNone) && cur.ok() && cur->type != engine::ValueType::kString) {
       return ReplyEngineError(ctx.w, engine::Errc::kWrongType);
     }
     found = cur.ok();

@@ -103,5 +103,21 @@ TEST_CASE("SET IFEQ IFNE IFDEQ IFDNE", "[redis][cond]") {
   CHECK(h.Cmd(c, {"GET", "k"}) == Bulk("v6"));
 }
 
+TEST_CASE("conditions and DIGEST on a collection answer WRONGTYPE", "[redis][cond]") {
+  RedisHarness h;
+  auto& c = h.Connect();
+  const std::string kWrong =
+      Err("WRONGTYPE Operation against a key holding the wrong kind of value");
+  CHECK(h.Cmd(c, {"HSET", "h", "f", "v"}) == Int(1));
+  CHECK(h.Cmd(c, {"DIGEST", "h"}) == kWrong);
+  CHECK(h.Cmd(c, {"SET", "h", "x", "IFEQ", "v"}) == kWrong);
+  CHECK(h.Cmd(c, {"SET", "h", "x", "IFNE", "v"}) == kWrong);
+  CHECK(h.Cmd(c, {"DELEX", "h", "IFEQ", "v"}) == kWrong);
+  CHECK(h.Cmd(c, {"DELEX", "h", "IFDNE", "0000000000000000"}) == kWrong);
+  CHECK(h.Cmd(c, {"TYPE", "h"}) == "+hash\r\n");
+  CHECK(h.Cmd(c, {"DELEX", "h"}) == Int(1));  // no condition: deletes any type, as DEL
+  CHECK(h.Cmd(c, {"EXISTS", "h"}) == Int(0));
+}
+
 }  // namespace
 }  // namespace kvgate::redis::testing
