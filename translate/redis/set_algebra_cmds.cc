@@ -21,6 +21,7 @@
 #include "translate/redis/errors.h"
 #include "translate/redis/notifications.h"
 #include "translate/redis/set_access.h"
+#include "translate/redis/store_result.h"
 
 namespace kvgate::redis {
 namespace {
@@ -104,23 +105,7 @@ void UnionDiff(const std::vector<const SetValue*>& sets, Op op, size_t max, SetV
 // The STORE forms' write: the new set at arg(1), or its deletion when empty.
 void Store(CommandContext& ctx, Bucket& db, std::unique_ptr<SetValue> result,
            std::string_view event) {
-  if (result->size() == 0) {
-    if (!db.Get(ctx.arg(1)).ok()) return ctx.w.Integer(0);
-    return ctx.AwaitWrite(db, engine::WriteRequest::Delete(ctx.arg(1)),
-                          [](CommandContext& c, engine::WriteResult r) {
-                            if (!r.ok()) return ReplyEngineError(c.w, r.errc());
-                            c.Notify(kNotifyGeneric, "del", c.arg(1));
-                            c.w.Integer(0);
-                          });
-  }
-  const auto n = static_cast<int64_t>(result->size());
-  engine::CollectionRef obj(std::move(result));  // held until the write is answered
-  ctx.AwaitWrite(db, engine::WriteRequest::PutObject(ctx.arg(1), obj.get(), {}),
-                 [obj, n, event](CommandContext& c, engine::WriteResult r) {
-                   if (!r.ok()) return ReplyEngineError(c.w, r.errc());
-                   c.Notify(kNotifySet, event, c.arg(1));
-                   c.w.Integer(n);
-                 });
+  StoreCollection(ctx, db, 1, engine::CollectionRef(std::move(result)), kNotifySet, event);
 }
 
 void SInterCmd(CommandContext& ctx) {

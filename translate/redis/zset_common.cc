@@ -13,6 +13,7 @@
 #include "translate/redis/front.h"
 #include "translate/redis/notifications.h"
 #include "translate/redis/redis_config.h"
+#include "translate/redis/store_result.h"
 
 namespace kvgate::redis {
 
@@ -112,27 +113,7 @@ void StoreZSet(CommandContext& ctx, size_t dst_arg, engine::CollectionRef z,
                std::string_view event) {
   engine::StoreBucket* db = ctx.Db();
   if (db == nullptr) return;
-  const auto n = static_cast<int64_t>(z->size());
-  if (n == 0) {
-    // An absent destination writes nothing (a Delete would leave another tombstone).
-    if (!db->Get(ctx.arg(dst_arg)).ok()) return ctx.w.Integer(0);
-    ctx.AwaitWrite(*db, engine::WriteRequest::Delete(ctx.arg(dst_arg)),
-                   [dst_arg](CommandContext& c, engine::WriteResult r) {
-                     if (r.ok()) c.Notify(kNotifyGeneric, "del", c.arg(dst_arg));
-                     if (!r.ok() && r.errc() != engine::Errc::kNotFound) {
-                       return ReplyEngineError(c.w, r.errc());
-                     }
-                     c.w.Integer(0);
-                   });
-    return;
-  }
-  engine::Collection* obj = z.get();
-  ctx.AwaitWrite(*db, engine::WriteRequest::PutObject(ctx.arg(dst_arg), obj, {}),
-                 [z = std::move(z), n, dst_arg, event](CommandContext& c, engine::WriteResult r) {
-                   if (!r.ok()) return ReplyEngineError(c.w, r.errc());
-                   c.Notify(kNotifyZset, event, c.arg(dst_arg));
-                   c.w.Integer(n);
-                 });
+  StoreCollection(ctx, *db, dst_arg, std::move(z), kNotifyZset, event);
 }
 
 void ReplyRemoved(CommandContext& ctx, const engine::WriteResult& r, RemovedState s,
