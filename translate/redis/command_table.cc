@@ -27,6 +27,8 @@ std::span<const CommandSpec> CondCommands();         // DIGEST DELEX (Redis 8.4)
 std::span<const CommandSpec> EtagCommands();         // GETETAG EXEC* (Garnet ETag meta-commands)
 std::span<const CommandSpec> WaitCommands();         // WAIT
 std::span<const CommandSpec> HashCommands();         // HSET HGET ... (hash_cmds.cc)
+std::span<const CommandSpec> ListCommands();         // LPUSH LPOP ... (list_cmds.cc)
+std::span<const CommandSpec> ListEditCommands();     // LSET LMOVE ... (list_edit_cmds.cc)
 std::span<const CommandSpec> SetCommands();          // SADD SPOP ... (set_cmds.cc)
 std::span<const CommandSpec> SetAlgebraCommands();   // SINTER ... (set_algebra_cmds.cc)
 std::span<const CommandSpec> ZSetCommands();         // ZADD ZSCORE ... (zset_cmds.cc)
@@ -41,7 +43,7 @@ constexpr Family kFamilies[] = {
     StringCommands,      HllCommands,     CounterCommands,    BitCommands,   BitfieldCommands,
     LcsCommands,         KeyCommands,     ExpireCommands,     MultiCommands, PubSubCommands,
     KvCommands,          KvWatchCommands, CondCommands,       EtagCommands,  WaitCommands,
-    HashCommands,        SetCommands,     SetAlgebraCommands, ZSetCommands,  ZSetRangeCommands,
+    HashCommands,        ListCommands,    ListEditCommands,   SetCommands,     SetAlgebraCommands, ZSetCommands,  ZSetRangeCommands,
     ZSetAlgebraCommands,
 };
 

@@ -307,7 +307,7 @@ void ZPopGeneric(CommandContext& ctx, bool max) {
   int64_t count = -1;
   if (ctx.argc() == 3) {
     if (!resp::ParseInt64(ctx.arg(2), &count) || count < 0) {
-      return ctx.w.Error("ERR value is out of range, must be positive");
+      return ctx.w.Error(kNotPositive);
     }
   }
   const bool nested = ctx.w.resp() >= 3 && count != -1;
@@ -327,37 +327,12 @@ void ZPopMaxCmd(CommandContext& ctx) {
   ZPopGeneric(ctx, true);
 }
 
-// numkeys / COUNT of ZMPOP: an integer in [1, LONG_MAX] (each has its own error text).
-bool ParsePositive(std::string_view arg, int64_t* out) {
-  return resp::ParseInt64(arg, out) && *out >= 1;
-}
-
 void ZMPopCmd(CommandContext& ctx) {
-  int64_t numkeys = 0;
-  if (!ParsePositive(ctx.arg(1), &numkeys)) {
-    return ctx.w.Error("ERR numkeys should be greater than 0");
-  }
-  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - 2) return ctx.w.Error(kSyntaxError);
-  const size_t where = 2 + static_cast<size_t>(numkeys);
-  const std::string_view w = CString(ctx.arg(where));
-  bool max = false;
-  if (EqualsIgnoreCase(w, "max")) {
-    max = true;
-  } else if (!EqualsIgnoreCase(w, "min")) {
-    return ctx.w.Error(kSyntaxError);
-  }
-  int64_t count = -1;
-  for (size_t j = where + 1; j < ctx.argc(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(CString(ctx.arg(j)), "count") && j + 1 < ctx.argc()) {
-      ++j;
-      if (!ParsePositive(ctx.arg(j), &count)) {
-        return ctx.w.Error("ERR count should be greater than 0");
-      }
-    } else {
-      return ctx.w.Error(kSyntaxError);
-    }
-  }
-  if (count == -1) count = 1;
+  MPopArgs a;
+  if (!ParseMPopArgs(ctx, 1, "min", "max", &a)) return;
+  const bool max = a.second;
+  const int64_t count = a.count;
+  const size_t where = a.keys_end;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   for (size_t k = 2; k < where; ++k) {
