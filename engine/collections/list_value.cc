@@ -306,7 +306,7 @@ void ListValue::Insert(size_t i, std::string_view v) {
 
 size_t ListValue::Remove(std::string_view v, int64_t count) {
   const bool from_tail = count < 0;
-  uint64_t quota = count == 0 ? UINT64_MAX
+  uint64_t quota = count == 0  ? UINT64_MAX
                    : from_tail ? static_cast<uint64_t>(-(count + 1)) + 1
                                : static_cast<uint64_t>(count);
   size_t removed = 0;

@@ -39,12 +39,12 @@ namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands,  ClientCommands,  ServerCommands,     InfoCommands,  ConfigCommands,
-    StringCommands,      HllCommands,     CounterCommands,    BitCommands,   BitfieldCommands,
-    LcsCommands,         KeyCommands,     ExpireCommands,     MultiCommands, PubSubCommands,
-    KvCommands,          KvWatchCommands, CondCommands,       EtagCommands,  WaitCommands,
-    HashCommands,        ListCommands,    ListEditCommands,   SetCommands,     SetAlgebraCommands, ZSetCommands,  ZSetRangeCommands,
-    ZSetAlgebraCommands,
+    ConnectionCommands, ClientCommands,    ServerCommands,      InfoCommands,  ConfigCommands,
+    StringCommands,     HllCommands,       CounterCommands,     BitCommands,   BitfieldCommands,
+    LcsCommands,        KeyCommands,       ExpireCommands,      MultiCommands, PubSubCommands,
+    KvCommands,         KvWatchCommands,   CondCommands,        EtagCommands,  WaitCommands,
+    HashCommands,       ListCommands,      ListEditCommands,    SetCommands,   SetAlgebraCommands,
+    ZSetCommands,       ZSetRangeCommands, ZSetAlgebraCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

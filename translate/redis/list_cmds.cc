@@ -213,10 +213,10 @@ constexpr uint32_t kWF = kWrite | kFast;
 constexpr uint32_t kRF = kReadOnly | kFast;
 
 constexpr CommandSpec kCommands[] = {
-    {"lpush", -3, kWF, LPushCmd, 1, 1, 1},   {"rpush", -3, kWF, RPushCmd, 1, 1, 1},
-    {"lpushx", -3, kWF, LPushXCmd, 1, 1, 1}, {"rpushx", -3, kWF, RPushXCmd, 1, 1, 1},
-    {"lpop", -2, kWF, LPopCmd, 1, 1, 1},     {"rpop", -2, kWF, RPopCmd, 1, 1, 1},
-    {"lmpop", -4, kWrite, LMPopCmd, 0, 0, 0}, {"llen", 2, kRF, LLenCmd, 1, 1, 1},
+    {"lpush", -3, kWF, LPushCmd, 1, 1, 1},        {"rpush", -3, kWF, RPushCmd, 1, 1, 1},
+    {"lpushx", -3, kWF, LPushXCmd, 1, 1, 1},      {"rpushx", -3, kWF, RPushXCmd, 1, 1, 1},
+    {"lpop", -2, kWF, LPopCmd, 1, 1, 1},          {"rpop", -2, kWF, RPopCmd, 1, 1, 1},
+    {"lmpop", -4, kWrite, LMPopCmd, 0, 0, 0},     {"llen", 2, kRF, LLenCmd, 1, 1, 1},
     {"lrange", 4, kReadOnly, LRangeCmd, 1, 1, 1}, {"lindex", 3, kReadOnly, LIndexCmd, 1, 1, 1},
 };
 

@@ -38,12 +38,11 @@ struct MoveState {
 };
 
 // The same key: pop and push in one change (the list never empties in between).
-void RotateAndReply(CommandContext& ctx, Bucket& db, size_t key_arg, bool from_left,
-                    bool to_left) {
+void RotateAndReply(CommandContext& ctx, Bucket& db, size_t key_arg, bool from_left, bool to_left) {
   ctx.AwaitMutate(
       db, ctx.arg(key_arg), ValueType::kList, {.create = false},
-      MoveState{{}, static_cast<uint16_t>(key_arg), static_cast<uint16_t>(key_arg), from_left,
-                to_left},
+      MoveState{
+          {}, static_cast<uint16_t>(key_arg), static_cast<uint16_t>(key_arg), from_left, to_left},
       [&](engine::Collection& c, MoveState& st) {
         auto& l = static_cast<ListValue&>(c);
         if (!(from_left ? l.PopFront(&st.element) : l.PopBack(&st.element))) return false;
@@ -61,8 +60,8 @@ void RotateAndReply(CommandContext& ctx, Bucket& db, size_t key_arg, bool from_l
 
 }  // namespace
 
-void MoveAndReply(CommandContext& ctx, Bucket& db, size_t src_arg, size_t dst_arg,
-                  bool from_left, bool to_left) {
+void MoveAndReply(CommandContext& ctx, Bucket& db, size_t src_arg, size_t dst_arg, bool from_left,
+                  bool to_left) {
   const ListValue* src = nullptr;
   if (!ReadCollection(ctx, db, ctx.arg(src_arg), &src)) return;
   if (src == nullptr || src->size() == 0) return ctx.w.Null();
@@ -75,8 +74,8 @@ void MoveAndReply(CommandContext& ctx, Bucket& db, size_t src_arg, size_t dst_ar
   // push must not be refused, or the element would be lost.
   ctx.AwaitMutate(
       db, ctx.arg(src_arg), ValueType::kList, {.create = false},
-      MoveState{{}, static_cast<uint16_t>(src_arg), static_cast<uint16_t>(dst_arg), from_left,
-                to_left},
+      MoveState{
+          {}, static_cast<uint16_t>(src_arg), static_cast<uint16_t>(dst_arg), from_left, to_left},
       [&](engine::Collection& c, MoveState& st) {
         auto& l = static_cast<ListValue&>(c);
         if (!(from_left ? l.PopFront(&st.element) : l.PopBack(&st.element))) return false;
@@ -301,8 +300,8 @@ void LPosCmd(CommandContext& ctx) {
         found.push_back(static_cast<int64_t>(forward ? step : len - 1 - step));
         if (a.count == -1) return false;
         // matches - rank + 1 wraps as Redis's long arithmetic does for the extreme rank.
-        const auto taken = static_cast<int64_t>(static_cast<uint64_t>(matches) -
-                                                static_cast<uint64_t>(rank) + 1);
+        const auto taken =
+            static_cast<int64_t>(static_cast<uint64_t>(matches) - static_cast<uint64_t>(rank) + 1);
         if (a.count != 0 && taken >= a.count) return false;
       }
       ++step;
@@ -319,12 +318,9 @@ void LPosCmd(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kCommands[] = {
-    {"lset", 4, kWrite, LSetCmd, 1, 1, 1},
-    {"linsert", 5, kWrite, LInsertCmd, 1, 1, 1},
-    {"lrem", 4, kWrite, LRemCmd, 1, 1, 1},
-    {"ltrim", 4, kWrite, LTrimCmd, 1, 1, 1},
-    {"lpos", -3, kReadOnly, LPosCmd, 1, 1, 1},
-    {"lmove", 5, kWrite, LMoveCmd, 1, 2, 1},
+    {"lset", 4, kWrite, LSetCmd, 1, 1, 1},           {"linsert", 5, kWrite, LInsertCmd, 1, 1, 1},
+    {"lrem", 4, kWrite, LRemCmd, 1, 1, 1},           {"ltrim", 4, kWrite, LTrimCmd, 1, 1, 1},
+    {"lpos", -3, kReadOnly, LPosCmd, 1, 1, 1},       {"lmove", 5, kWrite, LMoveCmd, 1, 2, 1},
     {"rpoplpush", 3, kWrite, RPopLPushCmd, 1, 2, 1},
 };
 

@@ -36,8 +36,8 @@ TEST_CASE("list commands fire Redis's events in Redis's order", "[redis][lists]"
   CHECK(h.Cmd(c, {"LSET", "a", "0", "z"}) == KeyEvents("a", "lset") + kOk);
   CHECK(h.Cmd(c, {"RPOP", "a", "0"}) == "*0\r\n");
   CHECK(h.Cmd(c, {"LMPOP", "2", "none", "a", "RIGHT", "COUNT", "5"}) ==
-        KeyEvents("a", "rpop") + KeyEvents("a", "del") + Arr(2) + Bulk("a") + Arr(2) +
-            Bulk("3") + Bulk("z"));
+        KeyEvents("a", "rpop") + KeyEvents("a", "del") + Arr(2) + Bulk("a") + Arr(2) + Bulk("3") +
+            Bulk("z"));
   CHECK(h.Cmd(c, {"LMOVE", "b", "c", "RIGHT", "LEFT"}) ==
         KeyEvents("c", "lpush") + KeyEvents("b", "rpop") + KeyEvents("b", "del") + Bulk("1"));
   CHECK(h.Cmd(c, {"LPOP", "none"}) == "_\r\n");
@@ -75,11 +75,10 @@ TEST_CASE("COMMAND INFO gives the list commands Redis's key positions", "[redis]
   const std::string lmpop = h.Cmd(c, {"COMMAND", "INFO", "lmpop"});
   CHECK(lmpop.find(Bulk("lmpop") + Int(-4)) != std::string::npos);
   CHECK(lmpop.find(Int(0) + Int(0) + Int(0)) != std::string::npos);
-  for (const char* name : {"lpush", "rpushx", "lpop", "llen", "lrange", "lindex", "lset",
-                           "linsert", "lrem", "ltrim", "lpos"}) {
+  for (const char* name : {"lpush", "rpushx", "lpop", "llen", "lrange", "lindex", "lset", "linsert",
+                           "lrem", "ltrim", "lpos"}) {
     INFO(name);
-    CHECK(h.Cmd(c, {"COMMAND", "INFO", name}).find(Int(1) + Int(1) + Int(1)) !=
-          std::string::npos);
+    CHECK(h.Cmd(c, {"COMMAND", "INFO", name}).find(Int(1) + Int(1) + Int(1)) != std::string::npos);
   }
   CHECK(h.Cmd(c, {"COMMAND", "DOCS", "lpos"}).find("Return the index of matching elements") !=
         std::string::npos);
