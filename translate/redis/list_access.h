@@ -19,8 +19,10 @@
 
 #include "engine/collections/list_value.h"
 #include "engine/store.h"
+#include "protocols/resp/number.h"
 #include "translate/redis/collection_access.h"
 #include "translate/redis/command.h"
+#include "translate/redis/errors.h"
 
 namespace kvgate::redis {
 
@@ -78,6 +80,26 @@ void PopAndReply(CommandContext& ctx, engine::StoreBucket& db, size_t key_arg, b
 // rotates in one change. Refused over maxmemory (Redis: denyoom) before anything moves.
 void MoveAndReply(CommandContext& ctx, engine::StoreBucket& db, size_t src_arg, size_t dst_arg,
                   bool from_left, bool to_left);
+
+// LRANGE / LTRIM's start and stop, read before the key; false after replying.
+inline bool ParseListRange(CommandContext& ctx, int64_t* start, int64_t* stop) {
+  if (!resp::ParseInt64(ctx.arg(2), start) || !resp::ParseInt64(ctx.arg(3), stop)) {
+    ctx.w.Error(kNotInteger);
+    return false;
+  }
+  return true;
+}
+
+// Redis's range rule over a list of `len`: negative indexes count from the tail, start is
+// clamped at 0 and stop at the last element; false when nothing is in range.
+inline bool ClampListRange(int64_t len, int64_t* start, int64_t* stop) {
+  if (*start < 0) *start += len;
+  if (*stop < 0) *stop += len;
+  if (*start < 0) *start = 0;
+  if (*start > *stop || *start >= len) return false;
+  if (*stop >= len) *stop = len - 1;
+  return true;
+}
 
 // LEFT / RIGHT (LMOVE, BLMOVE, LMPOP): true and *left, or false for anything else.
 inline bool ParseListEnd(std::string_view arg, bool* left) {

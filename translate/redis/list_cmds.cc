@@ -172,20 +172,15 @@ void LLenCmd(CommandContext& ctx) {
 void LRangeCmd(CommandContext& ctx) {
   int64_t start = 0;
   int64_t stop = 0;
-  if (!resp::ParseInt64(ctx.arg(2), &start) || !resp::ParseInt64(ctx.arg(3), &stop)) {
-    return ctx.w.Error(kNotInteger);
-  }
+  if (!ParseListRange(ctx, &start, &stop)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   const ListValue* l = nullptr;
   if (!ReadCollection(ctx, *db, ctx.arg(1), &l)) return;
   if (l == nullptr) return ctx.w.ArrayHeader(0);
-  const auto len = static_cast<int64_t>(l->size());
-  if (start < 0) start = len + start;
-  if (stop < 0) stop = len + stop;
-  if (start < 0) start = 0;
-  if (start > stop || start >= len) return ctx.w.ArrayHeader(0);
-  if (stop >= len) stop = len - 1;
+  if (!ClampListRange(static_cast<int64_t>(l->size()), &start, &stop)) {
+    return ctx.w.ArrayHeader(0);
+  }
   size_t left = static_cast<size_t>(stop - start + 1);
   ctx.w.ArrayHeader(left);
   l->Walk(static_cast<size_t>(start), true, [&](std::string_view e) {

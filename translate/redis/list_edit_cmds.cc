@@ -213,9 +213,7 @@ void LRemCmd(CommandContext& ctx) {
 void LTrimCmd(CommandContext& ctx) {
   int64_t start = 0;
   int64_t stop = 0;
-  if (!resp::ParseInt64(ctx.arg(2), &start) || !resp::ParseInt64(ctx.arg(3), &stop)) {
-    return ctx.w.Error(kNotInteger);
-  }
+  if (!ParseListRange(ctx, &start, &stop)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   ctx.AwaitMutate(
@@ -223,14 +221,12 @@ void LTrimCmd(CommandContext& ctx) {
       [&](engine::Collection& c, bool& emptied) {
         auto& l = static_cast<ListValue&>(c);
         const auto len = static_cast<int64_t>(l.size());
-        int64_t s = start < 0 ? len + start : start;
-        int64_t e = stop < 0 ? len + stop : stop;
-        if (s < 0) s = 0;
-        if (s > e || s >= len) {
-          l.Trim(static_cast<size_t>(len), 0);
-        } else {
-          if (e >= len) e = len - 1;
+        int64_t s = start;
+        int64_t e = stop;
+        if (ClampListRange(len, &s, &e)) {
           l.Trim(static_cast<size_t>(s), static_cast<size_t>(len - e - 1));
+        } else {
+          l.Trim(static_cast<size_t>(len), 0);
         }
         emptied = l.size() == 0;
         return true;
