@@ -3,6 +3,7 @@
 #include "engine/collection.h"
 
 #include "engine/collections/hash_value.h"
+#include "engine/collections/list_value.h"
 #include "engine/collections/set_value.h"
 #include "engine/collections/zset_value.h"
 
@@ -32,8 +33,9 @@ std::unique_ptr<Collection> NewCollection(ValueType type) {
       return std::make_unique<SetValue>();
     case ValueType::kZSet:
       return std::make_unique<ZSetValue>();
-    case ValueType::kString:
     case ValueType::kList:
+      return std::make_unique<ListValue>();
+    case ValueType::kString:
       break;
   }
   return nullptr;

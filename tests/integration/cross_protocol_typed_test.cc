@@ -80,3 +80,33 @@ TEST_CASE("a Redis hash reads from NATS as JSON with its type; NATS writes repla
   }
   nats_CloseAndWait(2000);
 }
+
+TEST_CASE("a Redis list reads from NATS as a JSON array with its type", "[integration][cross]") {
+  auto kv = kvgate::testing::StartKvgate();
+  {
+    RawConn r(kv->redis_port);
+    kvgate::testing::NatsClient n(kv->nats_port);
+    REQUIRE(r.Call({"RPUSH", "queue", "b", "c"}) == ":2\r\n");
+    REQUIRE(r.Call({"LPUSH", "queue", "a"}) == ":3\r\n");
+    kvStore* db0 = Bind(n, "db0");
+    uint64_t rev = 0;
+    CHECK(kvgate::testing::KvGet(db0, "queue", &rev) == "[\"a\",\"b\",\"c\"]");
+    CHECK(rev == 2);
+    CHECK(TypeHeader(n, "$KV.db0.queue") == "list");
+    // Each change is one revision; emptying the list deletes the key on both sides.
+    REQUIRE(r.Call({"RPOP", "queue", "2"}) == "*2\r\n$1\r\nc\r\n$1\r\nb\r\n");
+    CHECK(kvgate::testing::KvGet(db0, "queue", &rev) == "[\"a\"]");
+    CHECK(rev == 3);
+    REQUIRE(r.Call({"LPOP", "queue"}) == "$1\r\na\r\n");
+    CHECK(r.Call({"EXISTS", "queue"}) == ":0\r\n");
+    kvEntry* e = nullptr;
+    CHECK(kvStore_Get(&e, db0, "queue") == NATS_NOT_FOUND);
+    // A NATS put replaces a list, as Redis SET would.
+    REQUIRE(r.Call({"RPUSH", "jobs", "x"}) == ":1\r\n");
+    uint64_t put_rev = 0;
+    REQUIRE(kvStore_PutString(&put_rev, db0, "jobs", "plain") == NATS_OK);
+    CHECK(r.Call({"TYPE", "jobs"}) == "+string\r\n");
+    CHECK(r.Call({"LLEN", "jobs"}).substr(0, 10) == "-WRONGTYPE");
+  }
+  nats_CloseAndWait(2000);
+}

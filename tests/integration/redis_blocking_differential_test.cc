@@ -1,5 +1,5 @@
 // File: tests/integration/redis_blocking_differential_test.cc
-// Blocking pops against a real redis-server 7.0, connection by connection: argument errors,
+// Blocking pops (lists and sorted sets) against a real redis-server 7.0, connection by connection: argument errors,
 // an immediate pop, clients served oldest first per key, from the key that became ready (the
 // first one an EXEC readied), before the pushing client's next pipelined command, a blocked
 // client's pipeline held until it is served, no waiting inside MULTI, timeouts, CLIENT UNBLOCK
@@ -105,8 +105,77 @@ std::vector<MultiScript> ZSetBlockingScripts() {
   return s;
 }
 
+std::vector<MultiScript> ListBlockingScripts() {
+  // clang-format off
+  std::vector<MultiScript> s;
+  s.push_back({"list blocking arguments and immediate pops", 1,
+               {{0, {"BLPOP", "k", "abc", "", "BLPOP", "k", "-1", "", "BRPOP", "k", "inf", "", "BLPOP", "k"}},
+                {0, {"BLMOVE", "a", "b", "LEFT", "MID", "0", "", "BLMOVE", "a", "b", "LEFT", "RIGHT", "abc"}},
+                {0, {"BLMOVE", "a", "b", "UP", "RIGHT", "abc", "", "BRPOPLPUSH", "a", "b", "x", "", "BRPOPLPUSH", "a", "b"}},
+                {0, {"BLMPOP", "0", "0", "l", "LEFT", "", "BLMPOP", "abc", "1", "l", "LEFT", "", "BLMPOP", "abc", "0", "l", "LEFT"}},
+                {0, {"BLMPOP", "0", "1", "l", "LEFT", "COUNT", "0", "", "BLMPOP", "0", "2", "l", "LEFT"}},
+                {0, {"SET", "s", "x", "", "RPUSH", "l", "1", "2", "3", "4", "5"}},
+                {0, {"BLPOP", "s", "l", "0", "", "BLPOP", "nokey", "l", "0", "", "BRPOP", "l", "0"}},
+                {0, {"BLMPOP", "0", "2", "nokey", "l", "RIGHT", "COUNT", "2", "", "BLMOVE", "s", "d", "LEFT", "LEFT", "0"}},
+                {0, {"BLMOVE", "l", "s", "LEFT", "LEFT", "0", "", "BRPOPLPUSH", "l", "d", "0", "", "LRANGE", "d", "0", "-1"}},
+                {0, {"BLMPOP", "0", "1", "l", "LEFT", "COUNT", "9", "", "EXISTS", "l"}}}});
+  s.push_back({"list waiters are served oldest first, from the right end", 3,
+               {{0, {"BLPOP", "q", "0"}},
+                {1, {"BRPOP", "q", "0"}},
+                {2, {"RPUSH", "q", "a", "b", "c"}},
+                {0, {"BLPOP", "q", "0"}},
+                {1, {"BLPOP", "q", "0"}},
+                {2, {"LPUSH", "q", "x", "y", "z"}},
+                {2, {"LRANGE", "q", "0", "-1"}}}});
+  s.push_back({"blmove and brpoplpush chains serve the next waiter", 4,
+               {{0, {"BLMOVE", "a", "b", "RIGHT", "LEFT", "0"}},
+                {1, {"BRPOPLPUSH", "b", "c", "0"}},
+                {2, {"BLPOP", "c", "0"}},
+                {3, {"RPUSH", "a", "x"}},
+                {3, {"EXISTS", "a", "b", "c"}},
+                {0, {"BRPOPLPUSH", "r", "r", "0"}},
+                {3, {"RPUSH", "r", "1", "2"}},
+                {3, {"LRANGE", "r", "0", "-1"}}}});
+  s.push_back({"list: served from the first key an EXEC readied", 2,
+               {{0, {"BLPOP", "a", "b", "0"}},
+                {1, {"MULTI", "", "RPUSH", "b", "x", "", "RPUSH", "a", "y", "", "EXEC"}},
+                {0, {"BLMPOP", "0", "2", "a", "b", "RIGHT", "COUNT", "3"}},
+                {1, {"MULTI", "", "RPUSH", "b", "1", "2", "", "DEL", "b", "", "RPUSH", "a", "3", "", "EXEC"}},
+                {1, {"EXISTS", "a", "b"}}}});
+  s.push_back({"list: no waiting inside MULTI, timeouts and CLIENT UNBLOCK", 2,
+               {{0, {"MULTI", "", "BLPOP", "x", "0", "", "BLMOVE", "x", "y", "LEFT", "LEFT", "0", "", "BRPOPLPUSH", "x", "y", "0", "", "BLMPOP", "0", "1", "x", "LEFT", "", "EXEC"}},
+                {0, {"BLPOP", "x", "0.01"}},
+                {1, {"PING"}},
+                {0, {"BLMOVE", "x", "y", "LEFT", "LEFT", "0.01"}},
+                {1, {"PING"}},
+                {0, {"BRPOPLPUSH", "x", "y", "0"}},
+                {1, {"CLIENT", "UNBLOCK", "{id0}", "TIMEOUT"}},
+                {0, {"BLMPOP", "0", "1", "x", "LEFT"}},
+                {1, {"CLIENT", "UNBLOCK", "{id0}", "ERROR"}},
+                {0, {"BLPOP", "x", "0"}},
+                {1, {"CLIENT", "UNBLOCK", "{id0}"}}}});
+  s.push_back({"a waiting blmove whose destination turned into a string", 2,
+               {{0, {"BLMOVE", "src", "dst", "LEFT", "LEFT", "0"}},
+                {1, {"SET", "dst", "str", "", "RPUSH", "src", "x"}},
+                {1, {"LRANGE", "src", "0", "-1", "", "GET", "dst"}}}});
+  s.push_back({"list resp3 replies", 2,
+               {{0, {"HELLO", "3"}, true},
+                {0, {"BLPOP", "l", "0"}},
+                {1, {"RPUSH", "l", "a", "b", "c"}},
+                {0, {"BLMPOP", "0", "1", "l", "RIGHT", "COUNT", "5", "", "BLPOP", "l", "0.01"}},
+                {1, {"PING"}},
+                {0, {"BLMOVE", "l", "m", "LEFT", "LEFT", "0.01"}},
+                {1, {"PING"}}}});
+  // clang-format on
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("blocking sorted-set pops match redis-server", "[integration][redis][differential]") {
   kvgate::testing::CompareMulti(ZSetBlockingScripts());
+}
+
+TEST_CASE("blocking list pops match redis-server", "[integration][redis][differential]") {
+  kvgate::testing::CompareMulti(ListBlockingScripts());
 }

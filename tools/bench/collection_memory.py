@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Memory per element of large Redis collections: kvgate vs redis-server, side by side.
 
-Usage: tools/bench/collection_memory.py [--elements 1000000] [--types hash,set,zset]
+Usage: tools/bench/collection_memory.py [--elements 1000000] [--types hash,set,zset,list]
                                         [--rounds 3]
 
 For each type, both servers (fresh processes per round, loopback ports of their own) get one key
 holding --elements elements (hash: field:N -> value:N, set: member:N, zset: member:N with score
-N), sent through redis-cli --pipe in commands of 1000 elements. Reported: RSS growth per element
-of each (from /proc, after a short settle) and the ratio kvgate / redis; the issue's bar is
+N, list: member:N pushed at the tail), sent through redis-cli --pipe in commands of 1000
+elements. Reported: RSS growth per element of each (from /proc, after a short settle) and the ratio kvgate / redis; the issue's bar is
 <= 1.2. Rounds alternate which server loads first; the medians are reported, and every round.
 """
 import argparse
@@ -45,6 +45,8 @@ def commands(kind, n):
             args = ["HSET", "k"]
             for i in range(start, end):
                 args += ["field:%d" % i, "value:%d" % i]
+        elif kind == "list":
+            args = ["RPUSH", "k"] + ["member:%d" % i for i in range(start, end)]
         elif kind == "set":
             args = ["SADD", "k"] + ["member:%d" % i for i in range(start, end)]
         else:
@@ -66,7 +68,7 @@ def load(server, data, n):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--elements", type=int, default=1000000)
-    ap.add_argument("--types", default="hash,set,zset")
+    ap.add_argument("--types", default="hash,set,zset,list")
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     kvbin = kvgate_binary()

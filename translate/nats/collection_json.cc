@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "engine/collections/hash_value.h"
+#include "engine/collections/list_value.h"
 #include "engine/collections/set_value.h"
 #include "engine/collections/zset_value.h"
 #include "protocols/json.h"
@@ -56,8 +57,17 @@ std::string CollectionJson(const engine::Collection& c) {
       w.EndArray();
       break;
     }
+    case engine::ValueType::kList: {  // the elements, head first
+      const auto& l = static_cast<const engine::ListValue&>(c);
+      w.BeginArray();
+      l.Walk(0, true, [&](std::string_view e) {
+        w.String(e);
+        return true;
+      });
+      w.EndArray();
+      break;
+    }
     case engine::ValueType::kString:
-    case engine::ValueType::kList:
       w.Null();
       break;
   }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "engine/store.h"
+#include "protocols/ascii.h"
 #include "protocols/resp/number.h"
 #include "translate/redis/command.h"
 #include "translate/redis/errors.h"
@@ -50,6 +51,53 @@ inline bool ParseRandomCount(CommandContext& ctx, std::string_view arg, int64_t*
         "9223372036854775807");
     return false;
   }
+  return true;
+}
+
+// The arguments of ZMPOP / LMPOP (and their blocking forms): numkeys at `numkeys_at`, that many
+// keys, one of two keywords (`first`: second = false), then [COUNT n].
+struct MPopArgs {
+  size_t keys_begin = 0;  // the keys are args [keys_begin, keys_end)
+  size_t keys_end = 0;
+  bool second = false;
+  int64_t count = 1;
+};
+
+// False after replying Redis 7.0's error (numkeys and COUNT have their own texts).
+inline bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_at, std::string_view first,
+                          std::string_view second, MPopArgs* out) {
+  int64_t numkeys = 0;
+  if (!resp::ParseInt64(ctx.arg(numkeys_at), &numkeys) || numkeys < 1) {
+    ctx.w.Error("ERR numkeys should be greater than 0");
+    return false;
+  }
+  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - numkeys_at - 1) {
+    ctx.w.Error(kSyntaxError);
+    return false;
+  }
+  out->keys_begin = numkeys_at + 1;
+  out->keys_end = out->keys_begin + static_cast<size_t>(numkeys);
+  const std::string_view w = CString(ctx.arg(out->keys_end));
+  out->second = protocols::EqualsIgnoreCase(w, second);
+  if (!out->second && !protocols::EqualsIgnoreCase(w, first)) {
+    ctx.w.Error(kSyntaxError);
+    return false;
+  }
+  int64_t count = -1;
+  for (size_t j = out->keys_end + 1; j < ctx.argc(); ++j) {
+    if (count == -1 && protocols::EqualsIgnoreCase(CString(ctx.arg(j)), "count") &&
+        j + 1 < ctx.argc()) {
+      ++j;
+      if (!resp::ParseInt64(ctx.arg(j), &count) || count < 1) {
+        ctx.w.Error("ERR count should be greater than 0");
+        return false;
+      }
+    } else {
+      ctx.w.Error(kSyntaxError);
+      return false;
+    }
+  }
+  out->count = count == -1 ? 1 : count;
   return true;
 }
 

@@ -27,23 +27,28 @@ std::span<const CommandSpec> CondCommands();         // DIGEST DELEX (Redis 8.4)
 std::span<const CommandSpec> EtagCommands();         // GETETAG EXEC* (Garnet ETag meta-commands)
 std::span<const CommandSpec> WaitCommands();         // WAIT
 std::span<const CommandSpec> HashCommands();         // HSET HGET ... (hash_cmds.cc)
+std::span<const CommandSpec> ListCommands();         // LPUSH LPOP ... (list_cmds.cc)
+std::span<const CommandSpec> ListEditCommands();     // LSET LMOVE ... (list_edit_cmds.cc)
 std::span<const CommandSpec> SetCommands();          // SADD SPOP ... (set_cmds.cc)
 std::span<const CommandSpec> SetAlgebraCommands();   // SINTER ... (set_algebra_cmds.cc)
 std::span<const CommandSpec> ZSetCommands();         // ZADD ZSCORE ... (zset_cmds.cc)
 std::span<const CommandSpec> ZSetRangeCommands();    // ZRANGE ... (zset_range_cmds.cc)
 std::span<const CommandSpec> ZSetPopCommands();      // ZPOPMIN BZPOPMIN ... (zset_pop_cmds.cc)
+std::span<const CommandSpec> ListBlockCommands();    // BLPOP BLMOVE ... (list_block_cmds.cc)
+std::span<const CommandSpec> SortCommands();         // SORT SORT_RO (sort_cmds.cc)
 std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra_cmds.cc)
 
 namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands,  ClientCommands,  ServerCommands,     InfoCommands,  ConfigCommands,
-    StringCommands,      HllCommands,     CounterCommands,    BitCommands,   BitfieldCommands,
-    LcsCommands,         KeyCommands,     ExpireCommands,     MultiCommands, PubSubCommands,
-    KvCommands,          KvWatchCommands, CondCommands,       EtagCommands,  WaitCommands,
-    HashCommands,        SetCommands,     SetAlgebraCommands, ZSetCommands,  ZSetRangeCommands,
-    ZSetAlgebraCommands, ZSetPopCommands,
+    ConnectionCommands, ClientCommands,    ServerCommands,      InfoCommands,    ConfigCommands,
+    StringCommands,     HllCommands,       CounterCommands,     BitCommands,     BitfieldCommands,
+    LcsCommands,        KeyCommands,       ExpireCommands,      MultiCommands,   PubSubCommands,
+    KvCommands,         KvWatchCommands,   CondCommands,        EtagCommands,    WaitCommands,
+    HashCommands,       ListCommands,      ListEditCommands,    SetCommands,     SetAlgebraCommands,
+    ZSetCommands,       ZSetRangeCommands, ZSetAlgebraCommands, ZSetPopCommands, ListBlockCommands,
+    SortCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

@@ -3,6 +3,7 @@
 // redis-server's defaults so tools (redis-benchmark's CONFIG GET save/appendonly) stay quiet.
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,22 @@ std::string SetCount(RedisConfig* c, std::string_view v) {
   int64_t x = 0;
   if (!ParseNonNegative(v, &x)) return "argument couldn't be parsed into an integer";
   c->*Field = static_cast<uint64_t>(x);
+  return "";
+}
+
+// An int parameter of Redis (createIntConfig) in [Min, INT_MAX], held in `Field`.
+template <int64_t RedisConfig::*Field>
+std::string GetInt(RedisFront& f) {
+  return std::to_string(f.config().*Field);
+}
+template <int64_t RedisConfig::*Field, int64_t Min>
+std::string SetInt(RedisConfig* c, std::string_view v) {
+  int64_t x = 0;
+  if (!resp::ParseInt64(v, &x)) return "argument couldn't be parsed into an integer";
+  if (x < Min || x > INT32_MAX) {
+    return "argument must be between " + std::to_string(Min) + " and 2147483647 inclusive";
+  }
+  c->*Field = x;
   return "";
 }
 
@@ -225,6 +242,12 @@ const Param kParams[] = {
      SetCount<&RedisConfig::zset_max_listpack_value>},
     {"zset-max-ziplist-value", GetCount<&RedisConfig::zset_max_listpack_value>,
      SetCount<&RedisConfig::zset_max_listpack_value>},
+    {"list-max-listpack-size", GetInt<&RedisConfig::list_max_listpack_size>,
+     SetInt<&RedisConfig::list_max_listpack_size, INT32_MIN>},
+    {"list-max-ziplist-size", GetInt<&RedisConfig::list_max_listpack_size>,
+     SetInt<&RedisConfig::list_max_listpack_size, INT32_MIN>},
+    {"list-compress-depth", GetInt<&RedisConfig::list_compress_depth>,
+     SetInt<&RedisConfig::list_compress_depth, 0>},
     {"hll-sparse-max-bytes",
      [](RedisFront& f) { return std::to_string(f.config().hll_sparse_max_bytes); },
      [](RedisConfig* c, std::string_view v) {

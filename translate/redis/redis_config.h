@@ -71,6 +71,11 @@ struct RedisConfig {
   // this many members, each at most this long (zset-max-listpack-entries / -value).
   uint64_t zset_max_listpack_entries = 128;
   uint64_t zset_max_listpack_value = 64;
+  // Accepted and reported only (list-max-listpack-size / list-max-ziplist-size, in
+  // INT_MIN..INT_MAX; list-compress-depth, in 0..INT_MAX): every list reports "quicklist", as in
+  // redis-server 7.0, and kvgate sizes its list chunks itself.
+  int64_t list_max_listpack_size = -2;
+  int64_t list_compress_depth = 0;
 };
 
 }  // namespace kvgate::redis

@@ -31,8 +31,6 @@ using Bucket = engine::StoreBucket;
 using engine::SetValue;
 using engine::ValueType;
 
-constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
-
 void SAddCmd(CommandContext& ctx) {
   Bucket* db = ctx.Db();
   if (db == nullptr) return;

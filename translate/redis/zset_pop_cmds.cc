@@ -96,7 +96,7 @@ void ZPopGeneric(CommandContext& ctx, bool max) {
   int64_t count = -1;
   if (ctx.argc() == 3) {
     if (!resp::ParseInt64(ctx.arg(2), &count) || count < 0) {
-      return ctx.w.Error("ERR value is out of range, must be positive");
+      return ctx.w.Error(kNotPositive);
     }
   }
   const PopShape shape = ctx.w.resp() >= 3 && count != -1 ? PopShape::kPairs : PopShape::kFlat;
@@ -154,65 +154,16 @@ void BZPopCmd(CommandContext& ctx) {
 
 // ---- ZMPOP numkeys key [key ...] MIN|MAX [COUNT count], BZMPOP timeout numkeys ... ----
 
-struct MPopArgs {
-  size_t first_key = 0;
-  size_t end_key = 0;  // one past the last key
-  bool max = false;
-  int64_t count = 1;
-};
-
-// numkeys / COUNT: an integer in [1, LONG_MAX] (each has its own error text).
-bool ParsePositive(std::string_view arg, int64_t* out) {
-  return resp::ParseInt64(arg, out) && *out >= 1;
-}
-
-// Parses from the numkeys argument on; false after replying.
-bool ParseMPop(CommandContext& ctx, size_t numkeys_arg, MPopArgs* out) {
-  int64_t numkeys = 0;
-  if (!ParsePositive(ctx.arg(numkeys_arg), &numkeys)) {
-    ctx.w.Error("ERR numkeys should be greater than 0");
-    return false;
-  }
-  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - numkeys_arg - 1) {
-    ctx.w.Error(kSyntaxError);
-    return false;
-  }
-  out->first_key = numkeys_arg + 1;
-  out->end_key = out->first_key + static_cast<size_t>(numkeys);
-  const std::string_view w = CString(ctx.arg(out->end_key));
-  if (EqualsIgnoreCase(w, "max")) {
-    out->max = true;
-  } else if (!EqualsIgnoreCase(w, "min")) {
-    ctx.w.Error(kSyntaxError);
-    return false;
-  }
-  int64_t count = -1;
-  for (size_t j = out->end_key + 1; j < ctx.argc(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(CString(ctx.arg(j)), "count") && j + 1 < ctx.argc()) {
-      ++j;
-      if (!ParsePositive(ctx.arg(j), &count)) {
-        ctx.w.Error("ERR count should be greater than 0");
-        return false;
-      }
-    } else {
-      ctx.w.Error(kSyntaxError);
-      return false;
-    }
-  }
-  out->count = count == -1 ? 1 : count;
-  return true;
-}
-
 // Pops from the first non-empty key; false if all are empty (nothing replied) or after an error.
 bool PopFirstNonEmpty(CommandContext& ctx, const MPopArgs& a, bool* replied) {
   *replied = true;
   Bucket* db = ctx.Db();
   if (db == nullptr) return false;
-  for (size_t k = a.first_key; k < a.end_key; ++k) {
+  for (size_t k = a.keys_begin; k < a.keys_end; ++k) {
     const ZSetValue* z = nullptr;
     if (!ReadCollection(ctx, *db, ctx.arg(k), &z)) return false;
     if (z != nullptr) {
-      PopFrom(ctx, k, a.max, a.count, PopShape::kKeyPairs);
+      PopFrom(ctx, k, a.second, a.count, PopShape::kKeyPairs);
       return true;
     }
   }
@@ -222,7 +173,7 @@ bool PopFirstNonEmpty(CommandContext& ctx, const MPopArgs& a, bool* replied) {
 
 void ZMPopCmd(CommandContext& ctx) {
   MPopArgs a;
-  if (!ParseMPop(ctx, 1, &a)) return;
+  if (!ParseMPopArgs(ctx, 1, "min", "max", &a)) return;
   bool replied = false;
   if (!PopFirstNonEmpty(ctx, a, &replied) && !replied) ctx.w.NullArray();
 }
@@ -233,20 +184,21 @@ bool ServeBZMPop(CommandContext& ctx, const std::string_view* ready) {
     return true;
   }
   MPopArgs a;
-  if (!ParseMPop(ctx, 2, &a)) return true;  // parsed before it waited: cannot fail
-  PopFrom(ctx, KeyArg(ctx, a.first_key, a.end_key, *ready), a.max, a.count, PopShape::kKeyPairs);
+  if (!ParseMPopArgs(ctx, 2, "min", "max", &a)) return true;  // parsed before it waited
+  PopFrom(ctx, KeyArg(ctx, a.keys_begin, a.keys_end, *ready), a.second, a.count,
+          PopShape::kKeyPairs);
   return true;
 }
 
 void BZMPopCmd(CommandContext& ctx) {
   MPopArgs a;
-  if (!ParseMPop(ctx, 2, &a)) return;
+  if (!ParseMPopArgs(ctx, 2, "min", "max", &a)) return;
   int64_t deadline = 0;
   if (!ParseBlockTimeout(ctx, ctx.arg(1), &deadline)) return;
   bool replied = false;
   if (PopFirstNonEmpty(ctx, a, &replied) || replied) return;
   if (!ctx.may_block()) return ctx.w.NullArray();
-  ctx.BlockOnKeys(ctx.args.subspan(a.first_key, a.end_key - a.first_key), ValueType::kZSet,
+  ctx.BlockOnKeys(ctx.args.subspan(a.keys_begin, a.keys_end - a.keys_begin), ValueType::kZSet,
                   deadline, ServeBZMPop);
 }
 
@@ -256,8 +208,8 @@ constexpr CommandSpec kCommands[] = {
     {"zpopmin", -2, kWF, ZPopMinCmd, 1, 1, 1},
     {"zpopmax", -2, kWF, ZPopMaxCmd, 1, 1, 1},
     {"zmpop", -4, kWrite, ZMPopCmd, 0, 0, 0},
-    {"bzpopmin", -3, kWF | kBlocking, BZPopCmd<false>, 1, -2, 1},
-    {"bzpopmax", -3, kWF | kBlocking, BZPopCmd<true>, 1, -2, 1},
+    {"bzpopmin", -3, kWF | kBlocking | kNoScript, BZPopCmd<false>, 1, -2, 1},
+    {"bzpopmax", -3, kWF | kBlocking | kNoScript, BZPopCmd<true>, 1, -2, 1},
     {"bzmpop", -5, kWrite | kBlocking, BZMPopCmd, 0, 0, 0},
 };
 
