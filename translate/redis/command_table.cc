@@ -33,6 +33,7 @@ std::span<const CommandSpec> ZSetCommands();         // ZADD ZSCORE ... (zset_cm
 std::span<const CommandSpec> ZSetRangeCommands();    // ZRANGE ... (zset_range_cmds.cc)
 std::span<const CommandSpec> ZSetPopCommands();      // ZPOPMIN BZPOPMIN ... (zset_pop_cmds.cc)
 std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra_cmds.cc)
+std::span<const CommandSpec> DumpCommands();         // DUMP RESTORE MEMORY (dump_cmds.cc)
 
 namespace {
 
@@ -43,7 +44,7 @@ constexpr Family kFamilies[] = {
     LcsCommands,         KeyCommands,     ExpireCommands,     MultiCommands, PubSubCommands,
     KvCommands,          KvWatchCommands, CondCommands,       EtagCommands,  WaitCommands,
     HashCommands,        SetCommands,     SetAlgebraCommands, ZSetCommands,  ZSetRangeCommands,
-    ZSetAlgebraCommands, ZSetPopCommands,
+    ZSetAlgebraCommands, ZSetPopCommands, DumpCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
