@@ -40,6 +40,16 @@ bool LzfCompress(std::string_view input, size_t max_out, std::string* out) {
   size_t ip = 0;
   size_t lit = 0;
   ++op;  // start a literal run: its control byte is written when the run ends
+  // One more literal byte; a full run of 32 gets its control byte and a new run starts.
+  auto copy_literal = [&] {
+    ++lit;
+    o[op++] = static_cast<char>(in[ip++]);
+    if (lit == kMaxLit) {
+      o[op - lit - 1] = static_cast<char>(lit - 1);
+      lit = 0;
+      ++op;
+    }
+  };
   uint32_t hval = n >= 2 ? First(in) : 0;
   while (n >= 3 && ip < n - 2) {
     hval = Next(hval, in + ip);
@@ -92,25 +102,11 @@ bool LzfCompress(std::string_view input, size_t max_out, std::string* out) {
       ++ip;
     } else {
       if (op >= max_out) return false;
-      ++lit;
-      o[op++] = static_cast<char>(in[ip++]);
-      if (lit == kMaxLit) {
-        o[op - lit - 1] = static_cast<char>(lit - 1);
-        lit = 0;
-        ++op;
-      }
+      copy_literal();
     }
   }
   if (op + 3 > max_out) return false;
-  while (ip < n) {
-    ++lit;
-    o[op++] = static_cast<char>(in[ip++]);
-    if (lit == kMaxLit) {
-      o[op - lit - 1] = static_cast<char>(lit - 1);
-      lit = 0;
-      ++op;
-    }
-  }
+  while (ip < n) copy_literal();
   o[op - lit - 1] = static_cast<char>(lit - 1);
   if (lit == 0) --op;
   o.resize(op);
