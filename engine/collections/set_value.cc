@@ -45,6 +45,10 @@ bool SetValue::Add(std::string_view member, size_t max_intset_entries) {
   auto it = std::lower_bound(ints_.begin(), ints_.end(), v);
   if (it != ints_.end() && *it == v) return false;
   ints_.insert(it, v);
+  const uint8_t need = v >= INT16_MIN && v <= INT16_MAX   ? 2
+                       : v >= INT32_MIN && v <= INT32_MAX ? 4
+                                                          : 8;
+  if (need > width_) width_ = need;
   if (ints_.size() > IntsetCap(max_intset_entries)) ConvertToTable();
   return true;
 }

@@ -72,6 +72,20 @@ class SetValue final : public Collection {
     ints_.shrink_to_fit();
     table_.Clear();
     intset_ = true;
+    width_ = 2;
+  }
+  // An intset's members, ascending (empty for a hashtable).
+  const std::vector<int64_t>& ints() const {
+    return ints_;
+  }
+  // Bytes per member of Redis's intset (2, 4 or 8): the widest any member ever needed, as
+  // Redis upgrades an intset and never narrows it (DUMP writes this width).
+  int intset_width() const {
+    return width_;
+  }
+  // RESTORE of an intset keeps the payload's width (at least what the members need).
+  void set_intset_width(int width) {
+    if (width > width_) width_ = static_cast<uint8_t>(width);
   }
 
   size_t size() const override {
@@ -95,6 +109,7 @@ class SetValue final : public Collection {
   std::vector<int64_t> ints_;  // intset: sorted, distinct
   coll::StrTable table_;       // hashtable: members, empty values
   bool intset_ = true;
+  uint8_t width_ = 2;
 };
 
 }  // namespace kvgate::engine

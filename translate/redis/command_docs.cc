@@ -272,6 +272,15 @@ constexpr CommandDoc kCommandDocs[] = {
     {"zinter", "Intersect multiple sorted sets"},
     {"zdiff", "Subtract multiple sorted sets"},
     {"zintercard", "Intersect multiple sorted sets and return the cardinality of the result"},
+    // dump_cmds.cc
+    {"dump", "Returns a serialized representation of the value stored at a key."},
+    {"restore", "Creates a key from the serialized representation of a value."},
+    {"memory", "A container for memory diagnostics commands."},
+    {"memory|doctor", "Outputs a memory problems report."},
+    {"memory|malloc-stats", "Returns the allocator statistics."},
+    {"memory|purge", "Asks the allocator to release memory."},
+    {"memory|usage", "Estimates the memory usage of a key."},
+    {"memory|help", "Returns helpful text about the different subcommands."},
 };
 
 }  // namespace

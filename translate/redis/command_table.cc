@@ -37,6 +37,7 @@ std::span<const CommandSpec> ZSetPopCommands();      // ZPOPMIN BZPOPMIN ... (zs
 std::span<const CommandSpec> ListBlockCommands();    // BLPOP BLMOVE ... (list_block_cmds.cc)
 std::span<const CommandSpec> SortCommands();         // SORT SORT_RO (sort_cmds.cc)
 std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra_cmds.cc)
+std::span<const CommandSpec> DumpCommands();         // DUMP RESTORE MEMORY (dump_cmds.cc)
 
 namespace {
 
@@ -48,7 +49,7 @@ constexpr Family kFamilies[] = {
     KvCommands,         KvWatchCommands,   CondCommands,        EtagCommands,    WaitCommands,
     HashCommands,       ListCommands,      ListEditCommands,    SetCommands,     SetAlgebraCommands,
     ZSetCommands,       ZSetRangeCommands, ZSetAlgebraCommands, ZSetPopCommands, ListBlockCommands,
-    SortCommands,
+    SortCommands,       DumpCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
