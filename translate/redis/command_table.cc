@@ -32,6 +32,7 @@ std::span<const CommandSpec> SetAlgebraCommands();   // SINTER ... (set_algebra_
 std::span<const CommandSpec> ZSetCommands();         // ZADD ZSCORE ... (zset_cmds.cc)
 std::span<const CommandSpec> ZSetRangeCommands();    // ZRANGE ... (zset_range_cmds.cc)
 std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra_cmds.cc)
+std::span<const CommandSpec> ScriptCommands();       // EVAL EVALSHA SCRIPT (script_cmds.cc)
 
 namespace {
 
@@ -42,7 +43,7 @@ constexpr Family kFamilies[] = {
     LcsCommands,         KeyCommands,     ExpireCommands,     MultiCommands, PubSubCommands,
     KvCommands,          KvWatchCommands, CondCommands,       EtagCommands,  WaitCommands,
     HashCommands,        SetCommands,     SetAlgebraCommands, ZSetCommands,  ZSetRangeCommands,
-    ZSetAlgebraCommands,
+    ZSetAlgebraCommands, ScriptCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

@@ -259,8 +259,17 @@ const Param kParams[] = {
     {"io-threads", [](RedisFront&) { return std::string("1"); }, nullptr},
     {"cluster-enabled", [](RedisFront&) { return std::string("no"); }, nullptr},
     {"replica-read-only", [](RedisFront&) { return std::string("yes"); }, nullptr},
-    {"lua-time-limit", [](RedisFront&) { return std::string("5000"); }, nullptr},
-    {"busy-reply-threshold", [](RedisFront&) { return std::string("5000"); }, nullptr},
+    {"busy-reply-threshold",
+     [](RedisFront& f) { return std::to_string(f.config().busy_reply_threshold_ms); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       if (!resp::ParseInt64(v, &x))
+         return std::string("argument couldn't be parsed into an integer");
+       if (x < 0)
+         return std::string("argument must be between 0 and 9223372036854775807 inclusive");
+       c->busy_reply_threshold_ms = x;
+       return std::string();
+     }},
     {"slowlog-log-slower-than", [](RedisFront&) { return std::string("10000"); }, nullptr},
     {"slowlog-max-len", [](RedisFront&) { return std::string("128"); }, nullptr},
     {"maxmemory-samples", [](RedisFront&) { return std::string("5"); }, nullptr},
@@ -273,6 +282,7 @@ const Param* FindParam(std::string_view name) {
     if (EqualsIgnoreCase(p.name, name)) return &p;
   }
   if (EqualsIgnoreCase(name, "slave-read-only")) return FindParam("replica-read-only");
+  if (EqualsIgnoreCase(name, "lua-time-limit")) return FindParam("busy-reply-threshold");
   return nullptr;
 }
 
@@ -374,7 +384,7 @@ constexpr CommandSpec kSubcommands[] = {
     {"set", -4, kCfg, SetCmd},
     {"resetstat", 2, kCfg, ResetStatCmd},
     {"rewrite", 2, kCfg, RewriteCmd},
-    {"help", 2, kCfg, HelpCmd},
+    {"help", 2, kLoading | kStale, HelpCmd},
 };
 
 constexpr CommandSpec kCommands[] = {
