@@ -252,6 +252,10 @@ void ScriptEngine::ClearProxies() {
   lua_pop(L, 1);
 }
 
+bool ScriptEngine::KnowsCommand(std::string_view name) const {
+  return CommandTable::Get().Find(name) != nullptr;
+}
+
 ScriptEngine::KillResult ScriptEngine::Kill() {
   if (run_ctx_ == nullptr) return KillResult::kNotBusy;
   if (wrote_) return KillResult::kUnkillable;
@@ -312,7 +316,7 @@ int ScriptEngine::CallCommand(lua_State* L, bool raise) {
   if (spec->flags & kNoScript) {
     return fail("This Redis command is not allowed from script");
   }
-  if (spec->flags & kWrite) {
+  if (spec->flags & (kWrite | kMayReplicate)) {
     if (read_only_) return fail("Write commands are not allowed from read-only scripts.");
     wrote_ = true;
   }

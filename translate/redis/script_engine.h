@@ -79,6 +79,7 @@ class ScriptEngine {
   // reply as a Lua value on top of the stack. Returns 1, or -1 when the caller must lua_error()
   // the error table on top.
   int CallCommand(lua_State* L, bool raise);
+  bool KnowsCommand(std::string_view name) const;
   void set_script_resp(int resp) {
     script_resp_ = resp;
   }

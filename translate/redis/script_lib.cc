@@ -102,6 +102,20 @@ int ReplicateCommands(lua_State* L) {
   return 1;
 }
 
+// No ACLs: every command the table knows is allowed.
+int AclCheckCmd(lua_State* L) {
+  if (lua_gettop(L) < 1 || lua_type(L, 1) != LUA_TSTRING) {
+    return RaiseError(L, "Please specify at least one argument for this redis lib call");
+  }
+  size_t len = 0;
+  const char* name = lua_tolstring(L, 1, &len);
+  if (!ScriptEngine::From(L).KnowsCommand(std::string_view(name, len))) {
+    return RaiseError(L, "Invalid command passed to redis.acl_check_cmd()");
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 int Breakpoint(lua_State* L) {
   lua_pushboolean(L, 0);
   return 1;
@@ -358,6 +372,7 @@ void OpenRedisTable(lua_State* L, std::string_view version) {
   SetFunction(L, "setresp", SetResp);
   SetFunction(L, "set_repl", SetRepl);
   SetFunction(L, "replicate_commands", ReplicateCommands);
+  SetFunction(L, "acl_check_cmd", AclCheckCmd);
   SetFunction(L, "breakpoint", Breakpoint);
   SetFunction(L, "debug", Debug);
   SetNumber(L, "LOG_DEBUG", 0);
