@@ -235,6 +235,18 @@ constexpr CommandDoc kCommandDocs[] = {
     {"zinter", "Intersect multiple sorted sets"},
     {"zdiff", "Subtract multiple sorted sets"},
     {"zintercard", "Intersect multiple sorted sets and return the cardinality of the result"},
+    // script_cmds.cc
+    {"eval", "Executes a server-side Lua script."},
+    {"evalsha", "Executes a server-side Lua script by SHA1 digest."},
+    {"eval_ro", "Executes a read-only server-side Lua script."},
+    {"evalsha_ro", "Executes a read-only server-side Lua script by SHA1 digest."},
+    {"script", "A container for Lua scripts management commands."},
+    {"script|debug", "Sets the debug mode of server-side Lua scripts."},
+    {"script|exists", "Determines whether server-side Lua scripts exist in the script cache."},
+    {"script|flush", "Removes all server-side Lua scripts from the script cache."},
+    {"script|help", "Returns helpful text about the different subcommands."},
+    {"script|kill", "Terminates a server-side Lua script during execution."},
+    {"script|load", "Loads a server-side Lua script to the script cache."},
 };
 
 }  // namespace
