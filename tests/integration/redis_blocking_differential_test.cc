@@ -154,6 +154,13 @@ std::vector<MultiScript> ListBlockingScripts() {
                 {1, {"CLIENT", "UNBLOCK", "{id0}", "ERROR"}},
                 {0, {"BLPOP", "x", "0"}},
                 {1, {"CLIENT", "UNBLOCK", "{id0}"}}}});
+  s.push_back({"scripts: no waiting inside, waiters served after the script", 2,
+               {{0, {"EVAL", "return redis.call('blmpop', '0', '1', KEYS[1], 'LEFT')", "1", "x"}},
+                {0, {"EVAL", "return redis.call('bzmpop', '0', '1', KEYS[1], 'MIN')", "1", "z"}},
+                {0, {"EVAL", "return redis.pcall('blpop', KEYS[1], '0')", "1", "x"}},
+                {0, {"BLPOP", "x", "0"}},
+                {1, {"EVAL", "redis.call('rpush', KEYS[1], 'a', 'b'); redis.call('lpop', KEYS[1]); return redis.call('llen', KEYS[1])", "1", "x"}},
+                {1, {"EXISTS", "x"}}}});
   s.push_back({"a waiting blmove whose destination turned into a string", 2,
                {{0, {"BLMOVE", "src", "dst", "LEFT", "LEFT", "0"}},
                 {1, {"SET", "dst", "str", "", "RPUSH", "src", "x"}},

@@ -346,7 +346,7 @@ constexpr CommandSpec kSubcommands[] = {
     {"unpause", 2, kClientFlags | kAdmin, UnpauseCmd},
     {"caching", 3, kClientFlags, ClientCachingCmd},
     {"trackinginfo", 2, kClientFlags, ClientTrackingInfoCmd},
-    {"help", 2, kClientFlags, HelpCmd},
+    {"help", 2, kLoading | kStale, HelpCmd},
 };
 
 constexpr CommandSpec kCommands[] = {

@@ -5,6 +5,7 @@
 
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
+#include "translate/redis/script_engine.h"
 #include "translate/redis/session.h"
 
 namespace kvgate::redis {
@@ -44,7 +45,8 @@ void CommandContext::Suspend(int64_t deadline_ms, bool unblockable, Resume resum
 }
 
 bool CommandContext::may_block() const {
-  return !session.executing_transaction();
+  const ScriptEngine* scripts = front.scripts_if_open();
+  return !session.executing_transaction() && (scripts == nullptr || !scripts->running());
 }
 
 void CommandContext::BlockOnKeys(std::span<const std::string_view> keys, engine::ValueType type,

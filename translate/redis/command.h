@@ -172,7 +172,7 @@ struct CommandContext {
   void Suspend(int64_t deadline_ms, bool unblockable, Resume resume);
 
   // ---- blocking commands (BLPOP, BZPOPMIN, ...) ----
-  // Whether this command may wait: not inside EXEC (nor a script), where a blocking command
+  // Whether this command may wait: not inside EXEC or a script, where a blocking command
   // answers at once as on timeout (Redis CLIENT_DENY_BLOCKING).
   bool may_block() const;
   // Waits until a change readies one of `keys` of the current database for a value of `type`

@@ -281,6 +281,18 @@ constexpr CommandDoc kCommandDocs[] = {
     {"memory|purge", "Asks the allocator to release memory."},
     {"memory|usage", "Estimates the memory usage of a key."},
     {"memory|help", "Returns helpful text about the different subcommands."},
+    // script_cmds.cc
+    {"eval", "Executes a server-side Lua script."},
+    {"evalsha", "Executes a server-side Lua script by SHA1 digest."},
+    {"eval_ro", "Executes a read-only server-side Lua script."},
+    {"evalsha_ro", "Executes a read-only server-side Lua script by SHA1 digest."},
+    {"script", "A container for Lua scripts management commands."},
+    {"script|debug", "Sets the debug mode of server-side Lua scripts."},
+    {"script|exists", "Determines whether server-side Lua scripts exist in the script cache."},
+    {"script|flush", "Removes all server-side Lua scripts from the script cache."},
+    {"script|help", "Returns helpful text about the different subcommands."},
+    {"script|kill", "Terminates a server-side Lua script during execution."},
+    {"script|load", "Loads a server-side Lua script to the script cache."},
 };
 
 }  // namespace

@@ -38,6 +38,7 @@ std::span<const CommandSpec> ListBlockCommands();    // BLPOP BLMOVE ... (list_b
 std::span<const CommandSpec> SortCommands();         // SORT SORT_RO (sort_cmds.cc)
 std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra_cmds.cc)
 std::span<const CommandSpec> DumpCommands();         // DUMP RESTORE MEMORY (dump_cmds.cc)
+std::span<const CommandSpec> ScriptCommands();       // EVAL EVALSHA SCRIPT (script_cmds.cc)
 
 namespace {
 
@@ -49,7 +50,7 @@ constexpr Family kFamilies[] = {
     KvCommands,         KvWatchCommands,   CondCommands,        EtagCommands,    WaitCommands,
     HashCommands,       ListCommands,      ListEditCommands,    SetCommands,     SetAlgebraCommands,
     ZSetCommands,       ZSetRangeCommands, ZSetAlgebraCommands, ZSetPopCommands, ListBlockCommands,
-    SortCommands,       DumpCommands,
+    SortCommands,       DumpCommands,      ScriptCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

@@ -20,6 +20,13 @@
 namespace kvgate::redis {
 namespace {
 
+// A parameter in [0, LONG_MAX]: the error text CONFIG SET reports, empty when it parses.
+std::string ParseLongParam(std::string_view v, int64_t* out) {
+  if (!resp::ParseInt64(v, out)) return "argument couldn't be parsed into an integer";
+  if (*out < 0) return "argument must be between 0 and 9223372036854775807 inclusive";
+  return std::string();
+}
+
 bool ParseNonNegative(std::string_view s, int64_t* out) {
   return resp::ParseInt64(s, out) && *out >= 0;
 }
@@ -263,12 +270,9 @@ const Param kParams[] = {
      [](RedisFront& f) { return std::to_string(f.config().set_max_intset_entries); },
      [](RedisConfig* c, std::string_view v) {
        int64_t x = 0;
-       if (!resp::ParseInt64(v, &x))
-         return std::string("argument couldn't be parsed into an integer");
-       if (x < 0)
-         return std::string("argument must be between 0 and 9223372036854775807 inclusive");
-       c->set_max_intset_entries = static_cast<uint64_t>(x);
-       return std::string();
+       std::string err = ParseLongParam(v, &x);
+       if (err.empty()) c->set_max_intset_entries = static_cast<uint64_t>(x);
+       return err;
      }},
     {"port", [](RedisFront& f) { return std::to_string(f.config().tcp_port); }, nullptr},
     {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
@@ -282,8 +286,14 @@ const Param kParams[] = {
     {"io-threads", [](RedisFront&) { return std::string("1"); }, nullptr},
     {"cluster-enabled", [](RedisFront&) { return std::string("no"); }, nullptr},
     {"replica-read-only", [](RedisFront&) { return std::string("yes"); }, nullptr},
-    {"lua-time-limit", [](RedisFront&) { return std::string("5000"); }, nullptr},
-    {"busy-reply-threshold", [](RedisFront&) { return std::string("5000"); }, nullptr},
+    {"busy-reply-threshold",
+     [](RedisFront& f) { return std::to_string(f.config().busy_reply_threshold_ms); },
+     [](RedisConfig* c, std::string_view v) {
+       int64_t x = 0;
+       std::string err = ParseLongParam(v, &x);
+       if (err.empty()) c->busy_reply_threshold_ms = x;
+       return err;
+     }},
     {"slowlog-log-slower-than", [](RedisFront&) { return std::string("10000"); }, nullptr},
     {"slowlog-max-len", [](RedisFront&) { return std::string("128"); }, nullptr},
     {"maxmemory-samples", [](RedisFront&) { return std::string("5"); }, nullptr},
@@ -296,6 +306,7 @@ const Param* FindParam(std::string_view name) {
     if (EqualsIgnoreCase(p.name, name)) return &p;
   }
   if (EqualsIgnoreCase(name, "slave-read-only")) return FindParam("replica-read-only");
+  if (EqualsIgnoreCase(name, "lua-time-limit")) return FindParam("busy-reply-threshold");
   return nullptr;
 }
 
@@ -397,7 +408,7 @@ constexpr CommandSpec kSubcommands[] = {
     {"set", -4, kCfg, SetCmd},
     {"resetstat", 2, kCfg, ResetStatCmd},
     {"rewrite", 2, kCfg, RewriteCmd},
-    {"help", 2, kCfg, HelpCmd},
+    {"help", 2, kLoading | kStale, HelpCmd},
 };
 
 constexpr CommandSpec kCommands[] = {

@@ -120,7 +120,7 @@ constexpr uint32_t kConn = kFast | kNoScript | kLoading | kStale;
 constexpr CommandSpec kCommands[] = {
     {"ping", -1, kFast | kSubscribedOk, PingCmd},
     {"echo", 2, kFast, EchoCmd},
-    {"select", 2, kConn, SelectCmd},
+    {"select", 2, (kConn & ~kNoScript), SelectCmd},
     {"quit", -1, kConn | kSubscribedOk | kNotQueued | kNoAuth, QuitCmd},
     {"reset", 1, kConn | kSubscribedOk | kNotQueued | kNoAuth, ResetCmd},
     {"hello", -1, kConn | kNoAuth, HelloCmd},

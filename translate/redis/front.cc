@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "translate/redis/notifications.h"
+#include "translate/redis/script_engine.h"
 #include "translate/redis/session.h"
 
 namespace kvgate::redis {
@@ -17,6 +18,11 @@ RedisFront::RedisFront(engine::Store& store, RedisConfig config)
 
 RedisFront::~RedisFront() {
   store_.RemoveChangeListener(this);
+}
+
+ScriptEngine& RedisFront::scripts() {
+  if (scripts_ == nullptr) scripts_ = std::make_unique<ScriptEngine>(*this);
+  return *scripts_;
 }
 
 std::unique_ptr<translate::Session> RedisFront::NewSession(translate::Transport& transport) {

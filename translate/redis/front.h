@@ -30,6 +30,7 @@
 namespace kvgate::redis {
 
 class RedisSession;
+class ScriptEngine;
 
 struct RedisStats {
   int64_t start_ms = 0;
@@ -76,6 +77,12 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   }
   Tracking& tracking() {
     return tracking_;
+  }
+  // Lua scripting (script_engine.h): the Lua state is made on first use.
+  ScriptEngine& scripts();
+  // Null until a script command has run.
+  ScriptEngine* scripts_if_open() {
+    return scripts_.get();
   }
 
   // ---- databases ----
@@ -179,6 +186,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   PubSub pubsub_;
   WatchRegistry watches_;
   Tracking tracking_{*this};
+  std::unique_ptr<ScriptEngine> scripts_;
   std::map<uint64_t, RedisSession*> clients_;
   std::vector<uint64_t> pending_close_;   // client ids
   std::vector<uint64_t> kv_watch_ready_;  // client ids

@@ -58,6 +58,9 @@ struct RedisConfig {
   int64_t tcp_keepalive = 300;
   // hll-sparse-max-bytes: a sparse HyperLogLog growing past this turns dense.
   uint64_t hll_sparse_max_bytes = 3000;
+  // busy-reply-threshold (alias lua-time-limit): a script running longer is "busy" (the
+  // script engine's busy callback runs; SCRIPT KILL may stop it).
+  int64_t busy_reply_threshold_ms = 5000;
   // Keys remembered for client-side caching (tracking-table-max-keys; 0 = unlimited).
   uint64_t tracking_table_max_keys = 1'000'000;
   // A hash stays a "listpack" (OBJECT ENCODING, one-call HSCAN) up to this many fields, each

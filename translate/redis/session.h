@@ -110,6 +110,26 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   // Close now (CLIENT KILL, output limits); called by the front outside any handler chain.
   void CloseNow();
 
+  // ---- scripts (script_engine.h) ----
+  // The database a script starts on and returns the client to: SELECT inside a script affects
+  // the script only (Redis 7).
+  struct DbSelection {
+    int db = 0;
+    std::string kv_bucket;
+  };
+  DbSelection db_selection() const {
+    return {db_, kv_bucket_};
+  }
+  void restore_db_selection(DbSelection s) {
+    db_ = s.db;
+    kv_bucket_ = std::move(s.kv_bucket);
+  }
+  // A command called from a script suspended (a store that answers later): it is forgotten
+  // (its change still completes) and the script gets an error.
+  void AbandonSuspended() {
+    DropSuspended();
+  }
+
   // ---- transactions ----
   bool in_multi() const {
     return in_multi_;
