@@ -72,6 +72,12 @@ enum class PopReply : uint8_t { kElement, kElements, kKeyElements, kKeyElement }
 void PopAndReply(CommandContext& ctx, engine::StoreBucket& db, size_t key_arg, bool left,
                  size_t count, PopReply shape);
 
+// LMPOP / BLPOP / BLMPOP without waiting: pops from the first of the keys at args
+// [begin, end) that holds elements and replies in `shape`. False with nothing replied when none
+// does; true once it replied (the pop, WRONGTYPE at an earlier key, or an engine error).
+bool PopFirstNonEmpty(CommandContext& ctx, size_t begin, size_t end, bool left, size_t count,
+                      PopReply shape);
+
 // LMOVE ctx.arg(src_arg) ctx.arg(dst_arg): pops one element from the source's head (from_left)
 // or tail and pushes it at the destination's head (to_left) or tail, replying the element; a
 // source without elements answers null and changes nothing; WRONGTYPE if either key holds

@@ -52,16 +52,8 @@ template <bool kLeft>
 void BPopCmd(CommandContext& ctx) {
   int64_t deadline = 0;
   if (!ParseBlockTimeout(ctx, ctx.arg(ctx.argc() - 1), &deadline)) return;
-  Bucket* db = ctx.Db();
-  if (db == nullptr) return;
   const size_t end = ctx.argc() - 1;
-  for (size_t k = 1; k < end; ++k) {
-    const ListValue* l = nullptr;
-    if (!ReadCollection(ctx, *db, ctx.arg(k), &l)) return;
-    if (l != nullptr && l->size() > 0) {
-      return PopAndReply(ctx, *db, k, kLeft, 1, PopReply::kKeyElement);
-    }
-  }
+  if (PopFirstNonEmpty(ctx, 1, end, kLeft, 1, PopReply::kKeyElement)) return;
   if (!ctx.may_block()) return ctx.w.NullArray();
   ctx.BlockOnKeys(ctx.args.subspan(1, end - 1), ValueType::kList, deadline, ServeBPop<kLeft>);
 }
@@ -87,15 +79,9 @@ void BLMPopCmd(CommandContext& ctx) {
   if (!ParseMPopArgs(ctx, 2, "left", "right", &a)) return;
   int64_t deadline = 0;
   if (!ParseBlockTimeout(ctx, ctx.arg(1), &deadline)) return;
-  Bucket* db = ctx.Db();
-  if (db == nullptr) return;
-  for (size_t k = a.keys_begin; k < a.keys_end; ++k) {
-    const ListValue* l = nullptr;
-    if (!ReadCollection(ctx, *db, ctx.arg(k), &l)) return;
-    if (l != nullptr && l->size() > 0) {
-      return PopAndReply(ctx, *db, k, !a.second, static_cast<size_t>(a.count),
-                         PopReply::kKeyElements);
-    }
+  if (PopFirstNonEmpty(ctx, a.keys_begin, a.keys_end, !a.second, static_cast<size_t>(a.count),
+                       PopReply::kKeyElements)) {
+    return;
   }
   if (!ctx.may_block()) return ctx.w.NullArray();
   ctx.BlockOnKeys(ctx.args.subspan(a.keys_begin, a.keys_end - a.keys_begin), ValueType::kList,

@@ -82,6 +82,21 @@ void PopAndReply(CommandContext& ctx, Bucket& db, size_t key_arg, bool left, siz
       });
 }
 
+bool PopFirstNonEmpty(CommandContext& ctx, size_t begin, size_t end, bool left, size_t count,
+                      PopReply shape) {
+  Bucket* db = ctx.Db();
+  if (db == nullptr) return true;
+  for (size_t k = begin; k < end; ++k) {
+    const ListValue* l = nullptr;
+    if (!ReadCollection(ctx, *db, ctx.arg(k), &l)) return true;
+    if (l != nullptr && l->size() > 0) {
+      PopAndReply(ctx, *db, k, left, count, shape);
+      return true;
+    }
+  }
+  return false;
+}
+
 namespace {
 
 // LPUSH RPUSH (create) and LPUSHX RPUSHX (existing lists only): the length after.
@@ -147,15 +162,9 @@ void RPopCmd(CommandContext& ctx) {
 void LMPopCmd(CommandContext& ctx) {
   MPopArgs a;
   if (!ParseMPopArgs(ctx, 1, "left", "right", &a)) return;
-  Bucket* db = ctx.Db();
-  if (db == nullptr) return;
-  for (size_t k = a.keys_begin; k < a.keys_end; ++k) {
-    const ListValue* l = nullptr;
-    if (!ReadCollection(ctx, *db, ctx.arg(k), &l)) return;
-    if (l != nullptr && l->size() > 0) {
-      return PopAndReply(ctx, *db, k, !a.second, static_cast<size_t>(a.count),
-                         PopReply::kKeyElements);
-    }
+  if (PopFirstNonEmpty(ctx, a.keys_begin, a.keys_end, !a.second, static_cast<size_t>(a.count),
+                       PopReply::kKeyElements)) {
+    return;
   }
   ctx.w.NullArray();
 }
