@@ -68,10 +68,13 @@ TEST_CASE("Lengths use the 6, 14, 32 and 64-bit forms", "[rdb]") {
     REQUIRE(r.LoadLen(&back));
     CHECK(back == n);
   }
-  Reader bad("\x82"s);
+  // A Reader views its bytes: they must outlive it.
+  const std::string bad_bytes = "\x82"s;
+  Reader bad(bad_bytes);
   uint64_t v = 0;
   CHECK_FALSE(bad.LoadLen(&v));
-  Reader huge("\x81\xff\xff\xff\xff\xff\xff\xff\xff"s);
+  const std::string huge_bytes = "\x81\xff\xff\xff\xff\xff\xff\xff\xff"s;
+  Reader huge(huge_bytes);
   std::string out;
   CHECK_FALSE(huge.LoadString(&out));  // a length the payload cannot back
 }
