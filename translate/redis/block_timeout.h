@@ -1,13 +1,15 @@
 // File: translate/redis/block_timeout.h
-// The timeout argument of the blocking commands (BLPOP ... timeout, BZMPOP timeout ...): seconds
-// as a long double, as redis-server 7.0's getTimeoutFromObjectOrReply reads it, turned into a
-// deadline on the command's clock (0: wait forever).
+// The arguments every blocking command (BLPOP ... timeout, BZMPOP timeout ...) shares: the
+// timeout, seconds as a long double as redis-server 7.0's getTimeoutFromObjectOrReply reads it,
+// turned into a deadline on the command's clock (0: wait forever), and, once a key is ready,
+// which of its key arguments that is.
 //
 //   int64_t deadline = 0;
 //   if (!ParseBlockTimeout(ctx, ctx.arg(ctx.argc() - 1), &deadline)) return;  // replied
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -42,6 +44,14 @@ inline bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t
     *deadline_ms = ctx.now_ms + tval;
   }
   return true;
+}
+
+// The index of the key argument in [from, to) equal to the ready key (BlockedServe's key).
+inline size_t ReadyKeyArg(const CommandContext& ctx, size_t from, size_t to, std::string_view key) {
+  for (size_t k = from; k < to; ++k) {
+    if (ctx.arg(k) == key) return k;
+  }
+  return from;
 }
 
 }  // namespace kvgate::redis

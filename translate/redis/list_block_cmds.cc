@@ -26,14 +26,6 @@ using Bucket = engine::StoreBucket;
 using engine::ListValue;
 using engine::ValueType;
 
-// The index of the argument in [from, to) equal to `key` (the ready key).
-size_t KeyArg(const CommandContext& ctx, size_t from, size_t to, std::string_view key) {
-  for (size_t k = from; k < to; ++k) {
-    if (ctx.arg(k) == key) return k;
-  }
-  return from;
-}
-
 // ---- BLPOP / BRPOP key [key ...] timeout ----
 
 template <bool kLeft>
@@ -44,7 +36,8 @@ bool ServeBPop(CommandContext& ctx, const std::string_view* ready) {
   }
   Bucket* db = ctx.Db();
   if (db == nullptr) return true;
-  PopAndReply(ctx, *db, KeyArg(ctx, 1, ctx.argc() - 1, *ready), kLeft, 1, PopReply::kKeyElement);
+  PopAndReply(ctx, *db, ReadyKeyArg(ctx, 1, ctx.argc() - 1, *ready), kLeft, 1,
+              PopReply::kKeyElement);
   return true;
 }
 
@@ -69,7 +62,7 @@ bool ServeBLMPop(CommandContext& ctx, const std::string_view* ready) {
   if (!ParseMPopArgs(ctx, 2, "left", "right", &a)) return true;  // parsed before it waited
   Bucket* db = ctx.Db();
   if (db == nullptr) return true;
-  PopAndReply(ctx, *db, KeyArg(ctx, a.keys_begin, a.keys_end, *ready), !a.second,
+  PopAndReply(ctx, *db, ReadyKeyArg(ctx, a.keys_begin, a.keys_end, *ready), !a.second,
               static_cast<size_t>(a.count), PopReply::kKeyElements);
   return true;
 }

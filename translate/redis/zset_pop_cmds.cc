@@ -116,14 +116,6 @@ void ZPopMaxCmd(CommandContext& ctx) {
   ZPopGeneric(ctx, true);
 }
 
-// The index of the argument in [from, to) equal to `key` (a blocking pop's ready key).
-size_t KeyArg(const CommandContext& ctx, size_t from, size_t to, std::string_view key) {
-  for (size_t k = from; k < to; ++k) {
-    if (ctx.arg(k) == key) return k;
-  }
-  return from;
-}
-
 // ---- BZPOPMIN / BZPOPMAX key [key ...] timeout ----
 
 template <bool kMax>
@@ -132,7 +124,7 @@ bool ServeBZPop(CommandContext& ctx, const std::string_view* ready) {
     ctx.w.NullArray();
     return true;
   }
-  PopFrom(ctx, KeyArg(ctx, 1, ctx.argc() - 1, *ready), kMax, 1, PopShape::kKeyMemberScore);
+  PopFrom(ctx, ReadyKeyArg(ctx, 1, ctx.argc() - 1, *ready), kMax, 1, PopShape::kKeyMemberScore);
   return true;
 }
 
@@ -185,7 +177,7 @@ bool ServeBZMPop(CommandContext& ctx, const std::string_view* ready) {
   }
   MPopArgs a;
   if (!ParseMPopArgs(ctx, 2, "min", "max", &a)) return true;  // parsed before it waited
-  PopFrom(ctx, KeyArg(ctx, a.keys_begin, a.keys_end, *ready), a.second, a.count,
+  PopFrom(ctx, ReadyKeyArg(ctx, a.keys_begin, a.keys_end, *ready), a.second, a.count,
           PopShape::kKeyPairs);
   return true;
 }
