@@ -5,14 +5,20 @@
 # Usage: tools/test.sh          (KVGATE_FUZZ_SECONDS=N to change the fuzz time per target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+stage() { echo "test.sh: $1 (at ${SECONDS}s)"; }
+stage "setup"
 tools/setup.sh
 jobs=$(nproc)
 
+stage "asan build"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$jobs"
+stage "asan tests"
 ctest --preset asan -j "$jobs"
 
+stage "fuzz build"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs" --target fuzz_all
+stage "fuzz run"
 tools/fuzz.sh build/fuzz "${KVGATE_FUZZ_SECONDS:-20}"
-echo "test.sh: all green"
+echo "test.sh: all green in ${SECONDS}s"
