@@ -293,6 +293,19 @@ constexpr CommandDoc kCommandDocs[] = {
     {"script|help", "Returns helpful text about the different subcommands."},
     {"script|kill", "Terminates a server-side Lua script during execution."},
     {"script|load", "Loads a server-side Lua script to the script cache."},
+    // function_cmds.cc
+    {"fcall", "Invokes a function."},
+    {"fcall_ro", "Invokes a read-only function."},
+    {"function", "A container for function commands."},
+    {"function|delete", "Deletes a library and its functions."},
+    {"function|dump", "Dumps all libraries into a serialized binary payload."},
+    {"function|flush", "Deletes all libraries and functions."},
+    {"function|help", "Returns helpful text about the different subcommands."},
+    {"function|kill", "Terminates a function during execution."},
+    {"function|list", "Returns information about all libraries."},
+    {"function|load", "Creates a library."},
+    {"function|restore", "Restores all libraries from a payload."},
+    {"function|stats", "Returns information about a function during execution."},
 };
 
 }  // namespace
