@@ -293,6 +293,19 @@ constexpr CommandDoc kCommandDocs[] = {
     {"script|help", "Returns helpful text about the different subcommands."},
     {"script|kill", "Terminates a server-side Lua script during execution."},
     {"script|load", "Loads a server-side Lua script to the script cache."},
+    // stream_cmds.cc, stream_read_cmds.cc, stream_info_cmds.cc
+    {"xadd", "Appends a new entry to a stream"},
+    {"xlen", "Return the number of entries in a stream"},
+    {"xrange",
+     "Return a range of elements in a stream, with IDs matching the specified IDs interval"},
+    {"xrevrange",
+     "Return a range of elements in a stream, with IDs matching the specified IDs interval, in "
+     "reverse order (from greater to smaller IDs) compared to XRANGE"},
+    {"xdel",
+     "Removes the specified entries from the stream. Returns the number of items actually deleted, "
+     "that may be different from the number of IDs passed in case certain IDs do not exist."},
+    {"xtrim", "Trims the stream to (approximately if '~' is passed) a certain size"},
+    {"xsetid", "An internal command for replicating stream values"},
 };
 
 }  // namespace

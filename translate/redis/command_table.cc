@@ -39,6 +39,7 @@ std::span<const CommandSpec> SortCommands();         // SORT SORT_RO (sort_cmds.
 std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra_cmds.cc)
 std::span<const CommandSpec> DumpCommands();         // DUMP RESTORE MEMORY (dump_cmds.cc)
 std::span<const CommandSpec> ScriptCommands();       // EVAL EVALSHA SCRIPT (script_cmds.cc)
+std::span<const CommandSpec> StreamCommands();       // XADD XRANGE ... (stream_cmds.cc)
 
 namespace {
 
@@ -50,7 +51,7 @@ constexpr Family kFamilies[] = {
     KvCommands,         KvWatchCommands,   CondCommands,        EtagCommands,    WaitCommands,
     HashCommands,       ListCommands,      ListEditCommands,    SetCommands,     SetAlgebraCommands,
     ZSetCommands,       ZSetRangeCommands, ZSetAlgebraCommands, ZSetPopCommands, ListBlockCommands,
-    SortCommands,       DumpCommands,      ScriptCommands,
+    SortCommands,       DumpCommands,      ScriptCommands,      StreamCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
