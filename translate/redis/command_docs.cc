@@ -306,6 +306,9 @@ constexpr CommandDoc kCommandDocs[] = {
      "that may be different from the number of IDs passed in case certain IDs do not exist."},
     {"xtrim", "Trims the stream to (approximately if '~' is passed) a certain size"},
     {"xsetid", "An internal command for replicating stream values"},
+    {"xread",
+     "Return never seen elements in multiple streams, with IDs greater than the ones reported by "
+     "the caller for each stream. Can block."},
 };
 
 }  // namespace

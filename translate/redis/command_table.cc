@@ -40,6 +40,7 @@ std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra
 std::span<const CommandSpec> DumpCommands();         // DUMP RESTORE MEMORY (dump_cmds.cc)
 std::span<const CommandSpec> ScriptCommands();       // EVAL EVALSHA SCRIPT (script_cmds.cc)
 std::span<const CommandSpec> StreamCommands();       // XADD XRANGE ... (stream_cmds.cc)
+std::span<const CommandSpec> StreamReadCommands();   // XREAD (stream_read_cmds.cc)
 
 namespace {
 
@@ -51,7 +52,7 @@ constexpr Family kFamilies[] = {
     KvCommands,         KvWatchCommands,   CondCommands,        EtagCommands,    WaitCommands,
     HashCommands,       ListCommands,      ListEditCommands,    SetCommands,     SetAlgebraCommands,
     ZSetCommands,       ZSetRangeCommands, ZSetAlgebraCommands, ZSetPopCommands, ListBlockCommands,
-    SortCommands,       DumpCommands,      ScriptCommands,      StreamCommands,
+    SortCommands,       DumpCommands,      ScriptCommands,      StreamCommands,  StreamReadCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
