@@ -309,6 +309,11 @@ constexpr CommandDoc kCommandDocs[] = {
     {"xread",
      "Return never seen elements in multiple streams, with IDs greater than the ones reported by "
      "the caller for each stream. Can block."},
+    {"xinfo", "A container for stream introspection commands"},
+    {"xinfo|stream", "Get information about a stream"},
+    {"xinfo|help", "Show helpful text about the different subcommands"},
+    {"xinfo|groups", "List the consumer groups of a stream"},
+    {"xinfo|consumers", "List the consumers in a consumer group"},
 };
 
 }  // namespace

@@ -41,6 +41,7 @@ std::span<const CommandSpec> DumpCommands();         // DUMP RESTORE MEMORY (dum
 std::span<const CommandSpec> ScriptCommands();       // EVAL EVALSHA SCRIPT (script_cmds.cc)
 std::span<const CommandSpec> StreamCommands();       // XADD XRANGE ... (stream_cmds.cc)
 std::span<const CommandSpec> StreamReadCommands();   // XREAD (stream_read_cmds.cc)
+std::span<const CommandSpec> StreamInfoCommands();   // XINFO (stream_info_cmds.cc)
 
 namespace {
 
@@ -53,6 +54,7 @@ constexpr Family kFamilies[] = {
     HashCommands,       ListCommands,      ListEditCommands,    SetCommands,     SetAlgebraCommands,
     ZSetCommands,       ZSetRangeCommands, ZSetAlgebraCommands, ZSetPopCommands, ListBlockCommands,
     SortCommands,       DumpCommands,      ScriptCommands,      StreamCommands,  StreamReadCommands,
+    StreamInfoCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
