@@ -113,6 +113,7 @@ void XInfoConsumersCmd(CommandContext& ctx) {
               "' for key name '" + std::string(CString(ctx.arg(2))) + "'");
 }
 
+// Redis 7.0 words XINFO's last help line "Prints", where its other containers say "Print".
 void XInfoHelpCmd(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -123,7 +124,7 @@ void XInfoHelpCmd(CommandContext& ctx) {
       "STREAM <key> [FULL [COUNT <count>]",
       "    Show information about the stream.",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   };
   ctx.w.ArrayHeader(std::size(kLines));
   for (std::string_view l : kLines) ctx.w.SimpleString(l);
