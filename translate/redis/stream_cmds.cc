@@ -110,9 +110,10 @@ void XAddCmd(CommandContext& ctx) {
           case AddError::kNone:
             break;
         }
-        c.w.Bulk(FormatStreamId(st.id));
+        // Events before the reply, as every family does (a RESP3 subscriber sees them first).
         c.Notify(kNotifyStream, "xadd", c.arg(1));
         if (st.trimmed != 0) c.Notify(kNotifyStream, "xtrim", c.arg(1));
+        c.w.Bulk(FormatStreamId(st.id));
       });
 }
 
@@ -268,8 +269,8 @@ void XSetIdCmd(CommandContext& ctx) {
               "ERR The entries_added specified in XSETID is smaller than the target stream "
               "length");
         }
-        c.w.Ok();
         c.Notify(kNotifyStream, "xsetid", c.arg(1));
+        c.w.Ok();
       });
 }
 
