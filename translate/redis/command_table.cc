@@ -40,6 +40,9 @@ std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra
 std::span<const CommandSpec> DumpCommands();         // DUMP RESTORE MEMORY (dump_cmds.cc)
 std::span<const CommandSpec> ScriptCommands();       // EVAL EVALSHA SCRIPT (script_cmds.cc)
 std::span<const CommandSpec> FunctionCommands();     // FCALL FUNCTION (function_cmds.cc)
+std::span<const CommandSpec> StreamCommands();       // XADD XRANGE ... (stream_cmds.cc)
+std::span<const CommandSpec> StreamReadCommands();   // XREAD (stream_read_cmds.cc)
+std::span<const CommandSpec> StreamInfoCommands();   // XINFO (stream_info_cmds.cc)
 
 namespace {
 
@@ -53,7 +56,8 @@ constexpr Family kFamilies[] = {
     HashCommands,       ListCommands,      ListEditCommands,  SetCommands,
     SetAlgebraCommands, ZSetCommands,      ZSetRangeCommands, ZSetAlgebraCommands,
     ZSetPopCommands,    ListBlockCommands, SortCommands,      DumpCommands,
-    ScriptCommands,     FunctionCommands,
+    ScriptCommands,     FunctionCommands,  StreamCommands,    StreamReadCommands,
+    StreamInfoCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
