@@ -11,7 +11,10 @@ build_pkgs=(build-essential cmake ninja-build pkg-config git
             liblua5.1-0-dev lua-cjson-dev lua-bitop-dev)
 test_pkgs=(clang libclang-rt-14-dev clang-format clang-tidy
            redis-server redis-tools nats-server python3 procps
-           python3-redis)
+           python3-redis
+           # tests/frameworks: real frameworks against kvgate and redis-server
+           python3-celery python3-django python3-django-redis
+           ruby ruby-redis ruby-sidekiq)
 
 pkgs=("${build_pkgs[@]}")
 if [[ -z "${KVGATE_SETUP_MINIMAL:-}" ]]; then
