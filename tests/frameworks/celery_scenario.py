@@ -6,11 +6,11 @@ Prints "OUTCOME <json>"; exits non-zero on a broken expectation.
 Usage: celery_scenario.py PORT"""
 
 import datetime
-import json
 import os
 import subprocess
 import sys
-import time
+
+from scenario_util import report, wait_for
 
 GUARD_S = 60  # failure guard for every wait below, never an expectation
 
@@ -25,17 +25,6 @@ def start_worker(port, workdir):
                             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir), log
 
 
-def wait_for(predicate):
-    deadline = time.monotonic() + GUARD_S
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached within the guard timeout")
-        time.sleep(0.05)
-
-
 def scenario(out, worker_ready):
     from celery import chain, chord, group
 
@@ -44,13 +33,13 @@ def scenario(out, worker_ready):
 
     # Sent before the worker is up: it waits in the broker's list.
     first = t.add.delay(2, 3)
-    wait_for(worker_ready)
+    wait_for(worker_ready, GUARD_S)
     out["add"] = first.get(timeout=GUARD_S)
     out["add_state"] = first.state
     out["add_from_backend"] = app.AsyncResult(first.id).result
 
     out["ping"] = sorted(wait_for(lambda: [
-        list(reply)[0] for reply in app.control.ping(timeout=1.0)]))
+        list(reply)[0] for reply in app.control.ping(timeout=1.0)], GUARD_S))
 
     later = t.eta_probe.apply_async((7,), countdown=1)
     at = t.eta_probe.apply_async(
@@ -76,10 +65,10 @@ def scenario(out, worker_ready):
     inspect = app.control.inspect(timeout=1.0)
     wait_for(lambda: any(entry["request"]["id"] == held.id
                          for entries in (inspect.scheduled() or {}).values()
-                         for entry in entries))
+                         for entry in entries), GUARD_S)
     out["scheduled_seen"] = True
     app.control.revoke(held.id)
-    wait_for(lambda: held.state == "REVOKED")
+    wait_for(lambda: held.state == "REVOKED", GUARD_S)
     out["revoked_state"] = held.state
 
 
@@ -117,12 +106,7 @@ def main(port):
         "group": [0, 2, 4, 6], "chain": 112, "chord": 20, "scheduled_seen": True,
         "revoked_state": "REVOKED", "worker_exit": 0,
     }
-    print("OUTCOME " + json.dumps(out, sort_keys=True))
-    broken = {k: (out.get(k), v) for k, v in expected.items() if out.get(k) != v}
-    if broken:
-        print(f"unexpected (got, expected): {broken}", file=sys.stderr)
-        return 1
-    return 0
+    return report(out, expected)
 
 
 if __name__ == "__main__":

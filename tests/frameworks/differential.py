@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs one framework scenario against a real redis-server and against kvgate, and compares.
 
-Usage: differential.py SCENARIO_COMMAND...   ("{port}" in the command is replaced by the port)
+Usage: differential.py [--kvgate-lacks WHAT] SCENARIO_COMMAND...
+       ("{port}" in the command is replaced by the port)
 
 The scenario is a real program (a Celery client and worker, a Sidekiq client and server, ...)
 that talks to 127.0.0.1:{port} and prints its outcome as one line "OUTCOME <json>" on stdout,
@@ -9,6 +10,10 @@ asserting its own expectations on the way (a scenario that fails exits non-zero)
 starts a redis-server (--save '' --appendonly no) and a kvgate ($KVGATE_BINARY), each on an
 ephemeral loopback port of its own, runs the scenario once against each, and fails when the
 scenario fails on either server or when kvgate's outcome differs from redis-server's.
+
+--kvgate-lacks WHAT marks a scenario that needs a feature kvgate does not have yet: the test then
+passes when the scenario passes on redis-server and fails on kvgate with WHAT in its output, and
+fails otherwise (so it turns red, asking for the marker to go, once kvgate has the feature).
 
 KVGATE_FRAMEWORKS_MONITOR=1 also prints the commands the scenario sent to redis-server (MONITOR).
 """
@@ -162,15 +167,10 @@ def diff(a, b, path=""):
     return [] if a == b else [f"{path}: redis-server {a!r}, kvgate {b!r}"]
 
 
-def main():
-    command = sys.argv[1:]
-    if not command:
-        print(__doc__)
-        return 2
-    outcomes = {}
-    failures = []
-    for start in (start_redis, start_kvgate):
-        workdir = tempfile.mkdtemp(prefix="kvgate-frameworks-")
+def run_on(start, command):
+    """Starts a server, runs the scenario on it; returns (server name, outcome, failure text)."""
+    workdir = tempfile.mkdtemp(prefix="kvgate-frameworks-")
+    try:
         server = start(workdir)
         monitor = Monitor(server.port) if (
             server.name == "redis-server" and os.environ.get("KVGATE_FRAMEWORKS_MONITOR")) else None
@@ -180,16 +180,41 @@ def main():
             server.stop()
         if monitor:
             print(f"commands sent to redis-server: {monitor.report()}")
-        if outcome is None:
-            failures.append(f"scenario failed against {server.name}: {detail}")
-            if server.name == "kvgate":
-                failures.append("kvgate log (last 3000 chars):\n" + server.log()[-3000:])
-        else:
+        if outcome is not None:
             print(f"{server.name} outcome: {json.dumps(outcome, sort_keys=True)}")
-            outcomes[server.name] = outcome
+            return server.name, outcome, None
+        if server.name == "kvgate":
+            detail += "\nkvgate log (last 3000 chars):\n" + server.log()[-3000:]
+        return server.name, None, detail
+    finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    if len(outcomes) == 2:
-        failures += diff(outcomes["redis-server"], outcomes["kvgate"])
+
+
+def main():
+    args = sys.argv[1:]
+    lacks = None
+    if args[:1] == ["--kvgate-lacks"]:
+        lacks, args = args[1], args[2:]
+    if not args:
+        print(__doc__)
+        return 2
+    failures = []
+    _, reference, failure = run_on(start_redis, args)
+    if failure:
+        failures.append(f"scenario failed against redis-server: {failure}")
+    _, outcome, failure = run_on(start_kvgate, args)
+    if lacks:
+        if outcome is not None:
+            failures.append(f"the scenario passes on kvgate: drop --kvgate-lacks {lacks!r}")
+        elif lacks not in failure:
+            failures.append(f"scenario failed against kvgate, not for lack of {lacks}: {failure}")
+        elif not failures:
+            print(f"PASS: redis-server ran the scenario; kvgate fails on it for lack of {lacks}")
+            return 0
+    elif failure:
+        failures.append(f"scenario failed against kvgate: {failure}")
+    elif reference is not None:
+        failures += diff(reference, outcome)
     if failures:
         print("FAIL: " + "\n".join(failures))
         return 1

@@ -5,11 +5,12 @@ versions, delete_pattern/keys (SCAN MATCH), ttl/pttl/expire/persist/touch, and t
 (redis-py's Lock). Prints "OUTCOME <json>"; exits non-zero on a broken expectation.
 Usage: django_redis_scenario.py PORT"""
 
-import json
 import sys
 
 import django
 from django.conf import settings
+
+from scenario_util import report
 
 
 def main(port):
@@ -123,12 +124,7 @@ def main(port):
         "lock_second": False, "lock_extend": True, "lock_ttl": True, "lock_released": 0,
         "after_clear": 0,
     }
-    print("OUTCOME " + json.dumps(out, sort_keys=True))
-    broken = {k: (out.get(k), v) for k, v in expected.items() if out.get(k) != v}
-    if broken:
-        print(f"unexpected (got, expected): {broken}", file=sys.stderr)
-        return 1
-    return 0
+    return report(out, expected)
 
 
 if __name__ == "__main__":

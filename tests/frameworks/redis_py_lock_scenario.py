@@ -3,23 +3,24 @@
 reacquire) against 127.0.0.1:PORT. Prints "OUTCOME <json>"; exits non-zero on a broken
 expectation. Usage: redis_py_lock_scenario.py PORT"""
 
-import json
 import sys
 import threading
-import time
 
 import redis
-from redis.exceptions import LockError, LockNotOwnedError
+from redis.exceptions import LockError
+
+from scenario_util import report, wait_for
 
 GUARD_S = 30  # failure guard for the waits below, never an expectation
 
 
-def wait_until(predicate):
-    deadline = time.monotonic() + GUARD_S
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached within the guard timeout")
-        time.sleep(0.02)
+def attempt(call):
+    """ "allowed" when call() succeeds, else the LockError subclass it raised."""
+    try:
+        call()
+        return "allowed"
+    except LockError as e:
+        return type(e).__name__
 
 
 def main(port):
@@ -45,11 +46,7 @@ def main(port):
     for op, call in (("release", rival.release), ("extend", lambda: rival.extend(5)),
                      ("reacquire", rival.reacquire)):
         rival.local.token = b"not-the-owner"  # release() clears it
-        try:
-            call()
-            out[f"rival_{op}"] = "allowed"
-        except LockNotOwnedError:
-            out[f"rival_{op}"] = "LockNotOwnedError"
+        out[f"rival_{op}"] = attempt(call)
     out["still_held_by_holder"] = r.get("job:lock") == holder.local.token
 
     # Extend adds to the TTL; replace_ttl sets it; reacquire resets it to the lock's timeout.
@@ -71,29 +68,18 @@ def main(port):
     released.join()
     out["holder_owned_after_release"] = holder.owned()
     holder.local.token = old_token  # a stale owner: the key now holds the waiter's token
-    try:
-        holder.release()
-        out["stale_owner_release"] = "allowed"
-    except LockNotOwnedError:
-        out["stale_owner_release"] = "LockNotOwnedError"
+    out["stale_owner_release"] = attempt(holder.release)
     waiter.release()
-    try:
-        waiter.release()
-    except LockError as e:
-        out["release_unlocked"] = type(e).__name__
+    out["release_unlocked"] = attempt(waiter.release)
     out["key_gone"] = r.exists("job:lock")
 
     # A lock whose TTL runs out is free for others; its old owner's release is refused.
     short = r.lock("short:lock", timeout=0.05)
     out["short_acquire"] = short.acquire(blocking=False)
-    wait_until(lambda: not short.locked())
+    wait_for(lambda: not short.locked(), GUARD_S)
     taker = r.lock("short:lock", timeout=20)
     out["taker_after_expiry"] = taker.acquire(blocking=False)
-    try:
-        short.release()
-        out["expired_owner_release"] = "allowed"
-    except LockNotOwnedError:
-        out["expired_owner_release"] = "LockNotOwnedError"
+    out["expired_owner_release"] = attempt(short.release)
     taker.release()
 
     # The context-manager form, and a lock with no timeout (no TTL on the key).
@@ -120,12 +106,7 @@ def main(port):
         "ctx_owned": True, "ctx_ttl": -1, "ctx_released": 0,
         "scripts_cached": [True, True, True],
     }
-    print("OUTCOME " + json.dumps(out, sort_keys=True))
-    broken = {k: (out.get(k), v) for k, v in expected.items() if out.get(k) != v}
-    if broken:
-        print(f"unexpected (got, expected): {broken}", file=sys.stderr)
-        return 1
-    return 0
+    return report(out, expected)
 
 
 if __name__ == "__main__":
