@@ -55,8 +55,8 @@ begin
   out["process_queues"] = process["queues"].sort
   out["process_concurrency"] = process["concurrency"]
 
-  ScheduledJob.perform_in(1, "in")
-  ScheduledJob.perform_at(Time.now + 1, "at")
+  ScheduledJob.perform_in(2, "in")
+  ScheduledJob.perform_at(Time.now + 2, "at")
   out["scheduled_set_size"] = Sidekiq::ScheduledSet.new.size
   out["scheduled"] = effects_until(redis, 2)
 
