@@ -12,6 +12,7 @@ extern "C" {
 #include <string>
 
 #include "translate/redis/script_convert.h"
+#include "translate/redis/script_msgpack.h"
 #include "translate/redis/script_runner.h"
 #include "translate/redis/sha1.h"
 
@@ -473,6 +474,7 @@ ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version, bool e
   Open(L, luaopen_math, LUA_MATHLIBNAME);
   Open(L, luaopen_cjson, "cjson");
   Open(L, luaopen_bit, "bit");
+  Open(L, OpenCmsgpack, "cmsgpack");
   lua_settop(L, 0);
   for (const char* name : {"dofile", "loadfile", "print", "getfenv", "setfenv", "newproxy"}) {
     lua_pushnil(L);
@@ -506,7 +508,8 @@ ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version, bool e
   lua_pushvalue(L, 1);
   refs.proxies = luaL_ref(L, LUA_REGISTRYINDEX);
   // Library tables become read-only proxies (strings' methods keep the real table).
-  for (const char* name : {"string", "table", "math", "coroutine", "cjson", "bit", "redis"}) {
+  for (const char* name :
+       {"string", "table", "math", "coroutine", "cjson", "bit", "cmsgpack", "redis"}) {
     lua_getglobal(L, name);
     if (!lua_istable(L, -1)) {
       lua_pop(L, 1);

@@ -1,7 +1,8 @@
 // File: translate/redis/script_lib.h
 // The Redis Lua environment of a fresh lua_State (script_lib.cc): base/table/string/math,
-// cjson and bit; the redis table (call, pcall, error_reply, status_reply, sha1hex, log, setresp,
-// set_repl, replicate_commands, breakpoint, debug, the LOG_ and REPL_ constants, REDIS_VERSION);
+// cjson, bit and cmsgpack (script_msgpack.h); the redis table (call, pcall, error_reply,
+// status_reply, sha1hex, log, setresp, set_repl, replicate_commands, breakpoint, debug, the LOG_
+// and REPL_ constants, REDIS_VERSION);
 // Redis's pcall (error tables surface as their err string), rand48 math.random, loaders that
 // refuse bytecode, and the sandbox: globals and library tables are read-only proxies, reading a
 // missing global is an error.
