@@ -3,7 +3,6 @@
 // command's handler from its first run instead of waiting to guess its name byte by byte.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <string>
@@ -40,10 +39,8 @@ std::set<std::string> DictionaryWords(const std::string& path) {
 }
 
 TEST_CASE("the session fuzzer's dictionary names every command", "[redis]") {
-  const char* source_dir = std::getenv("KVGATE_SOURCE_DIR");
-  REQUIRE(source_dir != nullptr);  // set by ctest (tests/CMakeLists.txt)
   std::set<std::string> words =
-      DictionaryWords(std::string(source_dir) + "/tests/fuzz/dict/resp_session_fuzz.dict");
+      DictionaryWords(std::string(KVGATE_SOURCE_DIR) + "/tests/fuzz/dict/resp_session_fuzz.dict");
   REQUIRE(words.size() > 100);
   for (const CommandSpec* spec : CommandTable::Get().All()) {
     CAPTURE(spec->name);
