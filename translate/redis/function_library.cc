@@ -5,7 +5,9 @@
 #include <optional>
 #include <utility>
 
+#include "protocols/ascii.h"
 #include "protocols/rdb/rdb_format.h"
+#include "protocols/resp/detail/inline_split.h"
 #include "translate/redis/script_runner.h"
 
 namespace kvgate::redis {
@@ -14,120 +16,22 @@ namespace {
 constexpr uint8_t kOpcodeFunction = 246;   // RDB_OPCODE_FUNCTION: 7.0 release candidates
 constexpr uint8_t kOpcodeFunction2 = 245;  // RDB_OPCODE_FUNCTION2
 
-char Lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::string LowerCopy(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = Lower(c);
+  for (char& c : out) c = protocols::AsciiLower(c);
   return out;
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// sdssplitargs: words separated by spaces, "double quoted" with C escapes (\n \r \t \b \a
-// \xHH), 'single quoted' with \'; a closing quote must end the word. nullopt when unbalanced.
+// sdssplitargs, as Redis splits the shebang line: the inline-command splitter, which follows it
+// (a NUL ends the line there too). nullopt when quotes are unbalanced.
 std::optional<std::vector<std::string>> SplitArgs(std::string_view line) {
+  std::string arena;
+  std::vector<std::pair<size_t, size_t>> spans;
+  if (!resp::detail::SplitInline(line, &arena, &spans)) return std::nullopt;
   std::vector<std::string> out;
-  size_t p = 0;
-  auto at = [&](size_t i) { return i < line.size() ? line[i] : '\0'; };
-  for (;;) {
-    while (p < line.size() && IsSpace(line[p])) ++p;
-    if (p >= line.size()) return out;
-    bool inq = false;
-    bool insq = false;
-    bool done = false;
-    std::string cur;
-    while (!done) {
-      const char c = at(p);
-      if (inq) {
-        if (c == '\\' && at(p + 1) == 'x' && HexValue(at(p + 2)) >= 0 && HexValue(at(p + 3)) >= 0) {
-          cur.push_back(static_cast<char>(HexValue(at(p + 2)) * 16 + HexValue(at(p + 3))));
-          p += 3;
-        } else if (c == '\\' && at(p + 1) != '\0') {
-          ++p;
-          switch (at(p)) {
-            case 'n':
-              cur.push_back('\n');
-              break;
-            case 'r':
-              cur.push_back('\r');
-              break;
-            case 't':
-              cur.push_back('\t');
-              break;
-            case 'b':
-              cur.push_back('\b');
-              break;
-            case 'a':
-              cur.push_back('\a');
-              break;
-            default:
-              cur.push_back(at(p));
-              break;
-          }
-        } else if (c == '"') {
-          if (at(p + 1) != '\0' && !IsSpace(at(p + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          cur.push_back(c);
-        }
-      } else if (insq) {
-        if (c == '\\' && at(p + 1) == '\'') {
-          ++p;
-          cur.push_back('\'');
-        } else if (c == '\'') {
-          if (at(p + 1) != '\0' && !IsSpace(at(p + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          cur.push_back(c);
-        }
-      } else {
-        switch (c) {
-          case ' ':
-          case '\n':
-          case '\r':
-          case '\t':
-          case '\0':
-            done = true;
-            break;
-          case '"':
-            inq = true;
-            break;
-          case '\'':
-            insq = true;
-            break;
-          default:
-            cur.push_back(c);
-            break;
-        }
-      }
-      if (p < line.size()) ++p;
-    }
-    out.push_back(std::move(cur));
-  }
+  out.reserve(spans.size());
+  for (const auto& [offset, length] : spans) out.emplace_back(arena, offset, length);
+  return out;
 }
 
 struct Metadata {
@@ -148,7 +52,7 @@ bool ExtractMetadata(std::string_view code, Metadata* md, std::string* error) {
   bool named = false;
   for (size_t i = 1; i < parts->size(); ++i) {
     const std::string& part = (*parts)[i];
-    if (EqualsNoCase(std::string_view(part).substr(0, 5), "name=")) {
+    if (protocols::EqualsIgnoreCase(std::string_view(part).substr(0, 5), "name=")) {
       if (named) {
         *error = "ERR Invalid metadata value, name argument was given multiple times";
         return false;
@@ -247,7 +151,7 @@ bool FunctionLibraries::Create(Set& set, std::string_view code, bool replace, in
         "at least one character long";
     return false;
   }
-  if (!EqualsNoCase(md.engine, "lua")) {
+  if (!protocols::EqualsIgnoreCase(md.engine, "lua")) {
     *out = "ERR Engine '" + md.engine + "' not found";
     return false;
   }
@@ -305,7 +209,7 @@ const RegisteredFunction* FunctionLibraries::Find(std::string_view function) con
   auto it = set_.functions.find(LowerCopy(function));
   if (it == set_.functions.end()) return nullptr;
   for (const RegisteredFunction& f : set_.libraries.at(it->second).functions) {
-    if (EqualsNoCase(f.name, function)) return &f;
+    if (protocols::EqualsIgnoreCase(f.name, function)) return &f;
   }
   return nullptr;
 }
