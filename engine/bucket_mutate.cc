@@ -54,7 +54,7 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
       mem_->Sub(before - after);
     }
   }
-  if (object->size() == 0) {
+  if (object->size() == 0 && object->RemovedWhenEmpty()) {
     if (!live) return Revision{0};  // made and emptied in one go: nothing to record
     Append(node, key, hash, Op::kDelete, MarkerReason::kNone, {}, {}, kNoExpiry, true);
     return last_rev_;

@@ -271,7 +271,9 @@ static Result<Revision> PutChecked(BucketImpl* b, BucketImpl::KeyNode* node, std
 Result<Revision> BucketImpl::PutObject(std::string_view key, Collection* object,
                                        const WriteOptions& o) {
   if (Status s = CheckValue(config_, key, {}, o); !s.ok()) return s.errc();
-  if (object == nullptr || object->size() == 0) return Errc::kInvalidArgument;
+  if (object == nullptr || (object->size() == 0 && object->RemovedWhenEmpty())) {
+    return Errc::kInvalidArgument;
+  }
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
   Revision cur = node != nullptr ? node->revision : 0;

@@ -5,6 +5,7 @@
 #include "engine/collections/hash_value.h"
 #include "engine/collections/list_value.h"
 #include "engine/collections/set_value.h"
+#include "engine/collections/stream_value.h"
 #include "engine/collections/zset_value.h"
 
 namespace kvgate::engine {
@@ -21,6 +22,8 @@ std::string_view TypeName(ValueType type) {
       return "set";
     case ValueType::kZSet:
       return "zset";
+    case ValueType::kStream:
+      return "stream";
   }
   return "none";
 }
@@ -35,6 +38,8 @@ std::unique_ptr<Collection> NewCollection(ValueType type) {
       return std::make_unique<ZSetValue>();
     case ValueType::kList:
       return std::make_unique<ListValue>();
+    case ValueType::kStream:
+      return std::make_unique<StreamValue>();
     case ValueType::kString:
       break;
   }

@@ -1,5 +1,6 @@
 // File: engine/collection.h
-// Values that are not strings: a key may hold a hash, list, set or sorted set (Redis types).
+// Values that are not strings: a key may hold a hash, list, set, sorted set or stream (Redis
+// types).
 // The engine stores a collection by pointer in the key's newest entry and changes it in place
 // (StoreBucket::Mutate: one revision per change, no copy of the collection). A collection may
 // be shared by several keys (RENAME, COPY, MOVE hand the pointer on); a change to a shared one
@@ -18,9 +19,9 @@
 
 namespace kvgate::engine {
 
-enum class ValueType : uint8_t { kString, kHash, kList, kSet, kZSet };
+enum class ValueType : uint8_t { kString, kHash, kList, kSet, kZSet, kStream };
 
-// Redis TYPE names: "string", "hash", "list", "set", "zset".
+// Redis TYPE names: "string", "hash", "list", "set", "zset", "stream".
 std::string_view TypeName(ValueType type);
 
 class Collection {
@@ -33,6 +34,11 @@ class Collection {
   }
   // Elements (fields, members, list entries).
   virtual size_t size() const = 0;
+  // Whether the key holding it goes when it is empty: Redis removes an emptied hash, list, set
+  // or sorted set, but a stream stays (its last ID and groups outlive its entries).
+  virtual bool RemovedWhenEmpty() const {
+    return true;
+  }
   // Approximate heap bytes held, the object itself included (MEMORY USAGE, maxmemory).
   virtual uint64_t MemoryBytes() const = 0;
   // Redis's OBJECT ENCODING name at Redis's thresholds ("listpack", "hashtable", ...).

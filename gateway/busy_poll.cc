@@ -12,11 +12,10 @@ void BusyPoll::NoteGap(uint64_t now_ns) {
   last_io_ns_ = now_ns;
 }
 
-bool BusyPoll::ShouldSpin(size_t connections) {
+bool BusyPoll::ShouldSpin(size_t connections, uint64_t now) {
   if (options_.window_us == 0 || connections > options_.max_connections) return false;
   uint64_t window_ns = options_.window_us * 1000;
   if (io_gap_ewma_ns_ >= window_ns) return false;
-  uint64_t now = uv_hrtime();
   if (options_.yields_to_contention && contention_.SampleDue(now) && contention_.Sample(now) &&
       standdowns_ != nullptr) {
     ++*standdowns_;

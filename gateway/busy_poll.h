@@ -45,8 +45,13 @@ class BusyPoll {
     io_this_iteration_ = true;
     NoteGap(uv_hrtime());
   }
-  // True while a spin is worth it; called before the loop polls, with the open connections.
-  bool ShouldSpin(size_t connections);
+  // True while a spin is worth it; called before the loop polls, with the open connections and
+  // the time now (uv_hrtime; the prepare hook has read it already: a spinning loop runs this
+  // every iteration, where each clock read is a measurable share of its CPU).
+  bool ShouldSpin(size_t connections, uint64_t now_ns);
+  bool ShouldSpin(size_t connections) {
+    return ShouldSpin(connections, uv_hrtime());
+  }
   // Called once per iteration after the spin decision: the next NoteIo starts a new gap.
   void EndIteration() {
     io_this_iteration_ = false;

@@ -209,7 +209,7 @@ void Server::ScheduleFlush(Connection* c) {
   pending_flush_.push_back(c);
 }
 
-void Server::MeasureIteration() {
+uint64_t Server::MeasureIteration() {
   // Busy time of the iteration that just ended = wall time since the previous prepare minus the
   // time the loop sat idle in poll (libuv's idle-time metric).
   uint64_t now = uv_hrtime();
@@ -240,11 +240,12 @@ void Server::MeasureIteration() {
     }
     last_prepare_cpu_ns_ = cpu;
   }
+  return now;
 }
 
 void Server::OnPrepare(uv_prepare_t* handle) {
   auto* self = static_cast<Server*>(handle->data);
-  self->MeasureIteration();
+  const uint64_t now_ns = self->MeasureIteration();
   self->InvalidateClock();
   try {
     for (auto* f : self->fronts_) f->RunPending();
@@ -255,7 +256,7 @@ void Server::OnPrepare(uv_prepare_t* handle) {
   // Work left over (a front delivering in bounded batches): do not let the poll block.
   bool more = false;
   for (auto* f : self->fronts_) more = more || f->HasPending();
-  more = more || self->busy_poll_.ShouldSpin(self->connection_count_);
+  more = more || self->busy_poll_.ShouldSpin(self->connection_count_, now_ns);
   self->busy_poll_.EndIteration();
   if (more && !self->idle_active_ && !self->shutting_down_) {
     uv_idle_start(&self->idle_, OnIdle);

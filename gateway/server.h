@@ -154,7 +154,8 @@ class Server {
   void ArmWakeTimer();
 
   void AcceptOne(Listener& listener);
-  void MeasureIteration();
+  // Returns the time it read (uv_hrtime), which the rest of the prepare hook reuses.
+  uint64_t MeasureIteration();
   void FlushPending();
   void BeginShutdown();
 

@@ -11,7 +11,10 @@ build_pkgs=(build-essential cmake ninja-build pkg-config git
             liblua5.1-0-dev lua-cjson-dev lua-bitop-dev)
 test_pkgs=(clang libclang-rt-14-dev clang-format clang-tidy
            redis-server redis-tools nats-server python3 procps
-           python3-redis)
+           python3-redis
+           # tests/frameworks: real frameworks against kvgate and redis-server
+           python3-celery python3-django python3-django-redis
+           ruby ruby-redis ruby-sidekiq)
 
 pkgs=("${build_pkgs[@]}")
 if [[ -z "${KVGATE_SETUP_MINIMAL:-}" ]]; then
@@ -64,3 +67,18 @@ else
   echo "setup: all packages present"
 fi
 stop_reference_services
+
+# tests/frameworks/node: the npm frameworks (bull, redlock) at package-lock.json's versions.
+# The image's nodejs brings npm; a machine without node gets Debian's nodejs and npm.
+if [[ -z "${KVGATE_SETUP_MINIMAL:-}" ]]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      nodejs npm
+  fi
+  node_dir="$(dirname "$0")/../tests/frameworks/node"
+  if [[ ! -f $node_dir/node_modules/.package-lock.json ||
+        $node_dir/package-lock.json -nt $node_dir/node_modules/.package-lock.json ]]; then
+    echo "setup: npm ci in tests/frameworks/node"
+    (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

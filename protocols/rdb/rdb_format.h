@@ -31,9 +31,11 @@ enum Type : uint8_t {
   kTypeZSetZiplist = 12,
   kTypeHashZiplist = 13,
   kTypeListQuicklist = 14,
+  kTypeStreamListpacks = 15,
   kTypeHashListpack = 16,
   kTypeZSetListpack = 17,
   kTypeListQuicklist2 = 18,
+  kTypeStreamListpacks2 = 19,
 };
 
 // The RDB version redis-server 7.0 writes; it refuses payloads of newer versions.

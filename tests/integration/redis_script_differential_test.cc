@@ -5,7 +5,8 @@
 // Redis's pcall, the sandbox (read-only globals and libraries, missing globals, no os/io),
 // KEYS/ARGV, the SCRIPT subcommands, EVALSHA, SELECT inside a script, EVAL inside MULTI, cjson
 // and bit. Not compared: math.random (redis-server's sequence depends on every script run
-// before), the global table's listing (struct and cmsgpack are not provided), addresses.
+// before), the global table's listing (struct is not provided), addresses. cmsgpack:
+// redis_msgpack_differential_test.cc.
 //
 //   CompareScripts(ScriptScripts(), /*resp3=*/true);
 #include <catch2/catch.hpp>
@@ -17,15 +18,9 @@
 
 namespace {
 
+using kvgate::testing::Eval;
 using kvgate::testing::S;
 using kvgate::testing::Script;
-using Cmd = std::vector<std::string>;
-
-Cmd Eval(const std::string& body, std::vector<std::string> rest = {"0"}) {
-  Cmd c = {"EVAL", body};
-  c.insert(c.end(), rest.begin(), rest.end());
-  return c;
-}
 
 std::vector<Script> ScriptScripts() {
   // Tables of commands read best one per line; keep them as written.

@@ -59,7 +59,7 @@ def main():
                         f'"{name}"\n')
         ymax = max(max(r[1] for r in rows), max((r[2] or 0) for r in rows)) * 1.15
         script = f"""
-set terminal pngcairo size 1400,{260 + 22 * len(rows)} font "DejaVu Sans,10"
+set terminal pngcairo size 1400,{260 + 22 * len(rows)} font "DejaVu Sans,10" noenhanced
 set output "{args.out}"
 set title "{args.title}"
 set style fill solid 0.85 noborder

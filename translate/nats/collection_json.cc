@@ -4,10 +4,12 @@
 
 #include <charconv>
 #include <cmath>
+#include <string>
 
 #include "engine/collections/hash_value.h"
 #include "engine/collections/list_value.h"
 #include "engine/collections/set_value.h"
+#include "engine/collections/stream_value.h"
 #include "engine/collections/zset_value.h"
 #include "protocols/json.h"
 
@@ -62,6 +64,24 @@ std::string CollectionJson(const engine::Collection& c) {
       w.BeginArray();
       l.Walk(0, true, [&](std::string_view e) {
         w.String(e);
+        return true;
+      });
+      w.EndArray();
+      break;
+    }
+    case engine::ValueType::kStream: {  // [[id, [field, value, ...]], ...] as XRANGE - +
+      const auto& s = static_cast<const engine::StreamValue&>(c);
+      w.BeginArray();
+      s.Range({}, engine::kMaxStreamId, false, 0, [&](const engine::StreamEntry& e) {
+        w.BeginArray();
+        w.String(std::to_string(e.id.ms) + "-" + std::to_string(e.id.seq));
+        w.BeginArray();
+        e.ForEach([&](std::string_view f, std::string_view v) {
+          w.String(f);
+          w.String(v);
+        });
+        w.EndArray();
+        w.EndArray();
         return true;
       });
       w.EndArray();

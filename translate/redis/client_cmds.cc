@@ -254,12 +254,7 @@ void UnblockCmd(CommandContext& ctx) {
 // CLIENT PAUSE timeout [WRITE|ALL] (client_pause.h). The mode is checked before the timeout,
 // as in Redis; a timeout past the end of time pauses until CLIENT UNPAUSE.
 void PauseCmd(CommandContext& ctx) {
-  if (ctx.argc() > 4) {
-    std::string msg = "ERR unknown subcommand or wrong number of arguments for '";
-    msg.append(CString(ctx.arg(1)).substr(0, 128));
-    msg.append("'. Try CLIENT HELP.");
-    return ctx.w.Error(msg);
-  }
+  if (ctx.argc() > 4) return ReplySubcommandSyntax(ctx.w, ctx.arg(1), "CLIENT");
   PauseMode mode = PauseMode::kAll;
   if (ctx.argc() == 4) {
     if (EqualsIgnoreCase(CString(ctx.arg(3)), "write")) {

@@ -45,16 +45,21 @@ void CommandContext::Suspend(int64_t deadline_ms, bool unblockable, Resume resum
 }
 
 bool CommandContext::may_block() const {
+  return !session.executing_transaction() && !in_script();
+}
+
+bool CommandContext::in_script() const {
   const ScriptEngine* scripts = front.scripts_if_open();
-  return !session.executing_transaction() && (scripts == nullptr || !scripts->running());
+  return scripts != nullptr && scripts->running();
 }
 
 void CommandContext::BlockOnKeys(std::span<const std::string_view> keys, engine::ValueType type,
-                                 int64_t deadline_ms, BlockedServe serve) {
+                                 int64_t deadline_ms, BlockedServe serve,
+                                 std::span<const std::string_view> serve_args) {
   engine::Errc err = engine::Errc::kOk;
   engine::StoreBucket* b = session.CurrentBucket(&err);
   if (b == nullptr) return ReplyEngineError(w, err);
-  session.SuspendOnKeys(deadline_ms, serve);
+  session.SuspendOnKeys(deadline_ms, serve, serve_args);
   front.blocked().Add(session.id(), b->name(), keys, type);
 }
 

@@ -178,8 +178,13 @@ struct CommandContext {
   // Waits until a change readies one of `keys` of the current database for a value of `type`
   // (clients waiting on a key are served oldest first), `deadline_ms` passes (0: never) or
   // CLIENT UNBLOCK; `serve` then replies (pending.h BlockedServe).
+  // `serve_args` (when not empty) replaces the arguments serve is called over: XREAD keeps
+  // the IDs its `$` stood for when it blocked.
   void BlockOnKeys(std::span<const std::string_view> keys, engine::ValueType type,
-                   int64_t deadline_ms, BlockedServe serve);
+                   int64_t deadline_ms, BlockedServe serve,
+                   std::span<const std::string_view> serve_args = {});
+  // Whether a script is running this command (XREAD BLOCK is refused there).
+  bool in_script() const;
 
  private:
   uint64_t BeginAwait();

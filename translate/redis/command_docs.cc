@@ -293,6 +293,40 @@ constexpr CommandDoc kCommandDocs[] = {
     {"script|help", "Returns helpful text about the different subcommands."},
     {"script|kill", "Terminates a server-side Lua script during execution."},
     {"script|load", "Loads a server-side Lua script to the script cache."},
+    // function_cmds.cc
+    {"fcall", "Invokes a function."},
+    {"fcall_ro", "Invokes a read-only function."},
+    {"function", "A container for function commands."},
+    {"function|delete", "Deletes a library and its functions."},
+    {"function|dump", "Dumps all libraries into a serialized binary payload."},
+    {"function|flush", "Deletes all libraries and functions."},
+    {"function|help", "Returns helpful text about the different subcommands."},
+    {"function|kill", "Terminates a function during execution."},
+    {"function|list", "Returns information about all libraries."},
+    {"function|load", "Creates a library."},
+    {"function|restore", "Restores all libraries from a payload."},
+    {"function|stats", "Returns information about a function during execution."},
+    // stream_cmds.cc, stream_read_cmds.cc, stream_info_cmds.cc
+    {"xadd", "Appends a new entry to a stream"},
+    {"xlen", "Return the number of entries in a stream"},
+    {"xrange",
+     "Return a range of elements in a stream, with IDs matching the specified IDs interval"},
+    {"xrevrange",
+     "Return a range of elements in a stream, with IDs matching the specified IDs interval, in "
+     "reverse order (from greater to smaller IDs) compared to XRANGE"},
+    {"xdel",
+     "Removes the specified entries from the stream. Returns the number of items actually deleted, "
+     "that may be different from the number of IDs passed in case certain IDs do not exist."},
+    {"xtrim", "Trims the stream to (approximately if '~' is passed) a certain size"},
+    {"xsetid", "An internal command for replicating stream values"},
+    {"xread",
+     "Return never seen elements in multiple streams, with IDs greater than the ones reported by "
+     "the caller for each stream. Can block."},
+    {"xinfo", "A container for stream introspection commands"},
+    {"xinfo|stream", "Get information about a stream"},
+    {"xinfo|help", "Show helpful text about the different subcommands"},
+    {"xinfo|groups", "List the consumer groups of a stream"},
+    {"xinfo|consumers", "List the consumers in a consumer group"},
 };
 
 }  // namespace

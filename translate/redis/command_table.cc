@@ -39,18 +39,25 @@ std::span<const CommandSpec> SortCommands();         // SORT SORT_RO (sort_cmds.
 std::span<const CommandSpec> ZSetAlgebraCommands();  // ZUNION ... (zset_algebra_cmds.cc)
 std::span<const CommandSpec> DumpCommands();         // DUMP RESTORE MEMORY (dump_cmds.cc)
 std::span<const CommandSpec> ScriptCommands();       // EVAL EVALSHA SCRIPT (script_cmds.cc)
+std::span<const CommandSpec> FunctionCommands();     // FCALL FUNCTION (function_cmds.cc)
+std::span<const CommandSpec> StreamCommands();       // XADD XRANGE ... (stream_cmds.cc)
+std::span<const CommandSpec> StreamReadCommands();   // XREAD (stream_read_cmds.cc)
+std::span<const CommandSpec> StreamInfoCommands();   // XINFO (stream_info_cmds.cc)
 
 namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands, ClientCommands,    ServerCommands,      InfoCommands,    ConfigCommands,
-    StringCommands,     HllCommands,       CounterCommands,     BitCommands,     BitfieldCommands,
-    LcsCommands,        KeyCommands,       ExpireCommands,      MultiCommands,   PubSubCommands,
-    KvCommands,         KvWatchCommands,   CondCommands,        EtagCommands,    WaitCommands,
-    HashCommands,       ListCommands,      ListEditCommands,    SetCommands,     SetAlgebraCommands,
-    ZSetCommands,       ZSetRangeCommands, ZSetAlgebraCommands, ZSetPopCommands, ListBlockCommands,
-    SortCommands,       DumpCommands,      ScriptCommands,
+    ConnectionCommands, ClientCommands,    ServerCommands,    InfoCommands,
+    ConfigCommands,     StringCommands,    HllCommands,       CounterCommands,
+    BitCommands,        BitfieldCommands,  LcsCommands,       KeyCommands,
+    ExpireCommands,     MultiCommands,     PubSubCommands,    KvCommands,
+    KvWatchCommands,    CondCommands,      EtagCommands,      WaitCommands,
+    HashCommands,       ListCommands,      ListEditCommands,  SetCommands,
+    SetAlgebraCommands, ZSetCommands,      ZSetRangeCommands, ZSetAlgebraCommands,
+    ZSetPopCommands,    ListBlockCommands, SortCommands,      DumpCommands,
+    ScriptCommands,     FunctionCommands,  StreamCommands,    StreamReadCommands,
+    StreamInfoCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

@@ -274,6 +274,9 @@ const Param kParams[] = {
        if (err.empty()) c->set_max_intset_entries = static_cast<uint64_t>(x);
        return err;
      }},
+    // Streams fill their nodes at Redis's defaults (engine/collections/stream_value.h).
+    {"stream-node-max-bytes", [](RedisFront&) { return std::string("4096"); }, nullptr},
+    {"stream-node-max-entries", [](RedisFront&) { return std::string("100"); }, nullptr},
     {"port", [](RedisFront& f) { return std::to_string(f.config().tcp_port); }, nullptr},
     {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
     {"requirepass", [](RedisFront&) { return std::string(); }, nullptr},

@@ -11,6 +11,14 @@ void ReplyArity(resp::ReplyWriter& w, std::string_view fullname) {
   w.Error(msg);
 }
 
+void ReplySubcommandSyntax(resp::ReplyWriter& w, std::string_view subcommand,
+                           std::string_view container) {
+  std::string msg = "ERR unknown subcommand or wrong number of arguments for '";
+  msg.append(CString(subcommand).substr(0, 128));
+  msg.append("'. Try ").append(container).append(" HELP.");
+  w.Error(msg);
+}
+
 void ReplyInvalidExpire(resp::ReplyWriter& w, std::string_view command) {
   std::string msg = "ERR invalid expire time in '";
   msg.append(command);

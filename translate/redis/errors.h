@@ -42,6 +42,10 @@ inline constexpr std::string_view kOom = "OOM command not allowed when used memo
 
 // ERR wrong number of arguments for '<fullname>' command
 void ReplyArity(resp::ReplyWriter& w, std::string_view fullname);
+// Redis addReplySubcommandSyntaxError: ERR unknown subcommand or wrong number of arguments for
+// '<subcommand as typed, cut to 128>'. Try <CONTAINER> HELP.
+void ReplySubcommandSyntax(resp::ReplyWriter& w, std::string_view subcommand,
+                           std::string_view container);
 // ERR invalid expire time in '<command>' command
 void ReplyInvalidExpire(resp::ReplyWriter& w, std::string_view command);
 // ERR unknown command '<name>', with args beginning with: '<a>' ... (Redis processCommand: the

@@ -52,7 +52,8 @@ void RedisFront::QueueKvWatch(RedisSession* session) {
 void RedisFront::RunPending() {
   if (blocked_.has_ready()) ServeReadyKeys();  // readied by NATS writes
   if (pending_.HasQueued() || pending_.HasDeadlines()) RunWakes();
-  if (pause_.Due(store_.clock().NowMs())) EndPause();
+  // The clock is read only while a pause is on: RunPending runs every loop iteration.
+  if (pause_.active() && pause_.Due(store_.clock().NowMs())) EndPause();
   if (pause_.has_released()) ReleasePostponed();
   if (tracking_.has_broadcast_pending()) tracking_.BroadcastPending();
   if (!kv_watch_ready_.empty()) {

@@ -11,6 +11,7 @@
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
+#include "translate/redis/script_engine.h"
 #include "translate/redis/session.h"
 
 namespace kvgate::redis {
@@ -107,6 +108,32 @@ void ClientsSection(CommandContext& ctx, InfoText& t) {
   t.Field("clients_in_timeout_table", 0);
 }
 
+// The scripting fields of Redis 7.0's memory section: the two Lua states' memory, the scripts
+// and functions held (memory outside Lua: the functions' names and code; kvgate does not count
+// the EVAL cache's, so used_memory_scripts_eval is 0). Nothing is opened for INFO.
+void ScriptsFields(CommandContext& ctx, InfoText& t) {
+  ScriptEngine* scripts = ctx.front.scripts_if_open();
+  const uint64_t vm_eval = scripts == nullptr ? 0 : scripts->memory_bytes();
+  const uint64_t vm_functions = scripts == nullptr ? 0 : scripts->function_memory_bytes();
+  const uint64_t functions = scripts == nullptr ? 0 : scripts->functions().overhead_bytes();
+  t.Field("used_memory_lua", static_cast<int64_t>(vm_eval));
+  t.Field("used_memory_vm_eval", static_cast<int64_t>(vm_eval));
+  t.Field("used_memory_lua_human", Human(vm_eval));
+  t.Field("used_memory_scripts_eval", 0);
+  t.Field("number_of_cached_scripts",
+          static_cast<int64_t>(scripts == nullptr ? 0 : scripts->cached_scripts()));
+  t.Field("number_of_functions",
+          static_cast<int64_t>(scripts == nullptr ? 0 : scripts->functions().function_count()));
+  t.Field("number_of_libraries",
+          static_cast<int64_t>(scripts == nullptr ? 0 : scripts->functions().libraries().size()));
+  t.Field("used_memory_vm_functions", static_cast<int64_t>(vm_functions));
+  t.Field("used_memory_vm_total", static_cast<int64_t>(vm_eval + vm_functions));
+  t.Field("used_memory_vm_total_human", Human(vm_eval + vm_functions));
+  t.Field("used_memory_functions", static_cast<int64_t>(functions));
+  t.Field("used_memory_scripts", static_cast<int64_t>(functions));
+  t.Field("used_memory_scripts_human", Human(functions));
+}
+
 void MemorySection(CommandContext& ctx, InfoText& t) {
   const uint64_t used = ctx.front.store().MemoryUsed();
   const uint64_t maxmemory = ctx.front.config().maxmemory;
@@ -118,6 +145,7 @@ void MemorySection(CommandContext& ctx, InfoText& t) {
   t.Field("used_memory_peak", static_cast<int64_t>(used));
   t.Field("used_memory_peak_human", Human(used));
   t.Field("used_memory_dataset", static_cast<int64_t>(used));
+  ScriptsFields(ctx, t);
   t.Field("maxmemory", static_cast<int64_t>(maxmemory));
   t.Field("maxmemory_human", Human(maxmemory));
   t.Field("maxmemory_policy", ctx.front.config().maxmemory_policy);

@@ -70,7 +70,7 @@ void TypeCmd(CommandContext& ctx) {
 std::optional<engine::ValueType> TypeNamed(std::string_view name) {
   for (engine::ValueType t :
        {engine::ValueType::kString, engine::ValueType::kHash, engine::ValueType::kList,
-        engine::ValueType::kSet, engine::ValueType::kZSet}) {
+        engine::ValueType::kSet, engine::ValueType::kZSet, engine::ValueType::kStream}) {
     if (EqualsIgnoreCase(name, engine::TypeName(t))) return t;
   }
   return std::nullopt;

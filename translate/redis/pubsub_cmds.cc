@@ -104,21 +104,13 @@ void SPublishCmd(CommandContext& ctx) {
   ctx.w.Integer(receivers);
 }
 
-// Redis addReplySubcommandSyntaxError: the subcommand as typed, the command upper-cased.
-void ReplySubcommandSyntax(CommandContext& ctx) {
-  std::string msg = "ERR unknown subcommand or wrong number of arguments for '";
-  msg.append(CString(ctx.arg(1)).substr(0, 128));
-  msg.append("'. Try PUBSUB HELP.");
-  ctx.w.Error(msg);
-}
-
 void WriteNames(CommandContext& ctx, const std::vector<std::string>& names) {
   ctx.w.ArrayHeader(names.size());
   for (const std::string& c : names) ctx.w.Bulk(c);
 }
 
 void ChannelsCmd(CommandContext& ctx) {
-  if (ctx.argc() > 3) return ReplySubcommandSyntax(ctx);
+  if (ctx.argc() > 3) return ReplySubcommandSyntax(ctx.w, ctx.arg(1), "PUBSUB");
   WriteNames(ctx, ctx.front.pubsub().Channels(ctx.argc() == 3 ? ctx.arg(2) : "", ctx.argc() == 2));
 }
 
@@ -135,7 +127,7 @@ void NumPatCmd(CommandContext& ctx) {
 }
 
 void ShardChannelsCmd(CommandContext& ctx) {
-  if (ctx.argc() > 3) return ReplySubcommandSyntax(ctx);
+  if (ctx.argc() > 3) return ReplySubcommandSyntax(ctx.w, ctx.arg(1), "PUBSUB");
   WriteNames(ctx,
              ctx.front.pubsub().ShardChannels(ctx.argc() == 3 ? ctx.arg(2) : "", ctx.argc() == 2));
 }

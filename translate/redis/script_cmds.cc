@@ -48,17 +48,8 @@ void FlushCmd(CommandContext& ctx) {
 
 void KillCmd(CommandContext& ctx) {
   ScriptEngine* scripts = ctx.front.scripts_if_open();
-  switch (scripts == nullptr ? ScriptEngine::KillResult::kNotBusy : scripts->Kill()) {
-    case ScriptEngine::KillResult::kNotBusy:
-      return ctx.w.Error("NOTBUSY No scripts in execution right now.");
-    case ScriptEngine::KillResult::kUnkillable:
-      return ctx.w.Error(
-          "UNKILLABLE Sorry the script already executed write commands against the dataset. "
-          "You can either wait the script termination or kill the server in a hard way using "
-          "the SHUTDOWN NOSAVE command.");
-    case ScriptEngine::KillResult::kKilled:
-      return ctx.w.Ok();
-  }
+  ReplyKill(ctx.w, scripts == nullptr ? ScriptEngine::KillResult::kNotBusy : scripts->Kill(),
+            ScriptRunner::Kind::kEval);
 }
 
 void HelpCmd(CommandContext& ctx) {

@@ -12,7 +12,8 @@ extern "C" {
 #include <string>
 
 #include "translate/redis/script_convert.h"
-#include "translate/redis/script_engine.h"
+#include "translate/redis/script_msgpack.h"
+#include "translate/redis/script_runner.h"
 #include "translate/redis/sha1.h"
 
 namespace kvgate::redis {
@@ -24,12 +25,12 @@ constexpr const char* kProxiesKey = "kvgate_readonly_proxies";
 // ---- redis.* ----
 
 int RedisCall(lua_State* L) {
-  const int n = ScriptEngine::From(L).CallCommand(L, true);
+  const int n = ScriptRunner::From(L).CallCommand(L, true);
   return n < 0 ? lua_error(L) : n;
 }
 
 int RedisPcall(lua_State* L) {
-  return ScriptEngine::From(L).CallCommand(L, false);
+  return ScriptRunner::From(L).CallCommand(L, false);
 }
 
 // error_reply / status_reply answer a wrong argument with an error table, without raising.
@@ -83,7 +84,7 @@ int SetResp(lua_State* L) {
   if (lua_gettop(L) != 1) return RaiseError(L, "redis.setresp() requires one argument.");
   const lua_Number resp = lua_tonumber(L, 1);
   if (resp != 2 && resp != 3) return RaiseError(L, "RESP version must be 2 or 3.");
-  ScriptEngine::From(L).set_script_resp(static_cast<int>(resp));
+  ScriptRunner::From(L).set_script_resp(static_cast<int>(resp));
   return 0;
 }
 
@@ -109,7 +110,7 @@ int AclCheckCmd(lua_State* L) {
   }
   size_t len = 0;
   const char* name = lua_tolstring(L, 1, &len);
-  if (!ScriptEngine::From(L).KnowsCommand(std::string_view(name, len))) {
+  if (!ScriptRunner::From(L).KnowsCommand(std::string_view(name, len))) {
     return RaiseError(L, "Invalid command passed to redis.acl_check_cmd()");
   }
   lua_pushboolean(L, 1);
@@ -243,7 +244,7 @@ int ReadonlyNewindex(lua_State* L) {
   return luaL_error(L, kReadonly);
 }
 
-int MissingGlobal(lua_State* L) {
+int MissingGlobalError(lua_State* L) {
   const char* name = lua_tostring(L, 2);
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
                     name == nullptr ? "?" : name);
@@ -252,7 +253,7 @@ int MissingGlobal(lua_State* L) {
 // math.random / math.randomseed over Redis's rand48, so scripts see redis-server's sequence.
 int MathRandom(lua_State* L) {
   constexpr double kMax = 2147483647.0;
-  const double r = static_cast<double>(ScriptEngine::From(L).NextRand() % 2147483647) / kMax;
+  const double r = static_cast<double>(ScriptRunner::From(L).NextRand() % 2147483647) / kMax;
   switch (lua_gettop(L)) {
     case 0:
       lua_pushnumber(L, r);
@@ -277,7 +278,7 @@ int MathRandom(lua_State* L) {
 }
 
 int MathRandomseed(lua_State* L) {
-  ScriptEngine::From(L).SeedRand(static_cast<int32_t>(luaL_checkint(L, 1)));
+  ScriptRunner::From(L).SeedRand(static_cast<int32_t>(luaL_checkint(L, 1)));
   return 0;
 }
 
@@ -361,7 +362,7 @@ int VersionNum(std::string_view version) {
   return (parts[0] << 16) | (parts[1] << 8) | parts[2];
 }
 
-void OpenRedisTable(lua_State* L, std::string_view version) {
+void OpenRedisTable(lua_State* L, std::string_view version, bool eval) {
   lua_newtable(L);
   SetFunction(L, "call", RedisCall);
   SetFunction(L, "pcall", RedisPcall);
@@ -371,10 +372,12 @@ void OpenRedisTable(lua_State* L, std::string_view version) {
   SetFunction(L, "log", Log);
   SetFunction(L, "setresp", SetResp);
   SetFunction(L, "set_repl", SetRepl);
-  SetFunction(L, "replicate_commands", ReplicateCommands);
   SetFunction(L, "acl_check_cmd", AclCheckCmd);
-  SetFunction(L, "breakpoint", Breakpoint);
-  SetFunction(L, "debug", Debug);
+  if (eval) {  // EVAL's state only (eval.c adds them)
+    SetFunction(L, "replicate_commands", ReplicateCommands);
+    SetFunction(L, "breakpoint", Breakpoint);
+    SetFunction(L, "debug", Debug);
+  }
   SetNumber(L, "LOG_DEBUG", 0);
   SetNumber(L, "LOG_VERBOSE", 1);
   SetNumber(L, "LOG_NOTICE", 2);
@@ -451,18 +454,27 @@ void OpenCoroutineHooks(lua_State* L) {
 
 }  // namespace
 
+void MakeReadonlyProxy(lua_State* L, int proxies) {
+  MakeProxy(L, proxies);
+}
+
+int MissingGlobal(lua_State* L) {
+  return MissingGlobalError(L);
+}
+
 int RaiseError(lua_State* L, const char* text) {
   PushErrorTable(L, text);
   return lua_error(L);
 }
 
-ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version) {
+ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version, bool eval) {
   Open(L, luaopen_base, "");
   Open(L, luaopen_table, LUA_TABLIBNAME);
   Open(L, luaopen_string, LUA_STRLIBNAME);
   Open(L, luaopen_math, LUA_MATHLIBNAME);
   Open(L, luaopen_cjson, "cjson");
   Open(L, luaopen_bit, "bit");
+  Open(L, OpenCmsgpack, "cmsgpack");
   lua_settop(L, 0);
   for (const char* name : {"dofile", "loadfile", "print", "getfenv", "setfenv", "newproxy"}) {
     lua_pushnil(L);
@@ -477,7 +489,7 @@ ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version) {
   lua_getglobal(L, "next");
   lua_pushcclosure(L, Pairs, 1);
   lua_setglobal(L, "pairs");
-  lua_register(L, "__redis__err__handler", ErrorHandler);
+  if (eval) lua_register(L, "__redis__err__handler", ErrorHandler);
   lua_getglobal(L, "math");
   lua_pushcfunction(L, MathRandom);
   lua_setfield(L, -2, "random");
@@ -485,7 +497,7 @@ ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version) {
   lua_setfield(L, -2, "randomseed");
   lua_pop(L, 1);
   OpenCoroutineHooks(L);
-  OpenRedisTable(L, version);
+  OpenRedisTable(L, version, eval);
 
   ScriptLibRefs refs;
   lua_pushcfunction(L, ErrorHandler);
@@ -496,7 +508,8 @@ ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version) {
   lua_pushvalue(L, 1);
   refs.proxies = luaL_ref(L, LUA_REGISTRYINDEX);
   // Library tables become read-only proxies (strings' methods keep the real table).
-  for (const char* name : {"string", "table", "math", "coroutine", "cjson", "bit", "redis"}) {
+  for (const char* name :
+       {"string", "table", "math", "coroutine", "cjson", "bit", "cmsgpack", "redis"}) {
     lua_getglobal(L, name);
     if (!lua_istable(L, -1)) {
       lua_pop(L, 1);
@@ -508,7 +521,7 @@ ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version) {
   // The globals: reading a missing one is an error; scripts see them through a proxy.
   lua_pushvalue(L, LUA_GLOBALSINDEX);  // 2: the real globals
   lua_createtable(L, 0, 2);
-  lua_pushcfunction(L, MissingGlobal);
+  lua_pushcfunction(L, MissingGlobalError);
   lua_setfield(L, -2, "__index");
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable");

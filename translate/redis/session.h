@@ -209,7 +209,8 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   void Suspend(uint64_t ticket, int64_t deadline_ms, bool unblockable, Resume resume);
   // Suspends the running blocking command (CommandContext::BlockOnKeys): unblockable, served
   // by `serve` when a key it waits on is ready, or on its deadline.
-  void SuspendOnKeys(int64_t deadline_ms, BlockedServe serve);
+  void SuspendOnKeys(int64_t deadline_ms, BlockedServe serve,
+                     std::span<const std::string_view> serve_args = {});
   // A key this client waits on is ready: serves it (true) or leaves it waiting in place.
   bool ServeBlocked(std::string_view ready_key);
   bool suspended() const {

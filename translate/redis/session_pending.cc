@@ -58,9 +58,11 @@ void RedisSession::WakeUp(uint64_t ticket, WakeReason reason, engine::WriteResul
   if (front_.blocked().has_ready()) front_.ServeReadyKeys();
 }
 
-void RedisSession::SuspendOnKeys(int64_t deadline_ms, BlockedServe serve) {
+void RedisSession::SuspendOnKeys(int64_t deadline_ms, BlockedServe serve,
+                                 std::span<const std::string_view> serve_args) {
   Suspend(NewTicket(), deadline_ms, /*unblockable=*/true, Resume{});
   suspended_->serve = serve;
+  if (!serve_args.empty()) suspended_->args.assign(serve_args.begin(), serve_args.end());
 }
 
 bool RedisSession::ServeBlocked(std::string_view ready_key) {

@@ -20,6 +20,12 @@ std::string Cmds(const std::vector<std::vector<std::string>>& cmds) {
   return out;
 }
 
+std::vector<std::string> Eval(const std::string& body, const std::vector<std::string>& rest) {
+  std::vector<std::string> c = {"EVAL", body};
+  c.insert(c.end(), rest.begin(), rest.end());
+  return c;
+}
+
 Script S(std::string name, const std::vector<std::vector<std::string>>& cmds) {
   return {std::move(name), {Cmds(cmds)}};
 }

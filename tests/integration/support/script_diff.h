@@ -26,6 +26,9 @@ std::string Cmds(const std::vector<std::vector<std::string>>& cmds);
 Script S(std::string name, const std::vector<std::vector<std::string>>& cmds);
 // A script of raw byte chunks.
 Script Raw(std::string name, std::vector<std::string> chunks);
+// EVAL body numkeys... as a command: Eval("return 1") is {"EVAL", "return 1", "0"}.
+std::vector<std::string> Eval(const std::string& body,
+                              const std::vector<std::string>& rest = {"0"});
 
 // Runs every script on redis-server and on kvgate and CHECKs that the outcomes match.
 void CompareScripts(const std::vector<Script>& scripts, bool resp3 = false);

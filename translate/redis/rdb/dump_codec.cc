@@ -16,6 +16,7 @@
 #include "engine/collections/zset_value.h"
 #include "protocols/rdb/listpack.h"
 #include "protocols/rdb/rdb_format.h"
+#include "translate/redis/rdb/stream_codec.h"
 
 namespace kvgate::redis {
 namespace {
@@ -292,6 +293,9 @@ std::string EncodeDump(const engine::EntryView& e) {
       }
       break;
     }
+    case engine::ValueType::kStream:
+      EncodeStream(static_cast<const engine::StreamValue&>(*e.object), &out);
+      break;
   }
   rdb::AppendFooter(&out);
   return out;
@@ -358,8 +362,16 @@ bool DecodeDump(std::string_view body, const CollectionLimits& lim, DecodedValue
       out->object = engine::CollectionRef(std::move(l));
       return true;
     }
+    case rdb::kTypeStreamListpacks:
+    case rdb::kTypeStreamListpacks2: {
+      auto st = Make<engine::StreamValue>();
+      if (!DecodeStream(r, type, st.get())) return false;
+      out->type = engine::ValueType::kStream;
+      out->object = engine::CollectionRef(std::move(st));
+      return true;
+    }
     default:
-      return false;  // zipmap hashes, streams, modules
+      return false;  // zipmap hashes, streams with consumer groups, modules
   }
 }
 

@@ -5,7 +5,8 @@
 // skiplist) encode as redis-server would for the same value in the same encoding, so DUMP
 // bytes compare equal wherever Redis's own order is deterministic (all but the hashtables).
 // Decoding accepts every 7.0 form of those types plus the ziplist forms of older RDB versions,
-// validates every byte, and never allocates more than the payload's size backs.
+// validates every byte, and never allocates more than the payload's size backs. Streams (no
+// consumer groups yet) are laid out by stream_codec.h.
 //
 //   std::string p = EncodeDump(entry);                 // DUMP's reply
 //   DecodedValue v;

@@ -41,6 +41,10 @@ inline std::string KeyEvents(std::string_view key, std::string_view event, int d
   return KeyEventPush("__keyspace@" + d + "__:" + std::string(key), event) +
          KeyEventPush("__keyevent@" + d + "__:" + std::string(event), key);
 }
+// One stream entry as XRANGE / XREAD reply it: [id, [field, value]].
+inline std::string XEntry(std::string_view id, std::string_view f, std::string_view v) {
+  return Arr(2) + Bulk(id) + Arr(2) + Bulk(f) + Bulk(v);
+}
 inline const std::string kOk = "+OK\r\n";
 inline const std::string kNil = "$-1\r\n";
 inline const std::string kNull3 = "_\r\n";
