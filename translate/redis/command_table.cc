@@ -43,6 +43,7 @@ std::span<const CommandSpec> FunctionCommands();     // FCALL FUNCTION (function
 std::span<const CommandSpec> StreamCommands();       // XADD XRANGE ... (stream_cmds.cc)
 std::span<const CommandSpec> StreamReadCommands();   // XREAD (stream_read_cmds.cc)
 std::span<const CommandSpec> StreamInfoCommands();   // XINFO (stream_info_cmds.cc)
+std::span<const CommandSpec> StreamGroupCommands();  // XGROUP XACK (stream_group_cmds.cc)
 
 namespace {
 
@@ -57,7 +58,7 @@ constexpr Family kFamilies[] = {
     SetAlgebraCommands, ZSetCommands,      ZSetRangeCommands, ZSetAlgebraCommands,
     ZSetPopCommands,    ListBlockCommands, SortCommands,      DumpCommands,
     ScriptCommands,     FunctionCommands,  StreamCommands,    StreamReadCommands,
-    StreamInfoCommands,
+    StreamInfoCommands, StreamGroupCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.
