@@ -88,8 +88,7 @@ uint64_t StreamGroup::MemoryBytes() const {
   return bytes;
 }
 
-StreamGroup* StreamGroups::Create(std::string_view name, StreamId last_id,
-                                  int64_t entries_read) {
+StreamGroup* StreamGroups::Create(std::string_view name, StreamId last_id, int64_t entries_read) {
   if (groups_.find(name) != groups_.end()) return nullptr;
   auto it = groups_.emplace(std::string(name), StreamGroup(last_id, entries_read)).first;
   return &it->second;
@@ -114,7 +113,8 @@ bool StreamGroups::Destroy(std::string_view name) {
 
 uint64_t StreamGroups::MemoryBytes() const {
   uint64_t bytes = 0;
-  for (const auto& [name, g] : groups_) bytes += 4 * sizeof(void*) + name.capacity() + g.MemoryBytes();
+  for (const auto& [name, g] : groups_)
+    bytes += 4 * sizeof(void*) + name.capacity() + g.MemoryBytes();
   return bytes;
 }
 

@@ -31,7 +31,6 @@
 
 namespace kvgate::engine {
 
-
 // One entry as read: its ID and its pairs (views valid until the next change).
 struct StreamEntry {
   StreamId id;

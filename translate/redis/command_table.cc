@@ -49,15 +49,15 @@ namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands, ClientCommands,    ServerCommands,    InfoCommands,
-    ConfigCommands,     StringCommands,    HllCommands,       CounterCommands,
-    BitCommands,        BitfieldCommands,  LcsCommands,       KeyCommands,
-    ExpireCommands,     MultiCommands,     PubSubCommands,    KvCommands,
-    KvWatchCommands,    CondCommands,      EtagCommands,      WaitCommands,
-    HashCommands,       ListCommands,      ListEditCommands,  SetCommands,
-    SetAlgebraCommands, ZSetCommands,      ZSetRangeCommands, ZSetAlgebraCommands,
-    ZSetPopCommands,    ListBlockCommands, SortCommands,      DumpCommands,
-    ScriptCommands,     FunctionCommands,  StreamCommands,    StreamReadCommands,
+    ConnectionCommands, ClientCommands,      ServerCommands,    InfoCommands,
+    ConfigCommands,     StringCommands,      HllCommands,       CounterCommands,
+    BitCommands,        BitfieldCommands,    LcsCommands,       KeyCommands,
+    ExpireCommands,     MultiCommands,       PubSubCommands,    KvCommands,
+    KvWatchCommands,    CondCommands,        EtagCommands,      WaitCommands,
+    HashCommands,       ListCommands,        ListEditCommands,  SetCommands,
+    SetAlgebraCommands, ZSetCommands,        ZSetRangeCommands, ZSetAlgebraCommands,
+    ZSetPopCommands,    ListBlockCommands,   SortCommands,      DumpCommands,
+    ScriptCommands,     FunctionCommands,    StreamCommands,    StreamReadCommands,
     StreamInfoCommands, StreamGroupCommands,
 };
 

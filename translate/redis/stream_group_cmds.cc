@@ -105,8 +105,7 @@ void XGroupCreateCmd(CommandContext& ctx) {
       *db, ctx.arg(2), ValueType::kStream, {.create = o.mkstream}, false,
       [&](engine::Collection& c, bool& created) {
         auto& s = static_cast<StreamValue&>(c);
-        created = s.groups().Create(ctx.arg(3), last ? s.last_id() : id, o.entries_read) !=
-                  nullptr;
+        created = s.groups().Create(ctx.arg(3), last ? s.last_id() : id, o.entries_read) != nullptr;
         return created;
       },
       [](CommandContext& c, engine::WriteResult r, bool created) {
