@@ -25,23 +25,11 @@
 #include <vector>
 
 #include "engine/collection.h"
+#include "engine/collections/stream_groups.h"
+#include "engine/collections/stream_id.h"
 #include "engine/function_ref.h"
 
 namespace kvgate::engine {
-
-struct StreamId {
-  uint64_t ms = 0;
-  uint64_t seq = 0;
-  friend auto operator<=>(const StreamId&, const StreamId&) = default;
-  bool zero() const {
-    return ms == 0 && seq == 0;
-  }
-  // The next / previous ID; false (and the ID unchanged) at the end of the range.
-  bool Incr();
-  bool Decr();
-};
-
-inline constexpr StreamId kMaxStreamId{UINT64_MAX, UINT64_MAX};
 
 // One entry as read: its ID and its pairs (views valid until the next change).
 struct StreamEntry {
@@ -138,7 +126,14 @@ class StreamValue final : public Collection {
     return false;
   }
   uint64_t MemoryBytes() const override {
-    return sizeof(*this) + bytes_;
+    return sizeof(*this) + bytes_ + groups_.MemoryBytes();
+  }
+  // The stream's consumer groups (XGROUP, XREADGROUP, ...).
+  StreamGroups& groups() {
+    return groups_;
+  }
+  const StreamGroups& groups() const {
+    return groups_;
   }
   std::string_view EncodingName() const override {
     return "stream";
@@ -176,6 +171,7 @@ class StreamValue final : public Collection {
   StreamId max_deleted_;
   uint64_t entries_added_ = 0;
   uint64_t bytes_ = 0;  // nodes' heap bytes (approximate)
+  StreamGroups groups_;
 };
 
 }  // namespace kvgate::engine

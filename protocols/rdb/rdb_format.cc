@@ -118,6 +118,10 @@ void AppendBinaryDouble(std::string* out, double v) {
   AppendLE(out, std::bit_cast<uint64_t>(v), 8);
 }
 
+void AppendMillisecondTime(std::string* out, int64_t ms) {
+  AppendLE(out, static_cast<uint64_t>(ms), 8);
+}
+
 void AppendFooter(std::string* payload) {
   AppendLE(payload, kRdbVersion, 2);
   AppendLE(payload, Crc64(0, *payload), 8);
@@ -210,6 +214,13 @@ bool Reader::LoadBinaryDouble(double* out) {
   std::string_view bytes;
   if (!Take(8, &bytes)) return false;
   *out = std::bit_cast<double>(ReadLE(bytes));
+  return true;
+}
+
+bool Reader::LoadMillisecondTime(int64_t* out) {
+  std::string_view bytes;
+  if (!Take(8, &bytes)) return false;
+  *out = static_cast<int64_t>(ReadLE(bytes));
   return true;
 }
 

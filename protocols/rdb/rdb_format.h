@@ -55,6 +55,8 @@ void AppendString(std::string* out, std::string_view s);
 // rdbSaveLongLongAsStringObject: integer-encoded when it fits 32 bits, else its decimal text.
 void AppendInteger(std::string* out, int64_t v);
 void AppendBinaryDouble(std::string* out, double v);
+// rdbSaveMillisecondTime: 8 bytes, little endian.
+void AppendMillisecondTime(std::string* out, int64_t ms);
 // Appends version and CRC-64 (over everything before the CRC) to a payload.
 void AppendFooter(std::string* payload);
 
@@ -80,6 +82,11 @@ class Reader {
   // A string in any form (raw, integer-encoded, LZF).
   bool LoadString(std::string* out);
   bool LoadBinaryDouble(double* out);
+  bool LoadMillisecondTime(int64_t* out);
+  // `n` bytes as they are (stream PEL IDs).
+  bool LoadRaw(size_t n, std::string_view* out) {
+    return Take(n, out);
+  }
   // The text form of RDB_TYPE_ZSET scores (253 nan, 254 inf, 255 -inf, else length + text).
   bool LoadTextDouble(double* out);
 

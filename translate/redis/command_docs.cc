@@ -327,6 +327,17 @@ constexpr CommandDoc kCommandDocs[] = {
     {"xinfo|help", "Show helpful text about the different subcommands"},
     {"xinfo|groups", "List the consumer groups of a stream"},
     {"xinfo|consumers", "List the consumers in a consumer group"},
+    {"xgroup", "A container for consumer groups commands"},
+    {"xgroup|create", "Create a consumer group."},
+    {"xgroup|setid", "Set a consumer group to an arbitrary last delivered ID value."},
+    {"xgroup|destroy", "Destroy a consumer group."},
+    {"xgroup|createconsumer", "Create a consumer in a consumer group."},
+    {"xgroup|delconsumer", "Delete a consumer from a consumer group."},
+    {"xgroup|help", "Show helpful text about the different subcommands"},
+    {"xack",
+     "Marks a pending message as correctly processed, effectively removing it from the pending "
+     "entries list of the consumer group. Return value of the command is the number of messages "
+     "successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL."},
 };
 
 }  // namespace

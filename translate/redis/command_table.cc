@@ -43,21 +43,22 @@ std::span<const CommandSpec> FunctionCommands();     // FCALL FUNCTION (function
 std::span<const CommandSpec> StreamCommands();       // XADD XRANGE ... (stream_cmds.cc)
 std::span<const CommandSpec> StreamReadCommands();   // XREAD (stream_read_cmds.cc)
 std::span<const CommandSpec> StreamInfoCommands();   // XINFO (stream_info_cmds.cc)
+std::span<const CommandSpec> StreamGroupCommands();  // XGROUP XACK (stream_group_cmds.cc)
 
 namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands, ClientCommands,    ServerCommands,    InfoCommands,
-    ConfigCommands,     StringCommands,    HllCommands,       CounterCommands,
-    BitCommands,        BitfieldCommands,  LcsCommands,       KeyCommands,
-    ExpireCommands,     MultiCommands,     PubSubCommands,    KvCommands,
-    KvWatchCommands,    CondCommands,      EtagCommands,      WaitCommands,
-    HashCommands,       ListCommands,      ListEditCommands,  SetCommands,
-    SetAlgebraCommands, ZSetCommands,      ZSetRangeCommands, ZSetAlgebraCommands,
-    ZSetPopCommands,    ListBlockCommands, SortCommands,      DumpCommands,
-    ScriptCommands,     FunctionCommands,  StreamCommands,    StreamReadCommands,
-    StreamInfoCommands,
+    ConnectionCommands, ClientCommands,      ServerCommands,    InfoCommands,
+    ConfigCommands,     StringCommands,      HllCommands,       CounterCommands,
+    BitCommands,        BitfieldCommands,    LcsCommands,       KeyCommands,
+    ExpireCommands,     MultiCommands,       PubSubCommands,    KvCommands,
+    KvWatchCommands,    CondCommands,        EtagCommands,      WaitCommands,
+    HashCommands,       ListCommands,        ListEditCommands,  SetCommands,
+    SetAlgebraCommands, ZSetCommands,        ZSetRangeCommands, ZSetAlgebraCommands,
+    ZSetPopCommands,    ListBlockCommands,   SortCommands,      DumpCommands,
+    ScriptCommands,     FunctionCommands,    StreamCommands,    StreamReadCommands,
+    StreamInfoCommands, StreamGroupCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

@@ -3,14 +3,17 @@
 // redis-server 7.0 answers them. The key is looked up before the options are read (a missing
 // key answers "no such key" whatever follows). radix-tree-keys is the number of nodes;
 // radix-tree-nodes is the node count of the radix tree Redis would build over the nodes' keys
-// (StreamRaxNodes). kvgate has no consumer groups yet: GROUPS answers an empty list, CONSUMERS
-// NOGROUP, and STREAM reports 0 groups.
+// (StreamRaxNodes). Groups and consumers come in name order, PELs in ID order (Redis's radix
+// trees); a lag that cannot be known is a null, as Redis's streamReplyWithCGLag.
 //
 //   XINFO STREAM s        -> length, radix-tree-keys, ..., first-entry, last-entry (a map)
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "engine/collections/stream_groups.h"
+#include "engine/collections/stream_lag.h"
 #include "engine/collections/stream_value.h"
 #include "engine/store.h"
 #include "protocols/ascii.h"
@@ -42,6 +45,68 @@ void ReplyEdge(resp::ReplyWriter& w, const StreamValue& s, bool first) {
   engine::StreamEntry e;
   if (!(first ? s.First(&e) : s.Last(&e))) return w.Null();
   ReplyStreamEntry(w, e);
+}
+
+void ReplyEntriesRead(resp::ReplyWriter& w, const engine::StreamGroup& g) {
+  if (g.entries_read() == engine::kInvalidEntriesRead) return w.Null();
+  w.Integer(g.entries_read());
+}
+
+void ReplyLag(resp::ReplyWriter& w, const StreamValue& s, const engine::StreamGroup& g) {
+  const auto lag = engine::StreamGroupLag(s, g);
+  if (!lag) return w.Null();
+  w.Integer(*lag);
+}
+
+// XINFO STREAM FULL's groups: each with its PEL and consumers, PELs cut at `count` (0: all).
+void ReplyGroupsFull(resp::ReplyWriter& w, const StreamValue& s, size_t count) {
+  w.ArrayHeader(s.groups().size());
+  for (const auto& [name, g] : s.groups().all()) {
+    w.MapHeader(7);
+    w.Bulk("name");
+    w.Bulk(name);
+    w.Bulk("last-delivered-id");
+    w.Bulk(FormatStreamId(g.last_id()));
+    w.Bulk("entries-read");
+    ReplyEntriesRead(w, g);
+    w.Bulk("lag");
+    ReplyLag(w, s, g);
+    w.Bulk("pel-count");
+    w.Integer(static_cast<int64_t>(g.pel().size()));
+    w.Bulk("pending");
+    const size_t pel_n = count == 0 ? g.pel().size() : std::min(count, g.pel().size());
+    w.ArrayHeader(pel_n);
+    size_t i = 0;
+    for (auto it = g.pel().begin(); i < pel_n; ++it, ++i) {
+      w.ArrayHeader(4);
+      w.Bulk(FormatStreamId(it->first));
+      w.Bulk(it->second.consumer);
+      w.Integer(it->second.delivery_time_ms);
+      w.Integer(static_cast<int64_t>(it->second.delivery_count));
+    }
+    w.Bulk("consumers");
+    w.ArrayHeader(g.consumers().size());
+    for (const auto& [cname, c] : g.consumers()) {
+      w.MapHeader(4);
+      w.Bulk("name");
+      w.Bulk(cname);
+      w.Bulk("seen-time");
+      w.Integer(c.seen_time_ms);
+      w.Bulk("pel-count");
+      w.Integer(static_cast<int64_t>(c.pel.size()));
+      w.Bulk("pending");
+      const size_t n = count == 0 ? c.pel.size() : std::min(count, c.pel.size());
+      w.ArrayHeader(n);
+      size_t j = 0;
+      for (auto id = c.pel.begin(); j < n; ++id, ++j) {
+        const auto nack = g.pel().find(*id);
+        w.ArrayHeader(3);
+        w.Bulk(FormatStreamId(*id));
+        w.Integer(nack->second.delivery_time_ms);
+        w.Integer(static_cast<int64_t>(nack->second.delivery_count));
+      }
+    }
+  }
 }
 
 void XInfoStreamCmd(CommandContext& ctx) {
@@ -80,7 +145,7 @@ void XInfoStreamCmd(CommandContext& ctx) {
   ctx.w.Bulk(FormatStreamId(s->first_id()));
   if (!full) {
     ctx.w.Bulk("groups");
-    ctx.w.Integer(0);
+    ctx.w.Integer(static_cast<int64_t>(s->groups().size()));
     ctx.w.Bulk("first-entry");
     ReplyEdge(ctx.w, *s, true);
     ctx.w.Bulk("last-entry");
@@ -90,7 +155,7 @@ void XInfoStreamCmd(CommandContext& ctx) {
   ctx.w.Bulk("entries");
   ReplyStreamRange(ctx.w, *s, StreamId{}, engine::kMaxStreamId, false, static_cast<size_t>(count));
   ctx.w.Bulk("groups");
-  ctx.w.ArrayHeader(0);
+  ReplyGroupsFull(ctx.w, *s, static_cast<size_t>(count));
 }
 
 // XINFO GROUPS key / XINFO CONSUMERS key group: the key first.
@@ -100,7 +165,22 @@ void XInfoGroupsCmd(CommandContext& ctx) {
   const StreamValue* s = nullptr;
   if (!ReadCollection(ctx, *db, ctx.arg(2), &s)) return;
   if (s == nullptr) return ctx.w.Error(kNoSuchKey);
-  ctx.w.ArrayHeader(0);
+  ctx.w.ArrayHeader(s->groups().size());
+  for (const auto& [name, g] : s->groups().all()) {
+    ctx.w.MapHeader(6);
+    ctx.w.Bulk("name");
+    ctx.w.Bulk(name);
+    ctx.w.Bulk("consumers");
+    ctx.w.Integer(static_cast<int64_t>(g.consumers().size()));
+    ctx.w.Bulk("pending");
+    ctx.w.Integer(static_cast<int64_t>(g.pel().size()));
+    ctx.w.Bulk("last-delivered-id");
+    ctx.w.Bulk(FormatStreamId(g.last_id()));
+    ctx.w.Bulk("entries-read");
+    ReplyEntriesRead(ctx.w, g);
+    ctx.w.Bulk("lag");
+    ReplyLag(ctx.w, *s, g);
+  }
 }
 
 void XInfoConsumersCmd(CommandContext& ctx) {
@@ -109,8 +189,21 @@ void XInfoConsumersCmd(CommandContext& ctx) {
   const StreamValue* s = nullptr;
   if (!ReadCollection(ctx, *db, ctx.arg(2), &s)) return;
   if (s == nullptr) return ctx.w.Error(kNoSuchKey);
-  ctx.w.Error("NOGROUP No such consumer group '" + std::string(CString(ctx.arg(3))) +
-              "' for key name '" + std::string(CString(ctx.arg(2))) + "'");
+  const engine::StreamGroup* g = s->groups().Find(ctx.arg(3));
+  if (g == nullptr) {
+    return ctx.w.Error("NOGROUP No such consumer group '" + std::string(CString(ctx.arg(3))) +
+                       "' for key name '" + std::string(CString(ctx.arg(2))) + "'");
+  }
+  ctx.w.ArrayHeader(g->consumers().size());
+  for (const auto& [name, c] : g->consumers()) {
+    ctx.w.MapHeader(3);
+    ctx.w.Bulk("name");
+    ctx.w.Bulk(name);
+    ctx.w.Bulk("pending");
+    ctx.w.Integer(static_cast<int64_t>(c.pel.size()));
+    ctx.w.Bulk("idle");
+    ctx.w.Integer(std::max<int64_t>(0, ctx.now_ms - c.seen_time_ms));
+  }
 }
 
 // Redis 7.0 words XINFO's last help line "Prints", where its other containers say "Print".

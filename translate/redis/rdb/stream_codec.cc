@@ -4,7 +4,10 @@
 
 #include <set>
 #include <string_view>
+#include <utility>
 
+#include "engine/collections/stream_groups.h"
+#include "engine/collections/stream_lag.h"
 #include "protocols/rdb/listpack.h"
 
 namespace kvgate::redis {
@@ -153,6 +156,97 @@ uint64_t StreamRaxNodes(const StreamValue& s) {
   return starts.size();
 }
 
+namespace {
+
+// A PEL ID as the radix tree keys it: 128 bits, big endian.
+void AppendRawId(std::string* out, StreamId id) {
+  out->append(StreamNodeKey(id));
+}
+
+// rdbSaveObject's groups: name, last ID, entries_read (-1 as the 64-bit length it casts to),
+// the PEL with delivery times and counts, then each consumer with its seen time and its IDs.
+void EncodeGroups(const engine::StreamGroups& groups, std::string* out) {
+  rdb::AppendLen(out, groups.size());
+  for (const auto& [name, g] : groups.all()) {
+    rdb::AppendString(out, name);
+    rdb::AppendLen(out, g.last_id().ms);
+    rdb::AppendLen(out, g.last_id().seq);
+    rdb::AppendLen(out, static_cast<uint64_t>(g.entries_read()));
+    rdb::AppendLen(out, g.pel().size());
+    for (const auto& [id, nack] : g.pel()) {
+      AppendRawId(out, id);
+      rdb::AppendMillisecondTime(out, nack.delivery_time_ms);
+      rdb::AppendLen(out, nack.delivery_count);
+    }
+    rdb::AppendLen(out, g.consumers().size());
+    for (const auto& [cname, c] : g.consumers()) {
+      rdb::AppendString(out, cname);
+      rdb::AppendMillisecondTime(out, c.seen_time_ms);
+      rdb::AppendLen(out, c.pel.size());
+      for (StreamId id : c.pel) AppendRawId(out, id);
+    }
+  }
+}
+
+// rdbLoadObject's groups. Stricter than Redis where Redis would keep an inconsistent group:
+// every pending entry must belong to exactly one consumer (Redis checks that only with deep
+// sanitization, and lets a second consumer take an entry silently).
+bool DecodeGroups(rdb::Reader& r, uint8_t type, StreamValue* out) {
+  uint64_t count = 0;
+  if (!r.LoadLen(&count)) return false;
+  std::string name;
+  for (uint64_t gi = 0; gi < count; ++gi) {
+    StreamId last;
+    if (!r.LoadString(&name) || !r.LoadLen(&last.ms) || !r.LoadLen(&last.seq)) return false;
+    int64_t entries_read = engine::kInvalidEntriesRead;
+    if (type == rdb::kTypeStreamListpacks2) {
+      uint64_t raw = 0;
+      if (!r.LoadLen(&raw)) return false;
+      entries_read = static_cast<int64_t>(raw);
+      if (entries_read < engine::kInvalidEntriesRead) return false;
+    } else {
+      entries_read = engine::StreamDistanceFromFirstEver(*out, last);
+    }
+    engine::StreamGroup* g = out->groups().Create(name, last, entries_read);
+    if (g == nullptr) return false;  // a duplicated group name
+    uint64_t pel = 0;
+    if (!r.LoadLen(&pel)) return false;
+    for (uint64_t i = 0; i < pel; ++i) {
+      std::string_view raw;
+      engine::StreamNack nack;
+      if (!r.LoadRaw(16, &raw) || !r.LoadMillisecondTime(&nack.delivery_time_ms) ||
+          !r.LoadLen(&nack.delivery_count)) {
+        return false;
+      }
+      if (!g->pel().emplace(DecodeNodeKey(raw), std::move(nack)).second) return false;
+    }
+    uint64_t consumers = 0;
+    if (!r.LoadLen(&consumers)) return false;
+    std::set<StreamId> owned;
+    for (uint64_t ci = 0; ci < consumers; ++ci) {
+      int64_t seen = 0;
+      if (!r.LoadString(&name) || !r.LoadMillisecondTime(&seen)) return false;
+      auto [c, created] = g->LookupOrCreate(name, seen);
+      if (!created) return false;  // a duplicated consumer
+      uint64_t ids = 0;
+      if (!r.LoadLen(&ids)) return false;
+      for (uint64_t i = 0; i < ids; ++i) {
+        std::string_view raw;
+        if (!r.LoadRaw(16, &raw)) return false;
+        const StreamId id = DecodeNodeKey(raw);
+        engine::StreamNack* nack = g->Pending(id);
+        if (nack == nullptr || !owned.insert(id).second) return false;
+        c->pel.insert(id);
+        nack->consumer = name;
+      }
+    }
+    if (owned.size() != g->pel().size()) return false;  // a pending entry without a consumer
+  }
+  return true;
+}
+
+}  // namespace
+
 void EncodeStream(const StreamValue& s, std::string* out) {
   out->push_back(static_cast<char>(rdb::kTypeStreamListpacks2));
   rdb::AppendLen(out, s.node_count());
@@ -166,7 +260,7 @@ void EncodeStream(const StreamValue& s, std::string* out) {
     rdb::AppendLen(out, id.seq);
   }
   rdb::AppendLen(out, s.entries_added());
-  rdb::AppendLen(out, 0);  // consumer groups
+  EncodeGroups(s.groups(), out);
 }
 
 bool DecodeStream(rdb::Reader& r, uint8_t type, StreamValue* out) {
@@ -176,7 +270,7 @@ bool DecodeStream(rdb::Reader& r, uint8_t type, StreamValue* out) {
   for (uint64_t i = 0; i < nodes; ++i) {
     if (!r.LoadString(&key) || !r.LoadString(&blob) || !DecodeNode(key, blob, out)) return false;
   }
-  uint64_t length = 0, groups = 0;
+  uint64_t length = 0;
   StreamId last, first, max_deleted;
   if (!r.LoadLen(&length) || !r.LoadLen(&last.ms) || !r.LoadLen(&last.seq)) return false;
   uint64_t added = length;
@@ -187,13 +281,13 @@ bool DecodeStream(rdb::Reader& r, uint8_t type, StreamValue* out) {
        !r.LoadLen(&max_deleted.seq) || !r.LoadLen(&added))) {
     return false;
   }
-  if (!r.LoadLen(&groups) || groups != 0 || length != out->size()) return false;
+  if (length != out->size()) return false;
   if (out->Last(&e) && last < e.id) return false;
   out->SetLastId(last);
   out->SetFirstId(first);
   out->SetMaxDeletedId(max_deleted);
   out->SetEntriesAdded(added);
-  return true;
+  return DecodeGroups(r, type, out);
 }
 
 }  // namespace kvgate::redis
