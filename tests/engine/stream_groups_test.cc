@@ -60,8 +60,7 @@ TEST_CASE("consumers are created on first use and keep their seen time", "[engin
   CHECK(g.Lookup("bob") == nullptr);
 }
 
-TEST_CASE("deliveries, acks and claims keep group and consumer PELs in step",
-          "[engine][streams]") {
+TEST_CASE("deliveries, acks and claims keep group and consumer PELs in step", "[engine][streams]") {
   StreamGroup g({}, 0);
   g.LookupOrCreate("alice", 0);
   g.LookupOrCreate("bob", 0);
