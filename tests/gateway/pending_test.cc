@@ -4,8 +4,9 @@
 // pipelined commands wait behind its pending write and answer in order; other clients go on;
 // a client that disconnects or is killed while waiting, and a shutdown with changes in flight,
 // leave nothing behind (ASan checks the last part); WAIT times out through the loop; a blocking
-// pop served by a write that answers later answers after it. A NATS KV
-// put is acknowledged only once the store has made it.
+// pop served by a write that answers later answers after it; XREADGROUP over several streams
+// waits for each stream's read in turn. A NATS KV put is acknowledged only once the store has
+// made it.
 //
 //   Setup s;                       // RedisFront over DelayedStore over LocalStore, on a thread
 //   int fd = ConnectLoopback(s.run.port());
@@ -304,4 +305,26 @@ TEST_CASE("a client flooding input behind a blocked command is bounded, then ful
   CHECK(bad == 0);
   close(fd);
   close(other);
+}
+
+TEST_CASE("XREADGROUP over two streams and XCLAIM answer once each change is acknowledged",
+          "[gateway][pending]") {
+  Setup s;
+  int a = ConnectLoopback(s.run.port());
+  SendAll(a,
+          "XADD x 1-1 f v\r\nXADD y 2-1 g w\r\nXGROUP CREATE x g 0\r\nXGROUP CREATE y g 0\r\n"
+          "XREADGROUP GROUP g c STREAMS x y > >\r\nXCLAIM x g d 0 1-1 JUSTID\r\nPING\r\n");
+  // Seven changes (each stream's read is one), one at a time: the pipeline waits behind each.
+  for (uint64_t k = 1; k <= 7; ++k) {
+    WaitQueued(s, 1);
+    CHECK(s.store.queued() == 1);
+    s.store.Release();
+    WaitAnswered(s, k);
+  }
+  const std::string entries =
+      "*2\r\n*2\r\n$1\r\nx\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
+      "*2\r\n$1\r\ny\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\ng\r\n$1\r\nw\r\n";
+  CHECK(ReadUntilEnds(a, "+PONG\r\n") ==
+        "$3\r\n1-1\r\n$3\r\n2-1\r\n+OK\r\n+OK\r\n" + entries + "*1\r\n$3\r\n1-1\r\n+PONG\r\n");
+  close(a);
 }

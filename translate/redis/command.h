@@ -124,22 +124,24 @@ struct CommandContext {
       then(*wake.ctx, std::move(wake.result));
     });
   }
-  // Several changes in order, each after the previous one's answer: issue(ctx, i, done) for
-  // i in [from, n); each(ctx, i, result, state) after answer i returns false to stop (it has
-  // replied); finish(ctx, state) after the last. `state` (a small value, e.g. a count) goes
-  // along. A plain loop with the in-memory engine; resumed after each answer with a store that
-  // answers later. The callables must be small and capture no views (as `then` above).
+  // Several changes in order, each after the previous one's answer: issue(ctx, i, state, done)
+  // for i in [from, n); each(ctx, i, result, state) after answer i returns false to stop (it
+  // has replied); finish(ctx, state) after the last. `state` (a value that is cheap to move,
+  // e.g. a count) goes along. A plain loop with the in-memory engine; resumed after each answer
+  // with a store that answers later. The callables must be small and capture no views (as
+  // `then` above).
   template <typename State, typename Issue, typename Each, typename Finish>
   void AwaitSequence(size_t from, size_t n, State state, Issue issue, Each each, Finish finish) {
     for (size_t i = from; i < n; ++i) {
       const uint64_t ticket = BeginAwait();
-      issue(*this, i, AwaitCompletion(ticket));
+      issue(*this, i, state, AwaitCompletion(ticket));
       std::optional<engine::WriteResult> now = EndAwait(ticket);
       if (!now) {
-        SuspendAwait(ticket, [i, n, state, issue, each, finish](Wake wake) mutable {
-          if (!each(*wake.ctx, i, std::move(wake.result), state)) return;
-          wake.ctx->AwaitSequence(i + 1, n, state, issue, each, finish);
-        });
+        SuspendAwait(ticket,
+                     [i, n, state = std::move(state), issue, each, finish](Wake wake) mutable {
+                       if (!each(*wake.ctx, i, std::move(wake.result), state)) return;
+                       wake.ctx->AwaitSequence(i + 1, n, std::move(state), issue, each, finish);
+                     });
         return;
       }
       if (!each(*this, i, std::move(*now), state)) return;

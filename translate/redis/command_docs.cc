@@ -322,6 +322,18 @@ constexpr CommandDoc kCommandDocs[] = {
     {"xread",
      "Return never seen elements in multiple streams, with IDs greater than the ones reported by "
      "the caller for each stream. Can block."},
+    {"xreadgroup",
+     "Return new entries from a stream using a consumer group, or access the history of the "
+     "pending entries for a given consumer. Can block."},
+    {"xpending",
+     "Return information and entries from a stream consumer group pending entries list, that "
+     "are messages fetched but never acknowledged."},
+    {"xclaim",
+     "Changes (or acquires) ownership of a message in a consumer group, as if the message was "
+     "delivered to the specified consumer."},
+    {"xautoclaim",
+     "Changes (or acquires) ownership of messages in a consumer group, as if the messages were "
+     "delivered to the specified consumer."},
     {"xinfo", "A container for stream introspection commands"},
     {"xinfo|stream", "Get information about a stream"},
     {"xinfo|help", "Show helpful text about the different subcommands"},

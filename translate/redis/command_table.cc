@@ -42,23 +42,29 @@ std::span<const CommandSpec> ScriptCommands();       // EVAL EVALSHA SCRIPT (scr
 std::span<const CommandSpec> FunctionCommands();     // FCALL FUNCTION (function_cmds.cc)
 std::span<const CommandSpec> StreamCommands();       // XADD XRANGE ... (stream_cmds.cc)
 std::span<const CommandSpec> StreamReadCommands();   // XREAD (stream_read_cmds.cc)
-std::span<const CommandSpec> StreamInfoCommands();   // XINFO (stream_info_cmds.cc)
-std::span<const CommandSpec> StreamGroupCommands();  // XGROUP XACK (stream_group_cmds.cc)
+std::span<const CommandSpec> StreamReadGroupCommands();  // XREADGROUP (stream_readgroup_cmds.cc)
+std::span<const CommandSpec> StreamClaimCommands();      // XPENDING XCLAIM (stream_claim_cmds.cc)
+std::span<const CommandSpec> StreamInfoCommands();       // XINFO (stream_info_cmds.cc)
+std::span<const CommandSpec> StreamGroupCommands();      // XGROUP XACK (stream_group_cmds.cc)
 
 namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands, ClientCommands,      ServerCommands,    InfoCommands,
-    ConfigCommands,     StringCommands,      HllCommands,       CounterCommands,
-    BitCommands,        BitfieldCommands,    LcsCommands,       KeyCommands,
-    ExpireCommands,     MultiCommands,       PubSubCommands,    KvCommands,
-    KvWatchCommands,    CondCommands,        EtagCommands,      WaitCommands,
-    HashCommands,       ListCommands,        ListEditCommands,  SetCommands,
-    SetAlgebraCommands, ZSetCommands,        ZSetRangeCommands, ZSetAlgebraCommands,
-    ZSetPopCommands,    ListBlockCommands,   SortCommands,      DumpCommands,
-    ScriptCommands,     FunctionCommands,    StreamCommands,    StreamReadCommands,
-    StreamInfoCommands, StreamGroupCommands,
+    ConnectionCommands,  ClientCommands,      ServerCommands,
+    InfoCommands,        ConfigCommands,      StringCommands,
+    HllCommands,         CounterCommands,     BitCommands,
+    BitfieldCommands,    LcsCommands,         KeyCommands,
+    ExpireCommands,      MultiCommands,       PubSubCommands,
+    KvCommands,          KvWatchCommands,     CondCommands,
+    EtagCommands,        WaitCommands,        HashCommands,
+    ListCommands,        ListEditCommands,    SetCommands,
+    SetAlgebraCommands,  ZSetCommands,        ZSetRangeCommands,
+    ZSetAlgebraCommands, ZSetPopCommands,     ListBlockCommands,
+    SortCommands,        DumpCommands,        ScriptCommands,
+    FunctionCommands,    StreamCommands,      StreamReadCommands,
+    StreamInfoCommands,  StreamGroupCommands, StreamReadGroupCommands,
+    StreamClaimCommands,
 };
 
 // FNV-1a over the lower-cased bytes: the lookup never builds a lower-case copy.

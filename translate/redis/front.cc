@@ -104,9 +104,11 @@ void RedisFront::ServeReadyKeys() {
       if (bucket == nullptr) continue;
       for (uint64_t id : blocked_.Waiters(ready)) {
         // Looked up again after each serve: the previous client may have taken the last element.
+        // A stream reader is told of a key that went or changed type: XREADGROUP stops waiting.
         auto entry = bucket->Get(ready.key);
-        if (!entry.ok()) break;
-        if (entry->type != blocked_.WantedType(id)) continue;
+        const engine::ValueType wanted = blocked_.WantedType(id);
+        const bool holds = entry.ok() && entry->type == wanted;
+        if (!holds && wanted != engine::ValueType::kStream) continue;
         auto it = clients_.find(id);
         if (it != clients_.end()) it->second->ServeBlocked(ready.key);
       }
@@ -288,11 +290,25 @@ void RedisFront::Notify(int db, uint32_t type, std::string_view event, std::stri
 void RedisFront::OnChange(const engine::ChangeEvent& event) {
   using engine::ChangeKind;
   if (!blocked_.empty()) {
-    // Only a new value can serve a waiting client (a push, a store, RENAME, MOVE, SWAPDB).
-    if (event.kind == ChangeKind::kPut) blocked_.MarkReady(event.bucket, event.key);
-    if (event.kind == ChangeKind::kBucketsSwapped) {
-      blocked_.MarkBucketReady(event.bucket);
-      blocked_.MarkBucketReady(event.key);
+    // A new value can serve a waiting client (a push, a store, RENAME, MOVE, SWAPDB); a key
+    // that goes ends an XREADGROUP's wait (Redis 7.0 answers it -UNBLOCKED).
+    switch (event.kind) {
+      case ChangeKind::kPut:
+      case ChangeKind::kDelete:
+      case ChangeKind::kPurge:
+      case ChangeKind::kExpired:
+      case ChangeKind::kMaxAge:
+        blocked_.MarkReady(event.bucket, event.key);
+        break;
+      case ChangeKind::kFlushed:
+        blocked_.MarkBucketReady(event.bucket);
+        break;
+      case ChangeKind::kBucketsSwapped:
+        blocked_.MarkBucketReady(event.bucket);
+        blocked_.MarkBucketReady(event.key);
+        break;
+      default:
+        break;
     }
   }
   if (event.kind == ChangeKind::kBucketsSwapped) {

@@ -30,7 +30,7 @@ void DelCmd(CommandContext& ctx) {
   // One delete per live key, in order (DEL a a deletes once); an absent key writes nothing.
   ctx.AwaitSequence(
       1, ctx.argc(), int64_t{0},
-      [](CommandContext& c, size_t i, engine::WriteDone done) {
+      [](CommandContext& c, size_t i, int64_t, engine::WriteDone done) {
         engine::Errc err = engine::Errc::kOk;
         engine::StoreBucket* b = c.session.CurrentBucket(&err);
         if (b == nullptr) return std::move(done)(engine::WriteResult(err));

@@ -220,7 +220,7 @@ void FlushAllCmd(CommandContext& ctx) {
   front.set_flushing(true);
   ctx.AwaitSequence(
       0, static_cast<size_t>(front.config().databases), 0,
-      [](CommandContext& c, size_t i, engine::WriteDone done) {
+      [](CommandContext& c, size_t i, int, engine::WriteDone done) {
         engine::BucketRef b = c.front.store().FindBucket(c.front.BucketName(static_cast<int>(i)));
         if (b == nullptr) return std::move(done)(uint64_t{0});
         b->Flush(std::move(done));

@@ -73,8 +73,10 @@ bool RedisSession::ServeBlocked(std::string_view ready_key) {
   std::unique_ptr<Suspended> s = std::move(suspended_);
   std::vector<std::string_view> views(s->args.begin(), s->args.end());
   front_.BeginCommand(this);
-  running_ = Running{s->spec, s->parent, views, s->now_ms};
-  CommandContext ctx{*this, front_, views, writer_, s->spec, s->parent, s->now_ms};
+  // Served now, so it runs at this moment's time (a consumer group's delivery time, say).
+  const int64_t now_ms = front_.store().clock().NowMs();
+  running_ = Running{s->spec, s->parent, views, now_ms};
+  CommandContext ctx{*this, front_, views, writer_, s->spec, s->parent, now_ms};
   const bool served = s->serve(ctx, &ready_key);
   running_ = Running{};
   front_.EndCommand();

@@ -184,6 +184,23 @@ bool ParseStreamAddArgs(CommandContext& ctx, bool xadd, StreamAddArgs* out) {
   return true;
 }
 
+bool ParseStreamBound(CommandContext& ctx, std::string_view arg, uint64_t missing_seq,
+                      bool* exclusive, StreamId* out) {
+  *exclusive = arg.size() > 1 && arg[0] == '(';
+  if (*exclusive) return ParseStreamIdOrReply(ctx, arg.substr(1), missing_seq, true, nullptr, out);
+  return ParseStreamIdOrReply(ctx, arg, missing_seq, false, nullptr, out);
+}
+
+std::string NoGroupForKey(std::string_view key, std::string_view group) {
+  return "NOGROUP No such consumer group '" + std::string(CString(group)) + "' for key name '" +
+         std::string(CString(key)) + "'";
+}
+
+std::string NoKeyOrGroup(std::string_view key, std::string_view group, std::string_view suffix) {
+  return "NOGROUP No such key '" + std::string(CString(key)) + "' or consumer group '" +
+         std::string(CString(group)) + "'" + std::string(suffix);
+}
+
 void ReplyStreamEntry(resp::ReplyWriter& w, const engine::StreamEntry& e) {
   w.ArrayHeader(2);
   w.Bulk(FormatStreamId(e.id));
@@ -192,6 +209,32 @@ void ReplyStreamEntry(resp::ReplyWriter& w, const engine::StreamEntry& e) {
     w.Bulk(f);
     w.Bulk(v);
   });
+}
+
+void StreamReplyItems::AddEntry(const engine::StreamEntry& e) {
+  items_.push_back({e.id, e.pairs, Kind::kEntry, packed_.size(), e.packed.size()});
+  packed_.append(e.packed);
+}
+
+void StreamReplyItems::Reply(resp::ReplyWriter& w) const {
+  w.ArrayHeader(items_.size());
+  const std::string_view packed = packed_;
+  for (const Item& it : items_) {
+    switch (it.kind) {
+      case Kind::kEntry:
+        ReplyStreamEntry(w,
+                         engine::StreamEntry{it.id, it.pairs, packed.substr(it.offset, it.size)});
+        break;
+      case Kind::kId:
+        w.Bulk(FormatStreamId(it.id));
+        break;
+      case Kind::kMissing:
+        w.ArrayHeader(2);
+        w.Bulk(FormatStreamId(it.id));
+        w.NullArray();
+        break;
+    }
+  }
 }
 
 void ReplyStreamRange(resp::ReplyWriter& w, const engine::StreamValue& s, StreamId start,

@@ -125,23 +125,14 @@ void XLenCmd(CommandContext& ctx) {
   ctx.w.Integer(s != nullptr ? static_cast<int64_t>(s->size()) : 0);
 }
 
-// A range bound: "(" makes it exclusive (and strict: "(-" is invalid), as
-// streamParseIntervalIDOrReply.
-bool ParseBound(CommandContext& ctx, std::string_view arg, uint64_t missing_seq, bool* exclusive,
-                StreamId* out) {
-  *exclusive = arg.size() > 1 && arg[0] == '(';
-  if (*exclusive) return ParseStreamIdOrReply(ctx, arg.substr(1), missing_seq, true, nullptr, out);
-  return ParseStreamIdOrReply(ctx, arg, missing_seq, false, nullptr, out);
-}
-
 // XRANGE key start end [COUNT n], XREVRANGE key end start [COUNT n]: the bounds and the count
 // are read before the key.
 void RangeGeneric(CommandContext& ctx, bool rev) {
   StreamId start, end;
   bool start_ex = false, end_ex = false;
-  if (!ParseBound(ctx, ctx.arg(rev ? 3 : 2), 0, &start_ex, &start)) return;
+  if (!ParseStreamBound(ctx, ctx.arg(rev ? 3 : 2), 0, &start_ex, &start)) return;
   if (start_ex && !start.Incr()) return ctx.w.Error("ERR invalid start ID for the interval");
-  if (!ParseBound(ctx, ctx.arg(rev ? 2 : 3), UINT64_MAX, &end_ex, &end)) return;
+  if (!ParseStreamBound(ctx, ctx.arg(rev ? 2 : 3), UINT64_MAX, &end_ex, &end)) return;
   if (end_ex && !end.Decr()) return ctx.w.Error("ERR invalid end ID for the interval");
   int64_t count = -1;
   for (size_t j = 4; j < ctx.argc(); ++j) {

@@ -37,11 +37,6 @@ constexpr std::string_view kKeyRequired =
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
     "use the MKSTREAM option to create an empty stream automatically.";
 
-std::string NoGroup(std::string_view key, std::string_view group) {
-  return "NOGROUP No such consumer group '" + std::string(CString(group)) + "' for key name '" +
-         std::string(CString(key)) + "'";
-}
-
 // What CREATE and SETID read after the ID.
 struct GroupOptions {
   bool mkstream = false;
@@ -83,7 +78,7 @@ bool LookupForGroup(CommandContext& ctx, Bucket& db, bool may_be_missing, bool n
     return false;
   }
   if (need_group && (*s)->groups().Find(ctx.arg(3)) == nullptr) {
-    ctx.w.Error(NoGroup(ctx.arg(2), ctx.arg(3)));
+    ctx.w.Error(NoGroupForKey(ctx.arg(2), ctx.arg(3)));
     return false;
   }
   return true;

@@ -191,8 +191,7 @@ void XInfoConsumersCmd(CommandContext& ctx) {
   if (s == nullptr) return ctx.w.Error(kNoSuchKey);
   const engine::StreamGroup* g = s->groups().Find(ctx.arg(3));
   if (g == nullptr) {
-    return ctx.w.Error("NOGROUP No such consumer group '" + std::string(CString(ctx.arg(3))) +
-                       "' for key name '" + std::string(CString(ctx.arg(2))) + "'");
+    return ctx.w.Error(NoGroupForKey(ctx.arg(2), ctx.arg(3)));
   }
   ctx.w.ArrayHeader(g->consumers().size());
   for (const auto& [name, c] : g->consumers()) {

@@ -23,6 +23,7 @@
 #include "translate/redis/command.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/stream_access.h"
+#include "translate/redis/stream_read_args.h"
 
 namespace kvgate::redis {
 namespace {
@@ -30,80 +31,6 @@ namespace {
 using Bucket = engine::StoreBucket;
 using engine::StreamId;
 using engine::StreamValue;
-
-// Redis serves a blocked XREAD without COUNT at most this many entries per stream.
-constexpr size_t kBlockedDefaultCount = 1000;
-
-struct XReadArgs {
-  bool block = false;
-  int64_t deadline_ms = 0;  // 0: forever
-  int64_t count = 0;
-  size_t keys = 0;  // keys are args [keys, keys + n), their IDs the n after
-  size_t n = 0;
-};
-
-// BLOCK ms as getTimeoutFromObjectOrReply reads milliseconds.
-bool ParseBlockMs(CommandContext& ctx, std::string_view arg, int64_t* deadline_ms) {
-  int64_t ms = 0;
-  if (!resp::ParseInt64(arg, &ms)) {
-    ctx.w.Error("ERR timeout is not an integer or out of range");
-    return false;
-  }
-  if (ms < 0) {
-    ctx.w.Error("ERR timeout is negative");
-    return false;
-  }
-  *deadline_ms = 0;
-  if (ms > 0 && ms <= std::numeric_limits<int64_t>::max() - ctx.now_ms) {
-    *deadline_ms = ctx.now_ms + ms;
-  }
-  return true;
-}
-
-bool ParseXReadArgs(CommandContext& ctx, XReadArgs* out) {
-  for (size_t i = 1; i < ctx.argc(); ++i) {
-    const size_t more = ctx.argc() - i - 1;
-    const std::string_view o = CString(ctx.arg(i));
-    if (protocols::EqualsIgnoreCase(o, "block") && more > 0) {
-      if (ctx.in_script()) {
-        ctx.w.Error("ERR " + std::string(ctx.arg(0)) +
-                    " command is not allowed with BLOCK option from scripts");
-        return false;
-      }
-      if (!ParseBlockMs(ctx, ctx.arg(++i), &out->deadline_ms)) return false;
-      out->block = true;
-    } else if (protocols::EqualsIgnoreCase(o, "count") && more > 0) {
-      if (!resp::ParseInt64(ctx.arg(++i), &out->count)) {
-        ctx.w.Error(kNotInteger);
-        return false;
-      }
-      if (out->count < 0) out->count = 0;
-    } else if (protocols::EqualsIgnoreCase(o, "streams") && more > 0) {
-      if (more % 2 != 0) {
-        ctx.w.Error(
-            "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
-            "specified.");
-        return false;
-      }
-      out->keys = i + 1;
-      out->n = more / 2;
-      return true;
-    } else if (protocols::EqualsIgnoreCase(o, "group") && more >= 2) {
-      ctx.w.Error(
-          "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
-      return false;
-    } else if (protocols::EqualsIgnoreCase(o, "noack")) {
-      ctx.w.Error(
-          "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
-      return false;
-    } else {
-      ctx.w.Error(kSyntaxError);
-      return false;
-    }
-  }
-  ctx.w.Error(kSyntaxError);  // no STREAMS
-  return false;
-}
 
 // The stream at `key` if it has an entry past `gt` (Redis compares its last live ID).
 const StreamValue* Servable(Bucket& db, std::string_view key, StreamId gt) {
@@ -124,18 +51,13 @@ void ReplyStreamPart(resp::ReplyWriter& w, std::string_view key, const StreamVal
   ReplyStreamRange(w, s, start, engine::kMaxStreamId, false, count);
 }
 
-void ReplyTopHeader(resp::ReplyWriter& w, size_t n) {
-  if (w.resp() == 2) return w.ArrayHeader(n);
-  w.MapHeader(n);
-}
-
 bool ServeXRead(CommandContext& ctx, const std::string_view* ready) {
   if (ready == nullptr) {
     ctx.w.NullArray();
     return true;
   }
   XReadArgs a;
-  if (!ParseXReadArgs(ctx, &a)) return true;  // parsed before it waited
+  if (!ParseXReadArgs(ctx, false, &a)) return true;  // parsed before it waited
   Bucket* db = ctx.Db();
   if (db == nullptr) return true;
   const size_t k = ReadyKeyArg(ctx, a.keys, a.keys + a.n, *ready);
@@ -153,7 +75,7 @@ bool ServeXRead(CommandContext& ctx, const std::string_view* ready) {
 
 void XReadCmd(CommandContext& ctx) {
   XReadArgs a;
-  if (!ParseXReadArgs(ctx, &a)) return;
+  if (!ParseXReadArgs(ctx, false, &a)) return;
   Bucket* db = ctx.Db();
   if (db == nullptr) return;
   // Each key is looked up (WRONGTYPE) before its ID is read, in order, as Redis does.

@@ -343,7 +343,7 @@ void MSetGeneric(CommandContext& ctx, bool nx) {
   // One put per pair, in order, each followed by its "set" event as in Redis.
   ctx.AwaitSequence(
       0, ctx.argc() / 2, nx,
-      [](CommandContext& c, size_t i, engine::WriteDone done) {
+      [](CommandContext& c, size_t i, bool, engine::WriteDone done) {
         c.WriteCurrent(engine::WriteRequest::Put(c.arg(1 + 2 * i), c.arg(2 + 2 * i)),
                        std::move(done));
       },
