@@ -68,7 +68,7 @@ else
 fi
 stop_reference_services
 
-# tests/frameworks/node: the npm frameworks (bull, redlock) at package-lock.json's versions.
+# tests/frameworks/node: the npm frameworks (bull, bullmq, redlock) at package-lock.json's versions.
 # The image's nodejs brings npm; a machine without node gets Debian's nodejs and npm.
 if [[ -z "${KVGATE_SETUP_MINIMAL:-}" ]]; then
   if ! command -v npm >/dev/null 2>&1; then
