@@ -13,7 +13,7 @@ test_pkgs=(clang libclang-rt-14-dev clang-format clang-tidy
            redis-server redis-tools nats-server python3 procps
            python3-redis
            # tests/frameworks: real frameworks against kvgate and redis-server
-           python3-celery python3-django python3-django-redis
+           python3-celery python3-django python3-django-redis python3-rq
            ruby ruby-redis ruby-sidekiq)
 
 pkgs=("${build_pkgs[@]}")
