@@ -13,7 +13,7 @@ test_pkgs=(clang libclang-rt-14-dev clang-format clang-tidy
            redis-server redis-tools nats-server python3 procps
            python3-redis
            # tests/frameworks: real frameworks against kvgate and redis-server
-           python3-celery python3-django python3-django-redis
+           python3-celery python3-django python3-django-redis python3-rq
            ruby ruby-redis ruby-sidekiq)
 
 pkgs=("${build_pkgs[@]}")
@@ -68,7 +68,7 @@ else
 fi
 stop_reference_services
 
-# tests/frameworks/node: the npm frameworks (bull, redlock) at package-lock.json's versions.
+# tests/frameworks/node: the npm frameworks (bull, bullmq, redlock) at package-lock.json's versions.
 # The image's nodejs brings npm; a machine without node gets Debian's nodejs and npm.
 if [[ -z "${KVGATE_SETUP_MINIMAL:-}" ]]; then
   if ! command -v npm >/dev/null 2>&1; then
