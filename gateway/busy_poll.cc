@@ -16,6 +16,7 @@ bool BusyPoll::ShouldSpin(size_t connections, uint64_t now) {
   if (options_.window_us == 0 || connections > options_.max_connections) return false;
   uint64_t window_ns = options_.window_us * 1000;
   if (io_gap_ewma_ns_ >= window_ns) return false;
+  if (requests_per_read_ > kPerReadScale * 3 / 2) return false;  // pipelined batches
   if (options_.yields_to_contention && contention_.SampleDue(now) && contention_.Sample(now) &&
       standdowns_ != nullptr) {
     ++*standdowns_;

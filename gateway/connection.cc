@@ -136,8 +136,10 @@ void Connection::HandleRead(ssize_t nread) {
     return;
   }
   in_on_bytes_ = true;
+  const uint64_t requests_before = session_->requests();
   session_->OnBytes(in_);
   in_on_bytes_ = false;
+  server_.NoteRequests(session_->requests() - requests_before);
   if (closing_) return;
   input_deferred_ = !in_.empty() && InputWaits();
   if (in_.empty()) in_.ShrinkIfIdle(kIdleInputKeep);

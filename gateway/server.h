@@ -91,6 +91,10 @@ class Server {
   void NoteIo() {
     busy_poll_.NoteIo();
   }
+  // Called after a read was handled, with the requests it carried.
+  void NoteRequests(uint64_t n) {
+    busy_poll_.NoteRequests(n);
+  }
 
   uv_loop_t* loop() {
     return &loop_;

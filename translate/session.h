@@ -77,6 +77,11 @@ class Session {
   }
   // The connection is closing; release subscriptions, watches, etc.
   virtual void OnClose() = 0;
+  // Requests (commands, protocol operations) run so far: the gateway's busy polling compares
+  // it around each read to tell single requests, worth a spin, from pipelined batches.
+  virtual uint64_t requests() const {
+    return 0;
+  }
 };
 
 class SessionFactory {

@@ -1,5 +1,6 @@
-// BusyPoll's decision on its own (no loop): when it never spins, and that a steady stream of
-// poll results makes it spin. The loop-level behaviour is in loop_test.cc.
+// BusyPoll's decision on its own (no loop): when it never spins, that a steady stream of
+// poll results makes it spin, and that pipelined reads stop it. The loop-level behaviour is in
+// loop_test.cc.
 #include "gateway/busy_poll.h"
 
 #include <catch2/catch.hpp>
@@ -52,4 +53,41 @@ TEST_CASE("busy polling spins only once poll results come close together", "[gat
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   CHECK_FALSE(busy.ShouldSpin(1));
   CHECK(standdowns == 0);
+}
+
+TEST_CASE("busy polling stands down while reads carry pipelined batches", "[gateway]") {
+  BusyPoll busy({.window_us = 2000, .yields_to_contention = false}, nullptr);
+  // A steady stream of single requests: it spins.
+  const auto single = [&](int n, uint64_t per_read) {
+    for (int i = 0; i < n; ++i) {
+      busy.NoteIo();
+      busy.NoteRequests(per_read);
+      busy.EndIteration();
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+  };
+  const auto spins = [&] {
+    bool spun = false;
+    for (int attempt = 0; attempt < 20 && !spun; ++attempt) {  // tolerate a preempted attempt
+      busy.NoteIo();
+      busy.NoteRequests(1);
+      spun = busy.ShouldSpin(1);
+      busy.EndIteration();
+    }
+    return spun;
+  };
+  single(400, 1);
+  CHECK(spins());
+  // The same stream, 16 requests per read (redis-benchmark -P 16): no spin.
+  single(100, 16);
+  busy.NoteIo();
+  CHECK_FALSE(busy.ShouldSpin(1));
+  busy.EndIteration();
+  // Partial requests (0) do not count; back to single requests, it spins again.
+  single(10, 0);
+  busy.NoteIo();
+  CHECK_FALSE(busy.ShouldSpin(1));
+  busy.EndIteration();
+  single(100, 1);
+  CHECK(spins());
 }

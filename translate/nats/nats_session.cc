@@ -83,6 +83,7 @@ bool NatsSession::OnConnect(std::string_view json) {
 }
 
 bool NatsSession::OnPub(const natswire::PubFrame& frame) {
+  ++requests_;
   if (pedantic_ && !IsValidLiteralSubject(frame.subject)) {
     // nats-server reports it but still processes the message.
     natswire::WriteErr(transport_.Out(), "Invalid Publish Subject");
@@ -93,6 +94,7 @@ bool NatsSession::OnPub(const natswire::PubFrame& frame) {
 }
 
 bool NatsSession::OnSub(std::string_view subject, std::string_view queue, std::string_view sid) {
+  ++requests_;
   std::string key(sid);
   if (subs_.count(key) != 0) {
     // nats-server keeps the existing subscription for a reused sid.
@@ -121,6 +123,7 @@ bool NatsSession::OnSub(std::string_view subject, std::string_view queue, std::s
 }
 
 bool NatsSession::OnUnsub(std::string_view sid, uint64_t max_msgs) {
+  ++requests_;
   auto it = subs_.find(std::string(sid));
   if (it != subs_.end()) {
     Subscription* sub = it->second.get();
@@ -135,11 +138,13 @@ bool NatsSession::OnUnsub(std::string_view sid, uint64_t max_msgs) {
 }
 
 bool NatsSession::OnPing() {
+  ++requests_;
   natswire::WritePong(transport_.Out());
   return true;
 }
 
 bool NatsSession::OnPong() {
+  ++requests_;
   pings_out_ = 0;
   return true;
 }

@@ -30,6 +30,9 @@ class NatsSession final : public translate::Session, public natswire::ParserSink
   // translate::Session
   void OnOpen() override;
   void OnBytes(protocols::InBuffer& in) override;
+  uint64_t requests() const override {
+    return requests_;
+  }
   void OnDrained() override;
   void OnClose() override;
 
@@ -98,6 +101,7 @@ class NatsSession final : public translate::Session, public natswire::ParserSink
 
   int64_t last_ping_ms_ = 0;   // when the last server PING went out (or the session opened)
   int64_t last_input_ms_ = 0;  // last bytes from the client
+  uint64_t requests_ = 0;      // PUB/HPUB, SUB, UNSUB, PING and PONG operations read
   int pings_out_ = 0;
 };
 

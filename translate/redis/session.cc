@@ -63,6 +63,7 @@ void RedisSession::OnBytes(protocols::InBuffer& in) {
       CloseAfterReply();
       break;
     }
+    ++requests_;
     Dispatch(reader_.args());
     // A command that completes later holds the rest of the pipeline, in order.
     if (suspended_ != nullptr) break;

@@ -38,6 +38,9 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   ~RedisSession() override;
 
   void OnBytes(protocols::InBuffer& in) override;
+  uint64_t requests() const override {
+    return requests_;
+  }
   void OnClose() override;
   // A command is suspended: the rest of the pipeline waits in the input buffer.
   bool InputHeld() const override {
@@ -336,6 +339,7 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   Running running_;
   std::unique_ptr<Suspended> suspended_;  // allocated only when a command really waits
   uint64_t next_ticket_ = 0;
+  uint64_t requests_ = 0;  // commands read from the client
   // While a pause is active: holds the command (and the pipeline behind it) until the pause
   // ends if the pause covers it; true if it did. Dispatch checks active() first (hot path).
   bool PostponeIfPaused(const CommandSpec* spec, const CommandSpec* parent,
