@@ -14,6 +14,7 @@ extern "C" {
 #include "translate/redis/script_convert.h"
 #include "translate/redis/script_msgpack.h"
 #include "translate/redis/script_runner.h"
+#include "translate/redis/script_struct.h"
 #include "translate/redis/sha1.h"
 
 namespace kvgate::redis {
@@ -475,6 +476,7 @@ ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version, bool e
   Open(L, luaopen_cjson, "cjson");
   Open(L, luaopen_bit, "bit");
   Open(L, OpenCmsgpack, "cmsgpack");
+  Open(L, OpenStruct, "struct");
   lua_settop(L, 0);
   for (const char* name : {"dofile", "loadfile", "print", "getfenv", "setfenv", "newproxy"}) {
     lua_pushnil(L);
@@ -509,7 +511,7 @@ ScriptLibRefs OpenScriptLibraries(lua_State* L, std::string_view version, bool e
   refs.proxies = luaL_ref(L, LUA_REGISTRYINDEX);
   // Library tables become read-only proxies (strings' methods keep the real table).
   for (const char* name :
-       {"string", "table", "math", "coroutine", "cjson", "bit", "cmsgpack", "redis"}) {
+       {"string", "table", "math", "coroutine", "cjson", "bit", "cmsgpack", "struct", "redis"}) {
     lua_getglobal(L, name);
     if (!lua_istable(L, -1)) {
       lua_pop(L, 1);
