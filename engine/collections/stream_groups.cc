@@ -77,13 +77,12 @@ StreamNack* StreamGroup::Pending(StreamId id) {
 }
 
 uint64_t StreamGroup::MemoryBytes() const {
-  // Map nodes: three pointers and a colour word each, plus the payload. Every change of the
-  // stream asks (the engine's memory accounting), so this is O(consumers), never O(PEL).
+  // Consumers are map nodes: three pointers and a colour word each, plus the payload. Every
+  // change of the stream asks (the engine's memory accounting), so this is O(consumers).
   constexpr uint64_t kNode = 4 * sizeof(void*);
-  uint64_t bytes = sizeof(*this) + pel_.size() * (kNode + sizeof(StreamId) + sizeof(StreamNack));
+  uint64_t bytes = sizeof(*this) + pel_.MemoryBytes();
   for (const auto& [name, c] : consumers_) {
-    bytes += kNode + sizeof(name) + name.capacity() + sizeof(c);
-    bytes += c.pel.size() * (kNode + sizeof(StreamId));
+    bytes += kNode + sizeof(name) + name.capacity() + sizeof(c) + c.pel.MemoryBytes();
   }
   return bytes;
 }

@@ -17,11 +17,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "engine/collections/sorted_chunks.h"
 #include "engine/collections/stream_id.h"
 
 namespace kvgate::engine {
@@ -35,9 +35,12 @@ struct StreamNack {
   std::string consumer;
 };
 
+// A pending entries list: lookups stay a few cache lines deep with millions pending.
+using StreamPel = SortedChunkMap<StreamId, StreamNack>;
+
 struct StreamConsumer {
   int64_t seen_time_ms = 0;
-  std::set<StreamId> pel;  // the IDs of the group's PEL delivered last to this consumer
+  SortedChunkSet<StreamId> pel;  // the IDs of the group's PEL delivered last to this consumer
 };
 
 class StreamGroup {
@@ -85,10 +88,11 @@ class StreamGroup {
   bool Ack(StreamId id);
 
   StreamNack* Pending(StreamId id);
-  const std::map<StreamId, StreamNack>& pel() const {
+  // Iterators and NACK pointers are invalidated by any insert or erase (sorted_chunks.h).
+  const StreamPel& pel() const {
     return pel_;
   }
-  std::map<StreamId, StreamNack>& pel() {
+  StreamPel& pel() {
     return pel_;
   }
   const std::map<std::string, StreamConsumer, std::less<>>& consumers() const {
@@ -100,7 +104,7 @@ class StreamGroup {
  private:
   StreamId last_id_;
   int64_t entries_read_ = kInvalidEntriesRead;
-  std::map<StreamId, StreamNack> pel_;
+  StreamPel pel_;
   std::map<std::string, StreamConsumer, std::less<>> consumers_;
 };
 

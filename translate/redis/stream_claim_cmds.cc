@@ -76,7 +76,7 @@ void ReplySummary(CommandContext& ctx, const StreamGroup& g) {
     return ctx.w.NullArray();
   }
   ctx.w.Bulk(FormatStreamId(g.pel().begin()->first));
-  ctx.w.Bulk(FormatStreamId(g.pel().rbegin()->first));
+  ctx.w.Bulk(FormatStreamId(g.pel().back().first));
   size_t with_pending = 0;
   for (const auto& [name, c] : g.consumers()) with_pending += c.pel.empty() ? 0 : 1;
   ctx.w.ArrayHeader(with_pending);
@@ -335,8 +335,8 @@ void XAutoClaimCmd(CommandContext& ctx) {
           const StreamId id = it->first;
           StreamEntry e;
           if (!LiveEntry(s, id, &e)) {
-            ++it;
-            g->Ack(id);  // its entry is gone: so is the NACK
+            g->Ack(id);  // its entry is gone: so is the NACK (iterators with it)
+            it = pel.lower_bound(id);
             out.deleted.push_back(id);
             --left;
             changed = true;
