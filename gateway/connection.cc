@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <exception>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "gateway/log.h"
 #include "gateway/server.h"
@@ -57,6 +61,22 @@ Connection* Connection::Accept(Server& server, Listener& listener) {
     uv_close(reinterpret_cast<uv_handle_t*>(&c->handle_), OnClosed);
     return nullptr;
   }
+  return Open(c, server, listener);
+}
+
+Connection* Connection::Adopt(Server& server, Listener& listener, int fd) {
+  auto* c = new Connection(server, listener, server.NextConnectionId());
+  uv_tcp_init(server.loop(), &c->handle_);
+  if (uv_tcp_open(&c->handle_, fd) != 0) {
+    ::close(fd);
+    c->closing_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&c->handle_), OnClosed);
+    return nullptr;
+  }
+  return Open(c, server, listener);
+}
+
+Connection* Connection::Open(Connection* c, Server& server, Listener& listener) {
   uv_tcp_nodelay(&c->handle_, 1);
   uv_os_fd_t fd;
   if (uv_fileno(reinterpret_cast<uv_handle_t*>(&c->handle_), &fd) == 0) c->fd_ = fd;
@@ -284,6 +304,41 @@ void Connection::Flush() {
   UpdateReading();
   // Everything went out without blocking: requests the session deferred can run now.
   if (!writing_) RunDeferredInput();
+}
+
+void Connection::PumpWhileBusy() {
+  if (closing_ || close_after_flush_ || in_on_bytes_ || session_ == nullptr ||
+      !session_->ServesWhileBusy()) {
+    return;
+  }
+  // A bounded read per pump keeps a flooding client from growing memory while the loop waits.
+  constexpr size_t kPumpBytes = 64 * 1024;
+  size_t got = 0;
+  while (got < kPumpBytes) {
+    auto tail = in_.Reserve(kReadReserve);
+    const size_t want = std::min(tail.size(), kPumpBytes - got);
+    const ssize_t n = ::recv(fd_, tail.data(), want, MSG_DONTWAIT);
+    if (n > 0) {
+      in_.Commit(static_cast<size_t>(n));
+      got += static_cast<size_t>(n);
+      if (static_cast<size_t>(n) < want) break;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+      CloseNow();  // EOF or error, as the read callback would see it
+      return;
+    }
+    break;
+  }
+  if (got > 0 && !InputWaits()) {
+    in_on_bytes_ = true;
+    session_->OnBytes(in_);
+    in_on_bytes_ = false;
+    if (closing_) return;
+    input_deferred_ = !in_.empty() && InputWaits();
+  }
+  if (!out_.empty()) Flush();
 }
 
 void Connection::OnWrite(uv_write_t* req, int status) {

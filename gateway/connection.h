@@ -28,6 +28,8 @@ class Connection final : public translate::Transport {
  public:
   // Accepts one pending connection on the listener's handle. Returns nullptr on failure.
   static Connection* Accept(Server& server, Listener& listener);
+  // The same for a socket accepted without libuv (Server::ServeWhileBusy); takes `fd` over.
+  static Connection* Adopt(Server& server, Listener& listener, int fd);
 
   // translate::Transport
   protocols::OutChain& Out() override {
@@ -63,6 +65,10 @@ class Connection final : public translate::Transport {
   bool closing() const {
     return closing_;
   }
+  // From inside a long Redis script (Server::ServeWhileBusy): reads what the kernel holds
+  // (bounded), lets the session answer it and writes the replies, without the loop. Sessions
+  // that do not serve while busy, and the connection running the script, are left alone.
+  void PumpWhileBusy();
   // Used by the Server's pending-flush list.
   bool flush_scheduled = false;
   // Intrusive list of live connections (Server).
@@ -72,6 +78,8 @@ class Connection final : public translate::Transport {
  private:
   Connection(Server& server, Listener& listener, uint64_t id);
   ~Connection() override;
+  // The rest of accepting: addresses, the client limit, the session.
+  static Connection* Open(Connection* c, Server& server, Listener& listener);
 
   static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
   static void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);

@@ -12,6 +12,7 @@
 #include "gateway/server.h"
 #include "translate/nats/nats_front.h"
 #include "translate/redis/front.h"
+#include "translate/redis/script_engine.h"
 
 int main(int argc, char** argv) {
   using namespace kvgate;
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<nats::NatsFront> nats_front;
   if (config.redis_port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(store, config.redis);
+    // A script past busy-reply-threshold lets the other clients in (-BUSY, SCRIPT KILL).
+    redis_front->scripts().set_busy_callback([&server] { server.ServeWhileBusy(); });
     if (!listen(*redis_front, config.redis_port, "redis")) return 1;
   }
   if (config.nats_port != 0) {

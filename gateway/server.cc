@@ -1,5 +1,6 @@
 #include "gateway/server.h"
 
+#include <sys/socket.h>
 #include <time.h>
 
 #include <algorithm>
@@ -187,6 +188,29 @@ void Server::Register(Connection* c) {
   if (connections_) connections_->prev = c;
   connections_ = c;
   ++connection_count_;
+}
+
+void Server::ServeWhileBusy() {
+  if (serving_while_busy_ || shutting_down_) return;
+  serving_while_busy_ = true;
+  InvalidateClock();
+  // New clients too (redis-cli SCRIPT KILL connects afresh); a few per pump.
+  constexpr int kAcceptsPerPump = 16;
+  for (auto& l : listeners_) {
+    uv_os_fd_t lfd;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(l->handle()), &lfd) != 0) continue;
+    for (int i = 0; i < kAcceptsPerPump; ++i) {
+      const int fd = ::accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) break;
+      Connection::Adopt(*this, *l, fd);
+    }
+  }
+  for (Connection* c = connections_; c != nullptr;) {
+    Connection* next = c->next;  // a connection that closes unlinks itself (freed later)
+    c->PumpWhileBusy();
+    c = next;
+  }
+  serving_while_busy_ = false;
 }
 
 void Server::Unregister(Connection* c) {

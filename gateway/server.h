@@ -91,6 +91,10 @@ class Server {
   void NoteIo() {
     busy_poll_.NoteIo();
   }
+  // Called from a Redis script's hook once it runs past busy-reply-threshold: serves every
+  // other connection whose session serves while busy (reads, replies -BUSY or runs SCRIPT
+  // KILL, writes) without re-entering the loop. Not reentrant; does nothing if re-entered.
+  void ServeWhileBusy();
   // Called after a read was handled, with the requests it carried.
   void NoteRequests(uint64_t n) {
     busy_poll_.NoteRequests(n);
@@ -178,6 +182,7 @@ class Server {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<translate::Front*> fronts_;
   std::vector<Connection*> pending_flush_;
+  bool serving_while_busy_ = false;
   Connection* connections_ = nullptr;  // intrusive list head
   size_t connection_count_ = 0;
   uint64_t last_connection_id_ = 0;

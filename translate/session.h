@@ -82,6 +82,12 @@ class Session {
   virtual uint64_t requests() const {
     return 0;
   }
+  // Whether the gateway may feed this session input while a Redis script runs past its busy
+  // threshold (Server::ServeWhileBusy). Only sessions that then run nothing that changes data
+  // (Redis sessions answer -BUSY) say yes; the others wait until the script ends.
+  virtual bool ServesWhileBusy() const {
+    return false;
+  }
 };
 
 class SessionFactory {

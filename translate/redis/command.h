@@ -57,6 +57,9 @@ enum CommandFlag : uint32_t {
   kMayReplicate = 1u << 11,
   // May wait for a key (BLPOP, BZPOPMIN, ...): COMMAND INFO flag "blocking".
   kBlocking = 1u << 12,
+  // Runs while a script is past busy-reply-threshold (SCRIPT KILL, AUTH, MULTI, ...); every
+  // other command is answered -BUSY then. COMMAND INFO flag "allow_busy".
+  kAllowBusy = 1u << 13,
 };
 
 struct CommandSpec {

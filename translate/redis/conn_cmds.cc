@@ -121,10 +121,10 @@ constexpr CommandSpec kCommands[] = {
     {"ping", -1, kFast | kSubscribedOk, PingCmd},
     {"echo", 2, kFast, EchoCmd},
     {"select", 2, (kConn & ~kNoScript), SelectCmd},
-    {"quit", -1, kConn | kSubscribedOk | kNotQueued | kNoAuth, QuitCmd},
-    {"reset", 1, kConn | kSubscribedOk | kNotQueued | kNoAuth, ResetCmd},
-    {"hello", -1, kConn | kNoAuth, HelloCmd},
-    {"auth", -2, kConn | kNoAuth, AuthCmd},
+    {"quit", -1, kConn | kSubscribedOk | kNotQueued | kNoAuth | kAllowBusy, QuitCmd},
+    {"reset", 1, kConn | kSubscribedOk | kNotQueued | kNoAuth | kAllowBusy, ResetCmd},
+    {"hello", -1, kConn | kNoAuth | kAllowBusy, HelloCmd},
+    {"auth", -2, kConn | kNoAuth | kAllowBusy, AuthCmd},
 };
 
 }  // namespace

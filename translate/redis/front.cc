@@ -96,7 +96,8 @@ int64_t RedisFront::MsUntilNextWake() const {
 // ---- blocking commands ----
 
 void RedisFront::ServeReadyKeys() {
-  if (serving_blocked_) return;
+  // Never in the middle of a script (a client served from its busy hook): after it.
+  if (serving_blocked_ || scripts().running()) return;
   serving_blocked_ = true;
   while (blocked_.has_ready()) {
     for (const ReadyKey& ready : blocked_.TakeReady()) {

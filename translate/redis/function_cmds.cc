@@ -248,15 +248,11 @@ void HelpCmd(CommandContext& ctx) {
 constexpr uint32_t kFcall = kNoScript | kStale;  // as EVAL (script_cmds.cc)
 
 constexpr CommandSpec kFunctionSubcommands[] = {
-    {"delete", 3, kWrite | kNoScript, DeleteCmd},
-    {"dump", 2, kNoScript, DumpCmd},
-    {"flush", -2, kWrite | kNoScript, FlushCmd},
-    {"help", 2, kLoading | kStale, HelpCmd},
-    {"kill", 2, kNoScript, KillCmd},
-    {"list", -2, kNoScript, ListCmd},
-    {"load", -3, kWrite | kNoScript, LoadCmd},
-    {"restore", -3, kWrite | kNoScript, RestoreCmd},
-    {"stats", 2, kNoScript, StatsCmd},
+    {"delete", 3, kWrite | kNoScript, DeleteCmd},   {"dump", 2, kNoScript, DumpCmd},
+    {"flush", -2, kWrite | kNoScript, FlushCmd},    {"help", 2, kLoading | kStale, HelpCmd},
+    {"kill", 2, kNoScript | kAllowBusy, KillCmd},   {"list", -2, kNoScript, ListCmd},
+    {"load", -3, kWrite | kNoScript, LoadCmd},      {"restore", -3, kWrite | kNoScript, RestoreCmd},
+    {"stats", 2, kNoScript | kAllowBusy, StatsCmd},
 };
 
 constexpr CommandSpec kCommands[] = {

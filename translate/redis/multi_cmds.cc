@@ -42,11 +42,11 @@ void UnwatchCmd(CommandContext& ctx) {
 constexpr uint32_t kTx = kNoScript | kLoading | kStale | kFast;
 
 constexpr CommandSpec kCommands[] = {
-    {"multi", 1, kTx | kNotQueued, MultiCmd},
+    {"multi", 1, kTx | kNotQueued | kAllowBusy, MultiCmd},
     {"exec", 1, kNoScript | kLoading | kStale | kNotQueued, ExecCmd},
-    {"discard", 1, kTx | kNotQueued, DiscardCmd},
-    {"watch", -2, kTx | kNotQueued, WatchCmd, 1, -1, 1},
-    {"unwatch", 1, kTx, UnwatchCmd},
+    {"discard", 1, kTx | kNotQueued | kAllowBusy, DiscardCmd},
+    {"watch", -2, kTx | kNotQueued | kAllowBusy, WatchCmd, 1, -1, 1},
+    {"unwatch", 1, kTx | kAllowBusy, UnwatchCmd},
 };
 
 }  // namespace

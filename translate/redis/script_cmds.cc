@@ -88,9 +88,12 @@ void DebugCmd(CommandContext& ctx) {
 constexpr uint32_t kEval = kNoScript | kStale;
 
 constexpr CommandSpec kScriptSubcommands[] = {
-    {"debug", 3, kNoScript, DebugCmd},  {"exists", -3, kNoScript | kStale, ExistsCmd},
-    {"flush", -2, kNoScript, FlushCmd}, {"help", 2, kLoading | kStale, HelpCmd},
-    {"kill", 2, kNoScript, KillCmd},    {"load", 3, kNoScript | kStale, LoadCmd},
+    {"debug", 3, kNoScript, DebugCmd},
+    {"exists", -3, kNoScript | kStale, ExistsCmd},
+    {"flush", -2, kNoScript, FlushCmd},
+    {"help", 2, kLoading | kStale, HelpCmd},
+    {"kill", 2, kNoScript | kAllowBusy, KillCmd},
+    {"load", 3, kNoScript | kStale, LoadCmd},
 };
 
 constexpr CommandSpec kCommands[] = {

@@ -57,6 +57,11 @@ class ScriptEngine {
   }
   // The runner of the running script, or nullptr.
   const ScriptRunner* running_runner() const;
+  // The runner of a script past busy-reply-threshold, or nullptr: other clients get -BUSY.
+  const ScriptRunner* timed_out_runner() const {
+    const ScriptRunner* r = running_runner();
+    return r != nullptr && r->timed_out() ? r : nullptr;
+  }
   size_t cached_scripts() const {
     return shas_.size();
   }
@@ -68,7 +73,8 @@ class ScriptEngine {
     return fn_.memory_bytes();
   }
   // Called from the hook while a script is over busy-reply-threshold (at most every 100k
-  // instructions). Tests and a gateway that serves clients meanwhile set it.
+  // instructions). The gateway serves the other Redis clients from it (Server::ServeWhileBusy);
+  // tests set their own.
   void set_busy_callback(std::function<void()> cb);
 
  private:

@@ -124,12 +124,14 @@ void ScriptRunner::Run(CommandContext& ctx, const RunSpec& spec) {
   read_only_ = spec.read_only;
   wrote_ = false;
   kill_ = false;
+  timed_out_ = false;
   script_resp_ = 2;
   start_ms_ = MonotonicMs();
   RedisSession::DbSelection db = ctx.session.db_selection();
   const int status = lua_pcall(L, eval ? 0 : 2, 1, 1);
   ctx.session.restore_db_selection(std::move(db));
   run_ctx_ = nullptr;
+  timed_out_ = false;
   if (status == 0) {
     WriteLuaValue(L, ctx.w, script_resp_);
   } else {
@@ -207,9 +209,10 @@ void ScriptRunner::Hook(lua_State* L, lua_Debug*) {
     return;
   }
   if (self.run_ctx_ == nullptr) return;
-  if (!self.kill_ && self.busy_callback_ &&
+  if (!self.kill_ &&
       MonotonicMs() - self.start_ms_ >= self.front_.config().busy_reply_threshold_ms) {
-    self.busy_callback_();
+    self.timed_out_ = true;
+    if (self.busy_callback_) self.busy_callback_();
   }
   if (self.kill_) RaiseError(L, "Script killed by user with SCRIPT KILL...");
 }

@@ -83,6 +83,10 @@ class ScriptRunner {
   bool running() const {
     return run_ctx_ != nullptr;
   }
+  // Whether the running script is past busy-reply-threshold (other clients get -BUSY).
+  bool timed_out() const {
+    return timed_out_;
+  }
   // The running script's name and caller, and for how long it has run (FUNCTION STATS).
   std::string_view running_name() const {
     return run_name_;
@@ -145,6 +149,7 @@ class ScriptRunner {
   bool read_only_ = false;
   bool wrote_ = false;
   bool kill_ = false;
+  bool timed_out_ = false;
   int script_resp_ = 2;
   int64_t start_ms_ = 0;
   uint64_t rand_state_ = 0;

@@ -20,9 +20,12 @@ struct FlagName {
   std::string_view name;
 };
 constexpr FlagName kFlagNames[] = {
-    {kWrite, "write"},       {kReadOnly, "readonly"}, {kAdmin, "admin"}, {kPubSub, "pubsub"},
-    {kNoScript, "noscript"}, {kLoading, "loading"},   {kStale, "stale"}, {kFast, "fast"},
-    {kNoAuth, "no_auth"},    {kBlocking, "blocking"},
+    {kWrite, "write"},          {kReadOnly, "readonly"},
+    {kAdmin, "admin"},          {kPubSub, "pubsub"},
+    {kNoScript, "noscript"},    {kLoading, "loading"},
+    {kStale, "stale"},          {kFast, "fast"},
+    {kNoAuth, "no_auth"},       {kBlocking, "blocking"},
+    {kAllowBusy, "allow_busy"},
 };
 
 void WriteCommandInfo(resp::ReplyWriter& w, const CommandSpec& spec, const CommandSpec* parent) {

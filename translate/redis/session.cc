@@ -5,6 +5,7 @@
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
+#include "translate/redis/script_engine.h"
 
 namespace kvgate::redis {
 namespace {
@@ -138,6 +139,15 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
   }
   if (resp() == 2 && in_push_mode() && !(spec->flags & kSubscribedOk)) {
     Reject(spec, "ERR Can't execute '" + FullName(spec, parent) + std::string(kSubscribedContext));
+    return;
+  }
+  if (const ScriptRunner* busy = front_.scripts().timed_out_runner();
+      busy != nullptr && !(spec->flags & kAllowBusy)) {
+    Reject(spec, busy->kind() == ScriptRunner::Kind::kEval
+                     ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+                       "SHUTDOWN NOSAVE."
+                     : "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
+                       "SHUTDOWN NOSAVE.");
     return;
   }
   if (front_.client_pause().active() && PostponeIfPaused(spec, parent, args)) return;

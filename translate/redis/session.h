@@ -41,6 +41,11 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   uint64_t requests() const override {
     return requests_;
   }
+  // Served while a script is past busy-reply-threshold: every command but the kAllowBusy
+  // ones is answered -BUSY (the gateway pumps this session from the script's hook).
+  bool ServesWhileBusy() const override {
+    return true;
+  }
   void OnClose() override;
   // A command is suspended: the rest of the pipeline waits in the input buffer.
   bool InputHeld() const override {
