@@ -5,10 +5,12 @@
 // waking a sleeping CPU is paid by the *client*: its send() runs the wake-up and the
 // inter-processor interrupt, ~10% of redis-benchmark's CPU at -P 1 with 50 clients, and that
 // client is the bottleneck. A steady stream keeps the loop awake; idle connections or a trickle
-// let it sleep as before. No spin while the loop thread keeps waiting for a CPU (CpuContention),
-// nor while reads carry pipelined batches (more than 1.5 requests per read on average): a
-// pipelining client is throughput-bound, its next batch is seconds of CPU away in spin terms,
-// and a spin there only burns the CPU the client and the server share.
+// let it sleep as before. No spin while the loop thread keeps waiting for a CPU (CpuContention).
+// While reads carry pipelined batches (more than 1.5 requests per read on average) the spin
+// bridges one typical gap instead of four: a pipelining client is throughput-bound, and a long
+// spin there only burns the CPU it shares with the server (redis-benchmark -P 16: CPU per op
+// 0.72-0.90x redis-server's with it, 0.92-1.0x without), while no spin at all lets its send()
+// pay for waking the loop (PING -P 16 at 0.86x redis-server's ops/s instead of 0.92x).
 //
 //   BusyPoll busy({.window_us = 200}, &stats.busy_poll_standdowns);
 //   busy.NoteIo();                                  // in read/accept callbacks
@@ -61,6 +63,10 @@ class BusyPoll {
     if (options_.window_us == 0 || n == 0) return;
     const uint64_t sample = std::min<uint64_t>(n, 64) * kPerReadScale;
     requests_per_read_ = requests_per_read_ - requests_per_read_ / 8 + sample / 8;
+  }
+  // The average gap between poll results (tests).
+  uint64_t gap_ewma_ns() const {
+    return io_gap_ewma_ns_;
   }
   // Called once per iteration after the spin decision: the next NoteIo starts a new gap.
   void EndIteration() {

@@ -76,8 +76,9 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->capture_default_str();
   app.add_option("--busy-poll-us", c.server.busy_poll_us,
                  "While requests arrive less than this many microseconds apart, keep polling "
-                 "up to four average gaps (at most this long) before sleeping; paused while the "
-                 "loop thread keeps waiting for a CPU (0 = off)")
+                 "up to four average gaps (one while reads carry pipelined batches; at most this "
+                 "long) before sleeping; paused while the loop thread keeps waiting for a CPU "
+                 "(0 = off)")
       ->check(CLI::Range(uint64_t{0}, uint64_t{10'000}))
       ->capture_default_str();
   app.add_option("--busy-poll-max-connections", c.server.busy_poll_max_connections,

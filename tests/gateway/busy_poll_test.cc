@@ -1,6 +1,6 @@
 // BusyPoll's decision on its own (no loop): when it never spins, that a steady stream of
-// poll results makes it spin, and that pipelined reads stop it. The loop-level behaviour is in
-// loop_test.cc.
+// poll results makes it spin, and that pipelined reads shorten the spin. The loop-level
+// behaviour is in loop_test.cc.
 #include "gateway/busy_poll.h"
 
 #include <catch2/catch.hpp>
@@ -55,10 +55,11 @@ TEST_CASE("busy polling spins only once poll results come close together", "[gat
   CHECK(standdowns == 0);
 }
 
-TEST_CASE("busy polling stands down while reads carry pipelined batches", "[gateway]") {
-  BusyPoll busy({.window_us = 2000, .yields_to_contention = false}, nullptr);
-  // A steady stream of single requests: it spins.
-  const auto single = [&](int n, uint64_t per_read) {
+TEST_CASE("busy polling bridges one gap, not four, while reads carry pipelined batches",
+          "[gateway]") {
+  // A wide window: only the gaps' length decides here, however slow the machine is.
+  BusyPoll busy({.window_us = 100'000, .yields_to_contention = false}, nullptr);
+  const auto stream = [&](int n, uint64_t per_read) {
     for (int i = 0; i < n; ++i) {
       busy.NoteIo();
       busy.NoteRequests(per_read);
@@ -66,28 +67,21 @@ TEST_CASE("busy polling stands down while reads carry pipelined batches", "[gate
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
   };
-  const auto spins = [&] {
-    bool spun = false;
-    for (int attempt = 0; attempt < 20 && !spun; ++attempt) {  // tolerate a preempted attempt
-      busy.NoteIo();
-      busy.NoteRequests(1);
-      spun = busy.ShouldSpin(1);
-      busy.EndIteration();
-    }
+  // Two average gaps after the last poll result: a single-request stream still spins (up to
+  // four gaps), a pipelined one no longer does (one gap).
+  const auto spins_two_gaps_later = [&] {
+    busy.NoteIo();
+    const uint64_t at = uv_hrtime();
+    const bool spun = busy.ShouldSpin(1, at + 2 * busy.gap_ewma_ns());
+    busy.EndIteration();
     return spun;
   };
-  single(400, 1);
-  CHECK(spins());
-  // The same stream, 16 requests per read (redis-benchmark -P 16): no spin.
-  single(100, 16);
-  busy.NoteIo();
-  CHECK_FALSE(busy.ShouldSpin(1));
-  busy.EndIteration();
-  // Partial requests (0) do not count; back to single requests, it spins again.
-  single(10, 0);
-  busy.NoteIo();
-  CHECK_FALSE(busy.ShouldSpin(1));
-  busy.EndIteration();
-  single(100, 1);
-  CHECK(spins());
+  stream(400, 1);
+  CHECK(spins_two_gaps_later());
+  stream(100, 16);  // redis-benchmark -P 16
+  CHECK_FALSE(spins_two_gaps_later());
+  stream(10, 0);  // partial requests do not count
+  CHECK_FALSE(spins_two_gaps_later());
+  stream(100, 1);
+  CHECK(spins_two_gaps_later());
 }
