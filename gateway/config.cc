@@ -109,6 +109,10 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
   app.add_option("--proto-max-bulk-len", bulk, "Largest RESP bulk argument")
       ->transform(MemorySize())
       ->capture_default_str();
+  app.add_option("--lua-maxmemory", c.redis.lua_max_memory,
+                 "Lua memory a script may grow to before it is stopped with an error (0 = none)")
+      ->transform(MemorySize())
+      ->capture_default_str();
   uint64_t qbuf = c.redis.limits.query_buffer_limit;
   app.add_option("--client-query-buffer-limit", qbuf, "Largest pending RESP request")
       ->transform(MemorySize())

@@ -61,6 +61,9 @@ struct RedisConfig {
   // busy-reply-threshold (alias lua-time-limit): a script running longer is "busy" (the
   // script engine's busy callback runs; SCRIPT KILL may stop it).
   int64_t busy_reply_threshold_ms = 5000;
+  // Lua memory (per script engine state) past which a running script is stopped with an error
+  // at its next instruction (0 = unbounded). kvgate's own: redis-server does not bound it.
+  uint64_t lua_max_memory = uint64_t{1} << 30;
   // Keys remembered for client-side caching (tracking-table-max-keys; 0 = unlimited).
   uint64_t tracking_table_max_keys = 1'000'000;
   // A hash stays a "listpack" (OBJECT ENCODING, one-call HSCAN) up to this many fields, each

@@ -42,7 +42,8 @@ ScriptRunner& ScriptRunner::From(lua_State* L) {
 }
 
 // Counts Lua's memory; never fails (a failed allocation aborts), so allocating API calls never
-// raise a Lua error through C++ frames.
+// raise a Lua error through C++ frames. Past lua-maxmemory it only arms the hook for the next
+// instruction, where raising an error unwinds no C++ frame (OverMemory).
 void* ScriptRunner::Alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   auto* self = static_cast<ScriptRunner*>(ud);
   if (nsize == 0) {
@@ -54,7 +55,26 @@ void* ScriptRunner::Alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   if (p == nullptr) std::abort();
   self->lua_bytes_ += nsize;
   self->lua_bytes_ -= ptr == nullptr ? 0 : osize;
+  const uint64_t limit = self->front_.config().lua_max_memory;
+  if (limit != 0 && self->lua_bytes_ > limit && !self->over_memory_ && self->L_ != nullptr) {
+    self->over_memory_ = true;
+    lua_sethook(self->L_, &ScriptRunner::Hook, LUA_MASKCOUNT, 1);
+  }
   return p;
+}
+
+bool ScriptRunner::OverMemory(lua_State* L) {
+  if (!over_memory_) return false;
+  const uint64_t limit = front_.config().lua_max_memory;
+  if (!over_memory_collected_) {
+    over_memory_collected_ = true;
+    lua_gc(L, LUA_GCCOLLECT, 0);  // garbage may be most of it
+  }
+  if (limit != 0 && lua_bytes_ > limit) return true;
+  over_memory_ = false;
+  over_memory_collected_ = false;
+  lua_sethook(L, &ScriptRunner::Hook, LUA_MASKCOUNT, kHookInstructions);
+  return false;
 }
 
 void ScriptRunner::Open() {
@@ -132,6 +152,10 @@ void ScriptRunner::Run(CommandContext& ctx, const RunSpec& spec) {
   ctx.session.restore_db_selection(std::move(db));
   run_ctx_ = nullptr;
   timed_out_ = false;
+  if (over_memory_) {
+    over_memory_collected_ = false;  // what the stopped script held is garbage now
+    OverMemory(L);
+  }
   if (status == 0) {
     WriteLuaValue(L, ctx.w, script_resp_);
   } else {
@@ -201,6 +225,12 @@ bool ScriptRunner::KnowsCommand(std::string_view name) const {
 
 void ScriptRunner::Hook(lua_State* L, lua_Debug*) {
   ScriptRunner& self = From(L);
+  // No C++ object is alive in this frame: raising unwinds Lua frames only.
+  if ((self.run_ctx_ != nullptr || self.loading_ != nullptr) && self.OverMemory(L)) {
+    // A pcall may catch this; what its frames held is garbage then, so collect again first.
+    self.over_memory_collected_ = false;
+    RaiseError(L, "Script used more memory than lua-maxmemory allows");
+  }
   if (self.loading_ != nullptr) {
     // No C++ object is alive in this frame.
     if (self.load_deadline_ms_ > 0 && MonotonicMs() > self.load_deadline_ms_) {

@@ -132,6 +132,8 @@ class ScriptRunner {
   void Close();
   std::string ErrorReply(std::string_view name);
   void ClearProxies();
+  // Past lua-maxmemory (armed by Alloc): a full collection once, then true while still past.
+  bool OverMemory(lua_State* L);
   static void* Alloc(void* ud, void* ptr, size_t osize, size_t nsize);
   static void Hook(lua_State* L, lua_Debug* ar);
 
@@ -139,6 +141,10 @@ class ScriptRunner {
   const Kind kind_;
   lua_State* L_ = nullptr;
   size_t lua_bytes_ = 0;
+  // Lua memory went past lua-maxmemory: the hook runs at every instruction until it is back
+  // under (after a full collection) or the script is stopped.
+  bool over_memory_ = false;
+  bool over_memory_collected_ = false;
   size_t runs_ = 0;
   int handler_ref_ = 0;  // registry references
   int globals_ref_ = 0;

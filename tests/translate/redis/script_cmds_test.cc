@@ -1,7 +1,7 @@
 // EVAL / EVALSHA / SCRIPT in process (script_engine.h): the cache, SCRIPT KILL through the busy
 // hook, the sandbox's guards (rawset, raw writes into library proxies, bytecode, coroutines
-// under the hook), SELECT inside a script, and scripts seen by keyspace notifications, WATCH,
-// MULTI/EXEC and client tracking as the same commands run directly.
+// under the hook), lua-maxmemory, SELECT inside a script, and scripts seen by keyspace
+// notifications, WATCH, MULTI/EXEC and client tracking as the same commands run directly.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -82,6 +82,26 @@ TEST_CASE("a runaway script is stopped by SCRIPT KILL from the busy hook", "[red
   CHECK(!scripts.running());
   // The server answers normally afterwards.
   CHECK(h.Cmd(c, {"EVAL", "return 1", "0"}) == Int(1));
+}
+
+TEST_CASE("a script past lua-maxmemory is stopped; the state recovers", "[redis][script]") {
+  RedisConfig config;
+  config.lua_max_memory = 16u << 20;
+  RedisHarness h(config);
+  auto& c = h.Connect();
+  const std::string hog =
+      "local t = {} for i = 1, 1e8 do t[i] = string.rep('x', 1000) .. i end return #t";
+  CHECK(h.Cmd(c, {"EVAL", hog, "0"}) ==
+        ScriptErr("ERR Script used more memory than lua-maxmemory allows", hog));
+  CHECK(h.front().scripts().memory_bytes() < config.lua_max_memory);
+  // Inside pcall the error is caught; what the failed function held is garbage then, collected
+  // before the next instruction, and the script goes on.
+  const std::string garbage =
+      "local ok = pcall(function() local t = {} for i = 1, 1e8 do t[i] = string.rep('y', 1000) "
+      ".. i end end) return ok and 'finished' or 'stopped'";
+  CHECK(h.Cmd(c, {"EVAL", garbage, "0"}) == Bulk("stopped"));
+  CHECK(h.Cmd(c, {"EVAL", "return #string.rep('z', 1000000)", "0"}) == Int(1000000));
+  CHECK(h.Cmd(c, {"SET", "k", "v"}) == kOk);
 }
 
 TEST_CASE("the sandbox keeps scripts from leaving state behind", "[redis][script]") {
