@@ -4,6 +4,7 @@
 //   nats_crash --policy always|everysec|no [--appendonly no|yes] [--rounds N] [--seed S]
 //   nats_crash --expect-loss     (self-check: kvgate without --dir must fail the check)
 //   nats_crash --no-persist --no-crash   (self-check: no false alarm without kills)
+//   nats_crash --reference       (self-check: the same against nats-server -js, file storage)
 //
 // Forks $KVGATE_BINARY with --dir D (storage "file" buckets are logged whatever --appendonly
 // says), creates a file KV bucket with history 5 and runs W writer threads, each on its own
@@ -224,7 +225,10 @@ class Verifier {
                          Show(log.acked) + ", in flight at the kill " +
                          (log.pending ? Show({*log.pending}) : "none"));
     }
-    if (matched == &with) log.acked = with;
+    if (matched == &with) {
+      log.acked = with;
+      ++survived;
+    }
     log.pending.reset();
     // Revisions kvStore_Delete did not report are known now.
     size_t keep_from = log.acked.size() - actual.size();
@@ -245,6 +249,7 @@ class Verifier {
   }
 
   uint64_t max_rev = 0;
+  int survived = 0;  // in-flight writes found after the restart
 
  private:
   std::vector<Rec> History(const std::string& key) {
@@ -298,8 +303,8 @@ class Verifier {
 };
 
 // After a restart: every key, then the stream's counts and sequence, then one new put.
-void Verify(int port, std::vector<std::unique_ptr<Writer>>& writers, KeyLog& probe,
-            uint64_t* last_seq, std::mt19937_64& rng, const std::string& label, bool expect_loss) {
+int Verify(int port, std::vector<std::unique_ptr<Writer>>& writers, KeyLog& probe,
+           uint64_t* last_seq, std::mt19937_64& rng, const std::string& label, bool expect_loss) {
   Session s(port);
   if (natsStatus st = s.Bind(); st != NATS_OK) {
     // The self-check goes on to the keys, so that it shows the key checks catch a loss.
@@ -357,6 +362,7 @@ void Verify(int port, std::vector<std::unique_ptr<Writer>>& writers, KeyLog& pro
   }
   probe.acked.push_back(r);
   *last_seq = r.rev;
+  return v.survived;
 }
 
 void Rounds(const Options& opt, Kvgate& server);
@@ -402,10 +408,12 @@ void Rounds(const Options& opt, Kvgate& server) {
     }
     if (!errors.empty()) throw CheckFailure("round " + std::to_string(round) + ": " + errors);
     if (!opt.no_crash) server.Start();
-    Verify(server.port, writers, probe, &last_seq, rng, "round " + std::to_string(round),
-           opt.expect_loss);
-    std::printf("round %d: %d acknowledged, %d in flight at the kill, last sequence %llu\n", round,
-                acked, pending, static_cast<unsigned long long>(last_seq));
+    int survived = Verify(server.port, writers, probe, &last_seq, rng,
+                          "round " + std::to_string(round), opt.expect_loss);
+    std::printf(
+        "round %d: %d acknowledged, %d in flight at the kill (%d survived), last sequence "
+        "%llu\n",
+        round, acked, pending, survived, static_cast<unsigned long long>(last_seq));
     std::fflush(stdout);
   }
   server.Terminate();
@@ -420,7 +428,8 @@ Options Parse(int argc, char** argv) {
   std::map<std::string, std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    bool flag = a == "--no-persist" || a == "--no-crash" || a == "--expect-loss";
+    bool flag =
+        a == "--no-persist" || a == "--no-crash" || a == "--expect-loss" || a == "--reference";
     if (!flag && i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
     args[a] = flag ? "1" : argv[++i];
   }
@@ -439,6 +448,7 @@ Options Parse(int argc, char** argv) {
   o.no_crash = !take("--no-crash", "").empty();
   o.expect_loss = !take("--expect-loss", "").empty();
   o.no_persist = !take("--no-persist", "").empty() || o.expect_loss;
+  o.reference = !take("--reference", "").empty();
   if (!args.empty()) throw std::invalid_argument("unknown argument " + args.begin()->first);
   if (const char* env = std::getenv("KVGATE_CRASH_ROUNDS"); env != nullptr && *env != 0) {
     o.rounds = std::max(o.rounds, std::stoi(env));

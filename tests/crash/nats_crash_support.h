@@ -30,6 +30,7 @@ struct Options {
   int rounds = 5, writers = 2;
   uint64_t seed = 0;
   bool no_persist = false, no_crash = false, expect_loss = false;
+  bool reference = false;  // nats-server -js instead of kvgate: checks the checker
 };
 
 inline std::string StatusText(natsStatus s) {
@@ -93,7 +94,16 @@ class Kvgate {
       port = testing::FreePort();
       std::vector<std::string> argv = {testing::KvgateBinary(), "--bind", "127.0.0.1"};
       argv.insert(argv.end(), {"--redis-port", "0", "--nats-port", std::to_string(port)});
-      if (!opt_.no_persist) {
+      if (opt_.reference) {
+        argv = {testing::FindProgram("nats-server"),
+                "-js",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                std::to_string(port),
+                "-sd",
+                work_ + "/data"};
+      } else if (!opt_.no_persist) {
         argv.insert(argv.end(), {"--dir", work_ + "/data", "--appendonly", opt_.appendonly,
                                  "--appendfsync", opt_.policy});
       }

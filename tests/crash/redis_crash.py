@@ -3,6 +3,7 @@
 
 Usage: redis_crash.py --policy always|everysec|no [--rounds N] [--seed S] [--writers W]
        redis_crash.py --expect-loss       (self-check: kvgate without --dir must fail the check)
+       redis_crash.py --reference --policy P   (self-check: redis-server with the same AOF flags)
 
 Starts $KVGATE_BINARY with --dir D --appendonly yes --appendfsync POLICY and runs W writer
 threads, each on its own connection and its own keys (so each key's history is one writer's):
@@ -76,6 +77,9 @@ class Kvgate:
             self.port = free_port()
             argv = [self.binary, "--bind", "127.0.0.1", "--redis-port", str(self.port),
                     "--nats-port", "0"]
+            if os.path.basename(self.binary) == "redis-server":  # --reference
+                argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save",
+                        "", "--daemonize", "no", "--appendonly", "no"]
             if self.persist:
                 argv += ["--dir", self.data_dir, "--appendonly", "yes", "--appendfsync",
                          self.policy]
@@ -355,7 +359,7 @@ def verify(server, writers, kill_ms, label):
 
 
 def run(args):
-    binary = os.environ.get("KVGATE_BINARY")
+    binary = shutil.which("redis-server") if args.reference else os.environ.get("KVGATE_BINARY")
     if not binary:
         raise RuntimeError("KVGATE_BINARY is not set (ctest sets it)")
     workdir = tempfile.mkdtemp(prefix="kvgate-crash-redis-")
@@ -420,6 +424,8 @@ def main():
     ap.add_argument("--expect-loss", action="store_true",
                     help="start kvgate without --dir; pass only if the check catches the loss")
     ap.add_argument("--no-persist", action="store_true", help="start kvgate without --dir")
+    ap.add_argument("--reference", action="store_true",
+                    help="check the checker: run against redis-server (same flags) instead")
     ap.add_argument("--no-crash", action="store_true",
                     help="stop the writers and verify without a kill (with --no-persist: "
                     "checks the checker against a kvgate without persistence)")
