@@ -92,18 +92,15 @@ class Kvgate {
   void Start() {
     for (int attempt = 0; attempt < 5; ++attempt) {
       port = testing::FreePort();
-      std::vector<std::string> argv = {testing::KvgateBinary(), "--bind", "127.0.0.1"};
-      argv.insert(argv.end(), {"--redis-port", "0", "--nats-port", std::to_string(port)});
+      std::vector<std::string> argv = {"-js", "-a", "127.0.0.1", "-p", std::to_string(port)};
       if (opt_.reference) {
-        argv = {testing::FindProgram("nats-server"),
-                "-js",
-                "-a",
-                "127.0.0.1",
-                "-p",
-                std::to_string(port),
-                "-sd",
-                work_ + "/data"};
-      } else if (!opt_.no_persist) {
+        argv.insert(argv.begin(), testing::FindProgram("nats-server"));
+        argv.insert(argv.end(), {"-sd", work_ + "/data"});
+      } else {
+        argv = {testing::KvgateBinary(), "--bind", "127.0.0.1", "--redis-port", "0"};
+        argv.insert(argv.end(), {"--nats-port", std::to_string(port)});
+      }
+      if (!opt_.reference && !opt_.no_persist) {
         argv.insert(argv.end(), {"--dir", work_ + "/data", "--appendonly", opt_.appendonly,
                                  "--appendfsync", opt_.policy});
       }
