@@ -16,6 +16,7 @@ using detail::Keyspace;
 Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const MutateOptions& o,
                                     FunctionRef<bool(Collection&)> fn) {
   if (key.size() > UINT32_MAX) return Errc::kInvalidArgument;
+  if (Status w = CheckWritable(); !w.ok()) return w.errc();
   const uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
   const bool live = node != nullptr && node->op == Op::kPut;

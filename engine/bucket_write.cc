@@ -127,6 +127,7 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
     rollup = true;
   }
   Revision rev = ++last_rev_;
+  ++redo_quiet_;  // the trimming and rollup below follow from this record on replay
   bool expiry = op == Op::kPut && expires_at_ms != kNoExpiry;
   // An expired value was already replaced by its marker on lookup, so this covers expiry too.
   bool created = op == Op::kPut && (node == nullptr || node->op != Op::kPut);
@@ -183,6 +184,8 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
   CountNewest(*node, +1);
   if (expiry) ttl_.Push(expires_at_ms, rev);
   if (node->hist_count > config_.history) TrimHistory(node, config_.history);
+  --redo_quiet_;
+  if (Logging()) LogAppend(*node, rollup);
   Dispatch(node, hash, KindOf(op, reason), created);
   return node;
 }
@@ -270,6 +273,7 @@ static Result<Revision> PutChecked(BucketImpl* b, BucketImpl::KeyNode* node, std
 
 Result<Revision> BucketImpl::PutObject(std::string_view key, Collection* object,
                                        const WriteOptions& o) {
+  if (Status w = CheckWritable(); !w.ok()) return w.errc();
   if (Status s = CheckValue(config_, key, {}, o); !s.ok()) return s.errc();
   if (object == nullptr || (object->size() == 0 && object->RemovedWhenEmpty())) {
     return Errc::kInvalidArgument;
@@ -283,6 +287,7 @@ Result<Revision> BucketImpl::PutObject(std::string_view key, Collection* object,
 
 Result<Revision> BucketImpl::Put(std::string_view key, std::string_view value,
                                  const WriteOptions& o) {
+  if (Status w = CheckWritable(); !w.ok()) return w.errc();
   if (Status s = CheckValue(config_, key, value, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
@@ -293,6 +298,7 @@ Result<Revision> BucketImpl::Put(std::string_view key, std::string_view value,
 
 Result<Revision> BucketImpl::Create(std::string_view key, std::string_view value,
                                     const WriteOptions& o) {
+  if (Status w = CheckWritable(); !w.ok()) return w.errc();
   if (Status s = CheckValue(config_, key, value, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
@@ -304,6 +310,7 @@ Result<Revision> BucketImpl::Create(std::string_view key, std::string_view value
 
 Result<Revision> BucketImpl::Update(std::string_view key, std::string_view value, Revision expected,
                                     const WriteOptions& o) {
+  if (Status w = CheckWritable(); !w.ok()) return w.errc();
   if (Status s = CheckValue(config_, key, value, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
@@ -313,6 +320,7 @@ Result<Revision> BucketImpl::Update(std::string_view key, std::string_view value
 }
 
 Result<Revision> BucketImpl::Delete(std::string_view key, const WriteOptions& o) {
+  if (Status w = CheckWritable(); !w.ok()) return w.errc();
   if (Status s = CheckKey(key, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
@@ -323,6 +331,7 @@ Result<Revision> BucketImpl::Delete(std::string_view key, const WriteOptions& o)
 }
 
 Result<Revision> BucketImpl::Purge(std::string_view key, const WriteOptions& o) {
+  if (Status w = CheckWritable(); !w.ok()) return w.errc();
   if (Status s = CheckKey(key, o); !s.ok()) return s.errc();
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
@@ -333,6 +342,7 @@ Result<Revision> BucketImpl::Purge(std::string_view key, const WriteOptions& o) 
 }
 
 Status BucketImpl::SetExpiry(std::string_view key, UnixMillis expire_at_ms) {
+  if (Status w = CheckWritable(); !w.ok()) return w.errc();
   if (expire_at_ms != kNoExpiry && !config_.allow_key_ttl) return Errc::kTtlNotAllowed;
   uint64_t hash = Keyspace::Hash(key);
   KeyNode* node = Lookup(key, hash);
@@ -342,6 +352,11 @@ Status BucketImpl::SetExpiry(std::string_view key, UnixMillis expire_at_ms) {
     Append(node, {}, hash, Op::kPurge, MarkerReason::kExpired, {}, {}, kNoExpiry, true);
     return {};
   }
+  ApplyExpiry(node, hash, expire_at_ms);
+  return {};
+}
+
+void BucketImpl::ApplyExpiry(KeyNode* node, uint64_t hash, UnixMillis expire_at_ms) {
   bool had = node->has_expiry() && node->expires_at_ms() != kNoExpiry;
   bool want = expire_at_ms != kNoExpiry;
   if (had) {
@@ -363,8 +378,8 @@ Status BucketImpl::SetExpiry(std::string_view key, UnixMillis expire_at_ms) {
     ttl_.Push(expire_at_ms, node->revision);
     ++keys_with_ttl_;
   }
+  if (Logging()) LogExpiry(*node);
   Notify(node->key(), ChangeKind::kExpiryChanged, 0);
-  return {};
 }
 
 }  // namespace kvgate::engine

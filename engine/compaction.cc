@@ -22,6 +22,7 @@ using detail::KeyNode;
 using detail::Keyspace;
 
 void BucketImpl::RemoveOlder(KeyNode* node, HistEntry* prev, HistEntry* h) {
+  if (Logging()) LogRemove(h->revision);
   (prev != nullptr ? prev->older : node->older) = h->older;
   log_.Remove(h->revision);
   --entries_;
@@ -41,7 +42,10 @@ void BucketImpl::TrimHistory(KeyNode* node, uint32_t keep) {
 }
 
 void BucketImpl::RemoveKey(KeyNode* node, uint64_t hash, ChangeKind kind) {
+  if (Logging()) LogRemove(node->revision);
+  ++redo_quiet_;  // the record above removes the older entries too
   while (node->older != nullptr) RemoveOlder(node, nullptr, node->older);
+  --redo_quiet_;
   Revision rev = node->revision;
   CountNewest(*node, -1);
   if (node->op == Op::kPut && node->has_expiry()) ttl_.MarkStale();
@@ -69,19 +73,19 @@ HistEntry* PrevOf(KeyNode* node, const HistEntry* h) {
 
 }  // namespace
 
-// Removes the retained entry with this revision: superseded history is simply dropped; a key's
-// newest entry takes the whole key with it (its older entries precede it in every caller's
-// revision-ordered walk, so in practice there are none left).
-static void RemoveRevision(BucketImpl* b, Revision rev, ChangeKind kind) {
-  EntryBase* e = b->log_.Find(rev);
+// Superseded history is simply dropped; a key's newest entry takes the whole key with it (its
+// older entries precede it in every caller's revision-ordered walk, so in practice there are
+// none left).
+void BucketImpl::RemoveRevision(Revision rev, ChangeKind kind) {
+  EntryBase* e = log_.Find(rev);
   if (e == nullptr) return;
   if (e->is_node()) {
     auto* n = static_cast<KeyNode*>(e);
-    b->RemoveKey(n, Keyspace::Hash(n->key()), kind);
+    RemoveKey(n, Keyspace::Hash(n->key()), kind);
     return;
   }
   auto* h = static_cast<HistEntry*>(e);
-  b->RemoveOlder(h->node, PrevOf(h->node, h), h);
+  RemoveOlder(h->node, PrevOf(h->node, h), h);
 }
 
 namespace {
@@ -136,7 +140,7 @@ uint64_t BucketImpl::RunJob(SweepJob& job, size_t* budget) {
           TrimHistory(static_cast<KeyNode*>(e), config_.history);
         }
       } else {
-        RemoveRevision(this, r, ChangeKind::kRemoved);
+        RemoveRevision(r, ChangeKind::kRemoved);
       }
     }
   }
@@ -178,11 +182,12 @@ uint64_t BucketImpl::PurgeEntries(const KeyFilter& filter, uint64_t keep, Revisi
   }
   size_t remove = revs.size();
   if (keep > 0) remove = keep >= revs.size() ? 0 : revs.size() - keep;
-  for (size_t i = 0; i < remove; ++i) RemoveRevision(this, revs[i], ChangeKind::kRemoved);
+  for (size_t i = 0; i < remove; ++i) RemoveRevision(revs[i], ChangeKind::kRemoved);
   return before - entries_;
 }
 
 uint64_t BucketImpl::Flush() {
+  if (Logging()) LogFlush();
   uint64_t removed = entries_;
   if (keys_.size() != 0) core_->graveyard.push_back(keys_.Detach());  // freed by Tick
   log_.Clear();
@@ -200,7 +205,10 @@ uint64_t BucketImpl::Flush() {
 Status BucketImpl::Reconfigure(const BucketConfig& config) {
   BucketConfig old = std::exchange(config_, config);
   // Keys read in the meantime are trimmed on access (Lookup), so the shrink is exact at once.
+  // The first slice follows from the config record on replay; later slices (Tick) are logged.
+  ++redo_quiet_;
   if (config.history < old.history) StartJob(SweepJob{SweepJob::Kind::kTrim});
+  --redo_quiet_;
   if (config.tombstone_ttl_ns != old.tombstone_ttl_ns) tomb_sweep_ = 1;
   return {};
 }
@@ -258,7 +266,7 @@ bool BucketImpl::Tick(size_t* budget) {
         auto* n = static_cast<KeyNode*>(e);
         Expire(n, Keyspace::Hash(n->key()), now);
       } else {
-        RemoveRevision(this, r, ChangeKind::kRemoved);
+        RemoveRevision(r, ChangeKind::kRemoved);
       }
     }
   }
@@ -280,7 +288,7 @@ bool BucketImpl::Tick(size_t* budget) {
     });
     *budget -= std::min(examined, *budget);
     if (!young) tomb_sweep_ = next == 0 ? last_rev_ + 1 : next;
-    for (Revision r : doomed) RemoveRevision(this, r, ChangeKind::kRemoved);
+    for (Revision r : doomed) RemoveRevision(r, ChangeKind::kRemoved);
   }
   while (!jobs_.empty() && *budget > 0) {
     RunJob(jobs_.front(), budget);

@@ -160,6 +160,7 @@ Result<Bucket*> Engine::CreateBucket(std::string_view name, const BucketConfig& 
   std::unique_ptr<Bucket> bucket(new Bucket(std::move(bucket_impl)));
   Bucket* raw = bucket.get();
   impl_->buckets.emplace(std::string(name), std::move(bucket));
+  impl_->LogCreate(*raw->impl_);
   return raw;
 }
 
@@ -167,13 +168,18 @@ Status Engine::UpdateBucket(std::string_view name, const BucketConfig& config) {
   auto it = impl_->buckets.find(name);
   if (it == impl_->buckets.end()) return Errc::kBucketNotFound;
   if (!BucketImpl::ValidConfig(config)) return Errc::kInvalidArgument;
-  return it->second->impl_->Reconfigure(config);
+  BucketImpl& b = *it->second->impl_;
+  const BucketConfig old = b.config_;
+  Status s = b.Reconfigure(config);
+  if (s.ok()) impl_->LogUpdate(b, old);
+  return s;
 }
 
 Status Engine::DeleteBucket(std::string_view name) {
   auto it = impl_->buckets.find(name);
   if (it == impl_->buckets.end()) return Errc::kBucketNotFound;
   std::string owned(name);
+  impl_->LogDelete(*it->second->impl_);
   it->second->impl_->OnDeleted();
   impl_->buckets.erase(it);
   ++impl_->generation;
@@ -190,6 +196,7 @@ Status Engine::SwapBuckets(std::string_view a, std::string_view b) {
   ib->second->impl_->OnReplaced();
   std::swap(ia->second, ib->second);
   std::swap(ia->second->impl_->name_, ib->second->impl_->name_);
+  impl_->LogSwap(*ia->second->impl_, *ib->second->impl_);
   ++impl_->generation;
   impl_->Notify(ChangeEvent{ia->first, ib->first, ChangeKind::kBucketsSwapped, 0, false});
   return {};

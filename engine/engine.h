@@ -21,6 +21,7 @@
 #include "engine/clock.h"
 #include "engine/filter.h"
 #include "engine/function_ref.h"
+#include "engine/redo.h"
 #include "engine/result.h"
 #include "engine/types.h"
 #include "engine/watch.h"
@@ -178,6 +179,19 @@ class Engine {
   // dataset stays static. Writes still replace expired values.
   void PauseExpiry(bool paused);
   bool expiry_paused() const;
+
+  // ---- persistence (engine/redo.h) ----
+  // Every change of a bucket with Storage::kFile is appended to `redo` as a framed record, in
+  // change order, until it is reset (nullptr: no logging). The owner drains redo->bytes.
+  void SetRedo(RedoBuffer* redo);
+  // Applies one record payload (ScanRedo's output) from a log this engine's kind wrote.
+  // kInvalidArgument when the record is malformed or does not fit the state (corruption).
+  // Nothing is logged while replaying.
+  Status Replay(std::string_view payload);
+  // Appends records that rebuild every file bucket as it is now (a snapshot of them).
+  void WriteImage(RedoBuffer* out) const;
+  // While set, writes to file buckets fail with kStorageFailed (the log cannot be written).
+  void RefuseFileWrites(bool refuse);
 
   void AddChangeListener(ChangeListener* listener);
   void RemoveChangeListener(ChangeListener* listener);

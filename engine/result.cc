@@ -32,6 +32,8 @@ std::string_view ErrcName(Errc e) {
       return "out_of_memory";
     case Errc::kWrongType:
       return "wrong_type";
+    case Errc::kStorageFailed:
+      return "storage_failed";
   }
   return "unknown";
 }

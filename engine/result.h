@@ -29,6 +29,7 @@ enum class Errc : uint8_t {
   kSlowConsumer,     // a watch's bounded queue overflowed; resume from Watch::position()
   kOutOfMemory,      // engine-wide memory limit reached; writes refused
   kWrongType,        // the key holds another type of value (a hash where a string is read, ...)
+  kStorageFailed,    // the redo log could not be written: file buckets refuse writes
 };
 
 // Stable lower-case name for logs and tests ("not_found", "wrong_revision", ...).

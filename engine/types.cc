@@ -11,7 +11,7 @@ bool BucketConfig::SameSemantics(const BucketConfig& o) const {
   return history == o.history && max_age_ns == o.max_age_ns && max_value_size == o.max_value_size &&
          max_bytes == o.max_bytes && max_keys == o.max_keys && allow_key_ttl == o.allow_key_ttl &&
          marker_on_max_age == o.marker_on_max_age && tombstone_ttl_ns == o.tombstone_ttl_ns &&
-         description == o.description;
+         storage == o.storage && description == o.description;
 }
 
 bool IsValidBucketName(std::string_view name) {

@@ -47,6 +47,10 @@ struct EntryView {
   const Collection* object = nullptr;
 };
 
+// Where a bucket's data lives: only in memory, or also in the redo log of the data directory
+// (engine/redo.h; NATS "storage", Redis appendonly).
+enum class Storage : uint8_t { kMemory, kFile };
+
 struct BucketConfig {
   uint32_t history = 1;            // entries kept per key, 1..64
   int64_t max_age_ns = 0;          // bucket-wide TTL of every entry; 0 = none
@@ -57,6 +61,7 @@ struct BucketConfig {
   bool marker_on_max_age = false;  // max_age removal of a key's last value appends a Purge marker
   int64_t tombstone_ttl_ns = 0;    // keep Delete/Purge markers that are a key's only trace this
                                    // long; 0 = forever (NATS default)
+  Storage storage = Storage::kMemory;
   std::string description;
   // Opaque bytes a front stores with the bucket and reads back unchanged (the NATS front keeps
   // the stream-config fields the engine has no opinion about). Not compared by the engine.

@@ -93,6 +93,27 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->check(CLI::Range(uint64_t{16}, uint64_t{100'000'000}))
       ->capture_default_str();
 
+  // Persistence.
+  app.add_option("--dir", c.persistence.dir,
+                 "Data directory: the redo log of file buckets (Redis 'dir')")
+      ->capture_default_str();
+  std::string appendonly = "no";
+  app.add_option("--appendonly", appendonly,
+                 "yes: Redis databases are file buckets, logged in --dir (NATS file streams "
+                 "always are)")
+      ->check(CLI::IsMember({"yes", "no"}))
+      ->capture_default_str();
+  std::string appendfsync = "everysec";
+  app.add_option("--appendfsync", appendfsync,
+                 "always: a reply waits for the fdatasync covering it; everysec: fdatasync "
+                 "once a second; no: the OS decides (a kill -9 loses no acknowledged write "
+                 "with any of them)")
+      ->check(CLI::IsMember({"always", "everysec", "no"}))
+      ->capture_default_str();
+  app.add_option("--check-aof", c.check_aof,
+                 "Check the redo log FILE and exit (0: clean; 1: damaged)");
+  app.add_flag("--fix", c.check_aof_fix, "With --check-aof: cut the log at its last good record");
+
   // Redis front.
   app.add_option("--databases", c.redis.databases, "Number of Redis databases")
       ->check(CLI::Range(1, 10'000))
@@ -172,6 +193,15 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
     }
     c.redis.db_buckets[db] = bucket;
   }
+  c.appendonly = appendonly == "yes";
+  c.persistence.fsync = appendfsync == "always" ? FsyncPolicy::kAlways
+                        : appendfsync == "no"   ? FsyncPolicy::kNo
+                                                : FsyncPolicy::kEverySec;
+  c.redis.appendonly = appendonly;
+  c.redis.appendfsync = appendfsync;
+  c.redis.dir = c.persistence.dir;
+  c.redis.bucket_defaults.storage =
+      c.appendonly ? engine::Storage::kFile : engine::Storage::kMemory;
   c.nats.max_payload = max_payload;
   c.nats.max_pending_bytes = max_pending;
   c.nats.port = c.nats_port;

@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "gateway/log.h"
+#include "gateway/persistence.h"
 #include "gateway/server.h"
 #include "translate/nats/nats_config.h"
 #include "translate/redis/redis_config.h"
@@ -27,6 +28,13 @@ struct Config {
   engine::Engine::Limits engine_limits;
   redis::RedisConfig redis;
   nats::NatsConfig nats;
+  // Persistence (gateway/persistence.h): the data directory and fsync policy; appendonly makes
+  // Redis databases file buckets (NATS file streams always are).
+  PersistenceOptions persistence;
+  bool appendonly = false;
+  // --check-aof FILE [--fix]: check (and repair) a redo log, then exit.
+  std::string check_aof;
+  bool check_aof_fix = false;
 };
 
 // Parses flags into *config. Returns -1 to continue starting up, or an exit status to return

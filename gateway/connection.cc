@@ -268,11 +268,17 @@ void Connection::Flush() {
     }
     return;
   }
+  size_t allowed = Releasable();
+  if (allowed < out_.bytes()) server_.NoteGated(this);
+  if (allowed == 0) return;
   std::array<uv_buf_t, kMaxIovecs> bufs;
   unsigned n = 0;
+  size_t take = allowed;
   out_.ForEachChunk([&](std::string_view chunk) {
-    bufs[n++] = uv_buf_init(const_cast<char*>(chunk.data()), static_cast<unsigned>(chunk.size()));
-    return n < kMaxIovecs;
+    const size_t len = std::min(chunk.size(), take);
+    bufs[n++] = uv_buf_init(const_cast<char*>(chunk.data()), static_cast<unsigned>(len));
+    take -= len;
+    return n < kMaxIovecs && take > 0;
   });
   auto* stream = reinterpret_cast<uv_stream_t*>(&handle_);
   int written = uv_try_write(stream, bufs.data(), n);
@@ -280,10 +286,15 @@ void Connection::Flush() {
     StartClose();
     return;
   }
-  if (written > 0) out_.ConsumeFront(static_cast<size_t>(written));
-  if (!out_.empty()) {
+  if (written > 0) {
+    out_.ConsumeFront(static_cast<size_t>(written));
+    flushed_pos_ += static_cast<uint64_t>(written);
+    allowed -= static_cast<size_t>(written);
+  }
+  if (allowed > 0) {
     // The kernel buffer is full: hand the rest to uv_write and keep it alive until OnWrite.
-    inflight_ = out_.Detach();
+    inflight_ = out_.DetachFront(allowed);
+    flushed_pos_ += inflight_.bytes();
     std::vector<uv_buf_t> rest;
     rest.reserve(inflight_.blocks().size());
     size_t skip = inflight_.front_offset();
@@ -297,13 +308,34 @@ void Connection::Flush() {
       return;
     }
     writing_ = true;
-  } else if (close_after_flush_) {
+  } else if (close_after_flush_ && out_.empty()) {
     StartClose();
     return;
   }
   UpdateReading();
   // Everything went out without blocking: requests the session deferred can run now.
   if (!writing_) RunDeferredInput();
+}
+
+void Connection::MarkOutput(uint64_t seq) {
+  const uint64_t end = flushed_pos_ + out_.bytes();
+  if (out_.empty() || end <= (marks_.empty() ? release_pos_ : marks_.back().pos)) return;
+  if (!marks_.empty() && marks_.back().seq == seq) {
+    marks_.back().pos = end;
+  } else {
+    marks_.push_back({end, seq});
+  }
+}
+
+size_t Connection::Releasable() {
+  const OutputGate& gate = server_.gate();
+  while (!marks_.empty() && marks_.front().seq <= gate.durable) {
+    release_pos_ = marks_.front().pos;
+    marks_.pop_front();
+  }
+  if (marks_.empty() && gate.open()) return out_.bytes();
+  const uint64_t upto = release_pos_ > flushed_pos_ ? release_pos_ - flushed_pos_ : 0;
+  return static_cast<size_t>(std::min<uint64_t>(upto, out_.bytes()));
 }
 
 void Connection::PumpWhileBusy() {

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -59,9 +60,18 @@ class Connection final : public translate::Transport {
     return fd_;
   }
 
-  // Writes what is queued: a non-blocking write first, uv_write for the rest. Called by the
-  // Server before the loop polls.
+  // Writes what is queued and released by the output gate (output_gate.h): a non-blocking
+  // write first, uv_write for the rest. Called by the Server before the loop polls.
   void Flush();
+  // End of a loop pass with changes not yet durable: the output so far waits for batch `seq`.
+  void MarkOutput(uint64_t seq);
+  // Output is held by the gate (marks not yet durable); listed by the Server for release.
+  bool has_marks() const {
+    return !marks_.empty();
+  }
+  uint64_t last_mark_seq() const {
+    return marks_.empty() ? 0 : marks_.back().seq;
+  }
   bool closing() const {
     return closing_;
   }
@@ -71,6 +81,8 @@ class Connection final : public translate::Transport {
   void PumpWhileBusy();
   // Used by the Server's pending-flush list.
   bool flush_scheduled = false;
+  // Used by the Server's list of connections whose output the gate holds.
+  bool gate_listed = false;
   // Intrusive list of live connections (Server).
   Connection* prev = nullptr;
   Connection* next = nullptr;
@@ -94,6 +106,8 @@ class Connection final : public translate::Transport {
   // command of it was pending.
   void RunDeferredInput();
   bool InputWaits() const;
+  // Bytes at the front of out_ the output gate lets go now.
+  size_t Releasable();
 
   Server& server_;
   uv_tcp_t handle_{};
@@ -105,6 +119,14 @@ class Connection final : public translate::Transport {
   protocols::InBuffer in_;
   protocols::OutChain out_;
   protocols::WriteBatch inflight_;  // bytes handed to uv_write, alive until OnWrite
+  // Output positions count bytes ever appended to out_; flushed_pos_ of them have left it.
+  struct Mark {
+    uint64_t pos;  // end of the output this mark holds
+    uint64_t seq;  // the redo batch it waits for
+  };
+  std::deque<Mark> marks_;
+  uint64_t flushed_pos_ = 0;
+  uint64_t release_pos_ = 0;  // output before this position may go
   std::unique_ptr<translate::Session> session_;
   bool writing_ = false;
   bool reading_ = false;

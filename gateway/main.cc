@@ -6,9 +6,11 @@
 
 #include "engine/engine.h"
 #include "engine/local_store.h"
+#include "gateway/check_aof.h"
 #include "gateway/config.h"
 #include "gateway/log.h"
 #include "gateway/loop_clock.h"
+#include "gateway/persistence.h"
 #include "gateway/server.h"
 #include "translate/nats/nats_front.h"
 #include "translate/redis/front.h"
@@ -18,6 +20,8 @@ int main(int argc, char** argv) {
   using namespace kvgate;
   gateway::Config config;
   if (int rc = gateway::ParseCommandLine(argc, argv, &config); rc >= 0) return rc;
+  if (!config.check_aof.empty())
+    return gateway::RunCheckAof(config.check_aof, config.check_aof_fix);
   gateway::SetLogLevel(config.log_level);
   signal(SIGPIPE, SIG_IGN);
 
@@ -26,6 +30,13 @@ int main(int argc, char** argv) {
   engine::LocalStore store(engine);
   gateway::Server server(store, config.server);
   server.AttachClock(&clock);
+  // The data directory comes back before any client is served.
+  gateway::Persistence persistence(server, engine, config.persistence);
+  std::string error;
+  if (!persistence.Recover(&error) || !persistence.Start(&error)) {
+    KVGATE_LOG(kError, "%s", error.c_str());
+    return 1;
+  }
 
   // Binds one front's listener; false (after logging why) if the port cannot be used.
   auto listen = [&](translate::Front& front, int port, const char* name) {
@@ -42,12 +53,16 @@ int main(int argc, char** argv) {
   std::unique_ptr<nats::NatsFront> nats_front;
   if (config.redis_port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(store, config.redis);
+    redis_front->AttachPersistence(&persistence);
+    // appendonly decides whether databases found in the log stay file buckets.
+    redis_front->ApplyDatabaseStorage();
     // A script past busy-reply-threshold lets the other clients in (-BUSY, SCRIPT KILL).
     redis_front->scripts().set_busy_callback([&server] { server.ServeWhileBusy(); });
     if (!listen(*redis_front, config.redis_port, "redis")) return 1;
   }
   if (config.nats_port != 0) {
     nats_front = std::make_unique<nats::NatsFront>(store, config.nats);
+    nats_front->AttachPersistence(&persistence);
     if (!listen(*nats_front, config.nats_port, "nats")) return 1;
   }
   if (!redis_front && !nats_front) {
@@ -55,6 +70,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   int rc = server.Run();
+  persistence.Stop();
   // Benchmarks read this line to report the worst loop stall of a run (since the last SIGUSR1).
   KVGATE_LOG(kInfo, "stopped: loop %s", server.LoopStatsText().c_str());
   return rc;

@@ -225,12 +225,38 @@ void Server::Unregister(Connection* c) {
     }
     c->flush_scheduled = false;
   }
+  if (c->gate_listed) {
+    for (auto& p : gated_) {
+      if (p == c) p = nullptr;
+    }
+    c->gate_listed = false;
+  }
 }
 
 void Server::ScheduleFlush(Connection* c) {
   if (c->flush_scheduled) return;
   c->flush_scheduled = true;
   pending_flush_.push_back(c);
+}
+
+void Server::NoteGated(Connection* c) {
+  if (c->gate_listed) return;
+  c->gate_listed = true;
+  gated_.push_back(c);
+}
+
+void Server::ReleaseGated() {
+  InvalidateClock();
+  std::vector<Connection*> batch;
+  batch.swap(gated_);
+  for (Connection* c : batch) {
+    if (c != nullptr) c->gate_listed = false;
+  }
+  // Flush lists a connection again if part of its output still waits.
+  for (Connection* c : batch) {
+    if (c != nullptr) c->Flush();
+  }
+  FlushPending();
 }
 
 uint64_t Server::MeasureIteration() {
@@ -273,6 +299,17 @@ void Server::OnPrepare(uv_prepare_t* handle) {
   self->InvalidateClock();
   try {
     for (auto* f : self->fronts_) f->RunPending();
+    if (self->end_of_pass_) self->end_of_pass_();
+    if (!self->gate_.open()) {
+      // This pass's output may reveal changes not yet durable: it waits for their batch.
+      const uint64_t seq = self->gate_.covering();
+      for (Connection* c : self->pending_flush_) {
+        if (c != nullptr) c->MarkOutput(seq);
+      }
+      for (Connection* c : self->gated_) {
+        if (c != nullptr) c->MarkOutput(seq);
+      }
+    }
     self->FlushPending();
   } catch (const std::exception& e) {
     KVGATE_LOG(kError, "prepare: %s", e.what());

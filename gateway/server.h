@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "engine/store.h"
 #include "gateway/busy_poll.h"
 #include "gateway/loop_clock.h"
+#include "gateway/output_gate.h"
 #include "translate/front.h"
 
 namespace kvgate::gateway {
@@ -133,8 +135,37 @@ class Server {
   // "iterations=.. max_busy_us=.. busy_over_10ms=.. [max_busy_cpu_us=.. busy_cpu_over_10ms=..]"
   std::string LoopStatsText() const;
 
+  // Output held until the redo log has what it may reveal (gateway/output_gate.h). The
+  // persistence layer sets the end-of-pass hook (it submits the pass's records there) and
+  // calls ReleaseGated when a batch became durable.
+  const OutputGate& gate() const {
+    return gate_;
+  }
+  OutputGate& mutable_gate() {
+    return gate_;
+  }
+  void SetEndOfPass(std::function<void()> hook) {
+    end_of_pass_ = std::move(hook);
+  }
+  void ReleaseGated();
+  // Connections still holding back output that their marks allow later.
+  template <typename Fn>
+  void ForEachGated(Fn&& fn) {
+    for (size_t i = 0; i < gated_.size(); ++i) {
+      if (gated_[i] != nullptr) fn(gated_[i]);
+    }
+  }
+  // Connections with output produced in this pass, not yet flushed.
+  template <typename Fn>
+  void ForEachPendingFlush(Fn&& fn) {
+    for (size_t i = 0; i < pending_flush_.size(); ++i) {
+      if (pending_flush_[i] != nullptr) fn(pending_flush_[i]);
+    }
+  }
+
   // Called by connections.
   void ScheduleFlush(Connection* c);
+  void NoteGated(Connection* c);
   void Register(Connection* c);
   void Unregister(Connection* c);
   uint64_t NextConnectionId() {
@@ -182,6 +213,9 @@ class Server {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<translate::Front*> fronts_;
   std::vector<Connection*> pending_flush_;
+  std::vector<Connection*> gated_;
+  OutputGate gate_;
+  std::function<void()> end_of_pass_;
   bool serving_while_busy_ = false;
   Connection* connections_ = nullptr;  // intrusive list head
   size_t connection_count_ = 0;

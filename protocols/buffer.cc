@@ -125,6 +125,35 @@ WriteBatch OutChain::Detach() {
   return batch;
 }
 
+WriteBatch OutChain::DetachFront(size_t n) {
+  if (n >= bytes_) return Detach();
+  WriteBatch batch;
+  batch.bytes_ = n;
+  bytes_ -= n;
+  auto copy_front = [&](const char* from) {
+    WriteBatch::Block b{std::make_unique<char[]>(n), n, n};
+    std::memcpy(b.data.get(), from + head_offset_, n);
+    batch.blocks_.push_back(std::move(b));
+    head_offset_ += n;
+    n = 0;
+  };
+  while (n > 0 && !full_.empty()) {
+    WriteBatch::Block& b = full_.front();
+    const size_t avail = b.size - head_offset_;
+    if (n < avail) {
+      copy_front(b.data.get());
+      return batch;
+    }
+    if (batch.blocks_.empty()) batch.front_offset_ = head_offset_;
+    batch.blocks_.push_back(std::move(b));
+    full_.erase(full_.begin());
+    head_offset_ = 0;
+    n -= avail;
+  }
+  if (n > 0) copy_front(cur_);  // n < the current block's unsent bytes: bytes_ was larger
+  return batch;
+}
+
 std::string OutChain::ToString() const {
   std::string s;
   s.reserve(bytes_);

@@ -153,6 +153,9 @@ class OutChain {
   void ConsumeFront(size_t n);
   // Moves every byte appended so far into a batch.
   WriteBatch Detach();
+  // Moves the first n bytes into a batch (whole blocks move; the block the cut falls in has
+  // its front part copied), leaving the rest queued: output released only up to a point.
+  WriteBatch DetachFront(size_t n);
   // Copy of everything appended (tests).
   std::string ToString() const;
   void Clear();

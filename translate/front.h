@@ -13,6 +13,7 @@
 
 #include "translate/live_limits.h"
 #include "translate/loop_stats.h"
+#include "translate/persistence_control.h"
 #include "translate/session.h"
 
 namespace kvgate::translate {
@@ -32,6 +33,13 @@ class Front : public SessionFactory {
   }
   LiveLimits* live_limits() const {
     return live_limits_;
+  }
+  // The gateway's redo log (valid for the front's lifetime; nullptr without persistence).
+  void AttachPersistence(PersistenceControl* control) {
+    persistence_ = control;
+  }
+  PersistenceControl* persistence() const {
+    return persistence_;
   }
   // Bytes written to a client refused because max_clients connections are open, before the
   // gateway closes it (each protocol's own error form); empty: close without a word.
@@ -58,6 +66,7 @@ class Front : public SessionFactory {
  private:
   LoopStats* loop_stats_ = nullptr;
   LiveLimits* live_limits_ = nullptr;
+  PersistenceControl* persistence_ = nullptr;
 };
 
 }  // namespace kvgate::translate

@@ -217,6 +217,14 @@ bool StreamValue::Delete(StreamId id) {
   return true;
 }
 
+void StreamValue::FlagLastDeleted() {
+  Slot& s = nodes_.back().slots.back();
+  if (s.deleted) return;
+  s.deleted = true;
+  --nodes_.back().live;
+  --length_;
+}
+
 uint64_t StreamValue::Trim(const StreamTrim& t) {
   if (t.by == StreamTrim::By::kNone) return 0;
   const bool by_len = t.by == StreamTrim::By::kMaxLen;

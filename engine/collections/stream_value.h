@@ -75,6 +75,11 @@ class StreamValue final : public Collection {
   void Append(StreamId id, std::span<const std::string_view> fv, bool new_node = false);
   // Flags the entry `id` deleted; false if there is no live entry with that ID.
   bool Delete(StreamId id);
+  // Loading a saved stream (collection_codec.h): flags the newest entry (there must be one)
+  // deleted, keeping its node even when no live entry is left in it, as Trim leaves a node
+  // (Delete would drop it). IDs are not touched: the loader restores first_id and
+  // max_deleted_id as they were saved.
+  void FlagLastDeleted();
   // Removes entries from the head as `t` says, as Redis's streamTrim; returns how many went.
   uint64_t Trim(const StreamTrim& t);
   // Visits live entries with start <= ID <= end, ascending (or descending with `rev`), at most

@@ -5,6 +5,7 @@
 //   bucket_read.cc    Get*/History/Scan/RandomKey/status
 //   compaction.cc     trimming, key removal (watermark), sweeps, Compact/PurgeEntries/Flush
 //   watch_impl.cc     watches (StartWatch lives there too)
+//   bucket_redo.cc    redo records of its changes, images, and applying records on replay
 //
 //   BucketImpl b(&core, "cfg", config);
 //   Result<Revision> r = b.Put("k", "v", {});
@@ -22,6 +23,7 @@
 #include "engine/detail/engine_core.h"
 #include "engine/detail/entry.h"
 #include "engine/detail/keyspace.h"
+#include "engine/detail/redo_codec.h"
 #include "engine/detail/rev_log.h"
 #include "engine/detail/watch_index.h"
 #include "engine/engine.h"
@@ -88,9 +90,35 @@ class BucketImpl {
   Result<std::unique_ptr<Watch>> StartWatch(const WatchOptions& options, WatchSink* sink);
   void Unregister(WatchImpl* w);
 
+  // ---- redo log (bucket_redo.cc) ----
+  // Whether this change is to be logged: a file bucket with a redo buffer set, and not a step
+  // inside a change that is logged as a whole (an append's trimming, a key's removal).
+  bool Logging() const {
+    return redo_quiet_ == 0 && core_->redo != nullptr && config_.storage == Storage::kFile;
+  }
+  void LogAppend(const KeyNode& node, bool rollup);
+  void LogRemove(Revision rev);
+  void LogExpiry(const KeyNode& node);
+  void LogFlush();
+  // Records that rebuild this bucket as it is now (create, every retained entry, state).
+  void WriteImage(RedoBuffer* out) const;
+  // Applies one record of this bucket (the reader is past the bucket name); false if it does
+  // not fit the state (corruption).
+  bool ReplayRecord(detail::RedoType type, detail::RedoReader& r);
+  // Applies an expiry change to a live node (SetExpiry after its checks; replay).
+  void ApplyExpiry(KeyNode* node, uint64_t hash, UnixMillis expire_at_ms);
+  // Removes the retained entry with this revision (a newest one takes its key along).
+  void RemoveRevision(Revision rev, ChangeKind kind);
+
+  // kStorageFailed while the log of a file bucket cannot be written (Engine::RefuseFileWrites).
+  Status CheckWritable() const {
+    if (core_->refuse_writes && config_.storage == Storage::kFile) return Errc::kStorageFailed;
+    return {};
+  }
+
   // ---- internals shared by the files above and WatchImpl ----
   UnixNanos NowNs() const {
-    return core_->clock.NowNs();
+    return replay_now_ != 0 ? replay_now_ : core_->clock.NowNs();
   }
   // Expired per-key TTL (newest Put only) or past max_age (any entry).
   bool IsExpired(const EntryBase& e, UnixNanos now_ns) const;
@@ -159,6 +187,8 @@ class BucketImpl {
   Revision tomb_sweep_ = 1;  // next revision the tombstone_ttl sweep examines
   std::vector<SweepJob> jobs_;
   uint64_t rng_;
+  uint32_t redo_quiet_ = 0;   // > 0 inside a change logged as one record
+  UnixNanos replay_now_ = 0;  // while replaying an append: its recorded creation time
 };
 
 }  // namespace kvgate::engine

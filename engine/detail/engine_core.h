@@ -15,8 +15,11 @@
 #include "engine/detail/entry.h"
 #include "engine/detail/keyspace.h"
 #include "engine/engine.h"
+#include "engine/redo.h"
 
 namespace kvgate::engine {
+
+class BucketImpl;
 
 struct Engine::Impl {
   Impl(const Clock& c, const Limits& l) : clock(c), limits(l) {
@@ -31,6 +34,12 @@ struct Engine::Impl {
     return limits.max_memory_bytes != 0 && memory.bytes + extra > limits.max_memory_bytes;
   }
 
+  // Redo records of bucket-level changes (engine_redo.cc); each checks the storage itself.
+  void LogCreate(const BucketImpl& b);
+  void LogUpdate(const BucketImpl& b, const BucketConfig& old_config);
+  void LogDelete(const BucketImpl& b);
+  void LogSwap(const BucketImpl& a, const BucketImpl& b);
+
   const Clock& clock;
   Limits limits;
   std::map<std::string, std::unique_ptr<Bucket>, std::less<>> buckets;
@@ -41,6 +50,8 @@ struct Engine::Impl {
   std::vector<std::unique_ptr<detail::Keyspace>> graveyard;
   uint64_t generation = 0;
   bool expiry_paused = false;  // Engine::PauseExpiry
+  RedoBuffer* redo = nullptr;  // Engine::SetRedo: where file buckets' changes are logged
+  bool refuse_writes = false;  // Engine::RefuseFileWrites: the log cannot be written
   std::string tick_next;       // round-robin position of Tick (a bucket name)
 };
 

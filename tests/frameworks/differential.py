@@ -96,7 +96,8 @@ def start_kvgate(workdir):
     if not binary:
         raise RuntimeError("KVGATE_BINARY is not set (ctest sets it)")
     return Server("kvgate", lambda port: [
-        binary, "--bind", "127.0.0.1", "--redis-port", str(port), "--nats-port", "0"], workdir)
+        binary, "--bind", "127.0.0.1", "--redis-port", str(port), "--nats-port", "0",
+        "--dir", workdir], workdir)
 
 
 class Monitor(threading.Thread):

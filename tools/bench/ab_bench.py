@@ -12,6 +12,7 @@ import re
 import socket
 import statistics
 import subprocess
+import tempfile
 import time
 
 from common import release_build
@@ -45,7 +46,9 @@ def wait_port(port):
 
 def run_once(binary, kind, args, loadgen):
     rport, nport = free_port(), free_port()
-    proc = subprocess.Popen([binary, "--redis-port", str(rport), "--nats-port", str(nport)],
+    workdir = tempfile.mkdtemp(prefix="kvgate-ab-")
+    proc = subprocess.Popen([binary, "--dir", workdir, "--redis-port", str(rport),
+                             "--nats-port", str(nport)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_port(rport)

@@ -27,7 +27,7 @@ def redis_server():
 
 
 def kvgate_server(kvbin):
-    return Server("kvgate", lambda p, d: [kvbin, "--redis-port", str(p[0]), "--nats-port", "0"])
+    return Server("kvgate", lambda p, d: [kvbin, "--dir", d, "--redis-port", str(p[0]), "--nats-port", "0"])
 
 
 def encode(args):

@@ -74,7 +74,7 @@ def nats_server():
 
 
 def kvgate_server(kvbin, extra=()):
-    return Server("kvgate", lambda p, d: [kvbin, "--redis-port", "0", "--nats-port", str(p[0]),
+    return Server("kvgate", lambda p, d: [kvbin, "--dir", d, "--redis-port", "0", "--nats-port", str(p[0]),
                                           *extra])
 
 

@@ -41,14 +41,14 @@ def main():
     wargs = argv[split + 1:]
     kvbin = kvgate_binary()
     if a.front == "redis":
-        s = Server("kvgate", lambda p, d: [kvbin, "--redis-port", str(p[0]), "--nats-port", "0"])
+        s = Server("kvgate", lambda p, d: [kvbin, "--dir", d, "--redis-port", str(p[0]), "--nats-port", "0"])
         if "get" in wargs:
             subprocess.run(["redis-benchmark", "-p", str(s.port), "-c", "50", "-r", "100000",
                             "-n", "300000", "-P", "32", "-t", "set", "-q"], check=True,
                            capture_output=True)
         cmd = ["redis-benchmark", "-p", str(s.port), "-c", "50", "-r", "100000", "--csv", *wargs]
     else:
-        s = Server("kvgate", lambda p, d: [kvbin, "--redis-port", "0", "--nats-port", str(p[0])])
+        s = Server("kvgate", lambda p, d: [kvbin, "--dir", d, "--redis-port", "0", "--nats-port", str(p[0])])
         cmd = [loadgen_binary(), "--url", f"nats://127.0.0.1:{s.port}", *wargs]
     lines = [f"workload: {' '.join(cmd)}"]
     try:

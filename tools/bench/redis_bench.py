@@ -12,6 +12,8 @@ so the slow drift of a shared machine cancels out (the bar is judged on this one
 the rounds kvgate was ahead). Also each server's CPU time per operation (utime+stime from /proc
 over the run divided by requests) and its ratio, the bar and whether the medians meet it.
 Memory: RSS growth per key after loading N `SET key:NNNNNNN <16 bytes>` through redis-cli --pipe.
+--appendfsync always|everysec|no runs both servers with `appendonly yes` and that policy, each
+writing its log into its own temporary directory (persistence, issue 15).
 """
 import argparse
 import csv
@@ -42,14 +44,22 @@ WORKLOADS = [
 OPS_BAR = (">=", 1.0)
 
 
+APPENDFSYNC = None  # --appendfsync: both servers log with this policy
+
+
+def persistence_args():
+    return ["--appendonly", "yes", "--appendfsync", APPENDFSYNC] if APPENDFSYNC else []
+
+
 def redis_server():
+    aof = persistence_args() or ["--appendonly", "no"]
     return Server("redis", lambda p, d: ["redis-server", "--port", str(p[0]), "--bind",
-                                        "127.0.0.1", "--save", "", "--appendonly", "no",
-                                        "--dir", d])
+                                        "127.0.0.1", "--save", "", *aof, "--dir", d])
 
 
 def kvgate_server(kvbin):
-    return Server("kvgate", lambda p, d: [kvbin, "--redis-port", str(p[0]), "--nats-port", "0"])
+    return Server("kvgate", lambda p, d: [kvbin, "--dir", d, "--redis-port", str(p[0]),
+                                          "--nats-port", "0", *persistence_args()])
 
 
 def preload(server, args):
@@ -101,14 +111,19 @@ def main(workloads=None, csv_prefix="Redis"):
     ap.add_argument("--memory-keys", type=int, default=1000000)
     ap.add_argument("--only", default="", help="regular expression: workloads to run")
     ap.add_argument("--out", default="", help="CSV of the ratios (chart input)")
+    ap.add_argument("--appendfsync", choices=["always", "everysec", "no"], default=None,
+                    help="run both servers with appendonly yes and this fsync policy")
     args = ap.parse_args()
+    global APPENDFSYNC
+    APPENDFSYNC = args.appendfsync
     kvbin = kvgate_binary()
     print("command:", " ".join(sys.argv))
     print("machine:", machine_line())
     print(f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average at start {loadavg():.2f}")
-    print(f"kvgate: {kvbin} (default flags); redis-server "
+    aof = " ".join(persistence_args()) or "--appendonly no"
+    print(f"kvgate: {kvbin} {' '.join(persistence_args()) or '(default flags)'}; redis-server "
           f"{subprocess.run(['redis-server', '--version'], capture_output=True, text=True).stdout.split()[2]}"
-          " --save '' --appendonly no")
+          f" --save '' {aof}")
     results, loads, csv_rows = {}, [loadavg()], []
     for name, wargs, cpu_bar in workloads:
         if args.only and not re.search(args.only, name):

@@ -46,7 +46,7 @@ def steal_ms():
 class Gate:
     def __init__(self, kvbin):
         self.server = Server("kvgate", lambda p, d: [
-            kvbin, "--redis-port", str(p[0]), "--nats-port", str(p[1]), "--tombstone-ttl", "1",
+            kvbin, "--dir", d, "--redis-port", str(p[0]), "--nats-port", str(p[1]), "--tombstone-ttl", "1",
             "--db-bucket", "1=hist", "--loop-cpu-stats"], ports=2)
         self.redis_port, self.nats_port = self.server.ports
         self.url = f"nats://127.0.0.1:{self.nats_port}"

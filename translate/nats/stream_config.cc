@@ -153,6 +153,8 @@ engine::BucketConfig ToBucketConfig(const StreamConfig& cfg) {
   b.marker_on_max_age = cfg.subject_delete_marker_ttl > 0;
   b.tombstone_ttl_ns = cfg.subject_delete_marker_ttl;
   b.description = cfg.description;
+  // "file" streams are logged in the data directory (engine/redo.h); "memory" ones are not.
+  b.storage = cfg.storage == "memory" ? engine::Storage::kMemory : engine::Storage::kFile;
   b.attachment = SerializeStreamConfig(cfg);
   return b;
 }
@@ -175,7 +177,6 @@ StreamConfig StreamConfigForBucket(std::string_view bucket, const engine::Bucket
     c = StreamConfig();
     c.name = StreamOfBucket(bucket);
     c.subjects = {SubjectOfBucket(bucket)};
-    c.storage = "memory";
     c.discard = "new";
     c.allow_direct = true;
     c.allow_rollup_hdrs = true;
@@ -189,6 +190,7 @@ StreamConfig StreamConfigForBucket(std::string_view bucket, const engine::Bucket
   c.max_bytes = config.max_bytes == 0 ? -1 : config.max_bytes;
   c.allow_msg_ttl = config.allow_key_ttl;
   c.description = config.description;
+  c.storage = config.storage == engine::Storage::kFile ? "file" : "memory";
   if (c.duplicate_window == 0 || (c.max_age != 0 && c.duplicate_window > c.max_age)) {
     c.duplicate_window = (c.max_age != 0 && c.max_age < kDefaultDuplicateWindow)
                              ? c.max_age

@@ -135,8 +135,21 @@ const Param kParams[] = {
          return std::string("argument must be 'yes' or 'no'");
        }
        c->appendonly = EqualsIgnoreCase(v, "yes") ? "yes" : "no";
+       c->bucket_defaults.storage =
+           c->appendonly == "yes" ? engine::Storage::kFile : engine::Storage::kMemory;
        return std::string();
      }},
+    {"appendfsync", [](RedisFront& f) { return f.config().appendfsync; },
+     [](RedisConfig* c, std::string_view v) {
+       for (std::string_view p : {"always", "everysec", "no"}) {
+         if (EqualsIgnoreCase(v, p)) {
+           c->appendfsync = std::string(p);
+           return std::string();
+         }
+       }
+       return std::string("argument(s) must be one of the following: always, everysec, no");
+     }},
+    {"dir", [](RedisFront& f) { return f.config().dir; }, nullptr},
     {"databases", [](RedisFront& f) { return std::to_string(f.config().databases); }, nullptr},
     {"maxclients", [](RedisFront& f) { return std::to_string(f.config().maxclients); },
      [](RedisConfig* c, std::string_view v) {
@@ -281,8 +294,6 @@ const Param kParams[] = {
     {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
     {"requirepass", [](RedisFront&) { return std::string(); }, nullptr},
     {"masterauth", [](RedisFront&) { return std::string(); }, nullptr},
-    {"appendfsync", [](RedisFront&) { return std::string("everysec"); }, nullptr},
-    {"dir", [](RedisFront&) { return std::string("/"); }, nullptr},
     {"dbfilename", [](RedisFront&) { return std::string("dump.rdb"); }, nullptr},
     {"daemonize", [](RedisFront&) { return std::string("no"); }, nullptr},
     {"loglevel", [](RedisFront&) { return std::string("notice"); }, nullptr},
@@ -356,7 +367,13 @@ void SetCmd(CommandContext& ctx) {
     if (!err.empty()) return fail(ctx.arg(i), err);
   }
   const bool maxmemory_changed = staged.maxmemory != ctx.front.config().maxmemory;
+  const bool storage_changed = staged.appendonly != ctx.front.config().appendonly;
+  const bool fsync_changed = staged.appendfsync != ctx.front.config().appendfsync;
   ctx.front.config() = std::move(staged);
+  if (fsync_changed && ctx.front.persistence() != nullptr) {
+    ctx.front.persistence()->SetFsync(ctx.front.config().appendfsync);
+  }
+  if (storage_changed) ctx.front.ApplyDatabaseStorage();
   if (maxmemory_changed) {
     ctx.front.store().SetMaxMemory(ctx.front.config().maxmemory);
   }

@@ -36,6 +36,10 @@ void ReplyEngineError(resp::ReplyWriter& w, engine::Errc errc) {
     case Errc::kWrongType:
       w.Error(kWrongType);
       return;
+    case Errc::kStorageFailed:
+      // Redis's answer to writes while its AOF cannot be written (the log says why).
+      w.Error("MISCONF Errors writing to the AOF file: see the kvgate log");
+      return;
     case Errc::kValueTooLarge:
       w.Error(kStringTooLong);
       return;

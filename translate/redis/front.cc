@@ -215,6 +215,18 @@ void RedisFront::CheckOutputLimit(RedisSession* session, int64_t now_ms) {
 
 // ---- databases ----
 
+void RedisFront::ApplyDatabaseStorage() {
+  const engine::Storage storage = config_.bucket_defaults.storage;
+  for (int db = 0; db < config_.databases; ++db) {
+    const std::string name = BucketName(db);
+    engine::BucketRef b = store_.FindBucket(name);
+    if (b == nullptr || b->config().storage == storage) continue;
+    engine::BucketConfig c = b->config();
+    c.storage = storage;
+    store_.UpdateBucket(name, c, [](engine::WriteResult) {});
+  }
+}
+
 std::string RedisFront::BucketName(int db) const {
   auto it = config_.db_buckets.find(db);
   if (it != config_.db_buckets.end()) return it->second;

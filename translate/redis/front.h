@@ -91,6 +91,9 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   // kBucketNotFound until it has).
   engine::StoreBucket* Database(int db, engine::Errc* err);
   std::string BucketName(int db) const;
+  // Gives every existing database the storage of config().bucket_defaults (CONFIG SET
+  // appendonly): the engine logs an image of a database turning into a file bucket.
+  void ApplyDatabaseStorage();
   // The database a bucket backs, or -1.
   int DatabaseOf(std::string_view bucket) const;
 

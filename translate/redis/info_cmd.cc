@@ -163,15 +163,26 @@ void PersistenceSection(CommandContext& ctx, InfoText& t) {
   t.Field("current_fork_perc", "0.00");
   t.Field("current_save_keys_processed", 0);
   t.Field("current_save_keys_total", 0);
-  t.Field("rdb_changes_since_last_save", 0);
+  translate::PersistenceInfo p;
+  if (ctx.front.persistence() != nullptr) p = ctx.front.persistence()->Info();
+  const bool aof = ctx.front.config().appendonly == "yes";
+  t.Field("rdb_changes_since_last_save", static_cast<int64_t>(p.changes));
   t.Field("rdb_bgsave_in_progress", 0);
   t.Field("rdb_last_save_time", ctx.front.stats().start_ms / 1000);
   t.Field("rdb_last_bgsave_status", "ok");
-  t.Field("aof_enabled", ctx.front.config().appendonly == "yes" ? 1 : 0);
+  t.Field("aof_enabled", aof ? 1 : 0);
   t.Field("aof_rewrite_in_progress", 0);
   t.Field("aof_rewrite_scheduled", 0);
   t.Field("aof_last_bgrewrite_status", "ok");
-  t.Field("aof_last_write_status", "ok");
+  t.Field("aof_last_write_status", p.write_error == 0 ? "ok" : "err");
+  if (aof) {
+    t.Field("aof_current_size", static_cast<int64_t>(p.log_bytes));
+    t.Field("aof_base_size", static_cast<int64_t>(p.base_bytes));
+    t.Field("aof_pending_rewrite", 0);
+    t.Field("aof_buffer_length", 0);
+    t.Field("aof_pending_bio_fsync", 0);
+    t.Field("aof_delayed_fsync", 0);
+  }
 }
 
 void StatsSection(CommandContext& ctx, InfoText& t) {

@@ -50,8 +50,12 @@ struct RedisConfig {
   int64_t timeout_seconds = 0;         // idle clients are closed after this (0 = never)
   std::string notify_keyspace_events;  // as given, e.g. "KEAn"; validated by CONFIG SET
   std::string save;                    // reported only (no RDB): "" like `--save ''`
-  std::string appendonly = "no";       // reported only
-  int tcp_port = 6379;                 // reported by INFO / CONFIG GET port
+  // appendonly yes: databases are file buckets (bucket_defaults.storage; the gateway applies
+  // changes through PersistenceControl).
+  std::string appendonly = "no";
+  std::string appendfsync = "everysec";
+  std::string dir = ".";
+  int tcp_port = 6379;  // reported by INFO / CONFIG GET port
   std::string bind = "* -::*";
   std::string version = "7.0.15";  // redis_version reported to clients (they branch on it)
   int hz = 10;

@@ -29,13 +29,18 @@ std::vector<char*> CArgv(std::vector<std::string>& argv) {
   return out;
 }
 
+}  // namespace
+
 std::string MakeTempDir(const std::string& tag) {
   std::string tmpl = (std::filesystem::temp_directory_path() / ("kvgate-" + tag + "-XXXXXX"));
   if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   return tmpl;
 }
 
-}  // namespace
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
 
 Process::Process(std::vector<std::string> argv, std::string log_path)
     : log_path_(std::move(log_path)) {
@@ -158,6 +163,11 @@ std::string FindProgram(const std::string& name) {
 }
 
 std::unique_ptr<Server> StartKvgate(const std::vector<std::string>& extra_args) {
+  return StartKvgateIn("", extra_args);
+}
+
+std::unique_ptr<Server> StartKvgateIn(const std::string& data_dir,
+                                      const std::vector<std::string>& extra_args) {
   auto s = std::make_unique<Server>();
   s->dir = MakeTempDir("kvgate");
   // Ports may be taken between FreePort() and bind(); retry a few times.
@@ -170,7 +180,9 @@ std::unique_ptr<Server> StartKvgate(const std::vector<std::string>& extra_args) 
                                      "--redis-port",
                                      std::to_string(s->redis_port),
                                      "--nats-port",
-                                     std::to_string(s->nats_port)};
+                                     std::to_string(s->nats_port),
+                                     "--dir",
+                                     data_dir.empty() ? s->dir : data_dir};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     s->process = std::make_unique<Process>(argv, s->dir + "/kvgate.log");
     if (WaitForPort(s->redis_port) && WaitForPort(s->nats_port)) return s;

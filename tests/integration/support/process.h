@@ -61,6 +61,19 @@ std::string KvgateBinary();
 std::string FindProgram(const std::string& name);
 
 std::unique_ptr<Server> StartKvgate(const std::vector<std::string>& extra_args = {});
+// The same with `data_dir` as --dir (it outlives the server: restarts reuse it).
+std::unique_ptr<Server> StartKvgateIn(const std::string& data_dir,
+                                      const std::vector<std::string>& extra_args = {});
+// A new temporary directory (the caller removes it; TempDir does that on destruction).
+std::string MakeTempDir(const std::string& tag);
+struct TempDir {
+  explicit TempDir(const std::string& tag) : path(MakeTempDir(tag)) {
+  }
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path;
+};
 // Reference servers; nullptr if the program is not installed (tests then fail loudly: the
 // setup script installs them).
 std::unique_ptr<Server> StartRedisServer();

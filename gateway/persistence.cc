@@ -1,0 +1,214 @@
+// File: gateway/persistence.cc
+// Recovery, the per-pass hand-off to the I/O thread and the release of held output
+// (persistence.h).
+//
+//   Persistence p(server, engine, options);  p.Recover(&err);  p.Start(&err);
+#include "gateway/persistence.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "gateway/connection.h"
+#include "gateway/log.h"
+
+namespace kvgate::gateway {
+
+namespace {
+
+std::string ErrnoText(const std::string& what, int err) {
+  return what + ": " + std::strerror(err);
+}
+
+// Reads the whole file; false with errno set on failure.
+bool ReadAll(int fd, std::string* out) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return false;
+  out->resize(static_cast<size_t>(st.st_size));
+  size_t off = 0;
+  while (off < out->size()) {
+    const ssize_t n = ::pread(fd, out->data() + off, out->size() - off, static_cast<off_t>(off));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n == 0 ? (out->resize(off), true) : false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+Persistence::Persistence(Server& server, engine::Engine& engine, PersistenceOptions options)
+    : server_(server), engine_(engine), options_(std::move(options)) {
+}
+
+Persistence::~Persistence() {
+  Stop();
+}
+
+std::string Persistence::path() const {
+  return options_.dir + "/" + kRedoFileName;
+}
+
+bool Persistence::Recover(std::string* error) {
+  const auto start = std::chrono::steady_clock::now();
+  if (::mkdir(options_.dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    *error = ErrnoText("cannot create the data directory " + options_.dir, errno);
+    return false;
+  }
+  const std::string file = path();
+  const int fd = ::open(file.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return true;  // a new data directory
+    *error = ErrnoText("cannot open " + file, errno);
+    return false;
+  }
+  std::string data;
+  if (!ReadAll(fd, &data)) {
+    *error = ErrnoText("cannot read " + file, errno);
+    ::close(fd);
+    return false;
+  }
+  const engine::RedoScan scan = engine::ScanRedo(
+      data, [&](std::string_view payload, size_t) { return engine_.Replay(payload).ok(); });
+  bool ok = true;
+  switch (scan.end) {
+    case engine::RedoScan::End::kClean:
+      break;
+    case engine::RedoScan::End::kTornTail:
+      // The last record never made it whole (a crash mid-write): what it held was never
+      // acknowledged. Cut it so appends continue after the last good record.
+      KVGATE_LOG(kWarning, "%s: cutting a torn last record at offset %zu (%zu bytes)", file.c_str(),
+                 scan.good_bytes, data.size() - scan.good_bytes);
+      if (::ftruncate(fd, static_cast<off_t>(scan.good_bytes)) != 0 || ::fsync(fd) != 0) {
+        *error = ErrnoText("cannot cut the torn tail of " + file, errno);
+        ok = false;
+      }
+      recovery_.cut_bytes = data.size() - scan.good_bytes;
+      break;
+    case engine::RedoScan::End::kCorrupt:
+      *error = file + ": bad record at offset " + std::to_string(scan.bad_offset) + " of " +
+               std::to_string(data.size()) + " bytes (checksum or length); `kvgate --check-aof " +
+               file + " --fix` cuts the log there, losing what follows";
+      ok = false;
+      break;
+    case engine::RedoScan::End::kRejected:
+      *error = file + ": the record at offset " + std::to_string(scan.bad_offset) +
+               " does not apply to the state before it (the log is inconsistent)";
+      ok = false;
+      break;
+  }
+  ::close(fd);
+  recovery_.records = scan.records;
+  recovery_.bytes = scan.good_bytes;
+  recovery_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (ok) {
+    KVGATE_LOG(kInfo, "%s: replayed %zu records (%zu bytes) in %.3f s", file.c_str(), scan.records,
+               scan.good_bytes, recovery_.seconds);
+  }
+  return ok;
+}
+
+bool Persistence::Start(std::string* error) {
+  const std::string file = path();
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0) {
+    // Fail now, not at the first write, if the log cannot be appended to.
+    if (::access(file.c_str(), W_OK) != 0) {
+      *error = ErrnoText("cannot write " + file, errno);
+      return false;
+    }
+    file_bytes_at_start_ = static_cast<uint64_t>(st.st_size);
+  }
+  writer_ = std::make_unique<RedoWriter>(server_.loop(), options_.fsync,
+                                         [this](uint64_t seq, int err) { OnDurable(seq, err); });
+  writer_->Start(file, options_.dir, file_bytes_at_start_);
+  server_.mutable_gate().pending = &redo_;
+  server_.SetEndOfPass([this] { EndPass(); });
+  engine_.SetRedo(&redo_);
+  return true;
+}
+
+void Persistence::Stop() {
+  if (!writer_) return;
+  EndPass();
+  writer_->Stop();
+  engine_.SetRedo(nullptr);
+  server_.SetEndOfPass(nullptr);
+  server_.mutable_gate().pending = nullptr;
+  writer_.reset();
+}
+
+void Persistence::SetFsync(FsyncPolicy policy) {
+  options_.fsync = policy;
+  if (writer_) writer_->SetPolicy(policy);
+}
+
+translate::PersistenceInfo Persistence::Info() const {
+  translate::PersistenceInfo i;
+  i.dir = options_.dir;
+  i.fsync = options_.fsync == FsyncPolicy::kAlways ? "always"
+            : options_.fsync == FsyncPolicy::kNo   ? "no"
+                                                   : "everysec";
+  i.write_error = write_error_;
+  i.log_bytes = writer_ ? writer_->file_bytes() : file_bytes_at_start_;
+  i.base_bytes = file_bytes_at_start_;
+  i.changes = redo_.records;
+  i.fsyncs = writer_ ? writer_->fsyncs() : 0;
+  i.last_fsync_unix = writer_ ? writer_->last_fsync_unix() : 0;
+  i.recovered_records = recovery_.records;
+  i.recovery_seconds = recovery_.seconds;
+  return i;
+}
+
+bool Persistence::SetFsync(std::string_view policy) {
+  if (policy == "always") {
+    SetFsync(FsyncPolicy::kAlways);
+  } else if (policy == "everysec") {
+    SetFsync(FsyncPolicy::kEverySec);
+  } else if (policy == "no") {
+    SetFsync(FsyncPolicy::kNo);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void Persistence::EndPass() {
+  if (redo_.bytes.empty()) return;
+  if (write_error_ != 0) {
+    // Changes made since the log failed (expiry, compaction) cannot be logged: output of this
+    // pass might reveal them, so it does not go out.
+    redo_.bytes.clear();
+    server_.ForEachPendingFlush([](Connection* c) { c->CloseNow(); });
+    return;
+  }
+  std::string batch;
+  batch.reserve(redo_.bytes.capacity());
+  batch.swap(redo_.bytes);
+  server_.mutable_gate().submitted = writer_->Submit(std::move(batch));
+}
+
+void Persistence::OnDurable(uint64_t seq, int error) {
+  OutputGate& gate = server_.mutable_gate();
+  if (seq > gate.durable) gate.durable = seq;
+  if (error != 0 && write_error_ == 0) {
+    write_error_ = error;
+    engine_.RefuseFileWrites(true);
+    // Output that waited for a batch that will never be durable must not go out: close
+    // those connections (their clients see an error, never a success).
+    server_.ForEachGated([&](Connection* c) {
+      if (c->last_mark_seq() > gate.durable) c->CloseNow();
+    });
+    server_.ForEachPendingFlush([](Connection* c) { c->CloseNow(); });
+    redo_.bytes.clear();
+    gate.durable = gate.submitted;  // nothing more will be waited for
+  }
+  server_.ReleaseGated();
+}
+
+}  // namespace kvgate::gateway

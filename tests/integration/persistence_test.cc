@@ -1,0 +1,267 @@
+// File: tests/integration/persistence_test.cc
+// The data directory end to end (DESIGN.md "Persistence"): a real kvgate restarted on the same
+// --dir (after SIGTERM and after kill -9) gives back Redis databases (appendonly yes) and NATS
+// file buckets with their values, types, TTLs, revisions and history; memory buckets and
+// appendonly-no databases do not come back; a torn tail is cut; a corrupt record refuses to
+// start naming file and offset; --check-aof reports and --fix repairs.
+//
+//   TempDir d("data");
+//   auto kv = StartKvgateIn(d.path, {"--appendonly", "yes"});  ...  kv.reset();  // restart
+#include <nats/nats.h>
+#include <signal.h>
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "integration/support/process.h"
+#include "integration/support/resp_client.h"
+#include "tests/support/nats_client.h"
+
+using kvgate::testing::RawConn;
+using kvgate::testing::StartKvgateIn;
+using kvgate::testing::TempDir;
+
+namespace {
+
+std::string Call(int port, const std::vector<std::string>& args) {
+  RawConn c(port);
+  return c.Call(args);
+}
+
+std::string LogPath(const std::string& dir) {
+  return dir + "/kvgate-redo.log";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+kvStore* CreateFileBucket(kvgate::testing::NatsClient& nc, const char* name, int history,
+                          jsStorageType storage = js_FileStorage) {
+  kvConfig cfg;
+  kvConfig_Init(&cfg);
+  cfg.Bucket = name;
+  cfg.History = static_cast<uint8_t>(history);
+  cfg.StorageType = storage;
+  kvStore* kv = nullptr;
+  REQUIRE(js_CreateKeyValue(&kv, nc.js(), &cfg) == NATS_OK);
+  return nc.Own(kv);
+}
+
+kvStore* BindBucket(kvgate::testing::NatsClient& nc, const char* name) {
+  kvStore* kv = nullptr;
+  natsStatus s = js_KeyValue(&kv, nc.js(), name);
+  if (s != NATS_OK) return nullptr;
+  return nc.Own(kv);
+}
+
+void SeedRedis(int port) {
+  CHECK(Call(port, {"SET", "s", "hello"}) == "+OK\r\n");
+  CHECK(Call(port, {"SET", "gone", "x"}) == "+OK\r\n");
+  CHECK(Call(port, {"DEL", "gone"}) == ":1\r\n");
+  CHECK(Call(port, {"INCRBY", "n", "41"}) == ":41\r\n");
+  CHECK(Call(port, {"INCR", "n"}) == ":42\r\n");
+  CHECK(Call(port, {"HSET", "h", "f1", "v1", "f2", "v2"}) == ":2\r\n");
+  CHECK(Call(port, {"RPUSH", "l", "a", "b", "c"}) == ":3\r\n");
+  CHECK(Call(port, {"SADD", "set", "x", "y"}) == ":2\r\n");
+  CHECK(Call(port, {"ZADD", "z", "1.5", "m"}) == ":1\r\n");
+  CHECK(Call(port, {"SET", "ttl", "v", "EX", "1000"}) == "+OK\r\n");
+  CHECK(Call(port, {"SELECT", "3"}) == "+OK\r\n");
+}
+
+void CheckRedis(int port) {
+  CHECK(Call(port, {"GET", "s"}) == "$5\r\nhello\r\n");
+  CHECK(Call(port, {"EXISTS", "gone"}) == ":0\r\n");
+  CHECK(Call(port, {"GET", "n"}) == "$2\r\n42\r\n");
+  CHECK(Call(port, {"HGETALL", "h"}) == "*4\r\n$2\r\nf1\r\n$2\r\nv1\r\n$2\r\nf2\r\n$2\r\nv2\r\n");
+  CHECK(Call(port, {"LRANGE", "l", "0", "-1"}) == "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
+  CHECK(Call(port, {"SCARD", "set"}) == ":2\r\n");
+  CHECK(Call(port, {"ZSCORE", "z", "m"}) == "$3\r\n1.5\r\n");
+  const std::string ttl = Call(port, {"TTL", "ttl"});
+  INFO("TTL reply " << ttl);
+  // The deadline is absolute: the restart's seconds count against it.
+  const int secs = ttl.size() > 1 ? std::atoi(ttl.c_str() + 1) : -3;
+  CHECK(secs > 900);
+  CHECK(secs <= 1000);
+  CHECK(Call(port, {"DBSIZE"}) == ":7\r\n");
+}
+
+}  // namespace
+
+TEST_CASE("persistence: Redis databases survive a restart with appendonly yes",
+          "[integration][persistence]") {
+  TempDir dir("data");
+  {
+    auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+    SeedRedis(kv->redis_port);
+    CHECK(Call(kv->redis_port, {"CONFIG", "GET", "appendonly"}) ==
+          "*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n");
+  }  // SIGTERM
+  auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+  CheckRedis(kv->redis_port);
+  const std::string info = Call(kv->redis_port, {"INFO", "persistence"});
+  CHECK(info.find("aof_enabled:1") != std::string::npos);
+  CHECK(info.find("aof_last_write_status:ok") != std::string::npos);
+}
+
+TEST_CASE("persistence: acknowledged writes survive kill -9 under every fsync policy",
+          "[integration][persistence]") {
+  for (const char* policy : {"always", "everysec", "no"}) {
+    INFO("appendfsync " << policy);
+    TempDir dir("data");
+    {
+      auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes", "--appendfsync", policy});
+      SeedRedis(kv->redis_port);
+      RawConn c(kv->redis_port);
+      // A pipeline: every reply read back means its write was logged first.
+      std::string batch;
+      for (int i = 0; i < 200; ++i) {
+        batch += kvgate::testing::EncodeCommand({"SET", "p" + std::to_string(i), "v"});
+      }
+      c.Send(batch);
+      CHECK(c.ReadReplies(200).size() == 200 * 5);
+      REQUIRE(::kill(kv->process->pid(), SIGKILL) == 0);
+    }
+    auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes", "--appendfsync", policy});
+    CHECK(Call(kv->redis_port, {"GET", "s"}) == "$5\r\nhello\r\n");
+    CHECK(Call(kv->redis_port, {"GET", "p199"}) == "$1\r\nv\r\n");
+    CHECK(Call(kv->redis_port, {"DBSIZE"}) == ":207\r\n");
+  }
+}
+
+TEST_CASE("persistence: appendonly no keeps Redis databases in memory only",
+          "[integration][persistence]") {
+  TempDir dir("data");
+  {
+    auto kv = StartKvgateIn(dir.path);
+    CHECK(Call(kv->redis_port, {"SET", "s", "v"}) == "+OK\r\n");
+  }
+  auto kv = StartKvgateIn(dir.path);
+  CHECK(Call(kv->redis_port, {"EXISTS", "s"}) == ":0\r\n");
+  CHECK(!std::filesystem::exists(LogPath(dir.path)));  // nothing was ever logged
+}
+
+TEST_CASE("persistence: CONFIG SET appendonly yes makes the data durable from then on",
+          "[integration][persistence]") {
+  TempDir dir("data");
+  {
+    auto kv = StartKvgateIn(dir.path);
+    CHECK(Call(kv->redis_port, {"SET", "before", "1"}) == "+OK\r\n");
+    CHECK(Call(kv->redis_port, {"CONFIG", "SET", "appendonly", "yes"}) == "+OK\r\n");
+    CHECK(Call(kv->redis_port, {"SET", "after", "2"}) == "+OK\r\n");
+    CHECK(Call(kv->redis_port, {"CONFIG", "SET", "appendfsync", "always"}) == "+OK\r\n");
+    CHECK(Call(kv->redis_port, {"CONFIG", "GET", "appendfsync"}) ==
+          "*2\r\n$11\r\nappendfsync\r\n$6\r\nalways\r\n");
+    CHECK(Call(kv->redis_port, {"SET", "synced", "3"}) == "+OK\r\n");
+    REQUIRE(::kill(kv->process->pid(), SIGKILL) == 0);
+  }
+  auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+  CHECK(Call(kv->redis_port, {"GET", "before"}) == "$1\r\n1\r\n");
+  CHECK(Call(kv->redis_port, {"GET", "after"}) == "$1\r\n2\r\n");
+  CHECK(Call(kv->redis_port, {"GET", "synced"}) == "$1\r\n3\r\n");
+}
+
+TEST_CASE(
+    "persistence: NATS file buckets come back with revisions and history; memory ones "
+    "do not",
+    "[integration][persistence][nats]") {
+  TempDir dir("data");
+  uint64_t last = 0;
+  {
+    auto kv = StartKvgateIn(dir.path);
+    kvgate::testing::NatsClient nc(kv->nats_port);
+    kvStore* file = CreateFileBucket(nc, "files", 5);
+    kvStore* mem = CreateFileBucket(nc, "mem", 1, js_MemoryStorage);
+    uint64_t rev = 0;
+    REQUIRE(kvStore_PutString(&rev, file, "a", "1") == NATS_OK);
+    REQUIRE(kvStore_PutString(&rev, file, "a", "2") == NATS_OK);
+    REQUIRE(kvStore_PutString(&rev, file, "b", "x") == NATS_OK);
+    REQUIRE(kvStore_Delete(file, "b") == NATS_OK);
+    REQUIRE(kvStore_PutString(&rev, file, "c", "y") == NATS_OK);
+    last = rev;
+    REQUIRE(kvStore_PutString(&rev, mem, "m", "1") == NATS_OK);
+    REQUIRE(::kill(kv->process->pid(), SIGKILL) == 0);
+  }
+  auto kv = StartKvgateIn(dir.path);
+  kvgate::testing::NatsClient nc(kv->nats_port);
+  kvStore* file = BindBucket(nc, "files");
+  REQUIRE(file != nullptr);
+  CHECK(BindBucket(nc, "mem") == nullptr);
+  uint64_t rev = 0;
+  CHECK(kvgate::testing::KvGet(file, "a", &rev) == "2");
+  CHECK(rev == 2);
+  CHECK(kvgate::testing::KvGet(file, "c", &rev) == "y");
+  CHECK(rev == last);
+  kvEntryList history;
+  REQUIRE(kvStore_History(&history, file, "a", nullptr) == NATS_OK);
+  CHECK(history.Count == 2);
+  kvEntryList_Destroy(&history);
+  kvEntry* e = nullptr;
+  CHECK(kvStore_Get(&e, file, "b") == NATS_NOT_FOUND);
+  // A revision is never reused.
+  REQUIRE(kvStore_PutString(&rev, file, "d", "z") == NATS_OK);
+  CHECK(rev == last + 1);
+  jsStreamInfo* si = nullptr;
+  REQUIRE(js_GetStreamInfo(&si, nc.js(), "KV_files", nullptr, nullptr) == NATS_OK);
+  CHECK(si->Config->Storage == js_FileStorage);
+  jsStreamInfo_Destroy(si);
+}
+
+TEST_CASE("persistence: a torn last record is cut off; the rest loads",
+          "[integration][persistence]") {
+  TempDir dir("data");
+  {
+    auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+    CHECK(Call(kv->redis_port, {"SET", "k", "v"}) == "+OK\r\n");
+  }
+  const std::string good = ReadFile(LogPath(dir.path));
+  REQUIRE(!good.empty());
+  WriteFile(LogPath(dir.path), good + std::string("\x30\x00\x00\x00partial", 11));
+  {
+    auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+    CHECK(Call(kv->redis_port, {"GET", "k"}) == "$1\r\nv\r\n");
+    CHECK(Call(kv->redis_port, {"SET", "k2", "v2"}) == "+OK\r\n");
+    CHECK(kv->process->ReadLog().find("torn last record") != std::string::npos);
+  }
+  auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+  CHECK(Call(kv->redis_port, {"GET", "k2"}) == "$2\r\nv2\r\n");
+}
+
+TEST_CASE("persistence: a corrupt record refuses to start; --check-aof --fix repairs",
+          "[integration][persistence]") {
+  TempDir dir("data");
+  {
+    auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+    for (int i = 0; i < 20; ++i) {
+      CHECK(Call(kv->redis_port, {"SET", "k" + std::to_string(i), "v"}) == "+OK\r\n");
+    }
+  }
+  const std::string path = LogPath(dir.path);
+  std::string bytes = ReadFile(path);
+  const size_t mid = bytes.size() / 2;
+  bytes[mid] = static_cast<char>(bytes[mid] ^ 0x5a);
+  WriteFile(path, bytes);
+  std::string out;
+  const std::string bin = kvgate::testing::KvgateBinary();
+  CHECK(kvgate::testing::RunCommand({bin, "--dir", dir.path, "--appendonly", "yes", "--redis-port",
+                                     "0", "--nats-port", "0"},
+                                    &out, "", 20000) != 0);
+  CHECK(out.find(path) != std::string::npos);
+  CHECK(out.find("offset") != std::string::npos);
+  CHECK(kvgate::testing::RunCommand({bin, "--check-aof", path}, &out) == 1);
+  CHECK(out.find("bad record") != std::string::npos);
+  CHECK(kvgate::testing::RunCommand({bin, "--check-aof", path, "--fix"}, &out) == 0);
+  CHECK(kvgate::testing::RunCommand({bin, "--check-aof", path}, &out) == 0);
+  auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+  CHECK(Call(kv->redis_port, {"GET", "k0"}) == "$1\r\nv\r\n");  // the records before it stay
+}
