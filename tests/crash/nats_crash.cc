@@ -2,7 +2,7 @@
 // Crash test of kvgate's NATS KV persistence: kill -9 under write load, restart, check.
 //
 //   nats_crash --policy always|everysec|no [--appendonly no|yes] [--rounds N] [--seed S]
-//   nats_crash --expect-loss     (self-check: kvgate without --dir must fail the check)
+//   nats_crash --expect-loss     (self-check: restarts on an empty --dir must fail)
 //   nats_crash --no-persist --no-crash   (self-check: no false alarm without kills)
 //   nats_crash --reference       (self-check: the same against nats-server -js, file storage)
 //
@@ -480,7 +480,8 @@ int main(int argc, char** argv) {
   try {
     Run(opt, tmpl);
     if (opt.expect_loss) {
-      std::fprintf(stderr, "FAILED: kvgate ran without --dir and the check noticed no loss\n");
+      std::fprintf(stderr,
+                   "FAILED: kvgate restarted on empty directories and the check noticed no loss\n");
       rc = 1;
     } else {
       std::printf("passed\n");
@@ -488,7 +489,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     bool check = dynamic_cast<const CheckFailure*>(&e) != nullptr;
     if (opt.expect_loss && check) {
-      std::printf("as expected, kvgate without persistence fails the check: %s\n", e.what());
+      std::printf("as expected, restarts on an empty --dir fail the check: %s\n", e.what());
     } else {
       std::string how = "--policy " + opt.policy + " --appendonly " + opt.appendonly +
                         " --rounds " + std::to_string(opt.rounds) + " --seed " +

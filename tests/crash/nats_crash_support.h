@@ -6,6 +6,7 @@
 #include <nats/nats.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -100,9 +101,12 @@ class Kvgate {
         argv = {testing::KvgateBinary(), "--bind", "127.0.0.1", "--redis-port", "0"};
         argv.insert(argv.end(), {"--nats-port", std::to_string(port)});
       }
-      if (!opt_.reference && !opt_.no_persist) {
-        argv.insert(argv.end(), {"--dir", work_ + "/data", "--appendonly", opt_.appendonly,
-                                 "--appendfsync", opt_.policy});
+      // --no-persist: a kvgate that loses its log, i.e. an empty directory at every start.
+      std::string dir = work_ + "/data" + (opt_.no_persist ? std::to_string(starts_ + 1) : "");
+      std::filesystem::create_directories(dir);
+      if (!opt_.reference) {
+        argv.insert(argv.end(),
+                    {"--dir", dir, "--appendonly", opt_.appendonly, "--appendfsync", opt_.policy});
       }
       log_ = work_ + "/kvgate-" + std::to_string(++starts_) + ".log";
       proc_ = std::make_unique<testing::Process>(argv, log_);
@@ -121,8 +125,10 @@ class Kvgate {
     proc_.reset();
   }
   void Terminate() {
-    if (proc_ != nullptr) proc_->Stop(20000);
+    // Stop() is -1 when it had to SIGKILL (or kvgate died of a signal) instead of a clean exit.
+    int rc = proc_ != nullptr ? proc_->Stop(10000) : 0;
     proc_.reset();
+    if (rc == -1) throw CheckFailure("kvgate did not exit cleanly within 10 s of SIGTERM");
   }
   std::string LogTail() const {
     std::stringstream ss;

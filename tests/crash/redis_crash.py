@@ -2,7 +2,7 @@
 """Crash test of kvgate's Redis persistence: kill -9 under write load, restart, check.
 
 Usage: redis_crash.py --policy always|everysec|no [--rounds N] [--seed S] [--writers W]
-       redis_crash.py --expect-loss       (self-check: kvgate without --dir must fail the check)
+       redis_crash.py --expect-loss       (self-check: restarts on an empty --dir must fail)
        redis_crash.py --reference --policy P   (self-check: redis-server with the same AOF flags)
 
 Starts $KVGATE_BINARY with --dir D --appendonly yes --appendfsync POLICY and runs W writer
@@ -80,14 +80,18 @@ class Kvgate:
             if os.path.basename(self.binary) == "redis-server":  # --reference
                 argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save",
                         "", "--daemonize", "no", "--appendonly", "no"]
-            if self.persist:
-                argv += ["--dir", self.data_dir, "--appendonly", "yes", "--appendfsync",
-                         self.policy]
+            data_dir = self.data_dir
+            if not self.persist:  # a kvgate that loses its log: an empty directory every start
+                self.starts = getattr(self, "starts", 0) + 1
+                data_dir = f"{self.data_dir}{self.starts}"
+                os.makedirs(data_dir)
+            argv += ["--dir", data_dir, "--appendonly", "yes", "--appendfsync", self.policy]
             with open(self.log_path, "ab") as log:
                 log.write(("=== " + " ".join(argv) + "\n").encode())
                 log.flush()
                 self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                             stdin=subprocess.DEVNULL)
+                                             stdin=subprocess.DEVNULL,
+                                             cwd=os.path.dirname(self.log_path))
             if self._wait_ready():
                 return
             self.kill9()
@@ -121,10 +125,12 @@ class Kvgate:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=20)
+                rc = self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill9()
-                raise CheckFailure("kvgate did not exit within 20 s of SIGTERM")
+                raise CheckFailure("kvgate did not exit within 10 s of SIGTERM")
+            if rc != 0:
+                raise CheckFailure(f"kvgate exited with status {rc} after SIGTERM")
 
     def log_tail(self, lines=40):
         try:
@@ -422,8 +428,9 @@ def main():
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--writers", type=int, default=4)
     ap.add_argument("--expect-loss", action="store_true",
-                    help="start kvgate without --dir; pass only if the check catches the loss")
-    ap.add_argument("--no-persist", action="store_true", help="start kvgate without --dir")
+                    help="restart on empty directories; pass only if the check catches the loss")
+    ap.add_argument("--no-persist", action="store_true",
+                    help="start kvgate on an empty --dir every time (a kvgate that loses its log)")
     ap.add_argument("--reference", action="store_true",
                     help="check the checker: run against redis-server (same flags) instead")
     ap.add_argument("--no-crash", action="store_true",
@@ -442,7 +449,7 @@ def main():
         run(args)
     except CheckFailure as e:
         if args.expect_loss:
-            print(f"as expected, kvgate without persistence fails the check: {e}")
+            print(f"as expected, restarts on an empty --dir fail the check: {e}")
             return 0
         print(f"FAILED (policy {args.policy}, seed {args.seed}): {e}\nrerun: {rerun}",
               file=sys.stderr)
@@ -452,7 +459,7 @@ def main():
               file=sys.stderr)
         return 2
     if args.expect_loss:
-        print("FAILED: kvgate ran without --dir and the check noticed no loss", file=sys.stderr)
+        print("FAILED: kvgate restarted on empty directories and the check noticed no loss", file=sys.stderr)
         return 1
     print("passed")
     return 0
