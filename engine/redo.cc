@@ -74,8 +74,8 @@ RedoScan ScanRedo(std::string_view data, FunctionRef<bool(std::string_view, size
     const uint64_t check = GetLe(rest.data() + 12, 4);
     if (check != (XXH3_64bits(rest.data(), 12) & 0xffffffffu) || len == 0 ||
         len > kRedoMaxPayload) {
-      scan.end = ValidFrameAfter(data, off + 1) ? RedoScan::End::kCorrupt
-                                                : RedoScan::End::kTornTail;
+      scan.end =
+          ValidFrameAfter(data, off + 1) ? RedoScan::End::kCorrupt : RedoScan::End::kTornTail;
       return scan;
     }
     if (len > rest.size() - kRedoHeaderBytes) {
@@ -84,8 +84,8 @@ RedoScan ScanRedo(std::string_view data, FunctionRef<bool(std::string_view, size
     }
     const std::string_view payload = rest.substr(kRedoHeaderBytes, len);
     if (XXH3_64bits(payload.data(), payload.size()) != sum) {
-      scan.end = ValidFrameAfter(data, off + 1) ? RedoScan::End::kCorrupt
-                                                : RedoScan::End::kTornTail;
+      scan.end =
+          ValidFrameAfter(data, off + 1) ? RedoScan::End::kCorrupt : RedoScan::End::kTornTail;
       return scan;
     }
     if (!fn(payload, off)) {

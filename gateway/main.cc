@@ -30,13 +30,7 @@ int main(int argc, char** argv) {
   engine::LocalStore store(engine);
   gateway::Server server(store, config.server);
   server.AttachClock(&clock);
-  // The data directory comes back before any client is served.
   gateway::Persistence persistence(server, engine, config.persistence);
-  std::string error;
-  if (!persistence.Recover(&error) || !persistence.Start(&error)) {
-    KVGATE_LOG(kError, "%s", error.c_str());
-    return 1;
-  }
 
   // Binds one front's listener; false (after logging why) if the port cannot be used.
   auto listen = [&](translate::Front& front, int port, const char* name) {
@@ -54,8 +48,6 @@ int main(int argc, char** argv) {
   if (config.redis_port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(store, config.redis);
     redis_front->AttachPersistence(&persistence);
-    // appendonly decides whether databases found in the log stay file buckets.
-    redis_front->ApplyDatabaseStorage();
     // A script past busy-reply-threshold lets the other clients in (-BUSY, SCRIPT KILL).
     redis_front->scripts().set_busy_callback([&server] { server.ServeWhileBusy(); });
     if (!listen(*redis_front, config.redis_port, "redis")) return 1;
@@ -69,8 +61,18 @@ int main(int argc, char** argv) {
     KVGATE_LOG(kError, "both ports are off (--redis-port 0 --nats-port 0): nothing to serve");
     return 1;
   }
+  // The data directory is replayed on the loop while clients get -LOADING; then appendonly
+  // decides whether databases found in the log stay file buckets.
+  std::string error;
+  if (!persistence.BeginLoading(&error, [&] {
+        if (redis_front) redis_front->ApplyDatabaseStorage();
+      })) {
+    KVGATE_LOG(kError, "%s", error.c_str());
+    return 1;
+  }
   int rc = server.Run();
   persistence.Stop();
+  if (persistence.load_failed()) rc = 1;
   // Benchmarks read this line to report the worst loop stall of a run (since the last SIGUSR1).
   KVGATE_LOG(kInfo, "stopped: loop %s", server.LoopStatsText().c_str());
   return rc;

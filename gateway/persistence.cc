@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
+#include <ctime>
 
 #include "gateway/connection.h"
 #include "gateway/log.h"
@@ -53,87 +53,174 @@ std::string Persistence::path() const {
   return options_.dir + "/" + kRedoFileName;
 }
 
-bool Persistence::Recover(std::string* error) {
-  const auto start = std::chrono::steady_clock::now();
+bool Persistence::BeginLoading(std::string* error, std::function<void()> on_loaded) {
+  on_loaded_ = std::move(on_loaded);
+  load_start_ns_ = uv_hrtime();
+  load_start_unix_ = static_cast<int64_t>(std::time(nullptr));
   if (::mkdir(options_.dir.c_str(), 0755) != 0 && errno != EEXIST) {
     *error = ErrnoText("cannot create the data directory " + options_.dir, errno);
     return false;
   }
   const std::string file = path();
-  const int fd = ::open(file.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return true;  // a new data directory
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno != ENOENT) {
     *error = ErrnoText("cannot open " + file, errno);
     return false;
   }
-  std::string data;
-  if (!ReadAll(fd, &data)) {
-    *error = ErrnoText("cannot read " + file, errno);
+  if (fd >= 0 && ::access(file.c_str(), W_OK) != 0) {
+    // Fail now, not at the first write, if the log cannot be appended to.
+    *error = ErrnoText("cannot write " + file, errno);
     ::close(fd);
     return false;
   }
-  const engine::RedoScan scan = engine::ScanRedo(
-      data, [&](std::string_view payload, size_t) { return engine_.Replay(payload).ok(); });
-  bool ok = true;
+  if (fd >= 0) {
+    const bool ok = ReadAll(fd, &load_data_);
+    const int err = errno;
+    ::close(fd);
+    if (!ok) {
+      *error = ErrnoText("cannot read " + file, err);
+      return false;
+    }
+  }
+  if (load_data_.empty()) {
+    Start();
+    if (on_loaded_) on_loaded_();
+    return true;
+  }
+  // Replay on the loop, a slice per iteration, so clients get -LOADING instead of a refused
+  // connection; nothing else may change the engine meanwhile.
+  loading_ = true;
+  server_.PauseStoreTick(true);
+  load_idle_ = new uv_idle_t{};
+  load_idle_->data = this;
+  uv_idle_init(server_.loop(), load_idle_);
+  uv_idle_start(load_idle_, OnLoadIdle);
+  return true;
+}
+
+bool Persistence::Recover(std::string* error) {
+  std::function<void()> none;
+  if (!BeginLoading(error, none)) return false;
+  if (!loading_) return true;
+  while (ReplaySlice(UINT64_MAX, error)) {
+  }
+  return !load_failed_;
+}
+
+void Persistence::OnLoadIdle(uv_idle_t* handle) {
+  auto* self = static_cast<Persistence*>(handle->data);
+  std::string error;
+  // A few milliseconds per iteration: the loop keeps answering -LOADING meanwhile.
+  if (self->ReplaySlice(5'000'000, &error)) return;
+  uv_idle_stop(handle);
+  uv_close(reinterpret_cast<uv_handle_t*>(handle),
+           [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
+  self->load_idle_ = nullptr;
+  if (self->load_failed_) {
+    KVGATE_LOG(kError, "%s", error.c_str());
+    self->server_.RequestStop();
+  }
+}
+
+bool Persistence::ReplaySlice(uint64_t budget_ns, std::string* error) {
+  const uint64_t until = budget_ns == UINT64_MAX ? UINT64_MAX : uv_hrtime() + budget_ns;
+  bool replay_failed = false;
+  bool paused = false;
+  size_t count = 0;
+  const std::string_view rest = std::string_view(load_data_).substr(load_pos_);
+  const engine::RedoScan scan = engine::ScanRedo(rest, [&](std::string_view payload, size_t) {
+    if ((++count & 255) == 0 && uv_hrtime() >= until) {
+      paused = true;
+      return false;
+    }
+    if (!engine_.Replay(payload).ok()) {
+      replay_failed = true;
+      return false;
+    }
+    return true;
+  });
+  recovery_.records += scan.records;
+  if (paused) {
+    load_pos_ += scan.bad_offset;
+    return true;
+  }
+  engine::RedoScan whole = scan;
+  whole.good_bytes += load_pos_;
+  whole.bad_offset += load_pos_;
+  if (replay_failed) whole.end = engine::RedoScan::End::kRejected;
+  load_pos_ = whole.good_bytes;
+  if (!FinishReplay(whole, error)) {
+    load_failed_ = true;
+    loading_ = false;
+    return false;
+  }
+  return false;
+}
+
+bool Persistence::FinishReplay(const engine::RedoScan& scan, std::string* error) {
+  const std::string file = path();
   switch (scan.end) {
     case engine::RedoScan::End::kClean:
       break;
-    case engine::RedoScan::End::kTornTail:
+    case engine::RedoScan::End::kTornTail: {
       // The last record never made it whole (a crash mid-write): what it held was never
       // acknowledged. Cut it so appends continue after the last good record.
       KVGATE_LOG(kWarning, "%s: cutting a torn last record at offset %zu (%zu bytes)", file.c_str(),
-                 scan.good_bytes, data.size() - scan.good_bytes);
-      if (::ftruncate(fd, static_cast<off_t>(scan.good_bytes)) != 0 || ::fsync(fd) != 0) {
+                 scan.good_bytes, load_data_.size() - scan.good_bytes);
+      const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || ::ftruncate(fd, static_cast<off_t>(scan.good_bytes)) != 0 || ::fsync(fd) != 0) {
         *error = ErrnoText("cannot cut the torn tail of " + file, errno);
-        ok = false;
+        if (fd >= 0) ::close(fd);
+        return false;
       }
-      recovery_.cut_bytes = data.size() - scan.good_bytes;
+      ::close(fd);
+      recovery_.cut_bytes = load_data_.size() - scan.good_bytes;
       break;
+    }
     case engine::RedoScan::End::kCorrupt:
       *error = file + ": bad record at offset " + std::to_string(scan.bad_offset) + " of " +
-               std::to_string(data.size()) + " bytes (checksum or length); `kvgate --check-aof " +
-               file + " --fix` cuts the log there, losing what follows";
-      ok = false;
-      break;
+               std::to_string(load_data_.size()) +
+               " bytes (checksum or length); `kvgate --check-aof " + file +
+               " --fix` cuts the log there, losing what follows";
+      return false;
     case engine::RedoScan::End::kRejected:
       *error = file + ": the record at offset " + std::to_string(scan.bad_offset) +
                " does not apply to the state before it (the log is inconsistent)";
-      ok = false;
-      break;
+      return false;
   }
-  ::close(fd);
-  recovery_.records = scan.records;
   recovery_.bytes = scan.good_bytes;
-  recovery_.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (ok) {
-    KVGATE_LOG(kInfo, "%s: replayed %zu records (%zu bytes) in %.3f s", file.c_str(), scan.records,
-               scan.good_bytes, recovery_.seconds);
-  }
-  return ok;
+  recovery_.seconds = static_cast<double>(uv_hrtime() - load_start_ns_) / 1e9;
+  KVGATE_LOG(kInfo, "%s: replayed %llu records (%zu bytes) in %.3f s", file.c_str(),
+             static_cast<unsigned long long>(recovery_.records), scan.good_bytes,
+             recovery_.seconds);
+  std::string().swap(load_data_);
+  loading_ = false;
+  server_.PauseStoreTick(false);
+  Start();
+  if (on_loaded_) on_loaded_();
+  return true;
 }
 
-bool Persistence::Start(std::string* error) {
+void Persistence::Start() {
   const std::string file = path();
   struct stat st {};
-  if (::stat(file.c_str(), &st) == 0) {
-    // Fail now, not at the first write, if the log cannot be appended to.
-    if (::access(file.c_str(), W_OK) != 0) {
-      *error = ErrnoText("cannot write " + file, errno);
-      return false;
-    }
-    file_bytes_at_start_ = static_cast<uint64_t>(st.st_size);
-  }
+  if (::stat(file.c_str(), &st) == 0) file_bytes_at_start_ = static_cast<uint64_t>(st.st_size);
   writer_ = std::make_unique<RedoWriter>(server_.loop(), options_.fsync,
                                          [this](uint64_t seq, int err) { OnDurable(seq, err); });
   writer_->Start(file, options_.dir, file_bytes_at_start_);
   server_.mutable_gate().pending = &redo_;
   server_.SetEndOfPass([this] { EndPass(); });
   engine_.SetRedo(&redo_);
-  return true;
 }
 
 void Persistence::Stop() {
+  if (load_idle_ != nullptr) {  // stopped while replaying: nothing was logged yet
+    uv_idle_stop(load_idle_);
+    uv_close(reinterpret_cast<uv_handle_t*>(load_idle_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
+    load_idle_ = nullptr;
+    loading_ = false;
+  }
   if (!writer_) return;
   EndPass();
   writer_->Stop();
@@ -162,6 +249,10 @@ translate::PersistenceInfo Persistence::Info() const {
   i.last_fsync_unix = writer_ ? writer_->last_fsync_unix() : 0;
   i.recovered_records = recovery_.records;
   i.recovery_seconds = recovery_.seconds;
+  i.loading = loading_;
+  i.loading_bytes_total = load_data_.size();
+  i.loading_bytes_done = load_pos_;
+  i.loading_start_unix = load_start_unix_;
   return i;
 }
 

@@ -7,12 +7,15 @@
 // so nothing it held is ever reported as done.
 //
 //   Persistence p(server, engine, {.dir = "/var/lib/kvgate", .fsync = FsyncPolicy::kAlways});
-//   if (!p.Recover(&err) || !p.Start(&err)) { log(err); return 1; }
-//   server.Run();
+//   if (!p.BeginLoading(&err)) { log(err); return 1; }   // then open the listeners
+//   server.Run();          // replays in slices (clients get -LOADING), then logs changes
 //   p.Stop();
 #pragma once
 
+#include <uv.h>
+
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -46,18 +49,27 @@ class Persistence final : public translate::PersistenceControl {
   Persistence(const Persistence&) = delete;
   Persistence& operator=(const Persistence&) = delete;
 
-  // Replays the log of the data directory into the engine (creating the directory if it is
-  // missing). A torn last record is cut off and logged; a bad record with data after it, or
-  // one that does not apply, fails with a message naming the file and offset.
+  // Reads the log of the data directory (creating the directory if it is missing) and
+  // starts replaying it into the engine in slices of a few milliseconds per loop iteration,
+  // while fronts refuse data commands (loading()) and the store gets no Tick. When the replay
+  // is done, logging starts and `on_loaded` runs. A torn last record is cut off and logged; a
+  // bad record with data after it, or one that does not apply, is logged with the file name
+  // and offset and stops the server (load_failed()).
+  bool BeginLoading(std::string* error, std::function<void()> on_loaded = {});
+  // The same at once, without the loop (tests, tools): replays everything, then starts.
   bool Recover(std::string* error);
-  // Opens the log for appending, starts the I/O thread and the engine's logging.
-  bool Start(std::string* error);
+  bool load_failed() const {
+    return load_failed_;
+  }
   // Hands what is still pending to the I/O thread, waits for it and stops logging.
   void Stop();
 
   void SetFsync(FsyncPolicy policy);
   // translate::PersistenceControl
   translate::PersistenceInfo Info() const override;
+  bool loading() const override {
+    return loading_;
+  }
   bool SetFsync(std::string_view policy) override;
   const PersistenceOptions& options() const {
     return options_;
@@ -80,6 +92,13 @@ class Persistence final : public translate::PersistenceControl {
  private:
   void EndPass();
   void OnDurable(uint64_t seq, int error);
+  // Opens the log for appending, starts the I/O thread and the engine's logging.
+  void Start();
+  // Replays records for about `budget_ns`; false when the replay is over (done or failed).
+  bool ReplaySlice(uint64_t budget_ns, std::string* error);
+  // The end of the log was reached: cut a torn tail or report corruption.
+  bool FinishReplay(const engine::RedoScan& scan, std::string* error);
+  static void OnLoadIdle(uv_idle_t* handle);
 
   Server& server_;
   engine::Engine& engine_;
@@ -89,6 +108,15 @@ class Persistence final : public translate::PersistenceControl {
   RecoveryStats recovery_;
   uint64_t file_bytes_at_start_ = 0;
   int write_error_ = 0;
+  // Loading state: the log's bytes and the offset replayed so far.
+  std::string load_data_;
+  size_t load_pos_ = 0;
+  bool loading_ = false;
+  bool load_failed_ = false;
+  int64_t load_start_unix_ = 0;
+  uint64_t load_start_ns_ = 0;
+  std::function<void()> on_loaded_;
+  uv_idle_t* load_idle_ = nullptr;  // heap: closed asynchronously
 };
 
 }  // namespace kvgate::gateway

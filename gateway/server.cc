@@ -365,6 +365,7 @@ void Server::OnEngineTimer(uv_timer_t* handle) {
   try {
     // Bounded work per call; if more is due, keep going on the next iterations via a 1 ms timer
     // rather than looping here, so I/O is never starved.
+    if (self->store_tick_paused_) return;
     bool more = self->store_.Tick();
     if (more) {
       uv_timer_start(&self->engine_timer_, OnEngineTimer, 1, self->options_.engine_tick_ms);

@@ -144,6 +144,10 @@ class Server {
   OutputGate& mutable_gate() {
     return gate_;
   }
+  // While paused the store gets no Tick (recovery: nothing may change the engine unlogged).
+  void PauseStoreTick(bool paused) {
+    store_tick_paused_ = paused;
+  }
   void SetEndOfPass(std::function<void()> hook) {
     end_of_pass_ = std::move(hook);
   }
@@ -229,6 +233,7 @@ class Server {
   uint64_t last_idle_ns_ = 0;
   BusyPoll busy_poll_;
   bool idle_active_ = false;
+  bool store_tick_paused_ = false;
   bool shutting_down_ = false;
   std::atomic<bool> stop_handle_open_{true};  // RequestStop is a no-op once the loop has ended
 };

@@ -24,12 +24,19 @@ struct PersistenceInfo {
   int64_t last_fsync_unix = 0;
   uint64_t recovered_records = 0;
   double recovery_seconds = 0;
+  bool loading = false;
+  uint64_t loading_bytes_total = 0;  // size of the log being replayed
+  uint64_t loading_bytes_done = 0;   // replayed so far
+  int64_t loading_start_unix = 0;
 };
 
 class PersistenceControl {
  public:
   virtual ~PersistenceControl() = default;
   virtual PersistenceInfo Info() const = 0;
+  // The data directory is being replayed: commands that read or change data are refused
+  // (Redis -LOADING, JetStream 503 10008) until it is done.
+  virtual bool loading() const = 0;
   // "always", "everysec" or "no"; false for anything else.
   virtual bool SetFsync(std::string_view policy) = 0;
 };

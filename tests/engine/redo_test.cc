@@ -76,7 +76,7 @@ std::string Dump(Engine& e) {
 void ReplayAll(Engine& e, std::string_view log) {
   RedoScan scan = ScanRedo(log, [&](std::string_view payload, size_t offset) {
     INFO("record at offset " << offset << " type " << int(payload[0]) << " bytes "
-                              << std::string(payload.substr(1, 40)));
+                             << std::string(payload.substr(1, 40)));
     const bool ok = e.Replay(payload).ok();
     CHECK(ok);
     return ok;

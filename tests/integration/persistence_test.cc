@@ -11,12 +11,16 @@
 #include <signal.h>
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 
+#include "engine/engine.h"
+#include "engine/redo.h"
 #include "integration/support/process.h"
 #include "integration/support/resp_client.h"
 #include "tests/support/nats_client.h"
@@ -253,9 +257,11 @@ TEST_CASE("persistence: a corrupt record refuses to start; --check-aof --fix rep
   WriteFile(path, bytes);
   std::string out;
   const std::string bin = kvgate::testing::KvgateBinary();
-  CHECK(kvgate::testing::RunCommand({bin, "--dir", dir.path, "--appendonly", "yes", "--redis-port",
-                                     "0", "--nats-port", "0"},
-                                    &out, "", 20000) != 0);
+  // It opens its port, finds the damage while replaying, and exits.
+  const std::string port = std::to_string(kvgate::testing::FreePort());
+  CHECK(kvgate::testing::RunCommand({bin, "--dir", dir.path, "--appendonly", "yes", "--bind",
+                                     "127.0.0.1", "--redis-port", port, "--nats-port", "0"},
+                                    &out, "", 20000) == 1);
   CHECK(out.find(path) != std::string::npos);
   CHECK(out.find("offset") != std::string::npos);
   CHECK(kvgate::testing::RunCommand({bin, "--check-aof", path}, &out) == 1);
@@ -264,4 +270,40 @@ TEST_CASE("persistence: a corrupt record refuses to start; --check-aof --fix rep
   CHECK(kvgate::testing::RunCommand({bin, "--check-aof", path}, &out) == 0);
   auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
   CHECK(Call(kv->redis_port, {"GET", "k0"}) == "$1\r\nv\r\n");  // the records before it stay
+}
+
+TEST_CASE("persistence: clients get -LOADING and JetStream 10008 while the log is replayed",
+          "[integration][persistence]") {
+  TempDir dir("data");
+  {
+    // A log big enough that its replay spans many loop iterations, written by an engine.
+    kvgate::engine::FakeClock clock;
+    kvgate::engine::Engine e(clock);
+    kvgate::engine::RedoBuffer redo;
+    e.SetRedo(&redo);
+    kvgate::engine::BucketConfig c;
+    c.storage = kvgate::engine::Storage::kFile;
+    kvgate::engine::Bucket* b = *e.CreateBucket("db0", c);
+    for (int i = 0; i < 400'000; ++i) (void)b->Put("key:" + std::to_string(i), "value", {});
+    WriteFile(LogPath(dir.path), redo.bytes);
+  }
+  auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+  RawConn c(kv->redis_port);
+  const std::string first = c.Call({"GET", "key:7"});
+  CHECK(first == "-LOADING Redis is loading the dataset in memory\r\n");
+  CHECK(c.Call({"INFO", "persistence"}).find("loading:1") != std::string::npos);
+  {
+    kvgate::testing::NatsClient nc(kv->nats_port);
+    kvStore* kvs = nullptr;
+    CHECK(js_KeyValue(&kvs, nc.js(), "db0") != NATS_OK);  // JetStream is not there yet
+    if (kvs != nullptr) kvStore_Destroy(kvs);
+  }
+  std::string reply = first;
+  for (int i = 0; i < 600 && reply != "$5\r\nvalue\r\n"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    reply = c.Call({"GET", "key:7"});
+  }
+  CHECK(reply == "$5\r\nvalue\r\n");
+  CHECK(c.Call({"DBSIZE"}) == ":400000\r\n");
+  CHECK(c.Call({"INFO", "persistence"}).find("loading:0") != std::string::npos);
 }

@@ -47,6 +47,7 @@ engine::Store& JetStream::store() {
 
 bool JetStream::OnPublish(const natswire::PubFrame& frame) {
   if (!front_.config().jetstream) return false;
+  if (front_.persistence() != nullptr && front_.persistence()->loading()) return Unavailable(frame);
   if (HasPrefix(frame.subject, kApiPrefix)) {
     JsRequest req{frame.subject, {}, frame.reply, frame.headers, frame.payload};
     std::string_view api = frame.subject.substr(kApiPrefix.size());
@@ -102,6 +103,26 @@ bool JetStream::RequiresNewerApi(const JsRequest& req) {
     if (required > kApiLevel) return true;
   }
   return required > kApiLevel;
+}
+
+bool JetStream::Unavailable(const natswire::PubFrame& frame) {
+  // The data directory is still being replayed: no stream may be read or written yet.
+  if (HasPrefix(frame.subject, kApiPrefix)) {
+    if (HasPrefix(frame.subject.substr(kApiPrefix.size()), "DIRECT.GET.")) return false;
+    std::string s;
+    protocols::JsonWriter w(&s);
+    w.BeginObject();
+    WriteJsError(w, JsErr::kUnavailable);
+    w.EndObject();
+    Respond({frame.subject, {}, frame.reply, frame.headers, frame.payload}, s);
+    return true;
+  }
+  if (!HasPrefix(frame.subject, kKvSubjectPrefix)) return false;
+  std::string_view rest = frame.subject.substr(kKvSubjectPrefix.size());
+  const std::string stream =
+      std::string(kKvStreamPrefix) + std::string(rest.substr(0, rest.find('.')));
+  PubAckError(frame.reply, stream, JsErr::kUnavailable);
+  return true;
 }
 
 void JetStream::Unsupported(const JsRequest& req) {

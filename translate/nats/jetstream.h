@@ -136,6 +136,8 @@ class JetStream {
   void ConsumerListApi(const JsRequest& req);
   void ConsumerNamesOrList(const JsRequest& req, bool list);
   void Unsupported(const JsRequest& req);
+  // While the data directory is replayed: the JetStream "temporarily unavailable" error.
+  bool Unavailable(const natswire::PubFrame& frame);
   void CreateConsumerFrom(const JsRequest& req, std::string_view stream, std::string name,
                           std::string_view subject_filter, bool durable);
 

@@ -13,8 +13,9 @@ struct Row {
 
 // After nats-server's server/errors.json (descriptions byte for byte; "{}" marks its {err},
 // {seq} placeholders). Order must follow the enum (the static_assert below checks it).
-constexpr std::array<Row, 42> kTable = {{
+constexpr std::array<Row, 43> kTable = {{
     {JsErr::kBadRequest, {400, 10003, "bad request"}},
+    {JsErr::kUnavailable, {503, 10008, "JetStream system temporarily unavailable"}},
     {JsErr::kConsumerCreate, {500, 10012, "{}"}},
     {JsErr::kConsumerNameExists, {400, 10013, "consumer name already in use"}},
     {JsErr::kConsumerNotFound, {404, 10014, "consumer not found"}},

@@ -23,6 +23,7 @@ namespace kvgate::nats {
 
 enum class JsErr : uint8_t {
   kBadRequest,                 // 10003
+  kUnavailable,                // 10008 (the data directory is still being replayed)
   kConsumerCreate,             // 10012 {err}
   kConsumerNameExists,         // 10013
   kConsumerNotFound,           // 10014

@@ -216,6 +216,8 @@ void RedisFront::CheckOutputLimit(RedisSession* session, int64_t now_ms) {
 // ---- databases ----
 
 void RedisFront::ApplyDatabaseStorage() {
+  // While the log is replayed nothing may change the engine; the gateway applies it after.
+  if (persistence() != nullptr && persistence()->loading()) return;
   const engine::Storage storage = config_.bucket_defaults.storage;
   for (int db = 0; db < config_.databases; ++db) {
     const std::string name = BucketName(db);

@@ -3,6 +3,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <ctime>
 #include <set>
 #include <string>
 
@@ -156,15 +158,32 @@ void MemorySection(CommandContext& ctx, InfoText& t) {
 
 void PersistenceSection(CommandContext& ctx, InfoText& t) {
   t.Section("Persistence");
-  t.Field("loading", 0);
+  translate::PersistenceInfo p;
+  if (ctx.front.persistence() != nullptr) p = ctx.front.persistence()->Info();
+  t.Field("loading", p.loading ? 1 : 0);
   t.Field("async_loading", 0);
+  if (p.loading) {
+    // Redis's progress fields while it loads.
+    const int64_t elapsed = static_cast<int64_t>(std::time(nullptr)) - p.loading_start_unix;
+    const double perc = p.loading_bytes_total == 0
+                            ? 0.0
+                            : 100.0 * static_cast<double>(p.loading_bytes_done) /
+                                  static_cast<double>(p.loading_bytes_total);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f%%", perc);
+    t.Field("loading_start_time", p.loading_start_unix);
+    t.Field("loading_total_bytes", static_cast<int64_t>(p.loading_bytes_total));
+    t.Field("loading_rdb_used_mem", 0);
+    t.Field("loading_loaded_bytes", static_cast<int64_t>(p.loading_bytes_done));
+    t.Field("loading_loaded_perc", std::string(buf));
+    t.Field("loading_eta_seconds",
+            perc > 0 ? static_cast<int64_t>(elapsed * (100 - perc) / perc) : int64_t{1});
+  }
   t.Field("current_cow_peak", 0);
   t.Field("current_cow_size", 0);
   t.Field("current_fork_perc", "0.00");
   t.Field("current_save_keys_processed", 0);
   t.Field("current_save_keys_total", 0);
-  translate::PersistenceInfo p;
-  if (ctx.front.persistence() != nullptr) p = ctx.front.persistence()->Info();
   const bool aof = ctx.front.config().appendonly == "yes";
   t.Field("rdb_changes_since_last_save", static_cast<int64_t>(p.changes));
   t.Field("rdb_bgsave_in_progress", 0);

@@ -150,6 +150,11 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
                        "SHUTDOWN NOSAVE.");
     return;
   }
+  if (const translate::PersistenceControl* p = front_.persistence();
+      p != nullptr && p->loading() && !(spec->flags & kLoading)) {
+    Reject(spec, "LOADING Redis is loading the dataset in memory");
+    return;
+  }
   if (front_.client_pause().active() && PostponeIfPaused(spec, parent, args)) return;
   if (in_multi_ && !(spec->flags & kNotQueued)) {
     Queued q{spec, parent, {}};
