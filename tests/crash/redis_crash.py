@@ -104,9 +104,9 @@ class Kvgate:
                 return False
             try:
                 c = self.client(0)
-                if c.ping():
-                    c.close()
-                    return True
+                c.dbsize()  # -LOADING (a BusyLoadingError) until the log is replayed
+                c.close()
+                return True
             except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
                 time.sleep(0.02)
         return False
