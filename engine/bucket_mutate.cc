@@ -6,12 +6,26 @@
 //
 //   impl.Mutate("h", ValueType::kHash, {}, [](Collection& c) {
 //     return static_cast<HashValue&>(c).table().Set("f", "v"); });
+#include <string>
+
 #include "engine/detail/bucket_impl.h"
 
 namespace kvgate::engine {
 
 using detail::KeyNode;
 using detail::Keyspace;
+
+void BucketImpl::ResizedInPlace(uint64_t before, uint64_t after) {
+  // The entry's accounted bytes and the memory counter held `before`: move them to the new
+  // size before the append path reads them.
+  if (after >= before) {
+    bytes_ += after - before;
+    mem_->Add(after - before);
+  } else {
+    bytes_ -= before - after;
+    mem_->Sub(before - after);
+  }
+}
 
 Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const MutateOptions& o,
                                     FunctionRef<bool(Collection&)> fn) {
@@ -42,26 +56,24 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
     if (!object) return Errc::kInvalidArgument;
   }
   const uint64_t before = in_place ? object->MemoryBytes() : 0;
-  if (!fn(*object)) return Revision{0};
-  if (in_place) {
-    // The entry's accounted bytes and the memory counter held `before`: move them to the new
-    // size before the append path reads them.
-    const uint64_t after = object->MemoryBytes();
-    if (after >= before) {
-      bytes_ += after - before;
-      mem_->Add(after - before);
-    } else {
-      bytes_ -= before - after;
-      mem_->Sub(before - after);
-    }
-  }
+  // A file bucket logs what the change did, not the whole collection (collection_delta.h).
+  std::string ops;
+  const bool record = Logging() && type != ValueType::kStream;
+  if (record) object->set_delta(&ops);
+  const bool changed = fn(*object);
+  if (record) object->set_delta(nullptr);
+  if (!changed) return Revision{0};
+  if (in_place) ResizedInPlace(before, object->MemoryBytes());
   if (object->size() == 0 && object->RemovedWhenEmpty()) {
     if (!live) return Revision{0};  // made and emptied in one go: nothing to record
     Append(node, key, hash, Op::kDelete, MarkerReason::kNone, {}, {}, kNoExpiry, true);
     return last_rev_;
   }
   const UnixMillis expires = live && node->has_expiry() ? node->expires_at_ms() : kNoExpiry;
+  // The operations unless they outgrow the collection itself (a rebuild: SPOP's Clear, ...).
+  if (record && ops.size() <= 64 + object->MemoryBytes() / 2) pending_delta_ = &ops;
   Append(node, key, hash, Op::kPut, MarkerReason::kNone, {}, {}, expires, true, object.get());
+  pending_delta_ = nullptr;
   return last_rev_;
 }
 

@@ -7,6 +7,7 @@
 //   impl.LogAppend(*node, /*rollup=*/false);      // from the append path
 //   impl.ReplayRecord(RedoType::kRemove, reader);  // from Engine::Replay
 #include "engine/collection_codec.h"
+#include "engine/collection_delta.h"
 #include "engine/detail/bucket_impl.h"
 
 namespace kvgate::engine {
@@ -44,8 +45,59 @@ void WriteEntry(RedoWriter& w, std::string_view bucket, const EntryBase& e, uint
 }  // namespace
 
 void BucketImpl::LogAppend(const KeyNode& node, bool rollup) {
+  if (pending_delta_ != nullptr) {
+    RedoWriter w(core_->redo, RedoType::kAppendDelta);
+    w.Str(name_);
+    w.Str(node.key());
+    w.Uint(node.revision);
+    w.Int(node.created_ns);
+    w.Int(node.expires_at_ms());
+    w.Byte(static_cast<uint8_t>(node.object()->type()));
+    w.out()->append(*pending_delta_);
+    w.Finish();
+    return;
+  }
   RedoWriter w(core_->redo, RedoType::kAppend);
   WriteEntry(w, name_, node, rollup ? detail::kRedoRollup : 0);
+}
+
+bool BucketImpl::ReplayDelta(RedoReader& r) {
+  const std::string_view key = r.Str();
+  const Revision rev = r.Uint();
+  const UnixNanos created = r.Int();
+  const UnixMillis expires = r.Int();
+  const uint8_t t = r.Byte();
+  if (!r.ok() || rev <= last_rev_ || key.size() > UINT32_MAX || t == 0 ||
+      t > static_cast<uint8_t>(ValueType::kZSet)) {
+    return false;
+  }
+  const auto type = static_cast<ValueType>(t);
+  const uint64_t hash = Keyspace::Hash(key);
+  KeyNode* node = keys_.Find(key, hash);
+  const bool live = node != nullptr && node->op == Op::kPut;
+  // The same steps as Mutate: the key's collection (copied if shared), or a new one.
+  CollectionRef object;
+  bool in_place = false;
+  if (live) {
+    if (!node->is_typed() || node->object()->type() != type) return false;
+    if (node->object()->refs() > 1) {
+      object = CollectionRef(node->object()->Clone());
+    } else {
+      object = CollectionRef(node->object());
+      in_place = true;
+    }
+  } else {
+    object = CollectionRef(NewCollection(type));
+  }
+  const uint64_t before = in_place ? object->MemoryBytes() : 0;
+  if (!ApplyCollectionDelta(*object, r.Rest())) return false;
+  if (object->size() == 0) return false;  // an emptied collection is logged as a Delete
+  if (in_place) ResizedInPlace(before, object->MemoryBytes());
+  last_rev_ = rev - 1;
+  replay_now_ = created != 0 ? created : 1;
+  Append(node, key, hash, Op::kPut, MarkerReason::kNone, {}, {}, expires, true, object.get());
+  replay_now_ = 0;
+  return true;
 }
 
 void BucketImpl::LogRemove(Revision rev) {
@@ -129,6 +181,8 @@ bool BucketImpl::ReplayRecord(RedoType type, RedoReader& r) {
       if (flags & detail::kRedoTrimmed) node->flags |= detail::kFlagTrimmed;
       return true;
     }
+    case RedoType::kAppendDelta:
+      return ReplayDelta(r);
     case RedoType::kSetExpiry: {
       const std::string_view key = r.Str();
       const UnixMillis expires = r.Int();

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -57,6 +58,14 @@ class Collection {
   uint32_t refs() const {
     return refs_;
   }
+  // Set while the engine logs a change of this collection in a file bucket: mutators append
+  // the operations they did (engine/collection_delta.h). Never copied by a clone.
+  std::string* delta() const {
+    return delta_;
+  }
+  void set_delta(std::string* d) {
+    delta_ = d;
+  }
 
  protected:
   explicit Collection(ValueType type) : type_(type) {
@@ -67,6 +76,7 @@ class Collection {
  private:
   mutable uint32_t refs_ = 0;
   ValueType type_;
+  std::string* delta_ = nullptr;
 };
 
 // An owning reference to a collection (intrusive: no control block).

@@ -95,6 +95,7 @@ bool Persistence::BeginLoading(std::string* error, std::function<void()> on_load
   load_idle_->data = this;
   uv_idle_init(server_.loop(), load_idle_);
   uv_idle_start(load_idle_, OnLoadIdle);
+  uv_unref(reinterpret_cast<uv_handle_t*>(load_idle_));  // a SIGTERM while loading still stops
   return true;
 }
 
@@ -210,6 +211,10 @@ void Persistence::Start() {
   writer_->Start(file, options_.dir, file_bytes_at_start_);
   server_.mutable_gate().pending = &redo_;
   server_.SetEndOfPass([this] { EndPass(); });
+  server_.SetBusyHook([this] {
+    EndPass();
+    if (writer_) writer_->Poll();
+  });
   engine_.SetRedo(&redo_);
 }
 
@@ -226,6 +231,7 @@ void Persistence::Stop() {
   writer_->Stop();
   engine_.SetRedo(nullptr);
   server_.SetEndOfPass(nullptr);
+  server_.SetBusyHook(nullptr);
   server_.mutable_gate().pending = nullptr;
   writer_.reset();
 }

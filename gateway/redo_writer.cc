@@ -23,6 +23,8 @@ RedoWriter::RedoWriter(uv_loop_t* loop, FsyncPolicy policy,
   async_ = new uv_async_t{};
   async_->data = this;
   uv_async_init(loop, async_, OnAsync);
+  // It must not keep the loop alive: a SIGTERM ends the loop, and Stop() reports the rest.
+  uv_unref(reinterpret_cast<uv_handle_t*>(async_));
 }
 
 RedoWriter::~RedoWriter() {

@@ -49,6 +49,11 @@ class RedoWriter {
   }
   // Writes and syncs everything queued, stops the thread, closes the file. Loop thread.
   void Stop();
+  // Reports finished batches now, without waiting for the loop to run the uv_async (a busy
+  // script holds the loop). Loop thread.
+  void Poll() {
+    OnAsync(async_);
+  }
   // Bytes the file holds (written so far), for INFO.
   uint64_t file_bytes() const {
     return file_bytes_.load();

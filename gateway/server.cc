@@ -205,6 +205,10 @@ void Server::ServeWhileBusy() {
       Connection::Adopt(*this, *l, fd);
     }
   }
+  if (busy_hook_) {
+    busy_hook_();
+    MarkHeldOutput();
+  }
   for (Connection* c = connections_; c != nullptr;) {
     Connection* next = c->next;  // a connection that closes unlinks itself (freed later)
     c->PumpWhileBusy();
@@ -239,6 +243,18 @@ void Server::ScheduleFlush(Connection* c) {
   pending_flush_.push_back(c);
 }
 
+void Server::MarkHeldOutput() {
+  if (gate_.open()) return;
+  // Output so far may reveal changes not yet durable: it waits for the batch covering them.
+  const uint64_t seq = gate_.covering();
+  for (Connection* c : pending_flush_) {
+    if (c != nullptr) c->MarkOutput(seq);
+  }
+  for (Connection* c : gated_) {
+    if (c != nullptr) c->MarkOutput(seq);
+  }
+}
+
 void Server::NoteGated(Connection* c) {
   if (c->gate_listed) return;
   c->gate_listed = true;
@@ -246,6 +262,12 @@ void Server::NoteGated(Connection* c) {
 }
 
 void Server::ReleaseGated() {
+  if (serving_while_busy_) {
+    // Inside a busy script: the pumps write what may go; the rest waits for the loop.
+    release_pending_ = true;
+    return;
+  }
+  release_pending_ = false;
   InvalidateClock();
   std::vector<Connection*> batch;
   batch.swap(gated_);
@@ -300,16 +322,8 @@ void Server::OnPrepare(uv_prepare_t* handle) {
   try {
     for (auto* f : self->fronts_) f->RunPending();
     if (self->end_of_pass_) self->end_of_pass_();
-    if (!self->gate_.open()) {
-      // This pass's output may reveal changes not yet durable: it waits for their batch.
-      const uint64_t seq = self->gate_.covering();
-      for (Connection* c : self->pending_flush_) {
-        if (c != nullptr) c->MarkOutput(seq);
-      }
-      for (Connection* c : self->gated_) {
-        if (c != nullptr) c->MarkOutput(seq);
-      }
-    }
+    if (self->release_pending_) self->ReleaseGated();
+    self->MarkHeldOutput();
     self->FlushPending();
   } catch (const std::exception& e) {
     KVGATE_LOG(kError, "prepare: %s", e.what());

@@ -151,7 +151,14 @@ class Server {
   void SetEndOfPass(std::function<void()> hook) {
     end_of_pass_ = std::move(hook);
   }
+  // Called by ServeWhileBusy before it pumps: hand over the script's records so far and take
+  // in finished batches, so other clients' answers need not wait for the script's end.
+  void SetBusyHook(std::function<void()> hook) {
+    busy_hook_ = std::move(hook);
+  }
   void ReleaseGated();
+  // Marks the output of connections with unsent output with the batch covering it.
+  void MarkHeldOutput();
   // Connections still holding back output that their marks allow later.
   template <typename Fn>
   void ForEachGated(Fn&& fn) {
@@ -220,6 +227,8 @@ class Server {
   std::vector<Connection*> gated_;
   OutputGate gate_;
   std::function<void()> end_of_pass_;
+  std::function<void()> busy_hook_;
+  bool release_pending_ = false;  // a batch finished while serving during a busy script
   bool serving_while_busy_ = false;
   Connection* connections_ = nullptr;  // intrusive list head
   size_t connection_count_ = 0;

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "engine/collection.h"
+#include "engine/collection_delta.h"
 #include "engine/collections/str_table.h"
 
 namespace kvgate::engine {
@@ -25,18 +26,39 @@ class HashValue final : public Collection {
   HashValue() : Collection(kType) {
   }
 
+  // Changes go through Set/Insert/Erase (recorded for the redo log, collection_delta.h);
+  // table() is for building a new hash (RESTORE, decoding) and for reading.
   coll::StrTable& table() {
     return table_;
   }
   const coll::StrTable& table() const {
     return table_;
   }
+  // field = value; true if the field is new.
+  bool Set(std::string_view field, std::string_view value) {
+    if (delta() != nullptr) delta::Put(delta(), delta::Op::kHashSet, field, value);
+    return table_.Set(field, value);
+  }
+  // Only if absent (HSETNX); true if inserted.
+  bool Insert(std::string_view field, std::string_view value) {
+    if (delta() != nullptr) delta::Put(delta(), delta::Op::kHashInsert, field, value);
+    return table_.Insert(field, value);
+  }
+  bool Erase(std::string_view field) {
+    if (delta() != nullptr) delta::Put(delta(), delta::Op::kHashErase, field);
+    return table_.Erase(field);
+  }
   // Redis's listpack -> hashtable conversion after writing `field` = `value`.
   void NoteWrite(std::string_view field, std::string_view value, size_t max_entries,
                  size_t max_value) {
-    if (table_.size() > max_entries || field.size() > max_value || value.size() > max_value) {
-      listpack_ = false;
+    if (listpack_ &&
+        (table_.size() > max_entries || field.size() > max_value || value.size() > max_value)) {
+      ToHashtable();
     }
+  }
+  void ToHashtable() {
+    if (delta() != nullptr && listpack_) delta::Put(delta(), delta::Op::kHashTable);
+    listpack_ = false;
   }
   bool listpack() const {
     return listpack_;

@@ -4,6 +4,8 @@
 // backwards (each byte but the farthest flags 0x80): a chunk walks in both directions.
 #include "engine/collections/list_value.h"
 
+#include "engine/collection_delta.h"
+
 #include <cstring>
 #include <vector>
 
@@ -137,6 +139,7 @@ void ListValue::FreeChunk(Chunk& c) {
 }
 
 void ListValue::PushFront(std::string_view v) {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kListPushFront, v);
   const uint32_t sz = EntrySize(v.size());
   if (chunks_.empty() || chunks_.front().used() + sz > kChunkBytes) {
     if (!chunks_.empty()) Shrink(chunks_.front());  // left behind by this end
@@ -151,6 +154,7 @@ void ListValue::PushFront(std::string_view v) {
 }
 
 void ListValue::PushBack(std::string_view v) {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kListPushBack, v);
   const uint32_t sz = EntrySize(v.size());
   if (chunks_.empty() || chunks_.back().used() + sz > kChunkBytes) {
     if (!chunks_.empty()) Shrink(chunks_.back());
@@ -166,6 +170,7 @@ void ListValue::PushBack(std::string_view v) {
 
 bool ListValue::PopFront(std::string* out) {
   if (count_ == 0) return false;
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kListPopFront);
   Chunk& c = chunks_.front();
   std::string_view v;
   const uint32_t sz = Decode(c.buf + c.begin, &v);
@@ -182,6 +187,7 @@ bool ListValue::PopFront(std::string* out) {
 
 bool ListValue::PopBack(std::string* out) {
   if (count_ == 0) return false;
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kListPopBack);
   Chunk& c = chunks_.back();
   const uint32_t start = PrevStart(c.buf, c.end);
   std::string_view v;
@@ -268,6 +274,7 @@ void ListValue::Repack(size_t ci, const Parts& parts) {
 }
 
 void ListValue::Set(size_t i, std::string_view v) {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kListSet, i, v);
   const Pos p = Locate(i);
   Chunk& c = chunks_[p.chunk];
   std::string_view old;
@@ -290,6 +297,7 @@ void ListValue::Set(size_t i, std::string_view v) {
 void ListValue::Insert(size_t i, std::string_view v) {
   if (i == 0) return PushFront(v);
   if (i >= count_) return PushBack(v);
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kListInsert, i, v);
   const Pos p = Locate(i);
   const Chunk& c = chunks_[p.chunk];
   std::vector<std::string_view> parts;
@@ -305,6 +313,8 @@ void ListValue::Insert(size_t i, std::string_view v) {
 }
 
 size_t ListValue::Remove(std::string_view v, int64_t count) {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kListRemove, v, count);
+  delta::Pause inner(this);
   const bool from_tail = count < 0;
   uint64_t quota = count == 0  ? UINT64_MAX
                    : from_tail ? static_cast<uint64_t>(-(count + 1)) + 1
@@ -351,6 +361,8 @@ size_t ListValue::Remove(std::string_view v, int64_t count) {
 }
 
 void ListValue::Trim(size_t front, size_t back) {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kListTrim, front, back);
+  delta::Pause inner(this);  // its pops are part of the trim
   if (front + back >= count_) {
     for (Chunk& c : chunks_) FreeChunk(c);
     chunks_.clear();

@@ -36,6 +36,10 @@ void SetValue::ConvertToTable() {
 }
 
 bool SetValue::Add(std::string_view member, size_t max_intset_entries) {
+  if (delta() != nullptr) {
+    delta::Put(delta(), delta::Op::kSetAdd, member,
+               static_cast<int64_t>(std::min<size_t>(max_intset_entries, INT64_MAX)));
+  }
   if (!intset_) return table_.Insert(member, {});
   int64_t v = 0;
   if (!ParseInteger(member, &v)) {
@@ -54,6 +58,7 @@ bool SetValue::Add(std::string_view member, size_t max_intset_entries) {
 }
 
 bool SetValue::Remove(std::string_view member) {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kSetRemove, member);
   if (!intset_) return table_.Erase(member);
   int64_t v = 0;
   if (!ParseInteger(member, &v)) return false;
@@ -76,15 +81,18 @@ std::string SetValue::Random(uint64_t random) const {
 }
 
 std::string SetValue::PopRandom(uint64_t random) {
+  std::string m;
   if (intset_) {
     const size_t i = random % ints_.size();
     char buf[24];
-    std::string m(Format(ints_[i], buf));
+    m = Format(ints_[i], buf);
     ints_.erase(ints_.begin() + static_cast<std::ptrdiff_t>(i));
-    return m;
+  } else {
+    m = table_.Random(random).first;
+    table_.Erase(m);
   }
-  std::string m(table_.Random(random).first);
-  table_.Erase(m);
+  // What the draw took, so replay needs no random numbers.
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kSetRemove, m);
   return m;
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/collection.h"
+#include "engine/collection_delta.h"
 #include "engine/collections/str_table.h"
 
 namespace kvgate::engine {
@@ -68,6 +69,7 @@ class SetValue final : public Collection {
   }
   // Empties the set; it is an intset again (a set built anew: SPOP's rebuild).
   void Clear() {
+    if (delta() != nullptr) delta::Put(delta(), delta::Op::kSetClear);
     ints_.clear();
     ints_.shrink_to_fit();
     table_.Clear();

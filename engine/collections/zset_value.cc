@@ -2,6 +2,8 @@
 // ZSetValue (zset_value.h): the span-counted skiplist and the member index.
 #include "engine/collections/zset_value.h"
 
+#include "engine/collection_delta.h"
+
 #include <malloc.h>
 #include <xxhash.h>
 
@@ -304,6 +306,7 @@ void ZSetValue::Unlink(Node* n) {
 }
 
 bool ZSetValue::Set(std::string_view member, double score) {
+  if (delta() != nullptr) delta::PutScore(delta(), member, score);
   Node* n = Find(member);
   if (n == nullptr) {
     Insert(member, score);
@@ -323,12 +326,14 @@ bool ZSetValue::Set(std::string_view member, double score) {
 }
 
 void ZSetValue::ClearNegativeZeros() {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kZClearNegZeros);
   for (Node* n = Levels(head_)[0].next; n != nullptr; n = Levels(n)[0].next) {
     if (n->score == 0) n->score = 0;
   }
 }
 
 bool ZSetValue::Erase(std::string_view member) {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kZErase, member);
   Node* n = Find(member);
   if (n == nullptr) return false;
   IndexErase(n);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/collection.h"
+#include "engine/collection_delta.h"
 
 namespace kvgate::engine {
 
@@ -89,11 +90,14 @@ class ZSetValue final : public Collection {
 
   // Redis's listpack -> skiplist conversion after writing `member`.
   void NoteWrite(std::string_view member, size_t max_entries, size_t max_value) {
-    if (size_ > max_entries || member.size() > max_value) listpack_ = false;
+    if (listpack_ && (size_ > max_entries || member.size() > max_value)) set_listpack(false);
   }
   // Redis converts a new zset straight to a skiplist when it is created for more members
   // than the threshold (ZADD of many, STORE forms).
   void set_listpack(bool on) {
+    if (delta() != nullptr && on != listpack_) {
+      delta::Put(delta(), delta::Op::kZListpack, uint64_t{on ? 1u : 0u}, uint64_t{0});
+    }
     listpack_ = on;
   }
   // Scores of -0 become 0 (what a listpack stores; the order is unchanged).

@@ -59,6 +59,8 @@ class BucketImpl {
   // ---- collections in place (bucket_mutate.cc) ----
   Result<Revision> Mutate(std::string_view key, ValueType type, const MutateOptions& o,
                           FunctionRef<bool(Collection&)> fn);
+  // A key's collection changed in place from `before` to `after` heap bytes.
+  void ResizedInPlace(uint64_t before, uint64_t after);
 
   // ---- reads (bucket_read.cc) ----
   Result<EntryView> Get(std::string_view key);
@@ -105,6 +107,8 @@ class BucketImpl {
   // Applies one record of this bucket (the reader is past the bucket name); false if it does
   // not fit the state (corruption).
   bool ReplayRecord(detail::RedoType type, detail::RedoReader& r);
+  // Replays a kAppendDelta record (the reader is past the bucket name).
+  bool ReplayDelta(detail::RedoReader& r);
   // Applies an expiry change to a live node (SetExpiry after its checks; replay).
   void ApplyExpiry(KeyNode* node, uint64_t hash, UnixMillis expire_at_ms);
   // Removes the retained entry with this revision (a newest one takes its key along).
@@ -189,6 +193,8 @@ class BucketImpl {
   uint64_t rng_;
   uint32_t redo_quiet_ = 0;   // > 0 inside a change logged as one record
   UnixNanos replay_now_ = 0;  // while replaying an append: its recorded creation time
+  // Mutate: the operations of the change being appended, logged instead of its image.
+  const std::string* pending_delta_ = nullptr;
 };
 
 }  // namespace kvgate::engine

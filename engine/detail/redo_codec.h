@@ -30,6 +30,10 @@ enum class RedoType : uint8_t {
   kRemove = 7,       // bucket, revision: a superseded entry, or a newest one with its whole key
   kFlush = 8,        // bucket
   kBucketState = 9,  // bucket, last revision, watermark (after an image of the bucket)
+  // bucket, key, revision, created_ns, expires, type, then the operations that changed the
+  // key's collection (collection_delta.h), applied to its state before them (a new one if the
+  // key held none)
+  kAppendDelta = 10,
 };
 
 inline constexpr uint8_t kRedoRollup = 1;

@@ -186,35 +186,95 @@ struct Runner {
         }
         break;
       case 17:
-        (void)b->Mutate("h" + key, ValueType::kHash, {}, [&](Collection& c) {
+        (void)b->Mutate("h" + std::to_string(Pick(3)), ValueType::kHash, {}, [&](Collection& c) {
           auto& h = static_cast<HashValue&>(c);
-          if (Pick(3) == 0) return h.table().Erase("f" + std::to_string(Pick(4)));
-          h.table().Set("f" + std::to_string(Pick(4)), value);
-          return true;
+          switch (Pick(5)) {
+            case 0:
+              return h.Erase("f" + std::to_string(Pick(4)));
+            case 1:
+              return h.Insert("f" + std::to_string(Pick(4)), value);
+            case 2:
+              h.Set(std::string(70, 'x'), value);
+              h.NoteWrite(std::string(70, 'x'), value, 128, 64);  // listpack label goes
+              return true;
+            default:
+              h.Set("f" + std::to_string(Pick(4)), value);
+              return true;
+          }
         });
         break;
       case 18:
-        (void)b->Mutate("l" + key, ValueType::kList, {}, [&](Collection& c) {
+        (void)b->Mutate("l" + std::to_string(Pick(3)), ValueType::kList, {}, [&](Collection& c) {
           auto& l = static_cast<ListValue&>(c);
           std::string popped;
-          if (Pick(3) == 0) return l.PopFront(&popped);
-          l.PushBack(value);
-          return true;
+          const size_t n = l.size();
+          switch (Pick(8)) {
+            case 0:
+              return l.PopFront(&popped);
+            case 1:
+              return l.PopBack(&popped);
+            case 2:
+              l.PushFront(value);
+              return true;
+            case 3:
+              if (n == 0) return false;
+              l.Set(Pick(n), value);
+              return true;
+            case 4:
+              l.Insert(Pick(n + 1), value);
+              return true;
+            case 5:
+              if (n == 0) return false;
+              return l.Remove(std::string(l.At(Pick(n))), static_cast<int64_t>(Pick(3)) - 1) > 0;
+            case 6:
+              if (n < 2) return false;
+              l.Trim(Pick(2), Pick(2));
+              return true;
+            default:
+              l.PushBack(value);
+              return true;
+          }
         });
         break;
       case 19:
-        (void)b->Mutate("s" + key, ValueType::kSet, {}, [&](Collection& c) {
+        (void)b->Mutate("s" + std::to_string(Pick(3)), ValueType::kSet, {}, [&](Collection& c) {
           auto& s = static_cast<SetValue&>(c);
-          if (Pick(3) == 0) return s.Remove(std::to_string(Pick(6)));
-          return s.Add(Pick(2) == 0 ? std::to_string(Pick(6)) : value, 512);
+          switch (Pick(6)) {
+            case 0:
+              return s.Remove(std::to_string(Pick(6)));
+            case 1:
+              if (s.size() == 0) return false;
+              (void)s.PopRandom(rng());
+              return true;
+            case 2:
+              s.Clear();
+              s.Add("1", 512);
+              return true;
+            case 3:
+              return s.Add(std::to_string(Pick(6)), 4);  // a small intset cap: converts
+            default:
+              return s.Add(Pick(2) == 0 ? std::to_string(Pick(6)) : value, 512);
+          }
         });
         break;
       case 20:
-        (void)b->Mutate("z" + key, ValueType::kZSet, {}, [&](Collection& c) {
+        (void)b->Mutate("z" + std::to_string(Pick(3)), ValueType::kZSet, {}, [&](Collection& c) {
           auto& z = static_cast<ZSetValue&>(c);
-          if (Pick(3) == 0) return z.Erase("m" + std::to_string(Pick(5)));
-          z.Set("m" + std::to_string(Pick(5)), static_cast<double>(Pick(100)) / 4);
-          return true;
+          switch (Pick(5)) {
+            case 0:
+              return z.Erase("m" + std::to_string(Pick(5)));
+            case 1:
+              z.Set("m" + std::to_string(Pick(5)), -0.0);
+              z.ClearNegativeZeros();
+              return true;
+            case 2:
+              z.Set("m" + std::to_string(Pick(5)), 1.5);
+              z.NoteWrite("m", 2, 64);
+              return true;
+            default:
+              z.Set("m" + std::to_string(Pick(5)), static_cast<double>(Pick(100)) / 4);
+              return true;
+          }
         });
         break;
       case 21:
@@ -230,8 +290,16 @@ TEST_CASE("redo: replaying the log and loading an image restore the exact state"
     Runner live(seed);
     RedoBuffer redo;
     live.engine.SetRedo(&redo);
-    for (int i = 0; i < 600; ++i) live.Step();
+    for (int i = 0; i < 1500; ++i) live.Step();
     const std::string expected = Dump(live.engine);
+    // Collection changes are logged as operations (kAppendDelta = 10), not images.
+    size_t deltas = 0;
+    (void)ScanRedo(redo.bytes, [&](std::string_view p, size_t) {
+      deltas += p[0] == 10 ? 1 : 0;
+      return true;
+    });
+    INFO("delta records " << deltas);
+    CHECK(deltas > 5);
 
     FakeClock clock2;
     Engine replayed(clock2);

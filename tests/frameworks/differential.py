@@ -97,7 +97,7 @@ def start_kvgate(workdir):
         raise RuntimeError("KVGATE_BINARY is not set (ctest sets it)")
     return Server("kvgate", lambda port: [
         binary, "--bind", "127.0.0.1", "--redis-port", str(port), "--nats-port", "0",
-        "--dir", workdir], workdir)
+        "--dir", workdir, *os.environ.get("KVGATE_TEST_ARGS", "").split()], workdir)
 
 
 class Monitor(threading.Thread):

@@ -35,7 +35,7 @@ using engine::ValueType;
 
 // Sets field = value with Redis's listpack -> hashtable rule; true if the field is new.
 bool SetField(CommandContext& ctx, HashValue& h, std::string_view field, std::string_view value) {
-  const bool added = h.table().Set(field, value);
+  const bool added = h.Set(field, value);
   const RedisConfig& cfg = ctx.front.config();
   h.NoteWrite(field, value, cfg.hash_max_listpack_entries, cfg.hash_max_listpack_value);
   return added;
@@ -101,7 +101,7 @@ void HDelCmd(CommandContext& ctx) {
       [&](engine::Collection& c, DelState& s) {
         auto& h = static_cast<HashValue&>(c);
         for (size_t i = 2; i < ctx.argc() && h.size() > 0; ++i) {
-          s.deleted += h.table().Erase(ctx.arg(i)) ? 1 : 0;
+          s.deleted += h.Erase(ctx.arg(i)) ? 1 : 0;
         }
         s.emptied = h.size() == 0;
         return s.deleted > 0;

@@ -184,6 +184,11 @@ std::unique_ptr<Server> StartKvgateIn(const std::string& data_dir,
                                      "--dir",
                                      data_dir.empty() ? s->dir : data_dir};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    // KVGATE_TEST_ARGS="--appendonly yes --appendfsync always" runs every test's server so.
+    if (const char* more = std::getenv("KVGATE_TEST_ARGS"); more != nullptr) {
+      std::istringstream words(more);
+      for (std::string w; words >> w;) argv.push_back(w);
+    }
     s->process = std::make_unique<Process>(argv, s->dir + "/kvgate.log");
     if (WaitForPort(s->redis_port) && WaitForPort(s->nats_port)) return s;
     s->process.reset();

@@ -60,6 +60,8 @@ std::string KvgateBinary();
 // Full path of a program on $PATH, or "" if absent.
 std::string FindProgram(const std::string& name);
 
+// $KVGATE_TEST_ARGS, split at spaces, is appended to every kvgate's arguments (run the suite
+// with persistence on: KVGATE_TEST_ARGS="--appendonly yes --appendfsync always").
 std::unique_ptr<Server> StartKvgate(const std::vector<std::string>& extra_args = {});
 // The same with `data_dir` as --dir (it outlives the server: restarts reuse it).
 std::unique_ptr<Server> StartKvgateIn(const std::string& data_dir,
