@@ -91,6 +91,7 @@ class Persistence final : public translate::PersistenceControl {
 
  private:
   void EndPass();
+  void Submit();
   void OnDurable(uint64_t seq, int error);
   // Opens the log for appending, starts the I/O thread and the engine's logging.
   void Start();
@@ -108,6 +109,7 @@ class Persistence final : public translate::PersistenceControl {
   RecoveryStats recovery_;
   uint64_t file_bytes_at_start_ = 0;
   int write_error_ = 0;
+  bool stopping_ = false;
   // Loading state: the log's bytes and the offset replayed so far.
   std::string load_data_;
   size_t load_pos_ = 0;

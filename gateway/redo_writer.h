@@ -43,6 +43,8 @@ class RedoWriter {
   void Start(std::string path, std::string dir, uint64_t file_bytes);
   // Queues bytes; returns the batch number (1, 2, ...). Loop thread.
   uint64_t Submit(std::string bytes);
+  // An empty buffer with the capacity of one written before (or a new one). Loop thread.
+  std::string TakeBuffer();
   void SetPolicy(FsyncPolicy policy);
   FsyncPolicy policy() const {
     return policy_.load();
@@ -72,6 +74,7 @@ class RedoWriter {
   int WriteAll(const std::vector<std::string>& round);
   int Sync();
   int OpenFile();
+  void FollowLoopCpu();
   static void OnAsync(uv_async_t* handle);
 
   std::atomic<FsyncPolicy> policy_;
@@ -86,6 +89,7 @@ class RedoWriter {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::string> queue_;  // guarded by mu_
+  std::vector<std::string> spare_;  // guarded by mu_: written buffers to reuse
   uint64_t queued_seq_ = 0;         // guarded by mu_: last batch number handed out
   bool stopping_ = false;           // guarded by mu_
   std::atomic<uint64_t> done_seq_{0};
@@ -94,6 +98,7 @@ class RedoWriter {
   std::atomic<int64_t> last_fsync_unix_{0};
   std::atomic<uint64_t> fsyncs_{0};
   uint64_t reported_seq_ = 0;  // loop thread
+  int writer_cpu_ = -1;        // loop thread: the CPU the writer thread is bound to
   int reported_error_ = 0;     // loop thread
 };
 

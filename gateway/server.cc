@@ -331,7 +331,10 @@ void Server::OnPrepare(uv_prepare_t* handle) {
   // Work left over (a front delivering in bounded batches): do not let the poll block.
   bool more = false;
   for (auto* f : self->fronts_) more = more || f->HasPending();
-  more = more || self->busy_poll_.ShouldSpin(self->connection_count_, now_ns);
+  // No spinning while a redo batch is on the I/O thread: on a small machine the spin would
+  // take the core that thread needs to finish the write the replies wait for.
+  const bool log_busy = self->gate_.submitted > self->gate_.durable;
+  more = more || (!log_busy && self->busy_poll_.ShouldSpin(self->connection_count_, now_ns));
   self->busy_poll_.EndIteration();
   if (more && !self->idle_active_ && !self->shutting_down_) {
     uv_idle_start(&self->idle_, OnIdle);

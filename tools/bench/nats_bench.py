@@ -144,13 +144,17 @@ def main():
     ap.add_argument("--idle-watchers", type=int, default=10000)
     ap.add_argument("--only", default="", help="regular expression: workloads to run")
     ap.add_argument("--out", default="", help="CSV of the ratios (chart input)")
+    ap.add_argument("--storage", choices=["memory", "file"], default="memory",
+                    help="bucket storage: file compares kvgate's redo log (default appendfsync "
+                         "everysec) with nats-server's file store")
     args = ap.parse_args()
     kvbin = kvgate_binary()
     loadgen = loadgen_binary()
     print("command:", " ".join(sys.argv))
     print("machine:", machine_line())
     print(f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average at start {loadavg():.2f}")
-    print(f"kvgate: {kvbin} (default flags); nats-server: nats-server -js (memory buckets)")
+    print(f"kvgate: {kvbin} (default flags); nats-server: nats-server -js "
+          f"({args.storage} buckets)")
     rows, csv_rows, loads = [], [], [loadavg()]
     for name, wargs, metric, bar in workloads(args.ops):
         if args.only and not re.search(args.only, name):
@@ -162,7 +166,7 @@ def main():
                 nonlocal cmdline
                 s = make()
                 try:
-                    f, c, cmdline = run(loadgen, s, wargs)
+                    f, c, cmdline = run(loadgen, s, wargs + ["--storage", args.storage])
                     values.append(float(f[metric]))
                     cpus.append(c / float(f["ops"]) * 1e6)
                 finally:

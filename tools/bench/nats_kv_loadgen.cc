@@ -39,7 +39,8 @@ struct Args {
   std::string filter;  // watch-replay: a key pattern ("" = every key)
   int64_t rate = 1000;
   int value_size = 16;
-  int history = 1;  // bucket history (load: --passes writes of every key)
+  int history = 1;    // bucket history (load: --passes writes of every key)
+  bool file = false;  // --storage file: a file-storage bucket (persistence benchmarks)
   int passes = 1;
   bool send_asap = false;
 };
@@ -81,7 +82,7 @@ struct Client {
       kvConfig_Init(&cfg);
       cfg.Bucket = a.bucket.c_str();
       cfg.History = a.history;
-      cfg.StorageType = js_MemoryStorage;
+      cfg.StorageType = a.file ? js_FileStorage : js_MemoryStorage;
       Check(js_CreateKeyValue(&kv, js, &cfg), "create bucket");
     } else {
       Check(js_KeyValue(&kv, js, a.bucket.c_str()), "bind bucket");
@@ -400,6 +401,8 @@ int main(int argc, char** argv) {
       a.watchers = std::atoi(v.c_str());
     else if (k == "--history")
       a.history = std::atoi(v.c_str());
+    else if (k == "--storage")
+      a.file = v == "file";
     else if (k == "--passes")
       a.passes = std::max(1, std::atoi(v.c_str()));
     else if (k == "--clients")
