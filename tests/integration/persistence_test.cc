@@ -18,6 +18,7 @@
 #include <iterator>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/engine.h"
 #include "engine/redo.h"
@@ -306,4 +307,72 @@ TEST_CASE("persistence: clients get -LOADING and JetStream 10008 while the log i
   CHECK(reply == "$5\r\nvalue\r\n");
   CHECK(c.Call({"DBSIZE"}) == ":400000\r\n");
   CHECK(c.Call({"INFO", "persistence"}).find("loading:0") != std::string::npos);
+}
+
+TEST_CASE("persistence: a failing log write is never acknowledged; writes are refused after",
+          "[integration][persistence]") {
+  TempDir dir("data");
+  // Every write to /dev/full fails with ENOSPC: a disk that has filled up.
+  std::filesystem::create_symlink("/dev/full", LogPath(dir.path));
+  auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes", "--appendfsync", "always"});
+  {
+    RawConn c(kv->redis_port);
+    c.Send(kvgate::testing::EncodeCommand({"SET", "k", "v"}));
+    // No +OK: the connection whose reply waited for the failed batch is closed.
+    CHECK(c.ReadReplies(1, 5000).empty());
+    CHECK(c.WaitClosed(5000));
+  }
+  RawConn c(kv->redis_port);
+  CHECK(c.Call({"SET", "k2", "v"}).rfind("-MISCONF Errors writing to the AOF file", 0) == 0);
+  CHECK(c.Call({"HSET", "h", "f", "v"}).rfind("-MISCONF", 0) == 0);
+  CHECK(c.Call({"INFO", "persistence"}).find("aof_last_write_status:err") != std::string::npos);
+  CHECK(c.Call({"PING"}) == "+PONG\r\n");  // reads and other commands still work
+  CHECK(kv->process->ReadLog().find("No space left on device") != std::string::npos);
+  // NATS file buckets refuse writes with JetStream's storage error.
+  kvgate::testing::NatsClient nc(kv->nats_port);
+  kvConfig cfg;
+  kvConfig_Init(&cfg);
+  cfg.Bucket = "f";
+  cfg.StorageType = js_MemoryStorage;  // a memory bucket still takes writes
+  kvStore* mem = nullptr;
+  REQUIRE(js_CreateKeyValue(&mem, nc.js(), &cfg) == NATS_OK);
+  nc.Own(mem);
+  uint64_t rev = 0;
+  CHECK(kvStore_PutString(&rev, mem, "a", "1") == NATS_OK);
+}
+
+TEST_CASE("persistence: a power loss under appendfsync always keeps every acknowledged write",
+          "[integration][persistence]") {
+  // What an fsync covered is the log's size when the reply came (one client, in order). A
+  // power loss keeps at least that: cut the log there, add what a crash leaves behind (garbage,
+  // half a record), and every write acknowledged before the cut must come back.
+  TempDir dir("data");
+  std::vector<uintmax_t> acked_size;
+  {
+    auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes", "--appendfsync", "always"});
+    RawConn c(kv->redis_port);
+    for (int i = 0; i < 40; ++i) {
+      REQUIRE(c.Call({"SET", "k" + std::to_string(i), std::string(i * 10, 'v')}) == "+OK\r\n");
+      acked_size.push_back(std::filesystem::file_size(LogPath(dir.path)));
+    }
+    REQUIRE(::kill(kv->process->pid(), SIGKILL) == 0);
+  }
+  const std::string full = ReadFile(LogPath(dir.path));
+  for (int cut : {0, 7, 23, 39}) {
+    INFO("cut after the write of k" << cut);
+    const std::string tails[] = {std::string("\x13\x37garbage", 9), full.substr(acked_size[cut], 9),
+                                 std::string(64, '\0')};
+    for (const std::string& tail : tails) {
+      WriteFile(LogPath(dir.path), full.substr(0, acked_size[cut]) + tail);
+      auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+      RawConn c(kv->redis_port);
+      std::string reply;
+      for (int i = 0; i < 200 && (reply = c.Call({"DBSIZE"})).rfind("-LOADING", 0) == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      CHECK(reply == ":" + std::to_string(cut + 1) + "\r\n");
+      CHECK(c.Call({"STRLEN", "k" + std::to_string(cut)}) ==
+            ":" + std::to_string(cut * 10) + "\r\n");
+    }
+  }
 }
