@@ -8,6 +8,7 @@
 //     return static_cast<HashValue&>(c).table().Set("f", "v"); });
 #include <string>
 
+#include "engine/collection_delta.h"
 #include "engine/detail/bucket_impl.h"
 
 namespace kvgate::engine {
@@ -58,7 +59,7 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
   const uint64_t before = in_place ? object->MemoryBytes() : 0;
   // A file bucket logs what the change did, not the whole collection (collection_delta.h).
   std::string ops;
-  const bool record = Logging() && type != ValueType::kStream;
+  const bool record = Logging();
   if (record) object->set_delta(&ops);
   const bool changed = fn(*object);
   if (record) object->set_delta(nullptr);
@@ -71,7 +72,9 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
   }
   const UnixMillis expires = live && node->has_expiry() ? node->expires_at_ms() : kNoExpiry;
   // The operations unless they outgrow the collection itself (a rebuild: SPOP's Clear, ...).
-  if (record && ops.size() <= 64 + object->MemoryBytes() / 2) pending_delta_ = &ops;
+  if (record && !delta::Abandoned(ops) && ops.size() <= 64 + object->MemoryBytes() / 2) {
+    pending_delta_ = &ops;
+  }
   Append(node, key, hash, Op::kPut, MarkerReason::kNone, {}, {}, expires, true, object.get());
   pending_delta_ = nullptr;
   return last_rev_;

@@ -68,7 +68,7 @@ bool BucketImpl::ReplayDelta(RedoReader& r) {
   const UnixMillis expires = r.Int();
   const uint8_t t = r.Byte();
   if (!r.ok() || rev <= last_rev_ || key.size() > UINT32_MAX || t == 0 ||
-      t > static_cast<uint8_t>(ValueType::kZSet)) {
+      t > static_cast<uint8_t>(ValueType::kStream)) {
     return false;
   }
   const auto type = static_cast<ValueType>(t);
@@ -91,7 +91,8 @@ bool BucketImpl::ReplayDelta(RedoReader& r) {
   }
   const uint64_t before = in_place ? object->MemoryBytes() : 0;
   if (!ApplyCollectionDelta(*object, r.Rest())) return false;
-  if (object->size() == 0) return false;  // an emptied collection is logged as a Delete
+  // An emptied collection is logged as a Delete (a stream stays, empty).
+  if (object->size() == 0 && object->RemovedWhenEmpty()) return false;
   if (in_place) ResizedInPlace(before, object->MemoryBytes());
   last_rev_ = rev - 1;
   replay_now_ = created != 0 ? created : 1;

@@ -7,10 +7,13 @@
 #include "engine/collection_delta.h"
 
 #include <cmath>
+#include <string_view>
+#include <vector>
 
 #include "engine/collections/hash_value.h"
 #include "engine/collections/list_value.h"
 #include "engine/collections/set_value.h"
+#include "engine/collections/stream_value.h"
 #include "engine/collections/zset_value.h"
 
 namespace kvgate::engine {
@@ -128,6 +131,66 @@ bool ApplyZSet(ZSetValue& z, Op op, detail::Reader& r) {
   }
 }
 
+bool ApplyStream(StreamValue& s, Op op, detail::Reader& r) {
+  StreamId id;
+  uint64_t n = 0;
+  switch (op) {
+    case Op::kStreamAppend: {
+      uint8_t new_node = 0;
+      if (!r.Id(&id) || !r.Byte(&new_node) || new_node > 1 || !r.Count(&n, 1) || n == 0 ||
+          n % 2 != 0 || id <= s.last_id()) {
+        return false;
+      }
+      std::vector<std::string_view> fv(n);
+      for (std::string_view& x : fv) {
+        if (!r.String(&x)) return false;
+      }
+      s.Append(id, fv, new_node == 1);
+      return true;
+    }
+    case Op::kStreamDelete:
+      if (!r.Id(&id)) return false;
+      s.Delete(id);
+      return true;
+    case Op::kStreamTrim: {
+      StreamTrim t;
+      uint8_t by = 0;
+      uint8_t approx = 0;
+      if (!r.Byte(&by) || !r.Byte(&approx) || by > static_cast<uint8_t>(StreamTrim::By::kMinId) ||
+          approx > 1 || !r.Varint(&t.maxlen) || !r.Id(&t.minid) || !r.Signed(&t.limit) ||
+          t.limit < 0) {
+        return false;
+      }
+      t.by = static_cast<StreamTrim::By>(by);
+      t.approx = approx == 1;
+      s.Trim(t);
+      return true;
+    }
+    case Op::kStreamLastId:
+      if (!r.Id(&id)) return false;
+      s.SetLastId(id);
+      return true;
+    case Op::kStreamEntriesAdded:
+      if (!r.Varint(&n)) return false;
+      s.SetEntriesAdded(n);
+      return true;
+    case Op::kStreamMaxDeleted:
+      if (!r.Id(&id)) return false;
+      s.SetMaxDeletedId(id);
+      return true;
+    case Op::kStreamFirstId:
+      if (!r.Id(&id)) return false;
+      s.SetFirstId(id);
+      return true;
+    case Op::kStreamFlagLastDeleted:
+      if (s.node_count() == 0) return false;
+      s.FlagLastDeleted();
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool ApplyCollectionDelta(Collection& c, std::string_view ops) {
@@ -149,6 +212,9 @@ bool ApplyCollectionDelta(Collection& c, std::string_view ops) {
         break;
       case ValueType::kZSet:
         ok = ApplyZSet(static_cast<ZSetValue&>(c), op, r);
+        break;
+      case ValueType::kStream:
+        ok = ApplyStream(static_cast<StreamValue&>(c), op, r);
         break;
       default:
         break;

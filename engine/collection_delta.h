@@ -22,26 +22,45 @@ namespace kvgate::engine {
 namespace delta {
 
 enum class Op : uint8_t {
-  kHashSet = 1,     // field, value
-  kHashInsert,      // field, value (only if absent)
-  kHashErase,       // field
-  kHashTable,       // the listpack label goes
-  kSetAdd,          // member, max intset entries
-  kSetRemove,       // member
-  kSetClear,        //
-  kListPushFront,   // value
-  kListPushBack,    // value
-  kListPopFront,    //
-  kListPopBack,     //
-  kListSet,         // index, value
-  kListInsert,      // index, value
-  kListRemove,      // value, count
-  kListTrim,        // front, back
-  kZSet,            // member, score
-  kZErase,          // member
-  kZListpack,       // on
-  kZClearNegZeros,  //
+  kHashSet = 1,         // field, value
+  kHashInsert,          // field, value (only if absent)
+  kHashErase,           // field
+  kHashTable,           // the listpack label goes
+  kSetAdd,              // member, max intset entries
+  kSetRemove,           // member
+  kSetClear,            //
+  kListPushFront,       // value
+  kListPushBack,        // value
+  kListPopFront,        //
+  kListPopBack,         //
+  kListSet,             // index, value
+  kListInsert,          // index, value
+  kListRemove,          // value, count
+  kListTrim,            // front, back
+  kZSet,                // member, score
+  kZErase,              // member
+  kZListpack,           // on
+  kZClearNegZeros,      //
+  kStreamAppend,        // id, new node, pairs count, field, value, ...
+  kStreamDelete,        // id
+  kStreamTrim,          // by, approx, maxlen, minid, limit
+  kStreamLastId,        // id
+  kStreamEntriesAdded,  // n
+  kStreamMaxDeleted,    // id
+  kStreamFirstId,       // id
+  kStreamFlagLastDeleted,
 };
+
+// A change that cannot be recorded as operations (a stream's consumer groups): the record is
+// the collection's image. Sets `c`'s buffer to the single byte 0 and stops recording.
+inline void Abandon(Collection* c) {
+  if (c->delta() == nullptr) return;
+  c->delta()->assign(1, '\0');
+  c->set_delta(nullptr);
+}
+inline bool Abandoned(const std::string& ops) {
+  return ops.size() == 1 && ops[0] == '\0';
+}
 
 inline void Put(std::string* d, Op op) {
   detail::PutByte(d, static_cast<uint8_t>(op));
@@ -67,6 +86,10 @@ inline void Put(std::string* d, Op op, uint64_t a, uint64_t b) {
   Put(d, op);
   detail::PutVarint(d, a);
   detail::PutVarint(d, b);
+}
+inline void Put(std::string* d, Op op, StreamId id) {
+  Put(d, op);
+  detail::PutId(d, id);
 }
 inline void PutScore(std::string* d, std::string_view member, double score) {
   Put(d, Op::kZSet, member);

@@ -133,6 +133,12 @@ uint64_t StreamValue::NodeBytes(const Node& n) const {
 }
 
 void StreamValue::Append(StreamId id, std::span<const std::string_view> fv, bool new_node) {
+  if (delta() != nullptr) {
+    delta::Put(delta(), delta::Op::kStreamAppend, id);
+    detail::PutByte(delta(), new_node ? 1 : 0);
+    detail::PutVarint(delta(), fv.size());
+    for (std::string_view s : fv) detail::PutString(delta(), s);
+  }
   const size_t pairs = fv.size() / 2;
   uint64_t total = 0;
   for (std::string_view s : fv) total += s.size();
@@ -199,6 +205,7 @@ void StreamValue::RecomputeFirst() {
 }
 
 bool StreamValue::Delete(StreamId id) {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kStreamDelete, id);
   const size_t ni = NodeFor(id);
   if (ni == SIZE_MAX) return false;
   Node& n = nodes_[ni];
@@ -218,6 +225,7 @@ bool StreamValue::Delete(StreamId id) {
 }
 
 void StreamValue::FlagLastDeleted() {
+  if (delta() != nullptr) delta::Put(delta(), delta::Op::kStreamFlagLastDeleted);
   Slot& s = nodes_.back().slots.back();
   if (s.deleted) return;
   s.deleted = true;
@@ -227,6 +235,15 @@ void StreamValue::FlagLastDeleted() {
 
 uint64_t StreamValue::Trim(const StreamTrim& t) {
   if (t.by == StreamTrim::By::kNone) return 0;
+  if (delta() != nullptr) {
+    delta::Put(delta(), delta::Op::kStreamTrim);
+    detail::PutByte(delta(), static_cast<uint8_t>(t.by));
+    detail::PutByte(delta(), t.approx ? 1 : 0);
+    detail::PutVarint(delta(), t.maxlen);
+    detail::PutId(delta(), t.minid);
+    detail::PutSigned(delta(), t.limit);
+  }
+  delta::Pause inner(this);  // what it removes follows from the trim
   const bool by_len = t.by == StreamTrim::By::kMaxLen;
   uint64_t deleted = 0;
   while (!nodes_.empty()) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/collection.h"
+#include "engine/collection_delta.h"
 #include "engine/collections/stream_groups.h"
 #include "engine/collections/stream_id.h"
 #include "engine/function_ref.h"
@@ -104,16 +105,23 @@ class StreamValue final : public Collection {
   }
   // XSETID: the caller has checked the values against the entries.
   void SetLastId(StreamId id) {
+    if (delta() != nullptr) delta::Put(delta(), delta::Op::kStreamLastId, id);
     last_id_ = id;
   }
   void SetEntriesAdded(uint64_t n) {
+    if (delta() != nullptr) {
+      delta::Put(delta(), delta::Op::kStreamEntriesAdded);
+      detail::PutVarint(delta(), n);
+    }
     entries_added_ = n;
   }
   void SetMaxDeletedId(StreamId id) {
+    if (delta() != nullptr) delta::Put(delta(), delta::Op::kStreamMaxDeleted, id);
     max_deleted_ = id;
   }
   // RESTORE: the recorded first ID as the payload has it.
   void SetFirstId(StreamId id) {
+    if (delta() != nullptr) delta::Put(delta(), delta::Op::kStreamFirstId, id);
     first_id_ = id;
   }
   // Nodes held (Redis's radix-tree-keys), oldest first.
@@ -133,8 +141,10 @@ class StreamValue final : public Collection {
   uint64_t MemoryBytes() const override {
     return sizeof(*this) + bytes_ + groups_.MemoryBytes();
   }
-  // The stream's consumer groups (XGROUP, XREADGROUP, ...).
+  // The stream's consumer groups (XGROUP, XREADGROUP, ...). Their changes are not recorded
+  // as operations: a change that touches them is logged as the stream's image.
   StreamGroups& groups() {
+    delta::Abandon(this);
     return groups_;
   }
   const StreamGroups& groups() const {

@@ -16,6 +16,7 @@
 #include "engine/collections/hash_value.h"
 #include "engine/collections/list_value.h"
 #include "engine/collections/set_value.h"
+#include "engine/collections/stream_value.h"
 #include "engine/collections/zset_value.h"
 
 namespace kvgate::engine {
@@ -99,6 +100,48 @@ TEST_CASE("collection deltas: hash, set and sorted set mutators replay exactly",
   });
   CHECK(z.EncodingName() == "skiplist");
   Check<ZSetValue>(z, [](ZSetValue& x) { x.set_listpack(true); });
+}
+
+TEST_CASE("collection deltas: stream appends, deletes, trims and IDs replay exactly", "[delta]") {
+  StreamValue s;
+  uint64_t ms = 1;
+  auto add = [&](StreamValue& x, int n) {
+    for (int i = 0; i < n; ++i) {
+      const std::string v = "value-" + std::to_string(ms);
+      std::string_view fv[] = {"field", v};
+      x.Append({ms++, 0}, fv);
+    }
+  };
+  Check<StreamValue>(s, [&](StreamValue& x) { add(x, 450); });  // several nodes
+  Check<StreamValue>(s, [&](StreamValue& x) {
+    CHECK(x.Delete({10, 0}));
+    CHECK(x.Delete({1, 0}));
+  });
+  Check<StreamValue>(s, [&](StreamValue& x) {
+    StreamTrim t;
+    t.by = StreamTrim::By::kMaxLen;
+    t.approx = true;
+    t.maxlen = 300;
+    CHECK(x.Trim(t) > 0);  // whole nodes only, as Redis's ~
+  });
+  Check<StreamValue>(s, [&](StreamValue& x) {
+    StreamTrim t;
+    t.by = StreamTrim::By::kMinId;
+    t.minid = {300, 0};
+    x.Trim(t);
+  });
+  Check<StreamValue>(s, [&](StreamValue& x) {
+    x.SetLastId({100000, 5});
+    x.SetEntriesAdded(99999);
+    x.SetMaxDeletedId({299, 0});
+  });
+  // A change to the consumer groups is not recorded as operations: the image is logged.
+  std::string ops;
+  s.set_delta(&ops);
+  add(s, 1);
+  (void)s.groups();
+  CHECK(delta::Abandoned(ops));
+  CHECK(s.delta() == nullptr);
 }
 
 TEST_CASE("collection deltas: malformed operations are refused", "[delta]") {

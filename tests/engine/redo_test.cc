@@ -17,6 +17,7 @@
 #include "engine/collections/hash_value.h"
 #include "engine/collections/list_value.h"
 #include "engine/collections/set_value.h"
+#include "engine/collections/stream_value.h"
 #include "engine/collections/zset_value.h"
 #include "engine/engine.h"
 #include "engine/redo.h"
@@ -120,7 +121,7 @@ struct Runner {
     const std::string key = Key();
     const std::string value = "v" + std::to_string(rng() % 1000);
     WriteOptions o;
-    switch (Pick(22)) {
+    switch (Pick(23)) {
       case 0:
       case 1:
       case 2:
@@ -279,6 +280,31 @@ struct Runner {
         break;
       case 21:
         (void)b->RemoveTombstones(0);
+        break;
+      case 22:
+        (void)b->Mutate("x" + std::to_string(Pick(2)), ValueType::kStream, {}, [&](Collection& c) {
+          auto& s = static_cast<StreamValue&>(c);
+          StreamId id = s.last_id();
+          switch (Pick(4)) {
+            case 0: {
+              StreamTrim t;
+              t.by = StreamTrim::By::kMaxLen;
+              t.maxlen = Pick(5);
+              return s.Trim(t) > 0;
+            }
+            case 1:
+              return s.Delete({Pick(id.ms + 1), 0});
+            case 2:
+              (void)s.groups().Create("g" + std::to_string(Pick(3)), id, 0);
+              return true;
+            default: {
+              id.ms += 1 + Pick(3);
+              std::string_view fv[] = {"f", value};
+              s.Append(id, fv);
+              return true;
+            }
+          }
+        });
         break;
     }
   }
