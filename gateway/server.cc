@@ -50,11 +50,10 @@ Server::Server(engine::Store& store, const ServerOptions& options)
 }
 
 Server::~Server() {
-  // Run() closes every handle before returning; a Server that never ran closes them here.
-  if (!shutting_down_) {
-    BeginShutdown();
-    uv_run(&loop_, UV_RUN_DEFAULT);
-  }
+  // Run() closes every handle before returning; a Server that never ran closes them here. The
+  // run also completes closes requested after Run() (the redo writer's handle).
+  if (!shutting_down_) BeginShutdown();
+  uv_run(&loop_, UV_RUN_DEFAULT);
   uv_loop_close(&loop_);
 }
 
