@@ -28,6 +28,13 @@ void BucketImpl::ResizedInPlace(uint64_t before, uint64_t after) {
   }
 }
 
+CollectionRef BucketImpl::WritableObject(const KeyNode& node, bool* in_place) {
+  Collection* current = node.object();
+  *in_place = current->refs() == 1;
+  // Another key shares it: copy on write.
+  return CollectionRef(*in_place ? current : current->Clone().release());
+}
+
 Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const MutateOptions& o,
                                     FunctionRef<bool(Collection&)> fn) {
   if (key.size() > UINT32_MAX) return Errc::kInvalidArgument;
@@ -40,13 +47,7 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
   if (live) {
     if (!node->is_typed() || node->object()->type() != type) return Errc::kWrongType;
     if (o.may_grow && core_->WouldExceed(1)) return Errc::kOutOfMemory;
-    Collection* current = node->object();
-    if (current->refs() > 1) {
-      object = CollectionRef(current->Clone());  // another key shares it: copy on write
-    } else {
-      object = CollectionRef(current);
-      in_place = true;
-    }
+    object = WritableObject(*node, &in_place);
   } else {
     if (!o.create) return {Errc::kNotFound, node != nullptr ? node->revision : 0};
     if (config_.max_keys >= 0 && live_keys_ >= static_cast<uint64_t>(config_.max_keys)) {

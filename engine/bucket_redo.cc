@@ -80,12 +80,7 @@ bool BucketImpl::ReplayDelta(RedoReader& r) {
   bool in_place = false;
   if (live) {
     if (!node->is_typed() || node->object()->type() != type) return false;
-    if (node->object()->refs() > 1) {
-      object = CollectionRef(node->object()->Clone());
-    } else {
-      object = CollectionRef(node->object());
-      in_place = true;
-    }
+    object = WritableObject(*node, &in_place);
   } else {
     object = CollectionRef(NewCollection(type));
   }

@@ -8,8 +8,6 @@
 
 #include <xxhash.h>
 
-#include <cstring>
-
 namespace kvgate::engine {
 
 namespace {
@@ -24,21 +22,34 @@ uint64_t GetLe(const char* p, size_t n) {
   return v;
 }
 
-// Whether a whole, valid frame starts at p (header check, length and checksum).
-bool ValidFrameAt(std::string_view data, size_t p) {
-  if (data.size() - p < kRedoHeaderBytes) return false;
+enum class Frame : uint8_t {
+  kValid,
+  kHeaderCut,   // fewer bytes than a header
+  kBadHeader,   // the header check fails, or an impossible length
+  kPayloadCut,  // a good header whose payload runs past the end
+  kBadSum,      // the payload's checksum fails
+};
+
+// What starts at offset p; *len is the payload's length once the header is good.
+Frame FrameAt(std::string_view data, size_t p, uint64_t* len) {
+  if (data.size() - p < kRedoHeaderBytes) return Frame::kHeaderCut;
   const char* h = data.data() + p;
-  if (GetLe(h + 12, 4) != (XXH3_64bits(h, 12) & 0xffffffffu)) return false;
-  const uint64_t len = GetLe(h, 4);
-  if (len == 0 || len > data.size() - p - kRedoHeaderBytes) return false;
-  return GetLe(h + 4, 8) == XXH3_64bits(h + kRedoHeaderBytes, len);
+  *len = GetLe(h, 4);
+  if (GetLe(h + 12, 4) != (XXH3_64bits(h, 12) & 0xffffffffu) || *len == 0 ||
+      *len > kRedoMaxPayload) {
+    return Frame::kBadHeader;
+  }
+  if (*len > data.size() - p - kRedoHeaderBytes) return Frame::kPayloadCut;
+  if (GetLe(h + 4, 8) != XXH3_64bits(h + kRedoHeaderBytes, *len)) return Frame::kBadSum;
+  return Frame::kValid;
 }
 
 // A bad spot is a torn tail unless a valid record follows it somewhere: only then was there
 // acknowledged data after it, which cutting would lose.
 bool ValidFrameAfter(std::string_view data, size_t from) {
+  uint64_t len = 0;
   for (size_t p = from; p + kRedoHeaderBytes <= data.size(); ++p) {
-    if (ValidFrameAt(data, p)) return true;
+    if (FrameAt(data, p, &len) == Frame::kValid) return true;
   }
   return false;
 }
@@ -62,33 +73,23 @@ RedoScan ScanRedo(std::string_view data, FunctionRef<bool(std::string_view, size
   RedoScan scan;
   size_t off = 0;
   while (off < data.size()) {
-    const std::string_view rest = data.substr(off);
     scan.good_bytes = off;
     scan.bad_offset = off;
-    if (rest.size() < kRedoHeaderBytes) {
-      scan.end = RedoScan::End::kTornTail;
-      return scan;
+    uint64_t len = 0;
+    switch (FrameAt(data, off, &len)) {
+      case Frame::kValid:
+        break;
+      case Frame::kHeaderCut:
+      case Frame::kPayloadCut:
+        scan.end = RedoScan::End::kTornTail;
+        return scan;
+      case Frame::kBadHeader:
+      case Frame::kBadSum:
+        scan.end =
+            ValidFrameAfter(data, off + 1) ? RedoScan::End::kCorrupt : RedoScan::End::kTornTail;
+        return scan;
     }
-    const uint64_t len = GetLe(rest.data(), 4);
-    const uint64_t sum = GetLe(rest.data() + 4, 8);
-    const uint64_t check = GetLe(rest.data() + 12, 4);
-    if (check != (XXH3_64bits(rest.data(), 12) & 0xffffffffu) || len == 0 ||
-        len > kRedoMaxPayload) {
-      scan.end =
-          ValidFrameAfter(data, off + 1) ? RedoScan::End::kCorrupt : RedoScan::End::kTornTail;
-      return scan;
-    }
-    if (len > rest.size() - kRedoHeaderBytes) {
-      scan.end = RedoScan::End::kTornTail;
-      return scan;
-    }
-    const std::string_view payload = rest.substr(kRedoHeaderBytes, len);
-    if (XXH3_64bits(payload.data(), payload.size()) != sum) {
-      scan.end =
-          ValidFrameAfter(data, off + 1) ? RedoScan::End::kCorrupt : RedoScan::End::kTornTail;
-      return scan;
-    }
-    if (!fn(payload, off)) {
+    if (!fn(data.substr(off + kRedoHeaderBytes, len), off)) {
       scan.end = RedoScan::End::kRejected;
       return scan;
     }

@@ -10,20 +10,20 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include "engine/redo.h"
+#include "gateway/redo_file.h"
 
 namespace kvgate::gateway {
 
 int RunCheckAof(const std::string& path, bool fix) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::printf("Cannot open %s: %s\n", path.c_str(), std::strerror(errno));
+  std::string data;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || !ReadWholeFile(fd, &data)) {
+    std::printf("Cannot read %s: %s\n", path.c_str(), std::strerror(errno));
+    if (fd >= 0) ::close(fd);
     return 1;
   }
-  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ::close(fd);
   const engine::RedoScan scan =
       engine::ScanRedo(data, [](std::string_view, size_t) { return true; });
   std::printf("%s: %zu good records in %zu of %zu bytes\n", path.c_str(), scan.records,
@@ -41,13 +41,10 @@ int RunCheckAof(const std::string& path, bool fix) {
     std::printf("Run again with --fix to cut the log at offset %zu\n", scan.good_bytes);
     return 1;
   }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || ::ftruncate(fd, static_cast<off_t>(scan.good_bytes)) != 0 || ::fsync(fd) != 0) {
-    std::printf("Failed to truncate %s: %s\n", path.c_str(), std::strerror(errno));
-    if (fd >= 0) ::close(fd);
+  if (const int err = CutFile(path, scan.good_bytes); err != 0) {
+    std::printf("Failed to truncate %s: %s\n", path.c_str(), std::strerror(err));
     return 1;
   }
-  ::close(fd);
   std::printf("Successfully truncated the redo log to %zu bytes\n", scan.good_bytes);
   return 0;
 }

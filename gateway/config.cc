@@ -194,9 +194,7 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
     c.redis.db_buckets[db] = bucket;
   }
   c.appendonly = appendonly == "yes";
-  c.persistence.fsync = appendfsync == "always" ? FsyncPolicy::kAlways
-                        : appendfsync == "no"   ? FsyncPolicy::kNo
-                                                : FsyncPolicy::kEverySec;
+  ParseFsyncPolicy(appendfsync, &c.persistence.fsync);  // CLI11 checked the name
   c.redis.appendonly = appendonly;
   c.redis.appendfsync = appendfsync;
   c.redis.dir = c.persistence.dir;

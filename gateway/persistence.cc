@@ -2,7 +2,7 @@
 // Recovery, the per-pass hand-off to the I/O thread and the release of held output
 // (persistence.h).
 //
-//   Persistence p(server, engine, options);  p.Recover(&err);  p.Start(&err);
+//   Persistence p(server, engine, options);  p.BeginLoading(&err);  server.Run();  p.Stop();
 #include "gateway/persistence.h"
 
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 
 #include "gateway/connection.h"
 #include "gateway/log.h"
+#include "gateway/redo_file.h"
 
 namespace kvgate::gateway {
 
@@ -22,21 +23,6 @@ namespace {
 
 std::string ErrnoText(const std::string& what, int err) {
   return what + ": " + std::strerror(err);
-}
-
-// Reads the whole file; false with errno set on failure.
-bool ReadAll(int fd, std::string* out) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return false;
-  out->resize(static_cast<size_t>(st.st_size));
-  size_t off = 0;
-  while (off < out->size()) {
-    const ssize_t n = ::pread(fd, out->data() + off, out->size() - off, static_cast<off_t>(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return n == 0 ? (out->resize(off), true) : false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 }  // namespace
@@ -74,7 +60,7 @@ bool Persistence::BeginLoading(std::string* error, std::function<void()> on_load
     return false;
   }
   if (fd >= 0) {
-    const bool ok = ReadAll(fd, &load_data_);
+    const bool ok = ReadWholeFile(fd, &load_data_);
     const int err = errno;
     ::close(fd);
     if (!ok) {
@@ -99,13 +85,11 @@ bool Persistence::BeginLoading(std::string* error, std::function<void()> on_load
   return true;
 }
 
-bool Persistence::Recover(std::string* error) {
-  std::function<void()> none;
-  if (!BeginLoading(error, none)) return false;
-  if (!loading_) return true;
-  while (ReplaySlice(UINT64_MAX, error)) {
-  }
-  return !load_failed_;
+void Persistence::CloseLoadIdle() {
+  uv_idle_stop(load_idle_);
+  uv_close(reinterpret_cast<uv_handle_t*>(load_idle_),
+           [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
+  load_idle_ = nullptr;
 }
 
 void Persistence::OnLoadIdle(uv_idle_t* handle) {
@@ -113,10 +97,7 @@ void Persistence::OnLoadIdle(uv_idle_t* handle) {
   std::string error;
   // A few milliseconds per iteration: the loop keeps answering -LOADING meanwhile.
   if (self->ReplaySlice(5'000'000, &error)) return;
-  uv_idle_stop(handle);
-  uv_close(reinterpret_cast<uv_handle_t*>(handle),
-           [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
-  self->load_idle_ = nullptr;
+  self->CloseLoadIdle();
   if (self->load_failed_) {
     KVGATE_LOG(kError, "%s", error.c_str());
     self->server_.RequestStop();
@@ -124,7 +105,7 @@ void Persistence::OnLoadIdle(uv_idle_t* handle) {
 }
 
 bool Persistence::ReplaySlice(uint64_t budget_ns, std::string* error) {
-  const uint64_t until = budget_ns == UINT64_MAX ? UINT64_MAX : uv_hrtime() + budget_ns;
+  const uint64_t until = uv_hrtime() + budget_ns;
   bool replay_failed = false;
   bool paused = false;
   size_t count = 0;
@@ -168,13 +149,10 @@ bool Persistence::FinishReplay(const engine::RedoScan& scan, std::string* error)
       // acknowledged. Cut it so appends continue after the last good record.
       KVGATE_LOG(kWarning, "%s: cutting a torn last record at offset %zu (%zu bytes)", file.c_str(),
                  scan.good_bytes, load_data_.size() - scan.good_bytes);
-      const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd < 0 || ::ftruncate(fd, static_cast<off_t>(scan.good_bytes)) != 0 || ::fsync(fd) != 0) {
-        *error = ErrnoText("cannot cut the torn tail of " + file, errno);
-        if (fd >= 0) ::close(fd);
+      if (const int err = CutFile(file, scan.good_bytes); err != 0) {
+        *error = ErrnoText("cannot cut the torn tail of " + file, err);
         return false;
       }
-      ::close(fd);
       recovery_.cut_bytes = load_data_.size() - scan.good_bytes;
       break;
     }
@@ -220,10 +198,7 @@ void Persistence::Start() {
 
 void Persistence::Stop() {
   if (load_idle_ != nullptr) {  // stopped while replaying: nothing was logged yet
-    uv_idle_stop(load_idle_);
-    uv_close(reinterpret_cast<uv_handle_t*>(load_idle_),
-             [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
-    load_idle_ = nullptr;
+    CloseLoadIdle();
     loading_ = false;
   }
   if (!writer_) return;
@@ -245,9 +220,7 @@ void Persistence::SetFsync(FsyncPolicy policy) {
 translate::PersistenceInfo Persistence::Info() const {
   translate::PersistenceInfo i;
   i.dir = options_.dir;
-  i.fsync = options_.fsync == FsyncPolicy::kAlways ? "always"
-            : options_.fsync == FsyncPolicy::kNo   ? "no"
-                                                   : "everysec";
+  i.fsync = std::string(FsyncPolicyName(options_.fsync));
   i.write_error = write_error_;
   i.log_bytes = writer_ ? writer_->file_bytes() : file_bytes_at_start_;
   i.base_bytes = file_bytes_at_start_;
@@ -263,16 +236,10 @@ translate::PersistenceInfo Persistence::Info() const {
   return i;
 }
 
-bool Persistence::SetFsync(std::string_view policy) {
-  if (policy == "always") {
-    SetFsync(FsyncPolicy::kAlways);
-  } else if (policy == "everysec") {
-    SetFsync(FsyncPolicy::kEverySec);
-  } else if (policy == "no") {
-    SetFsync(FsyncPolicy::kNo);
-  } else {
-    return false;
-  }
+bool Persistence::SetFsync(std::string_view name) {
+  FsyncPolicy policy;
+  if (!ParseFsyncPolicy(name, &policy)) return false;
+  SetFsync(policy);
   return true;
 }
 

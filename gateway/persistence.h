@@ -56,8 +56,6 @@ class Persistence final : public translate::PersistenceControl {
   // bad record with data after it, or one that does not apply, is logged with the file name
   // and offset and stops the server (load_failed()).
   bool BeginLoading(std::string* error, std::function<void()> on_loaded = {});
-  // The same at once, without the loop (tests, tools): replays everything, then starts.
-  bool Recover(std::string* error);
   bool load_failed() const {
     return load_failed_;
   }
@@ -100,6 +98,7 @@ class Persistence final : public translate::PersistenceControl {
   // The end of the log was reached: cut a torn tail or report corruption.
   bool FinishReplay(const engine::RedoScan& scan, std::string* error);
   static void OnLoadIdle(uv_idle_t* handle);
+  void CloseLoadIdle();
 
   Server& server_;
   engine::Engine& engine_;

@@ -19,6 +19,28 @@
 
 namespace kvgate::gateway {
 
+std::string_view FsyncPolicyName(FsyncPolicy policy) {
+  switch (policy) {
+    case FsyncPolicy::kAlways:
+      return "always";
+    case FsyncPolicy::kEverySec:
+      return "everysec";
+    case FsyncPolicy::kNo:
+      return "no";
+  }
+  return "everysec";
+}
+
+bool ParseFsyncPolicy(std::string_view name, FsyncPolicy* policy) {
+  for (FsyncPolicy p : {FsyncPolicy::kAlways, FsyncPolicy::kEverySec, FsyncPolicy::kNo}) {
+    if (name == FsyncPolicyName(p)) {
+      *policy = p;
+      return true;
+    }
+  }
+  return false;
+}
+
 RedoWriter::RedoWriter(uv_loop_t* loop, FsyncPolicy policy,
                        std::function<void(uint64_t, int)> on_done)
     : policy_(policy), on_done_(std::move(on_done)) {

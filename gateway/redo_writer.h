@@ -20,12 +20,17 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 namespace kvgate::gateway {
 
 enum class FsyncPolicy : uint8_t { kAlways, kEverySec, kNo };
+
+// Redis's names: "always", "everysec", "no". Parse returns false for anything else.
+std::string_view FsyncPolicyName(FsyncPolicy policy);
+bool ParseFsyncPolicy(std::string_view name, FsyncPolicy* policy);
 
 class RedoWriter {
  public:

@@ -59,6 +59,9 @@ class BucketImpl {
   // ---- collections in place (bucket_mutate.cc) ----
   Result<Revision> Mutate(std::string_view key, ValueType type, const MutateOptions& o,
                           FunctionRef<bool(Collection&)> fn);
+  // The collection a change of the typed `node` works on: its own (*in_place), or a copy while
+  // another key shares it.
+  CollectionRef WritableObject(const KeyNode& node, bool* in_place);
   // A key's collection changed in place from `before` to `after` heap bytes.
   void ResizedInPlace(uint64_t before, uint64_t after);
 

@@ -81,6 +81,12 @@ class Reader {
   bool done() const {
     return pos_ == in_.size();
   }
+  // Takes every unread byte (a record's trailing image or operations).
+  std::string_view Rest() {
+    std::string_view r = in_.substr(pos_);
+    pos_ = in_.size();
+    return r;
+  }
   bool Byte(uint8_t* out) {
     if (pos_ >= in_.size()) return false;
     *out = static_cast<uint8_t>(in_[pos_++]);

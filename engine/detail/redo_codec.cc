@@ -16,17 +16,6 @@ RedoWriter::RedoWriter(RedoBuffer* buffer, RedoType type)
   Byte(static_cast<uint8_t>(type));
 }
 
-void RedoWriter::Uint(uint64_t v) {
-  char tmp[10];
-  size_t n = 0;
-  while (v >= 0x80) {
-    tmp[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  tmp[n++] = static_cast<char>(v);
-  out_->append(tmp, n);
-}
-
 void RedoWriter::Config(const BucketConfig& c) {
   Byte(kConfigVersion);
   Uint(c.history);
@@ -46,43 +35,9 @@ void RedoWriter::Finish() {
   ++buffer_->records;
 }
 
-uint8_t RedoReader::Byte() {
-  if (p_.empty()) {
-    ok_ = false;
-    return 0;
-  }
-  const auto b = static_cast<uint8_t>(p_.front());
-  p_.remove_prefix(1);
-  return b;
-}
-
-uint64_t RedoReader::Uint() {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (p_.empty()) break;
-    const auto b = static_cast<uint8_t>(p_.front());
-    p_.remove_prefix(1);
-    v |= uint64_t{b & 0x7fu} << shift;
-    if ((b & 0x80) == 0) return v;
-  }
-  ok_ = false;
-  return 0;
-}
-
-std::string_view RedoReader::Str() {
-  const uint64_t n = Uint();
-  if (!ok_ || n > p_.size()) {
-    ok_ = false;
-    return {};
-  }
-  std::string_view s = p_.substr(0, n);
-  p_.remove_prefix(n);
-  return s;
-}
-
 BucketConfig RedoReader::Config() {
   BucketConfig c;
-  if (Byte() != kConfigVersion) ok_ = false;
+  const bool version_ok = Byte() == kConfigVersion;
   const uint64_t history = Uint();
   c.history = history <= 64 ? static_cast<uint32_t>(history) : 0;
   c.max_age_ns = Int();
@@ -94,7 +49,7 @@ BucketConfig RedoReader::Config() {
   c.marker_on_max_age = (flags & 2) != 0;
   c.tombstone_ttl_ns = Int();
   const uint8_t storage = Byte();
-  if (storage > static_cast<uint8_t>(Storage::kFile)) ok_ = false;
+  ok_ = ok_ && version_ok && storage <= static_cast<uint8_t>(Storage::kFile);
   c.storage = static_cast<Storage>(storage);
   c.description = std::string(Str());
   c.attachment = std::string(Str());

@@ -1,7 +1,8 @@
 // File: engine/detail/redo_codec.h
 // The payloads of redo records (engine/redo.h): one record type per engine state change, with
 // a writer that frames straight into the RedoBuffer (no temporary) and a bounds-checked reader.
-// Integers are LEB128 varints (signed ones zigzagged), strings a varint length and the bytes.
+// The primitives are the collection codec's (detail/codec.h): LEB128 varints (signed ones
+// zigzagged), strings as a varint length and the bytes.
 //
 //   RedoWriter w(&redo, RedoType::kRemove);
 //   w.Str("db0"); w.Uint(42); w.Finish();
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/detail/codec.h"
 #include "engine/redo.h"
 #include "engine/types.h"
 
@@ -43,16 +45,17 @@ inline constexpr uint8_t kRedoTrimmed = 4;  // images: the key's older entries w
 class RedoWriter {
  public:
   RedoWriter(RedoBuffer* buffer, RedoType type);
-  void Uint(uint64_t v);
+  void Uint(uint64_t v) {
+    PutVarint(out_, v);
+  }
   void Int(int64_t v) {
-    Uint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+    PutSigned(out_, v);
   }
   void Byte(uint8_t v) {
-    out_->push_back(static_cast<char>(v));
+    PutByte(out_, v);
   }
   void Str(std::string_view s) {
-    Uint(s.size());
-    out_->append(s);
+    PutString(out_, s);
   }
   void Config(const BucketConfig& c);
   // The string the payload is being written to (a collection image appends itself).
@@ -68,40 +71,49 @@ class RedoWriter {
   size_t start_;
 };
 
+// Reads a payload. A failed read (past the end, a bad value) returns zero / empty and makes
+// ok() false from then on, so a record is decoded field by field and checked once.
 class RedoReader {
  public:
-  explicit RedoReader(std::string_view payload) : p_(payload) {
+  explicit RedoReader(std::string_view payload) : r_(payload) {
   }
   RedoType Type() {
     return static_cast<RedoType>(Byte());
   }
-  uint64_t Uint();
+  uint64_t Uint() {
+    uint64_t v = 0;
+    ok_ = ok_ && r_.Varint(&v);
+    return ok_ ? v : 0;
+  }
   int64_t Int() {
-    const uint64_t z = Uint();
-    return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+    int64_t v = 0;
+    ok_ = ok_ && r_.Signed(&v);
+    return ok_ ? v : 0;
   }
-  uint8_t Byte();
-  std::string_view Str();
+  uint8_t Byte() {
+    uint8_t v = 0;
+    ok_ = ok_ && r_.Byte(&v);
+    return ok_ ? v : 0;
+  }
+  std::string_view Str() {
+    std::string_view v;
+    ok_ = ok_ && r_.String(&v);
+    return ok_ ? v : std::string_view();
+  }
   BucketConfig Config();
-  // The unread rest (a collection image at the end of a record).
+  // The unread rest (a collection image or operations at the end of a record).
   std::string_view Rest() {
-    std::string_view r = p_;
-    p_ = {};
-    return r;
+    return r_.Rest();
   }
-  // False once any read ran past the end or found a bad value.
   bool ok() const {
     return ok_;
   }
   bool done() const {
-    return ok_ && p_.empty();
-  }
-  void Fail() {
-    ok_ = false;
+    return ok_ && r_.done();
   }
 
  private:
-  std::string_view p_;
+  Reader r_;
   bool ok_ = true;
 };
 
