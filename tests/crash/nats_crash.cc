@@ -85,8 +85,14 @@ using Model = std::map<std::string, KeyLog>;
 class Writer {
  public:
   Writer(int id, uint64_t seed) : id_(id), seed_(seed) {
-    for (int k = 0; k < kKeysPerWriter; ++k)
-      keys["w" + std::to_string(id) + ".k" + std::to_string(k)];
+    // Appended piecewise: GCC 12's -Wrestrict misfires on `"w" + to_string(id) + ...` at -O3.
+    for (int k = 0; k < kKeysPerWriter; ++k) {
+      std::string key = "w";
+      key += std::to_string(id);
+      key += ".k";
+      key += std::to_string(k);
+      keys[key];
+    }
   }
   void Start(int round, int port, const std::atomic<bool>* killed) {
     rng_.seed(seed_ * 1000003 + static_cast<uint64_t>(round) * 101 + static_cast<uint64_t>(id_));
