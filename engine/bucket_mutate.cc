@@ -57,6 +57,7 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
     object = CollectionRef(NewCollection(type));
     if (!object) return Errc::kInvalidArgument;
   }
+  if (in_place) CaptureForImage(*node);  // changed in place: an image may still need it
   const uint64_t before = in_place ? object->MemoryBytes() : 0;
   // A file bucket logs what the change did, not the whole collection (collection_delta.h).
   std::string ops;

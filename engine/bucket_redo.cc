@@ -44,6 +44,12 @@ void WriteEntry(RedoWriter& w, std::string_view bucket, const EntryBase& e, uint
 
 }  // namespace
 
+void BucketImpl::WriteEntryRecord(RedoBuffer* out, std::string_view bucket, const EntryBase& e) {
+  RedoWriter w(out, RedoType::kAppend);
+  const uint8_t trimmed = (e.owner()->flags & detail::kFlagTrimmed) ? detail::kRedoTrimmed : 0;
+  WriteEntry(w, bucket, e, trimmed);
+}
+
 void BucketImpl::LogAppend(const KeyNode& node, bool rollup) {
   if (pending_delta_ != nullptr) {
     RedoWriter w(core_->redo, RedoType::kAppendDelta);
@@ -128,9 +134,7 @@ void BucketImpl::WriteImage(RedoBuffer* out) const {
   // Revision order: each key's older entries come before its newer ones, so appending them
   // in turn rebuilds every history chain.
   log_.Visit(1, detail::RevLog::kUnbounded, [&](Revision, const EntryBase* e) {
-    RedoWriter w(out, RedoType::kAppend);
-    const uint8_t trimmed = (e->owner()->flags & detail::kFlagTrimmed) ? detail::kRedoTrimmed : 0;
-    WriteEntry(w, name_, *e, trimmed);
+    WriteEntryRecord(out, name_, *e);
     return true;
   });
   RedoWriter w(out, RedoType::kBucketState);

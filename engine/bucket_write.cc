@@ -137,6 +137,7 @@ KeyNode* BucketImpl::Append(KeyNode* node, std::string_view key, uint64_t hash, 
     node->hist_count = 0;
     if (watches_.MayWatchExact(hash)) node->flags |= detail::kFlagWatched;
   } else {
+    CaptureForImage(*node);  // it goes, or becomes history without its expiry
     CountNewest(*node, -1);
     if (node->op == Op::kPut && node->has_expiry()) ttl_.MarkStale();
     if (!rollup && config_.history > 1 && old_object == nullptr) {
@@ -357,6 +358,7 @@ Status BucketImpl::SetExpiry(std::string_view key, UnixMillis expire_at_ms) {
 }
 
 void BucketImpl::ApplyExpiry(KeyNode* node, uint64_t hash, UnixMillis expire_at_ms) {
+  CaptureForImage(*node);
   bool had = node->has_expiry() && node->expires_at_ms() != kNoExpiry;
   bool want = expire_at_ms != kNoExpiry;
   if (had) {

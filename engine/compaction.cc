@@ -22,6 +22,7 @@ using detail::KeyNode;
 using detail::Keyspace;
 
 void BucketImpl::RemoveOlder(KeyNode* node, HistEntry* prev, HistEntry* h) {
+  CaptureForImage(*h);
   if (Logging()) LogRemove(h->revision);
   (prev != nullptr ? prev->older : node->older) = h->older;
   log_.Remove(h->revision);
@@ -42,6 +43,7 @@ void BucketImpl::TrimHistory(KeyNode* node, uint32_t keep) {
 }
 
 void BucketImpl::RemoveKey(KeyNode* node, uint64_t hash, ChangeKind kind) {
+  CaptureForImage(*node);
   if (Logging()) LogRemove(node->revision);
   ++redo_quiet_;  // the record above removes the older entries too
   while (node->older != nullptr) RemoveOlder(node, nullptr, node->older);
@@ -187,6 +189,7 @@ uint64_t BucketImpl::PurgeEntries(const KeyFilter& filter, uint64_t keep, Revisi
 }
 
 uint64_t BucketImpl::Flush() {
+  FinishImageNow();  // everything goes: an image still writing this bucket takes it first
   if (Logging()) LogFlush();
   uint64_t removed = entries_;
   if (keys_.size() != 0) core_->graveyard.push_back(keys_.Detach());  // freed by Tick

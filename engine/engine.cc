@@ -180,6 +180,7 @@ Status Engine::DeleteBucket(std::string_view name) {
   if (it == impl_->buckets.end()) return Errc::kBucketNotFound;
   std::string owned(name);
   impl_->LogDelete(*it->second->impl_);
+  it->second->impl_->FinishImageNow();  // an image in progress takes it as it was
   it->second->impl_->OnDeleted();
   impl_->buckets.erase(it);
   ++impl_->generation;

@@ -190,6 +190,15 @@ class Engine {
   Status Replay(std::string_view payload);
   // Appends records that rebuild every file bucket as it is now (a snapshot of them).
   void WriteImage(RedoBuffer* out) const;
+  // Checkpoints (engine/image_walk.cc): starts an image of every file bucket as it is now,
+  // written into `out` a slice at a time by ContinueImage while the engine goes on changing
+  // (the image keeps showing this moment: image + the records logged from now on replay to
+  // the live state). Replaces an image in progress.
+  void BeginImage(RedoBuffer* out);
+  // Writes about `budget` more entries of the image; true when it is complete.
+  bool ContinueImage(size_t budget);
+  void AbortImage();
+  bool image_in_progress() const;
   // While set, writes to file buckets fail with kStorageFailed (the log cannot be written).
   void RefuseFileWrites(bool refuse);
 

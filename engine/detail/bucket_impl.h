@@ -22,6 +22,7 @@
 #include "engine/detail/deadline_heap.h"
 #include "engine/detail/engine_core.h"
 #include "engine/detail/entry.h"
+#include "engine/detail/image_walk.h"
 #include "engine/detail/keyspace.h"
 #include "engine/detail/redo_codec.h"
 #include "engine/detail/rev_log.h"
@@ -107,6 +108,24 @@ class BucketImpl {
   void LogFlush();
   // Records that rebuild this bucket as it is now (create, every retained entry, state).
   void WriteImage(RedoBuffer* out) const;
+  // The kAppend record that rebuilds the retained entry `e` of bucket `bucket`.
+  static void WriteEntryRecord(RedoBuffer* out, std::string_view bucket, const EntryBase& e);
+
+  // ---- checkpoint images (image_walk.cc, detail/image_walk.h) ----
+  // Called before a change removes or alters the retained entry `e` in place: while an image
+  // is being written and has not reached `e`, its record as it is now is kept for the image.
+  void CaptureForImage(const EntryBase& e) {
+    if (image_ != nullptr) Capture(e);
+  }
+  void Capture(const EntryBase& e);
+  // Writes about *budget more entries of this bucket's image (consuming the budget); true
+  // when its part is complete (image_ is then cleared).
+  bool WriteImageSlice(detail::ImageBucket& ib, size_t* budget);
+  // The bucket is about to lose every entry (Flush, DeleteBucket): its image is written now.
+  void FinishImageNow() {
+    size_t budget = detail::RevLog::kUnbounded;
+    if (image_ != nullptr) (void)WriteImageSlice(*image_, &budget);
+  }
   // Applies one record of this bucket (the reader is past the bucket name); false if it does
   // not fit the state (corruption).
   bool ReplayRecord(detail::RedoType type, detail::RedoReader& r);
@@ -198,6 +217,8 @@ class BucketImpl {
   UnixNanos replay_now_ = 0;  // while replaying an append: its recorded creation time
   // Mutate: the operations of the change being appended, logged instead of its image.
   const std::string* pending_delta_ = nullptr;
+  // The image being written of this bucket (nullptr: none, or its part is complete).
+  detail::ImageBucket* image_ = nullptr;
 };
 
 }  // namespace kvgate::engine

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/detail/entry.h"
+#include "engine/detail/image_walk.h"
 #include "engine/detail/keyspace.h"
 #include "engine/engine.h"
 #include "engine/redo.h"
@@ -53,6 +54,7 @@ struct Engine::Impl {
   RedoBuffer* redo = nullptr;  // Engine::SetRedo: where file buckets' changes are logged
   bool refuse_writes = false;  // Engine::RefuseFileWrites: the log cannot be written
   std::string tick_next;       // round-robin position of Tick (a bucket name)
+  std::unique_ptr<detail::ImageWalk> image;  // Engine::BeginImage: the image being written
 };
 
 }  // namespace kvgate::engine

@@ -10,8 +10,10 @@
 //   Run("seed", ops) -> Dump(live) == Dump(replayed) == Dump(from image)
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "engine/collection_codec.h"
 #include "engine/collections/hash_value.h"
@@ -344,6 +346,55 @@ TEST_CASE("redo: replaying the log and loading an image restore the exact state"
       const Revision a = *live.engine.FindBucket(name)->Put("next", "x", {});
       CHECK(*replayed.FindBucket(name)->Put("next", "x", {}) == a);
       CHECK(*from_image.FindBucket(name)->Put("next", "x", {}) == a);
+    }
+  }
+}
+
+// A checkpoint image written in small slices while random changes go on (flushes, deletes,
+// swaps, expiry, collections changed in place, history shrinks): the image alone must replay to
+// the state at its start, and with the records logged since then to the live state, for every
+// image taken.
+TEST_CASE("redo: an image written in slices during changes plus the log after it restore the state",
+          "[redo]") {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    INFO("seed " << seed);
+    Runner live(seed);
+    RedoBuffer redo;
+    live.engine.SetRedo(&redo);
+    struct Checkpoint {
+      RedoBuffer image;
+      size_t log_offset = 0;
+      std::string state_at_start;  // the image alone must give exactly this
+      bool complete = false;
+    };
+    std::vector<std::unique_ptr<Checkpoint>> checkpoints;
+    for (int i = 0; i < 1500; ++i) {
+      live.Step();
+      if (!live.engine.image_in_progress()) {
+        if (i > 100 && live.Pick(40) == 0) {
+          checkpoints.push_back(std::make_unique<Checkpoint>());
+          checkpoints.back()->log_offset = redo.bytes.size();
+          checkpoints.back()->state_at_start = Dump(live.engine);
+          live.engine.BeginImage(&checkpoints.back()->image);
+        }
+      } else if (live.Pick(2) == 0 && live.engine.ContinueImage(1 + live.Pick(6))) {
+        checkpoints.back()->complete = true;
+      }
+    }
+    while (!checkpoints.empty() && !checkpoints.back()->complete) {
+      checkpoints.back()->complete = live.engine.ContinueImage(3);
+    }
+    INFO("checkpoints " << checkpoints.size());
+    CHECK(checkpoints.size() >= 3);
+    const std::string expected = Dump(live.engine);
+    for (size_t k = 0; k < checkpoints.size(); ++k) {
+      INFO("checkpoint " << k << " at log offset " << checkpoints[k]->log_offset);
+      FakeClock clock2;
+      Engine restored(clock2);
+      ReplayAll(restored, checkpoints[k]->image.bytes);
+      REQUIRE(Dump(restored) == checkpoints[k]->state_at_start);
+      ReplayAll(restored, std::string_view(redo.bytes).substr(checkpoints[k]->log_offset));
+      REQUIRE(Dump(restored) == expected);
     }
   }
 }
