@@ -110,8 +110,29 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
                  "with any of them)")
       ->check(CLI::IsMember({"always", "everysec", "no"}))
       ->capture_default_str();
+  std::string save;
+  app.add_option("--save", save,
+                 "Checkpoint rules \"<seconds> <changes> ...\" (Redis 'save'); any rule makes "
+                 "Redis databases file buckets, like --appendonly yes")
+      ->check(CLI::Validator(
+          [](std::string& in) -> std::string {
+            std::vector<translate::SaveRule> rules;
+            return redis::ParseSaveRules(in, &rules, &in) ? "" : "not save rules: " + in;
+          },
+          "RULES"));
+  app.add_option("--auto-aof-rewrite-percentage", c.redis.auto_aof_rewrite_percentage,
+                 "Checkpoint when the redo files grew by this percentage since the last one "
+                 "(0: never)")
+      ->check(CLI::Range(int64_t{0}, int64_t{INT32_MAX}))
+      ->capture_default_str();
+  std::string rewrite_min = "64mb";
+  app.add_option("--auto-aof-rewrite-min-size", rewrite_min,
+                 "... and are at least this large")
+      ->transform(MemorySize())
+      ->capture_default_str();
   app.add_option("--check-aof", c.check_aof,
-                 "Check the redo log FILE and exit (0: clean; 1: damaged)");
+                 "Check a redo file, or every file a kvgate.manifest names, and exit (0: clean; "
+                 "1: damaged)");
   app.add_flag("--fix", c.check_aof_fix, "With --check-aof: cut the log at its last good record");
 
   // Redis front.
@@ -198,8 +219,12 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
   c.redis.appendonly = appendonly;
   c.redis.appendfsync = appendfsync;
   c.redis.dir = c.persistence.dir;
-  c.redis.bucket_defaults.storage =
-      c.appendonly ? engine::Storage::kFile : engine::Storage::kMemory;
+  c.redis.save = save;
+  (void)redis::ParseSaveRules(save, &c.persistence.save_rules, nullptr);  // checked above
+  (void)redis::ParseMemoryValue(rewrite_min, &c.redis.auto_aof_rewrite_min_size);  // checked
+  c.persistence.auto_rewrite_percentage = c.redis.auto_aof_rewrite_percentage;
+  c.persistence.auto_rewrite_min_size = c.redis.auto_aof_rewrite_min_size;
+  c.redis.bucket_defaults.storage = c.redis.DatabaseStorage();
   c.nats.max_payload = max_payload;
   c.nats.max_pending_bytes = max_pending;
   c.nats.port = c.nats_port;

@@ -5,6 +5,7 @@
 //   Persistence p(server, engine, options);  p.BeginLoading(&err);  server.Run();  p.Stop();
 #include "gateway/persistence.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,44 +36,72 @@ Persistence::~Persistence() {
   Stop();
 }
 
-std::string Persistence::path() const {
-  return options_.dir + "/" + kRedoFileName;
+namespace {
+
+// Files of the data directory's naming scheme that the manifest does not name: left by a
+// rewrite a crash interrupted, or by one whose old files were not all removed yet.
+void RemoveStrayFiles(const std::string& dir, const Manifest& m) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view name = e->d_name;
+    const bool ours = (name.starts_with("kvgate-redo.") &&
+                       (name.ends_with(".base") || name.ends_with(".incr"))) ||
+                      name == std::string(kManifestName) + ".tmp";
+    if (!ours) continue;
+    bool named = false;
+    for (const ManifestFile& f : m.files) named = named || f.name == name;
+    if (named) continue;
+    KVGATE_LOG(kInfo, "%s/%s: not named by the manifest; removed", dir.c_str(), e->d_name);
+    ::unlinkat(::dirfd(d), e->d_name, 0);
+  }
+  ::closedir(d);
 }
+
+}  // namespace
 
 bool Persistence::BeginLoading(std::string* error, std::function<void()> on_loaded) {
   on_loaded_ = std::move(on_loaded);
   load_start_ns_ = uv_hrtime();
   load_start_unix_ = static_cast<int64_t>(std::time(nullptr));
+  last_save_unix_ = load_start_unix_;
   if (::mkdir(options_.dir.c_str(), 0755) != 0 && errno != EEXIST) {
     *error = ErrnoText("cannot create the data directory " + options_.dir, errno);
     return false;
   }
-  const std::string file = path();
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno != ENOENT) {
-    *error = ErrnoText("cannot open " + file, errno);
+  if (::access(options_.dir.c_str(), W_OK | X_OK) != 0) {
+    // Fail now, not at the first write, if the directory cannot take the redo files.
+    *error = ErrnoText("cannot write the data directory " + options_.dir, errno);
     return false;
   }
-  if (fd >= 0 && ::access(file.c_str(), W_OK) != 0) {
-    // Fail now, not at the first write, if the log cannot be appended to.
-    *error = ErrnoText("cannot write " + file, errno);
-    ::close(fd);
+  bool exists = false;
+  std::string why;
+  if (!ReadManifest(options_.dir, &manifest_, &exists, &why)) {
+    *error = why;
     return false;
   }
-  if (fd >= 0) {
-    const bool ok = ReadWholeFile(fd, &load_data_);
-    const int err = errno;
-    ::close(fd);
-    if (!ok) {
-      *error = ErrnoText("cannot read " + file, err);
+  RemoveStrayFiles(options_.dir, manifest_);
+  for (const ManifestFile& f : manifest_.files) {
+    const std::string file = options_.dir + "/" + f.name;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0) {
+      if (::access(file.c_str(), R_OK | W_OK) != 0) {
+        *error = ErrnoText("cannot read and write " + file, errno);
+        return false;
+      }
+      load_total_bytes_ += static_cast<uint64_t>(st.st_size);
+    } else if (errno != ENOENT || &f != &manifest_.files.back()) {
+      // Only the newest incr file may be missing: the manifest naming it is written first.
+      *error = ErrnoText("cannot open " + file + " (named by " + kManifestName + ")", errno);
       return false;
     }
+    load_files_.push_back(file);
   }
-  if (load_data_.empty()) {
-    Start();
-    if (on_loaded_) on_loaded_();
+  if (load_total_bytes_ == 0) {
+    FinishReplay();
     return true;
   }
+  if (!LoadNextFile(error)) return false;
   // Replay on the loop, a slice per iteration, so clients get -LOADING instead of a refused
   // connection; nothing else may change the engine meanwhile.
   loading_ = true;
@@ -83,6 +112,19 @@ bool Persistence::BeginLoading(std::string* error, std::function<void()> on_load
   uv_idle_start(load_idle_, OnLoadIdle);
   uv_unref(reinterpret_cast<uv_handle_t*>(load_idle_));  // a SIGTERM while loading still stops
   return true;
+}
+
+bool Persistence::LoadNextFile(std::string* error) {
+  load_path_ = load_files_[load_index_];
+  load_data_.clear();
+  load_pos_ = 0;
+  const int fd = ::open(load_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT;  // the newest incr file, not made yet
+  const bool ok = ReadWholeFile(fd, &load_data_);
+  const int err = errno;
+  ::close(fd);
+  if (!ok) *error = ErrnoText("cannot read " + load_path_, err);
+  return ok;
 }
 
 void Persistence::CloseLoadIdle() {
@@ -131,20 +173,36 @@ bool Persistence::ReplaySlice(uint64_t budget_ns, std::string* error) {
   whole.bad_offset += load_pos_;
   if (replay_failed) whole.end = engine::RedoScan::End::kRejected;
   load_pos_ = whole.good_bytes;
-  if (!FinishReplay(whole, error)) {
+  if (!FinishFile(whole, error)) {
     load_failed_ = true;
     loading_ = false;
     return false;
   }
+  load_done_bytes_ += load_data_.size();
+  if (++load_index_ < load_files_.size()) {
+    if (LoadNextFile(error)) return true;
+    load_failed_ = true;
+    loading_ = false;
+    return false;
+  }
+  FinishReplay();
   return false;
 }
 
-bool Persistence::FinishReplay(const engine::RedoScan& scan, std::string* error) {
-  const std::string file = path();
+bool Persistence::FinishFile(const engine::RedoScan& scan, std::string* error) {
+  const std::string& file = load_path_;
+  const bool last = load_index_ + 1 == load_files_.size();
   switch (scan.end) {
     case engine::RedoScan::End::kClean:
       break;
     case engine::RedoScan::End::kTornTail: {
+      if (!last) {
+        // Older files were synced before the next one was started: a bad end is damage.
+        *error = file + ": bad record at offset " + std::to_string(scan.good_bytes) +
+                 " (only the newest incr file may end in a torn record); `kvgate --check-aof " +
+                 options_.dir + "/" + kManifestName + "` shows the state of every file";
+        return false;
+      }
       // The last record never made it whole (a crash mid-write): what it held was never
       // acknowledged. Cut it so appends continue after the last good record.
       KVGATE_LOG(kWarning, "%s: cutting a torn last record at offset %zu (%zu bytes)", file.c_str(),
@@ -167,26 +225,33 @@ bool Persistence::FinishReplay(const engine::RedoScan& scan, std::string* error)
                " does not apply to the state before it (the log is inconsistent)";
       return false;
   }
-  recovery_.bytes = scan.good_bytes;
-  recovery_.seconds = static_cast<double>(uv_hrtime() - load_start_ns_) / 1e9;
-  KVGATE_LOG(kInfo, "%s: replayed %llu records (%zu bytes) in %.3f s", file.c_str(),
-             static_cast<unsigned long long>(recovery_.records), scan.good_bytes,
-             recovery_.seconds);
-  std::string().swap(load_data_);
-  loading_ = false;
-  server_.PauseStoreTick(false);
-  Start();
-  if (on_loaded_) on_loaded_();
+  recovery_.bytes += scan.good_bytes;
   return true;
 }
 
+void Persistence::FinishReplay() {
+  recovery_.seconds = static_cast<double>(uv_hrtime() - load_start_ns_) / 1e9;
+  if (!load_files_.empty()) {
+    KVGATE_LOG(kInfo, "%s: replayed %llu records (%llu bytes, %zu files) in %.3f s",
+               options_.dir.c_str(), static_cast<unsigned long long>(recovery_.records),
+               static_cast<unsigned long long>(recovery_.bytes), load_files_.size(),
+               recovery_.seconds);
+  }
+  std::string().swap(load_data_);
+  const bool was_loading = loading_;
+  loading_ = false;
+  if (was_loading) server_.PauseStoreTick(false);
+  Start();
+  if (on_loaded_) on_loaded_();
+}
+
 void Persistence::Start() {
-  const std::string file = path();
-  struct stat st {};
-  if (::stat(file.c_str(), &st) == 0) file_bytes_at_start_ = static_cast<uint64_t>(st.st_size);
-  writer_ = std::make_unique<RedoWriter>(server_.loop(), options_.fsync,
-                                         [this](uint64_t seq, int err) { OnDurable(seq, err); });
-  writer_->Start(file, options_.dir, file_bytes_at_start_);
+  writer_ = std::make_unique<RedoWriter>(
+      server_.loop(), options_.fsync, [this](uint64_t seq, int err) { OnDurable(seq, err); },
+      [this](int err) { OnCheckpointEnd(err); });
+  writer_->Start(options_.dir, manifest_);
+  file_bytes_at_start_ = writer_->file_bytes();
+  size_after_last_checkpoint_ = file_bytes_at_start_;
   server_.mutable_gate().pending = &redo_;
   server_.SetEndOfPass([this] { EndPass(); });
   server_.SetBusyHook([this] {
@@ -202,10 +267,16 @@ void Persistence::Stop() {
     loading_ = false;
   }
   if (!writer_) return;
+  EndCheckpointWalk();  // an image not finished is dropped; its incr file stays named
   if (!redo_.bytes.empty() && write_error_ == 0) Submit();  // the thread drains its queue
   stopping_ = true;
   writer_->Stop();
   engine_.SetRedo(nullptr);
+  if (walk_idle_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(walk_idle_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
+    walk_idle_ = nullptr;
+  }
   server_.SetEndOfPass(nullptr);
   server_.SetBusyHook(nullptr);
   server_.mutable_gate().pending = nullptr;
@@ -223,16 +294,27 @@ translate::PersistenceInfo Persistence::Info() const {
   i.fsync = std::string(FsyncPolicyName(options_.fsync));
   i.write_error = write_error_;
   i.log_bytes = writer_ ? writer_->file_bytes() : file_bytes_at_start_;
-  i.base_bytes = file_bytes_at_start_;
+  i.base_bytes = writer_ ? writer_->base_bytes() : 0;
   i.changes = redo_.records;
   i.fsyncs = writer_ ? writer_->fsyncs() : 0;
   i.last_fsync_unix = writer_ ? writer_->last_fsync_unix() : 0;
   i.recovered_records = recovery_.records;
   i.recovery_seconds = recovery_.seconds;
   i.loading = loading_;
-  i.loading_bytes_total = load_data_.size();
-  i.loading_bytes_done = load_pos_;
+  i.loading_bytes_total = load_total_bytes_;
+  i.loading_bytes_done = load_done_bytes_ + load_pos_;
   i.loading_start_unix = load_start_unix_;
+  i.checkpoint_in_progress = checkpoint_ != Checkpoint::kIdle;
+  i.checkpoint_scheduled = checkpoint_scheduled_ || checkpoint_requested_;
+  i.checkpoints = checkpoints_done_;
+  i.last_checkpoint_ok = last_checkpoint_ok_;
+  i.last_checkpoint_seconds = last_checkpoint_seconds_;
+  if (checkpoint_ != Checkpoint::kIdle) {
+    i.current_checkpoint_seconds =
+        static_cast<int64_t>((uv_hrtime() - checkpoint_start_ns_) / 1'000'000'000);
+  }
+  i.last_save_unix = last_save_unix_;
+  i.changes_since_save = redo_.records - records_at_last_save_;
   return i;
 }
 
@@ -244,6 +326,7 @@ bool Persistence::SetFsync(std::string_view name) {
 }
 
 void Persistence::EndPass() {
+  if (write_error_ == 0) CheckpointStep();
   if (redo_.bytes.empty()) return;
   if (write_error_ != 0) {
     // Changes made since the log failed (expiry, compaction) cannot be logged: output of this
@@ -280,6 +363,8 @@ void Persistence::OnDurable(uint64_t seq, int error) {
     server_.ForEachPendingFlush([](Connection* c) { c->CloseNow(); });
     redo_.bytes.clear();
     gate.durable = gate.submitted;  // nothing more will be waited for
+    // The thread does no more work: a checkpoint in progress ends here, failed.
+    if (checkpoint_ != Checkpoint::kIdle) OnCheckpointEnd(error);
   }
   if (write_error_ == 0 && !stopping_ && !redo_.bytes.empty()) Submit();
   server_.ReleaseGated();

@@ -1,10 +1,12 @@
 // File: gateway/persistence.h
-// The data directory on the loop's side (DESIGN.md "Persistence"): recovery of the redo log
-// before the listeners open, the RedoBuffer the engine logs into, the end-of-pass hand-off of
-// each pass's records to the I/O thread (RedoWriter), and releasing held output when a batch
-// is durable. A write or fsync error refuses further writes to file buckets
-// (Engine::RefuseWrites) and closes the connections whose output waited for the failed batch,
-// so nothing it held is ever reported as done.
+// The data directory on the loop's side (DESIGN.md "Persistence"): recovery of the redo files
+// its manifest names, the RedoBuffer the engine logs into, the end-of-pass hand-off of each
+// pass's records to the I/O thread (RedoWriter), releasing held output when a batch is
+// durable, and checkpoints (persistence_checkpoint.cc: the engine's image written in slices
+// per loop pass into a new base file while records go to a new incr file). A write or fsync
+// error refuses further writes to file buckets (Engine::RefuseWrites) and closes the
+// connections whose output waited for the failed batch, so nothing it held is ever reported
+// as done.
 //
 //   Persistence p(server, engine, {.dir = "/var/lib/kvgate", .fsync = FsyncPolicy::kAlways});
 //   if (!p.BeginLoading(&err)) { log(err); return 1; }   // then open the listeners
@@ -18,9 +20,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 #include "engine/redo.h"
+#include "gateway/manifest.h"
 #include "gateway/redo_writer.h"
 #include "gateway/server.h"
 #include "translate/persistence_control.h"
@@ -30,10 +34,10 @@ namespace kvgate::gateway {
 struct PersistenceOptions {
   std::string dir = ".";
   FsyncPolicy fsync = FsyncPolicy::kEverySec;
+  int64_t auto_rewrite_percentage = 100;
+  uint64_t auto_rewrite_min_size = 64ull << 20;
+  std::vector<translate::SaveRule> save_rules;
 };
-
-// The redo log's file name inside the data directory.
-inline constexpr const char* kRedoFileName = "kvgate-redo.log";
 
 struct RecoveryStats {
   uint64_t records = 0;
@@ -72,10 +76,13 @@ class Persistence final : public translate::PersistenceControl {
   const PersistenceOptions& options() const {
     return options_;
   }
+  translate::CheckpointStart StartCheckpoint(bool schedule) override;
+  void Save(engine::WriteDone done) override;
+  void SetAutoRewrite(int64_t percentage, uint64_t min_size) override;
+  void SetSaveRules(std::vector<translate::SaveRule> rules) override;
   const RecoveryStats& recovery() const {
     return recovery_;
   }
-  std::string path() const;
   // 0 or the errno that stopped the log.
   int write_error() const {
     return write_error_;
@@ -91,12 +98,23 @@ class Persistence final : public translate::PersistenceControl {
   void EndPass();
   void Submit();
   void OnDurable(uint64_t seq, int error);
-  // Opens the log for appending, starts the I/O thread and the engine's logging.
+  // Starts the I/O thread on the data directory and the engine's logging.
   void Start();
+  // Reads the next file to replay into load_data_; false with *error when it cannot.
+  bool LoadNextFile(std::string* error);
   // Replays records for about `budget_ns`; false when the replay is over (done or failed).
   bool ReplaySlice(uint64_t budget_ns, std::string* error);
-  // The end of the log was reached: cut a torn tail or report corruption.
-  bool FinishReplay(const engine::RedoScan& scan, std::string* error);
+  // The end of a file was reached: only the last one may have a torn tail (cut off); a bad
+  // record anywhere else is corruption.
+  bool FinishFile(const engine::RedoScan& scan, std::string* error);
+  void FinishReplay();
+  // Checkpoints (persistence_checkpoint.cc), run from EndPass.
+  void CheckpointStep();
+  bool CheckpointDue();
+  void BeginCheckpoint();
+  void WalkSlice();
+  void OnCheckpointEnd(int error);
+  void EndCheckpointWalk();
   static void OnLoadIdle(uv_idle_t* handle);
   void CloseLoadIdle();
 
@@ -106,12 +124,38 @@ class Persistence final : public translate::PersistenceControl {
   engine::RedoBuffer redo_;
   std::unique_ptr<RedoWriter> writer_;
   RecoveryStats recovery_;
+  Manifest manifest_;  // as recovery found it
   uint64_t file_bytes_at_start_ = 0;
+  // Checkpoints.
+  enum class Checkpoint : uint8_t { kIdle, kWalking, kFinishing };
+  Checkpoint checkpoint_ = Checkpoint::kIdle;
+  bool checkpoint_requested_ = false;  // start one at the end of this pass
+  bool checkpoint_scheduled_ = false;  // start another when this one ends
+  engine::RedoBuffer image_;
+  std::vector<engine::WriteDone> save_waiters_;       // SAVEs the running checkpoint answers
+  std::vector<engine::WriteDone> save_waiters_next_;  // SAVEs for the next one to start
+  uv_idle_t* walk_idle_ = nullptr;  // heap: closed asynchronously; keeps the loop turning
+  uint64_t checkpoint_start_ns_ = 0;
+  uint64_t records_at_checkpoint_start_ = 0;
+  uint64_t records_at_last_save_ = 0;
+  int64_t last_save_unix_ = 0;
+  uint64_t last_save_check_ms_ = 0;
+  uint64_t size_after_last_checkpoint_ = 0;
+  uint64_t checkpoints_done_ = 0;
+  bool last_checkpoint_ok_ = true;
+  int64_t last_checkpoint_seconds_ = -1;
+  int64_t last_checkpoint_try_unix_ = 0;
   int write_error_ = 0;
   bool stopping_ = false;
-  // Loading state: the log's bytes and the offset replayed so far.
+  // Loading state: the files to replay, the one being replayed (its bytes, the offset replayed
+  // so far) and the bytes of those done.
+  std::vector<std::string> load_files_;
+  size_t load_index_ = 0;
+  std::string load_path_;
   std::string load_data_;
   size_t load_pos_ = 0;
+  uint64_t load_total_bytes_ = 0;
+  uint64_t load_done_bytes_ = 0;
   bool loading_ = false;
   bool load_failed_ = false;
   int64_t load_start_unix_ = 0;

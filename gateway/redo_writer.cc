@@ -1,13 +1,11 @@
 // File: gateway/redo_writer.cc
 // The redo log's I/O thread (redo_writer.h).
 //
-//   RedoWriter w(loop, FsyncPolicy::kAlways, on_done);  w.Start(fd, size);  w.Submit(bytes);
+//   RedoWriter w(loop, FsyncPolicy::kAlways, on_done);  w.Start(dir, manifest);  w.Submit(bytes);
 #include "gateway/redo_writer.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -42,8 +40,9 @@ bool ParseFsyncPolicy(std::string_view name, FsyncPolicy* policy) {
 }
 
 RedoWriter::RedoWriter(uv_loop_t* loop, FsyncPolicy policy,
-                       std::function<void(uint64_t, int)> on_done)
-    : policy_(policy), on_done_(std::move(on_done)) {
+                       std::function<void(uint64_t, int)> on_done,
+                       std::function<void(int)> on_rewrite_end)
+    : policy_(policy), on_done_(std::move(on_done)), on_rewrite_end_(std::move(on_rewrite_end)) {
   async_ = new uv_async_t{};
   async_->data = this;
   uv_async_init(loop, async_, OnAsync);
@@ -58,10 +57,8 @@ RedoWriter::~RedoWriter() {
            [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
 }
 
-void RedoWriter::Start(std::string path, std::string dir, uint64_t file_bytes) {
-  path_ = std::move(path);
-  dir_ = std::move(dir);
-  file_bytes_ = file_bytes;
+void RedoWriter::Start(std::string dir, Manifest manifest) {
+  dir_ = std::make_unique<RedoDir>(std::move(dir), std::move(manifest));
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -90,11 +87,36 @@ uint64_t RedoWriter::Submit(std::string bytes) {
   uint64_t seq;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(bytes));
+    queue_.push_back({Item::Kind::kBatch, std::move(bytes)});
     seq = ++queued_seq_;
   }
   cv_.notify_one();
   return seq;
+}
+
+void RedoWriter::Queue(Item item) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(item));
+  }
+  cv_.notify_one();
+}
+
+void RedoWriter::BeginRewrite() {
+  Queue({Item::Kind::kBeginRewrite, {}});
+}
+
+void RedoWriter::SubmitBase(std::string bytes) {
+  base_queued_bytes_ += bytes.size();
+  Queue({Item::Kind::kBase, std::move(bytes)});
+}
+
+void RedoWriter::FinishRewrite() {
+  Queue({Item::Kind::kFinishRewrite, {}});
+}
+
+void RedoWriter::AbortRewrite() {
+  Queue({Item::Kind::kAbortRewrite, {}});
 }
 
 void RedoWriter::SetPolicy(FsyncPolicy policy) {
@@ -110,58 +132,60 @@ void RedoWriter::Stop() {
   }
   cv_.notify_one();
   thread_.join();
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  dir_.reset();    // closes the files (a rewrite not finished leaves no base behind)
   OnAsync(async_);  // report the last rounds now: the loop may not run again
 }
 
-int RedoWriter::OpenFile() {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) return errno;
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0) return errno;
-  if (st.st_size == 0) {
-    const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) return errno;
-    const int rc = ::fsync(dfd);
-    const int err = errno;
-    ::close(dfd);
-    if (rc != 0) return err;
-  }
-  return 0;
-}
-
-int RedoWriter::WriteAll(const std::vector<std::string>& round) {
-  if (fd_ < 0) {
-    if (const int err = OpenFile(); err != 0) return err;
-  }
-  for (const std::string& bytes : round) {
-    size_t off = 0;
-    while (off < bytes.size()) {
-      const ssize_t n = ::write(fd_, bytes.data() + off, bytes.size() - off);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return errno;
-      }
-      off += static_cast<size_t>(n);
-      file_bytes_ += static_cast<uint64_t>(n);
-    }
-  }
-  return 0;
-}
-
 int RedoWriter::Sync() {
-  if (::fdatasync(fd_) != 0) return errno;
+  if (const int err = dir_->SyncIncr(); err != 0) return err;
   last_fsync_unix_ = static_cast<int64_t>(std::time(nullptr));
   ++fsyncs_;
+  return 0;
+}
+
+void RedoWriter::EndRewrite(int error) {
+  rewrite_error_ = error;
+  ++rewrites_ended_;
+  if (error != 0) {
+    KVGATE_LOG(kWarning, "redo log rewrite failed: %s (the old files stand)",
+               std::strerror(error));
+  }
+}
+
+int RedoWriter::Process(std::vector<Item>& round) {
+  for (Item& item : round) {
+    switch (item.kind) {
+      case Item::Kind::kBatch:
+        if (const int err = dir_->AppendIncr(item.bytes); err != 0) return err;
+        break;
+      case Item::Kind::kBeginRewrite:
+        if (const int err = dir_->BeginRewrite(); err != 0) EndRewrite(err);
+        break;
+      case Item::Kind::kBase:
+        base_queued_bytes_ -= item.bytes.size();
+        // A rewrite that failed already ignores the rest of its image.
+        if (!dir_->rewriting()) break;
+        if (const int err = dir_->AppendBase(item.bytes); err != 0) {
+          dir_->AbortRewrite();
+          EndRewrite(err);
+        }
+        std::string().swap(item.bytes);  // image buffers are not recycled
+        break;
+      case Item::Kind::kFinishRewrite:
+        if (dir_->rewriting()) EndRewrite(dir_->FinishRewrite());
+        break;
+      case Item::Kind::kAbortRewrite:
+        dir_->AbortRewrite();
+        break;
+    }
+  }
   return 0;
 }
 
 void RedoWriter::Run() {
   using Clock = std::chrono::steady_clock;
   Clock::time_point last_sync = Clock::now();
-  bool unsynced = false;
-  std::vector<std::string> round;
+  std::vector<Item> round;
   for (;;) {
     uint64_t seq;
     bool stopping;
@@ -175,28 +199,26 @@ void RedoWriter::Run() {
       stopping = stopping_;
     }
     const FsyncPolicy policy = policy_.load();
+    const uint64_t ended = rewrites_ended_.load();
     int err = error_.load();
-    if (err == 0 && !round.empty()) {
-      err = WriteAll(round);
-      unsynced = true;
-    }
-    if (err == 0 && unsynced) {
+    if (err == 0 && !round.empty()) err = Process(round);
+    if (err == 0 && dir_->unsynced()) {
       const bool due =
           policy == FsyncPolicy::kAlways || stopping ||
           (policy == FsyncPolicy::kEverySec && Clock::now() - last_sync >= std::chrono::seconds(1));
       if (due) {
         err = Sync();
         last_sync = Clock::now();
-        unsynced = false;
       }
     }
     const bool wrote = !round.empty();
     {
-      // The written buffers go back to the loop for reuse (no allocation per batch, and no
+      // The written batches go back to the loop for reuse (no allocation per batch, and no
       // freeing on this thread of memory the loop allocated).
       std::lock_guard<std::mutex> lock(mu_);
-      for (std::string& b : round) {
-        if (spare_.size() < 4 && b.capacity() <= (4u << 20)) {
+      for (Item& item : round) {
+        std::string& b = item.bytes;
+        if (item.kind == Item::Kind::kBatch && spare_.size() < 4 && b.capacity() <= (4u << 20)) {
           b.clear();
           spare_.push_back(std::move(b));
         }
@@ -209,7 +231,7 @@ void RedoWriter::Run() {
                  std::strerror(err));
     }
     if (err == 0) done_seq_ = seq;
-    if (wrote || err != 0) uv_async_send(async_);
+    if (wrote || err != 0 || rewrites_ended_.load() != ended) uv_async_send(async_);
     if (stopping) return;
   }
 }
@@ -217,6 +239,11 @@ void RedoWriter::Run() {
 void RedoWriter::OnAsync(uv_async_t* handle) {
   auto* self = static_cast<RedoWriter*>(handle->data);
   if (self == nullptr) return;
+  const uint64_t ended = self->rewrites_ended_.load();
+  if (ended != self->reported_rewrites_) {
+    self->reported_rewrites_ = ended;
+    if (self->on_rewrite_end_) self->on_rewrite_end_(self->rewrite_error_.load());
+  }
   const uint64_t seq = self->done_seq_.load();
   const int err = self->error_.load();
   if (seq == self->reported_seq_ && err == self->reported_error_) return;

@@ -1,14 +1,17 @@
 // File: gateway/redo_writer.h
 // The redo log's I/O thread (DESIGN.md "Persistence"): the loop hands it batches of framed
-// records; it appends them to the log file and, as the fsync policy says, fdatasyncs (always:
-// once per round of batches it takes together: group commit; everysec: about once a second;
-// no: never). When a round is written (and, for always, synced) it reports the highest batch
-// number done through a uv_async, so the loop can release the output that waited for it. The
-// loop never touches the file.
+// records; it appends them to the newest incr file (gateway/redo_dir.h) and, as the fsync
+// policy says, fdatasyncs (always: once per round of batches it takes together: group commit;
+// everysec: about once a second; no: never). When a round is written (and, for always, synced)
+// it reports the highest batch number done through a uv_async, so the loop can release the
+// output that waited for it. Rewrites are items in the same queue, so the switch to a new incr
+// file falls exactly between two batches; the image's bytes follow, and the end swaps the
+// manifest. The loop never touches a file.
 //
-//   RedoWriter w(loop, FsyncPolicy::kEverySec, [&](uint64_t seq, int err) { ... });
-//   w.Open(fd);
+//   RedoWriter w(loop, FsyncPolicy::kEverySec, on_done, on_rewrite_end);
+//   w.Start(dir, manifest);
 //   w.Submit(std::move(bytes));   // returns its batch number
+//   w.BeginRewrite();  w.SubmitBase(image);  w.FinishRewrite();
 //   w.Stop();                     // writes what is queued, syncs, joins
 #pragma once
 
@@ -18,11 +21,15 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "gateway/manifest.h"
+#include "gateway/redo_dir.h"
 
 namespace kvgate::gateway {
 
@@ -36,34 +43,50 @@ class RedoWriter {
  public:
   // on_done(seq, error) runs on the loop thread: batches up to seq are written (synced for
   // always); error is 0 or the errno that stopped the writer (then nothing after the failed
-  // batch is written, and seq is the last good one).
-  RedoWriter(uv_loop_t* loop, FsyncPolicy policy, std::function<void(uint64_t, int)> on_done);
+  // batch is written, and seq is the last good one). on_rewrite_end(error) runs on the loop
+  // thread when a rewrite is over: 0 when its manifest swap is done, else the errno that ended
+  // it (the old files stand, and records go on being logged).
+  RedoWriter(uv_loop_t* loop, FsyncPolicy policy, std::function<void(uint64_t, int)> on_done,
+             std::function<void(int)> on_rewrite_end = {});
   ~RedoWriter();
   RedoWriter(const RedoWriter&) = delete;
   RedoWriter& operator=(const RedoWriter&) = delete;
 
-  // Starts the thread. The log file at `path` (holding file_bytes) is opened for appending
-  // when the first batch comes, created then if missing (the directory is synced so the new
-  // name survives a power loss): a server whose buckets are all in memory writes no file.
-  void Start(std::string path, std::string dir, uint64_t file_bytes);
+  // Starts the thread on the data directory `dir` whose manifest recovery read (empty if it
+  // had none). The first batch creates the incr file if there is none (a server whose
+  // buckets are all in memory writes no file).
+  void Start(std::string dir, Manifest manifest);
   // Queues bytes; returns the batch number (1, 2, ...). Loop thread.
   uint64_t Submit(std::string bytes);
+  // A rewrite: batches submitted after this go to a new incr file; SubmitBase's bytes make the
+  // new base; FinishRewrite swaps the manifest (AbortRewrite drops the base). Loop thread.
+  void BeginRewrite();
+  void SubmitBase(std::string bytes);
+  void FinishRewrite();
+  void AbortRewrite();
+  // Image bytes handed over and not yet written (the loop holds back while this is large).
+  uint64_t base_queued_bytes() const {
+    return base_queued_bytes_.load();
+  }
   // An empty buffer with the capacity of one written before (or a new one). Loop thread.
   std::string TakeBuffer();
   void SetPolicy(FsyncPolicy policy);
   FsyncPolicy policy() const {
     return policy_.load();
   }
-  // Writes and syncs everything queued, stops the thread, closes the file. Loop thread.
+  // Writes and syncs everything queued, stops the thread, closes the files. Loop thread.
   void Stop();
   // Reports finished batches now, without waiting for the loop to run the uv_async (a busy
   // script holds the loop). Loop thread.
   void Poll() {
     OnAsync(async_);
   }
-  // Bytes the file holds (written so far), for INFO.
+  // Bytes of all redo files together and of the base, for INFO.
   uint64_t file_bytes() const {
-    return file_bytes_.load();
+    return dir_ ? dir_->total_bytes() : 0;
+  }
+  uint64_t base_bytes() const {
+    return dir_ ? dir_->base_bytes() : 0;
   }
   // Seconds-resolution time of the last fdatasync that completed (0: none), for INFO.
   int64_t last_fsync_unix() const {
@@ -74,37 +97,46 @@ class RedoWriter {
   }
 
  private:
+  struct Item {
+    enum class Kind : uint8_t { kBatch, kBeginRewrite, kBase, kFinishRewrite, kAbortRewrite };
+    Kind kind;
+    std::string bytes;
+  };
+
   void Run();
-  // Writes one round; returns 0 or errno.
-  int WriteAll(const std::vector<std::string>& round);
+  // Carries out one round of items; returns 0 or the errno that stops the log.
+  int Process(std::vector<Item>& round);
+  void EndRewrite(int error);
+  void Queue(Item item);
   int Sync();
-  int OpenFile();
   void FollowLoopCpu();
   static void OnAsync(uv_async_t* handle);
 
   std::atomic<FsyncPolicy> policy_;
   std::function<void(uint64_t, int)> on_done_;
+  std::function<void(int)> on_rewrite_end_;
   // Heap-allocated: libuv frees a closed handle only in a later loop run, which may come
   // after this writer is gone.
   uv_async_t* async_ = nullptr;
-  int fd_ = -1;
-  std::string path_;
-  std::string dir_;
+  std::unique_ptr<RedoDir> dir_;  // used by the thread only (its sizes are atomics)
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::string> queue_;  // guarded by mu_
+  std::vector<Item> queue_;         // guarded by mu_
   std::vector<std::string> spare_;  // guarded by mu_: written buffers to reuse
   uint64_t queued_seq_ = 0;         // guarded by mu_: last batch number handed out
   bool stopping_ = false;           // guarded by mu_
   std::atomic<uint64_t> done_seq_{0};
   std::atomic<int> error_{0};
-  std::atomic<uint64_t> file_bytes_{0};
+  std::atomic<uint64_t> base_queued_bytes_{0};
+  std::atomic<uint64_t> rewrites_ended_{0};
+  std::atomic<int> rewrite_error_{0};
   std::atomic<int64_t> last_fsync_unix_{0};
   std::atomic<uint64_t> fsyncs_{0};
-  uint64_t reported_seq_ = 0;  // loop thread
-  int writer_cpu_ = -1;        // loop thread: the CPU the writer thread is bound to
-  int reported_error_ = 0;     // loop thread
+  uint64_t reported_seq_ = 0;       // loop thread
+  uint64_t reported_rewrites_ = 0;  // loop thread
+  int writer_cpu_ = -1;             // loop thread: the CPU the writer thread is bound to
+  int reported_error_ = 0;          // loop thread
 };
 
 }  // namespace kvgate::gateway

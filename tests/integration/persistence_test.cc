@@ -22,34 +22,22 @@
 
 #include "engine/engine.h"
 #include "engine/redo.h"
+#include "integration/support/persistence_files.h"
 #include "integration/support/process.h"
 #include "integration/support/resp_client.h"
 #include "tests/support/nats_client.h"
 
+using kvgate::testing::Call;
+using kvgate::testing::CheckRedis;
+using kvgate::testing::LogPath;
 using kvgate::testing::RawConn;
+using kvgate::testing::ReadFile;
+using kvgate::testing::SeedRedis;
 using kvgate::testing::StartKvgateIn;
 using kvgate::testing::TempDir;
+using kvgate::testing::WriteFile;
 
 namespace {
-
-std::string Call(int port, const std::vector<std::string>& args) {
-  RawConn c(port);
-  return c.Call(args);
-}
-
-std::string LogPath(const std::string& dir) {
-  return dir + "/kvgate-redo.log";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
 
 kvStore* CreateFileBucket(kvgate::testing::NatsClient& nc, const char* name, int history,
                           jsStorageType storage = js_FileStorage) {
@@ -68,37 +56,6 @@ kvStore* BindBucket(kvgate::testing::NatsClient& nc, const char* name) {
   natsStatus s = js_KeyValue(&kv, nc.js(), name);
   if (s != NATS_OK) return nullptr;
   return nc.Own(kv);
-}
-
-void SeedRedis(int port) {
-  CHECK(Call(port, {"SET", "s", "hello"}) == "+OK\r\n");
-  CHECK(Call(port, {"SET", "gone", "x"}) == "+OK\r\n");
-  CHECK(Call(port, {"DEL", "gone"}) == ":1\r\n");
-  CHECK(Call(port, {"INCRBY", "n", "41"}) == ":41\r\n");
-  CHECK(Call(port, {"INCR", "n"}) == ":42\r\n");
-  CHECK(Call(port, {"HSET", "h", "f1", "v1", "f2", "v2"}) == ":2\r\n");
-  CHECK(Call(port, {"RPUSH", "l", "a", "b", "c"}) == ":3\r\n");
-  CHECK(Call(port, {"SADD", "set", "x", "y"}) == ":2\r\n");
-  CHECK(Call(port, {"ZADD", "z", "1.5", "m"}) == ":1\r\n");
-  CHECK(Call(port, {"SET", "ttl", "v", "EX", "1000"}) == "+OK\r\n");
-  CHECK(Call(port, {"SELECT", "3"}) == "+OK\r\n");
-}
-
-void CheckRedis(int port) {
-  CHECK(Call(port, {"GET", "s"}) == "$5\r\nhello\r\n");
-  CHECK(Call(port, {"EXISTS", "gone"}) == ":0\r\n");
-  CHECK(Call(port, {"GET", "n"}) == "$2\r\n42\r\n");
-  CHECK(Call(port, {"HGETALL", "h"}) == "*4\r\n$2\r\nf1\r\n$2\r\nv1\r\n$2\r\nf2\r\n$2\r\nv2\r\n");
-  CHECK(Call(port, {"LRANGE", "l", "0", "-1"}) == "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
-  CHECK(Call(port, {"SCARD", "set"}) == ":2\r\n");
-  CHECK(Call(port, {"ZSCORE", "z", "m"}) == "$3\r\n1.5\r\n");
-  const std::string ttl = Call(port, {"TTL", "ttl"});
-  INFO("TTL reply " << ttl);
-  // The deadline is absolute: the restart's seconds count against it.
-  const int secs = ttl.size() > 1 ? std::atoi(ttl.c_str() + 1) : -3;
-  CHECK(secs > 900);
-  CHECK(secs <= 1000);
-  CHECK(Call(port, {"DBSIZE"}) == ":7\r\n");
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ constexpr CommandDoc kCommandDocs[] = {
     {"lastsave", "Returns the Unix timestamp of the last save."},
     {"save", "Synchronously saves the database(s) to disk."},
     {"bgsave", "Asynchronously saves the database(s) to disk."},
+    {"bgrewriteaof", "Asynchronously rewrites the append-only file to disk."},
     // info_cmd.cc
     {"info", "Returns information and statistics about the server."},
     // config_cmds.cc

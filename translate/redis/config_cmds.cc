@@ -40,8 +40,8 @@ std::string FormatOutputLimits(const RedisConfig& c) {
          one("pubsub", c.pubsub_output_limit);
 }
 
-// "class hard soft seconds" repeated; returns an error text or "".
-std::string ParseOutputLimits(std::string_view value, RedisConfig* c) {
+// The space-separated words of a value.
+std::vector<std::string> SplitWords(std::string_view value) {
   std::vector<std::string> words;
   size_t i = 0;
   while (i < value.size()) {
@@ -51,6 +51,12 @@ std::string ParseOutputLimits(std::string_view value, RedisConfig* c) {
     if (j > i) words.emplace_back(value.substr(i, j - i));
     i = j;
   }
+  return words;
+}
+
+// "class hard soft seconds" repeated; returns an error text or "".
+std::string ParseOutputLimits(std::string_view value, RedisConfig* c) {
+  const std::vector<std::string> words = SplitWords(value);
   if (words.empty() || words.size() % 4 != 0)
     return "Wrong number of arguments in buffer limit configuration.";
   RedisConfig next = *c;
@@ -126,7 +132,9 @@ std::string SetInt(RedisConfig* c, std::string_view v) {
 const Param kParams[] = {
     {"save", [](RedisFront& f) { return f.config().save; },
      [](RedisConfig* c, std::string_view v) {
-       c->save.assign(v);
+       std::vector<translate::SaveRule> rules;
+       if (!ParseSaveRules(v, &rules, &c->save)) return std::string("Invalid save parameters");
+       c->bucket_defaults.storage = c->DatabaseStorage();
        return std::string();
      }},
     {"appendonly", [](RedisFront& f) { return f.config().appendonly; },
@@ -135,8 +143,18 @@ const Param kParams[] = {
          return std::string("argument must be 'yes' or 'no'");
        }
        c->appendonly = EqualsIgnoreCase(v, "yes") ? "yes" : "no";
-       c->bucket_defaults.storage =
-           c->appendonly == "yes" ? engine::Storage::kFile : engine::Storage::kMemory;
+       c->bucket_defaults.storage = c->DatabaseStorage();
+       return std::string();
+     }},
+    {"auto-aof-rewrite-percentage",
+     [](RedisFront& f) { return std::to_string(f.config().auto_aof_rewrite_percentage); },
+     SetInt<&RedisConfig::auto_aof_rewrite_percentage, 0>},
+    {"auto-aof-rewrite-min-size",
+     [](RedisFront& f) { return std::to_string(f.config().auto_aof_rewrite_min_size); },
+     [](RedisConfig* c, std::string_view v) {
+       uint64_t x = 0;
+       if (!ParseMemoryValue(v, &x)) return std::string("argument must be a memory value");
+       c->auto_aof_rewrite_min_size = x;
        return std::string();
      }},
     {"appendfsync", [](RedisFront& f) { return f.config().appendfsync; },
@@ -367,11 +385,17 @@ void SetCmd(CommandContext& ctx) {
     if (!err.empty()) return fail(ctx.arg(i), err);
   }
   const bool maxmemory_changed = staged.maxmemory != ctx.front.config().maxmemory;
-  const bool storage_changed = staged.appendonly != ctx.front.config().appendonly;
+  const bool storage_changed =
+      staged.bucket_defaults.storage != ctx.front.config().bucket_defaults.storage;
   const bool fsync_changed = staged.appendfsync != ctx.front.config().appendfsync;
   ctx.front.config() = std::move(staged);
-  if (fsync_changed && ctx.front.persistence() != nullptr) {
-    ctx.front.persistence()->SetFsync(ctx.front.config().appendfsync);
+  if (translate::PersistenceControl* p = ctx.front.persistence(); p != nullptr) {
+    const RedisConfig& c = ctx.front.config();
+    if (fsync_changed) p->SetFsync(c.appendfsync);
+    std::vector<translate::SaveRule> rules;
+    (void)ParseSaveRules(c.save, &rules, nullptr);  // validated when set
+    p->SetSaveRules(std::move(rules));
+    p->SetAutoRewrite(c.auto_aof_rewrite_percentage, c.auto_aof_rewrite_min_size);
   }
   if (storage_changed) ctx.front.ApplyDatabaseStorage();
   if (maxmemory_changed) {
@@ -436,6 +460,26 @@ constexpr CommandSpec kCommands[] = {
 };
 
 }  // namespace
+
+bool ParseSaveRules(std::string_view text, std::vector<translate::SaveRule>* rules,
+                    std::string* normal) {
+  const std::vector<std::string> words = SplitWords(text);
+  if (words.size() % 2 != 0) return false;
+  std::vector<translate::SaveRule> parsed;
+  std::string shown;
+  for (size_t k = 0; k < words.size(); k += 2) {
+    translate::SaveRule r;
+    if (!ParseNonNegative(words[k], &r.seconds) || !ParseNonNegative(words[k + 1], &r.changes)) {
+      return false;
+    }
+    parsed.push_back(r);
+    if (!shown.empty()) shown += ' ';
+    shown += std::to_string(r.seconds) + " " + std::to_string(r.changes);
+  }
+  *rules = std::move(parsed);
+  if (normal != nullptr) *normal = std::move(shown);
+  return true;
+}
 
 std::span<const CommandSpec> ConfigCommands() {
   return kCommands;

@@ -156,51 +156,75 @@ void MemorySection(CommandContext& ctx, InfoText& t) {
   t.Field("lazyfree_pending_objects", 0);
 }
 
+// Redis 7.0's fields in its order. A checkpoint is both Redis's RDB save and its AOF rewrite
+// (README "Persistence"), so the rdb_* and aof_* fields describe the same checkpoints.
 void PersistenceSection(CommandContext& ctx, InfoText& t) {
   t.Section("Persistence");
   translate::PersistenceInfo p;
   if (ctx.front.persistence() != nullptr) p = ctx.front.persistence()->Info();
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
   t.Field("loading", p.loading ? 1 : 0);
   t.Field("async_loading", 0);
+  t.Field("current_cow_peak", 0);
+  t.Field("current_cow_size", 0);
+  t.Field("current_cow_size_age", 0);
+  t.Field("current_fork_perc", "0.00");
+  t.Field("current_save_keys_processed", 0);
+  t.Field("current_save_keys_total", 0);
+  const bool aof = ctx.front.config().appendonly == "yes";
+  const int running = p.checkpoint_in_progress ? 1 : 0;
+  t.Field("rdb_changes_since_last_save", static_cast<int64_t>(p.changes_since_save));
+  t.Field("rdb_bgsave_in_progress", running);
+  t.Field("rdb_last_save_time",
+          p.last_save_unix != 0 ? p.last_save_unix : ctx.front.stats().start_ms / 1000);
+  t.Field("rdb_last_bgsave_status", p.last_checkpoint_ok ? "ok" : "err");
+  t.Field("rdb_last_bgsave_time_sec", p.last_checkpoint_seconds);
+  t.Field("rdb_current_bgsave_time_sec", p.current_checkpoint_seconds);
+  t.Field("rdb_saves", static_cast<int64_t>(p.checkpoints));
+  t.Field("rdb_last_cow_size", 0);
+  t.Field("rdb_last_load_keys_expired", 0);
+  t.Field("rdb_last_load_keys_loaded", 0);
+  t.Field("aof_enabled", aof ? 1 : 0);
+  t.Field("aof_rewrite_in_progress", running);
+  t.Field("aof_rewrite_scheduled", p.checkpoint_scheduled ? 1 : 0);
+  t.Field("aof_last_rewrite_time_sec", p.last_checkpoint_seconds);
+  t.Field("aof_current_rewrite_time_sec", p.current_checkpoint_seconds);
+  t.Field("aof_last_bgrewrite_status", p.last_checkpoint_ok ? "ok" : "err");
+  t.Field("aof_rewrites", static_cast<int64_t>(p.checkpoints));
+  t.Field("aof_rewrites_consecutive_failures", p.last_checkpoint_ok ? 0 : 1);
+  t.Field("aof_last_write_status", p.write_error == 0 ? "ok" : "err");
+  t.Field("aof_last_cow_size", 0);
+  t.Field("module_fork_in_progress", 0);
+  t.Field("module_fork_last_cow_size", 0);
+  if (aof) {
+    t.Field("aof_current_size", static_cast<int64_t>(p.log_bytes));
+    t.Field("aof_base_size", static_cast<int64_t>(p.base_bytes));
+    t.Field("aof_pending_rewrite", p.checkpoint_scheduled ? 1 : 0);
+    t.Field("aof_buffer_length", 0);
+    t.Field("aof_pending_bio_fsync", 0);
+    t.Field("aof_delayed_fsync", 0);
+  }
   if (p.loading) {
     // Redis's progress fields while it loads.
-    const int64_t elapsed = static_cast<int64_t>(std::time(nullptr)) - p.loading_start_unix;
+    const int64_t elapsed = now - p.loading_start_unix;
     const double perc = p.loading_bytes_total == 0
                             ? 0.0
                             : 100.0 * static_cast<double>(p.loading_bytes_done) /
                                   static_cast<double>(p.loading_bytes_total);
+    const uint64_t remaining = p.loading_bytes_total > p.loading_bytes_done
+                                   ? p.loading_bytes_total - p.loading_bytes_done
+                                   : 1;
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f%%", perc);
+    std::snprintf(buf, sizeof buf, "%.2f", perc);
     t.Field("loading_start_time", p.loading_start_unix);
     t.Field("loading_total_bytes", static_cast<int64_t>(p.loading_bytes_total));
     t.Field("loading_rdb_used_mem", 0);
     t.Field("loading_loaded_bytes", static_cast<int64_t>(p.loading_bytes_done));
     t.Field("loading_loaded_perc", std::string(buf));
     t.Field("loading_eta_seconds",
-            perc > 0 ? static_cast<int64_t>(elapsed * (100 - perc) / perc) : int64_t{1});
-  }
-  t.Field("current_cow_peak", 0);
-  t.Field("current_cow_size", 0);
-  t.Field("current_fork_perc", "0.00");
-  t.Field("current_save_keys_processed", 0);
-  t.Field("current_save_keys_total", 0);
-  const bool aof = ctx.front.config().appendonly == "yes";
-  t.Field("rdb_changes_since_last_save", static_cast<int64_t>(p.changes));
-  t.Field("rdb_bgsave_in_progress", 0);
-  t.Field("rdb_last_save_time", ctx.front.stats().start_ms / 1000);
-  t.Field("rdb_last_bgsave_status", "ok");
-  t.Field("aof_enabled", aof ? 1 : 0);
-  t.Field("aof_rewrite_in_progress", 0);
-  t.Field("aof_rewrite_scheduled", 0);
-  t.Field("aof_last_bgrewrite_status", "ok");
-  t.Field("aof_last_write_status", p.write_error == 0 ? "ok" : "err");
-  if (aof) {
-    t.Field("aof_current_size", static_cast<int64_t>(p.log_bytes));
-    t.Field("aof_base_size", static_cast<int64_t>(p.base_bytes));
-    t.Field("aof_pending_rewrite", 0);
-    t.Field("aof_buffer_length", 0);
-    t.Field("aof_pending_bio_fsync", 0);
-    t.Field("aof_delayed_fsync", 0);
+            elapsed == 0 ? int64_t{1}
+                         : static_cast<int64_t>(static_cast<uint64_t>(elapsed) * remaining /
+                                                (p.loading_bytes_done + 1)));
   }
 }
 

@@ -10,11 +10,19 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/types.h"
 #include "protocols/resp/request_reader.h"
+#include "translate/persistence_control.h"
 
 namespace kvgate::redis {
+
+// Redis's `save` value: pairs of non-negative integers "<seconds> <changes>", or "" for none.
+// False for anything else; *normal is the value as CONFIG GET shows it.
+bool ParseSaveRules(std::string_view text, std::vector<translate::SaveRule>* rules,
+                    std::string* normal);
 
 struct OutputBufferLimit {
   uint64_t hard_bytes = 0;  // 0 = none; above it the client is closed at once
@@ -49,10 +57,14 @@ struct RedisConfig {
   std::string maxmemory_policy = "noeviction";
   int64_t timeout_seconds = 0;         // idle clients are closed after this (0 = never)
   std::string notify_keyspace_events;  // as given, e.g. "KEAn"; validated by CONFIG SET
-  std::string save;                    // reported only (no RDB): "" like `--save ''`
-  // appendonly yes: databases are file buckets (bucket_defaults.storage; the gateway applies
-  // changes through PersistenceControl).
+  // `save` rules ("<seconds> <changes> ...", as CONFIG GET shows them; "" none): checkpoints
+  // (translate/persistence_control.h). appendonly yes or any save rule makes the databases
+  // file buckets (bucket_defaults.storage, see DatabaseStorage; the gateway applies changes
+  // through PersistenceControl).
+  std::string save;
   std::string appendonly = "no";
+  int64_t auto_aof_rewrite_percentage = 100;
+  uint64_t auto_aof_rewrite_min_size = 64ULL << 20;
   std::string appendfsync = "everysec";
   std::string dir = ".";
   int tcp_port = 6379;  // reported by INFO / CONFIG GET port
@@ -86,6 +98,11 @@ struct RedisConfig {
   // redis-server 7.0, and kvgate sizes its list chunks itself.
   int64_t list_max_listpack_size = -2;
   int64_t list_compress_depth = 0;
+
+  // Where the databases live: file buckets with appendonly yes or save rules, else memory.
+  engine::Storage DatabaseStorage() const {
+    return appendonly == "yes" || !save.empty() ? engine::Storage::kFile : engine::Storage::kMemory;
+  }
 };
 
 }  // namespace kvgate::redis

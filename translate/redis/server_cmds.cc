@@ -1,5 +1,5 @@
 // Server commands: COMMAND (COUNT DOCS INFO LIST GETKEYS HELP), DBSIZE, FLUSHDB, FLUSHALL,
-// SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE (specs/resp-subset.md §3).
+// SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, BGREWRITEAOF (specs/resp-subset.md §3).
 #include <string>
 #include <vector>
 
@@ -274,15 +274,51 @@ void TimeCmd(CommandContext& ctx) {
 }
 
 void LastSaveCmd(CommandContext& ctx) {
-  ctx.w.Integer(ctx.front.stats().start_ms / 1000);
+  const translate::PersistenceControl* p = ctx.front.persistence();
+  ctx.w.Integer(p != nullptr ? p->Info().last_save_unix : ctx.front.stats().start_ms / 1000);
 }
 
+void SaveDone(CommandContext& ctx, engine::WriteResult r) {
+  if (!r.ok()) return ctx.w.Error("ERR");  // Redis's shared.err: the log says why
+  ctx.w.Ok();
+}
+
+// SAVE: a checkpoint (base image + new incr file, README "Persistence"); answered when it is on
+// disk. Other clients are served meanwhile (Redis blocks them; nothing here needs that).
 void SaveCmd(CommandContext& ctx) {
-  ctx.w.Ok();  // nothing to write: persistence is the engine's business, not RDB files
+  translate::PersistenceControl* p = ctx.front.persistence();
+  if (p == nullptr) return ctx.w.Ok();  // no data directory (in-process use)
+  if (p->Info().checkpoint_in_progress) return ctx.w.Error("ERR Background save already in progress");
+  ctx.Await([&](engine::WriteDone done) { p->Save(std::move(done)); }, SaveDone);
 }
 
 void BgSaveCmd(CommandContext& ctx) {
-  ctx.w.SimpleString("Background saving started");
+  bool schedule = false;
+  if (ctx.argc() > 1) {
+    if (ctx.argc() != 2 || !EqualsIgnoreCase(CString(ctx.arg(1)), "schedule")) {
+      return ctx.w.Error(kSyntaxError);
+    }
+    schedule = true;
+  }
+  translate::PersistenceControl* p = ctx.front.persistence();
+  if (p == nullptr) return ctx.w.SimpleString("Background saving started");
+  switch (p->StartCheckpoint(schedule)) {
+    case translate::CheckpointStart::kStarted:
+      return ctx.w.SimpleString("Background saving started");
+    case translate::CheckpointStart::kScheduled:
+      return ctx.w.SimpleString("Background saving scheduled");
+    case translate::CheckpointStart::kInProgress:
+      return ctx.w.Error("ERR Background save already in progress");
+  }
+}
+
+void BgRewriteAofCmd(CommandContext& ctx) {
+  translate::PersistenceControl* p = ctx.front.persistence();
+  if (p == nullptr) return ctx.w.SimpleString("Background append only file rewriting started");
+  if (p->StartCheckpoint(false) == translate::CheckpointStart::kInProgress) {
+    return ctx.w.Error("ERR Background append only file rewriting already in progress");
+  }
+  ctx.w.SimpleString("Background append only file rewriting started");
 }
 
 constexpr uint32_t kCmd = kLoading | kStale;
@@ -309,6 +345,7 @@ constexpr CommandSpec kCommands[] = {
     {"lastsave", 1, kFast | kLoading | kStale, LastSaveCmd},
     {"save", 1, kAdmin | kNoScript, SaveCmd},
     {"bgsave", -1, kAdmin | kNoScript, BgSaveCmd},
+    {"bgrewriteaof", 1, kAdmin | kNoScript, BgRewriteAofCmd},
 };
 
 }  // namespace

@@ -1,0 +1,181 @@
+// File: gateway/redo_dir.cc
+// The I/O thread's data directory: incr appends, rewrites and the manifest swap (redo_dir.h).
+//
+//   RedoDir d(dir, manifest);  d.AppendIncr(bytes);  d.BeginRewrite();  d.FinishRewrite();
+#include "gateway/redo_dir.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace kvgate::gateway {
+
+namespace {
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+int SyncDir(const std::string& dir) {
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return errno;
+  const int rc = ::fsync(dfd);
+  const int err = errno;
+  ::close(dfd);
+  return rc != 0 ? err : 0;
+}
+
+void CloseFd(int* fd) {
+  if (*fd >= 0) ::close(*fd);
+  *fd = -1;
+}
+
+}  // namespace
+
+RedoDir::RedoDir(std::string dir, Manifest manifest)
+    : dir_(std::move(dir)), manifest_(std::move(manifest)) {
+  uint64_t total = 0;
+  for (const ManifestFile& f : manifest_.files) total += FileSize(dir_ + "/" + f.name);
+  total_bytes_ = total;
+  if (const ManifestFile* b = manifest_.base(); b != nullptr) {
+    base_bytes_ = FileSize(dir_ + "/" + b->name);
+  }
+}
+
+RedoDir::~RedoDir() {
+  AbortRewrite();
+  CloseFd(&incr_fd_);
+}
+
+int RedoDir::WriteFd(int fd, std::string_view bytes) {
+  size_t off = 0;
+  while (off < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    off += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+int RedoDir::OpenIncr(const std::string& name, bool create_new) {
+  const std::string path = dir_ + "/" + name;
+  const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (create_new ? O_TRUNC : 0);
+  const int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0) return -errno;
+  return fd;
+}
+
+int RedoDir::AppendIncr(std::string_view bytes) {
+  if (incr_fd_ < 0) {
+    if (!manifest_.files.empty()) {
+      // The manifest's newest incr file (made when the manifest was, or missing if the crash
+      // came first: then it is made now, and the directory synced so its name survives).
+      const int fd = OpenIncr(manifest_.files.back().name, false);
+      if (fd < 0) return -fd;
+      incr_fd_ = fd;
+      struct stat st {};
+      if (::fstat(fd, &st) == 0 && st.st_size == 0) {
+        if (const int err = SyncDir(dir_); err != 0) return err;
+      }
+    } else {
+      // The first record ever: a new incr file, named by a new manifest.
+      Manifest m = manifest_;
+      const uint64_t seq = m.NextSeq();
+      m.files.push_back({ManifestFile::Kind::kIncr, seq, IncrFileName(seq)});
+      const int fd = OpenIncr(m.files.back().name, true);
+      if (fd < 0) return -fd;
+      if (const int err = WriteManifest(dir_, m); err != 0) {
+        ::close(fd);
+        ::unlink((dir_ + "/" + m.files.back().name).c_str());
+        return err;
+      }
+      incr_fd_ = fd;
+      manifest_ = std::move(m);
+    }
+  }
+  if (const int err = WriteFd(incr_fd_, bytes); err != 0) return err;
+  total_bytes_ += bytes.size();
+  unsynced_ = true;
+  return 0;
+}
+
+int RedoDir::SyncIncr() {
+  if (incr_fd_ < 0 || !unsynced_) return 0;
+  if (::fdatasync(incr_fd_) != 0) return errno;
+  unsynced_ = false;
+  return 0;
+}
+
+int RedoDir::BeginRewrite() {
+  // What the old incr file holds is complete and durable before records go elsewhere.
+  if (const int err = SyncIncr(); err != 0) return err;
+  Manifest m = manifest_;
+  const uint64_t seq = m.NextSeq();
+  m.files.push_back({ManifestFile::Kind::kIncr, seq, IncrFileName(seq)});
+  const ManifestFile base{ManifestFile::Kind::kBase, seq, BaseFileName(seq)};
+  const std::string incr_path = dir_ + "/" + m.files.back().name;
+  const std::string base_path = dir_ + "/" + base.name;
+  const int fd = OpenIncr(m.files.back().name, true);
+  if (fd < 0) return -fd;
+  const int bfd = ::open(base_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err = bfd < 0 ? errno : WriteManifest(dir_, m);
+  if (err != 0) {
+    ::close(fd);
+    if (bfd >= 0) ::close(bfd);
+    ::unlink(incr_path.c_str());
+    ::unlink(base_path.c_str());
+    return err;
+  }
+  CloseFd(&incr_fd_);
+  incr_fd_ = fd;
+  manifest_ = std::move(m);
+  base_fd_ = bfd;
+  base_file_ = base;
+  rewrite_base_bytes_ = 0;
+  return 0;
+}
+
+int RedoDir::AppendBase(std::string_view bytes) {
+  if (base_fd_ < 0) return EBADF;
+  if (const int err = WriteFd(base_fd_, bytes); err != 0) return err;
+  rewrite_base_bytes_ += bytes.size();
+  return 0;
+}
+
+int RedoDir::FinishRewrite() {
+  if (base_fd_ < 0) return EBADF;
+  int err = ::fdatasync(base_fd_) != 0 ? errno : 0;
+  CloseFd(&base_fd_);
+  Manifest m;
+  m.files = {base_file_, manifest_.files.back()};
+  if (err == 0) err = WriteManifest(dir_, m);
+  if (err != 0) {
+    ::unlink((dir_ + "/" + base_file_.name).c_str());
+    return err;
+  }
+  // The old base and incr files are no longer named: nothing needs them.
+  for (const ManifestFile& f : manifest_.files) {
+    if (std::find(m.files.begin(), m.files.end(), f) == m.files.end()) {
+      ::unlink((dir_ + "/" + f.name).c_str());
+    }
+  }
+  manifest_ = std::move(m);
+  base_bytes_ = rewrite_base_bytes_;
+  total_bytes_ = rewrite_base_bytes_ + FileSize(dir_ + "/" + manifest_.files.back().name);
+  return 0;
+}
+
+void RedoDir::AbortRewrite() {
+  if (base_fd_ < 0) return;
+  CloseFd(&base_fd_);
+  ::unlink((dir_ + "/" + base_file_.name).c_str());
+}
+
+}  // namespace kvgate::gateway

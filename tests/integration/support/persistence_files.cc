@@ -1,0 +1,77 @@
+// File: tests/integration/support/persistence_files.cc
+// Helpers of the persistence tests (persistence_files.h).
+//
+//   std::string log = ReadFile(LogPath(dir));
+#include "integration/support/persistence_files.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "gateway/manifest.h"
+#include "integration/support/resp_client.h"
+
+namespace kvgate::testing {
+
+std::string Call(int port, const std::vector<std::string>& args) {
+  RawConn c(port);
+  return c.Call(args);
+}
+
+std::string LogPath(const std::string& dir) {
+  kvgate::gateway::Manifest m;
+  bool exists = false;
+  std::string error;
+  REQUIRE(kvgate::gateway::ReadManifest(dir, &m, &exists, &error));
+  if (!exists) {
+    m.files.push_back({kvgate::gateway::ManifestFile::Kind::kIncr, 1,
+                       kvgate::gateway::IncrFileName(1)});
+    REQUIRE(kvgate::gateway::WriteManifest(dir, m) == 0);
+  }
+  return dir + "/" + m.files.back().name;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+void SeedRedis(int port) {
+  CHECK(Call(port, {"SET", "s", "hello"}) == "+OK\r\n");
+  CHECK(Call(port, {"SET", "gone", "x"}) == "+OK\r\n");
+  CHECK(Call(port, {"DEL", "gone"}) == ":1\r\n");
+  CHECK(Call(port, {"INCRBY", "n", "41"}) == ":41\r\n");
+  CHECK(Call(port, {"INCR", "n"}) == ":42\r\n");
+  CHECK(Call(port, {"HSET", "h", "f1", "v1", "f2", "v2"}) == ":2\r\n");
+  CHECK(Call(port, {"RPUSH", "l", "a", "b", "c"}) == ":3\r\n");
+  CHECK(Call(port, {"SADD", "set", "x", "y"}) == ":2\r\n");
+  CHECK(Call(port, {"ZADD", "z", "1.5", "m"}) == ":1\r\n");
+  CHECK(Call(port, {"SET", "ttl", "v", "EX", "1000"}) == "+OK\r\n");
+  CHECK(Call(port, {"SELECT", "3"}) == "+OK\r\n");
+}
+
+void CheckRedis(int port) {
+  CHECK(Call(port, {"GET", "s"}) == "$5\r\nhello\r\n");
+  CHECK(Call(port, {"EXISTS", "gone"}) == ":0\r\n");
+  CHECK(Call(port, {"GET", "n"}) == "$2\r\n42\r\n");
+  CHECK(Call(port, {"HGETALL", "h"}) == "*4\r\n$2\r\nf1\r\n$2\r\nv1\r\n$2\r\nf2\r\n$2\r\nv2\r\n");
+  CHECK(Call(port, {"LRANGE", "l", "0", "-1"}) == "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
+  CHECK(Call(port, {"SCARD", "set"}) == ":2\r\n");
+  CHECK(Call(port, {"ZSCORE", "z", "m"}) == "$3\r\n1.5\r\n");
+  const std::string ttl = Call(port, {"TTL", "ttl"});
+  INFO("TTL reply " << ttl);
+  // The deadline is absolute: the restart's seconds count against it.
+  const int secs = ttl.size() > 1 ? std::atoi(ttl.c_str() + 1) : -3;
+  CHECK(secs > 900);
+  CHECK(secs <= 1000);
+  CHECK(Call(port, {"DBSIZE"}) == ":7\r\n");
+}
+
+}  // namespace kvgate::testing
