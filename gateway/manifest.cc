@@ -21,6 +21,7 @@ namespace {
 constexpr std::string_view kHeader = "kvgate-manifest 1";
 constexpr std::string_view kMagic = "kvgate-manifest ";
 constexpr size_t kMaxName = 255;
+constexpr std::string_view kManifestTmpName = "kvgate.manifest.tmp";
 
 bool Fail(std::string* error, size_t line, std::string_view why) {
   if (error != nullptr) *error = "line " + std::to_string(line) + ": " + std::string(why);
@@ -51,6 +52,8 @@ const char* NameProblem(std::string_view name) {
   if (name.empty()) return "empty file name";
   if (name.size() > kMaxName) return "file name longer than 255 bytes";
   if (name == "." || name == "..") return "file name is \".\" or \"..\"";
+  // Listing the manifest itself would have recovery replay it and --check-aof --fix cut it.
+  if (name == kManifestName || name == kManifestTmpName) return "file name is the manifest's own";
   for (const char c : name) {
     if (!NameByteOk(c)) return "file name has a byte outside [A-Za-z0-9._-]";
   }
@@ -206,7 +209,7 @@ int WriteManifest(const std::string& dir, const Manifest& m) {
   Manifest reparsed;
   if (!ParseManifest(text, &reparsed, nullptr) || !(reparsed == m)) return EINVAL;
   const std::string path = dir + "/" + kManifestName;
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = dir + "/" + std::string(kManifestTmpName);
   const int fd = OpenRetry(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return errno;
   int err = WriteAll(fd, text);

@@ -52,9 +52,11 @@ std::string FormatManifest(const Manifest& m);
 // Parses the text form. False with a one-line *error naming the line number for anything else:
 // an unknown first line or version; an unknown kind; a seq that is not a decimal u64 (no sign,
 // no leading zeros except "0", no overflow); a file name that is empty, longer than 255 bytes,
-// "." or "..", or has a byte outside [A-Za-z0-9._-]; more than one base, a base not first, no
-// incr file at all, incr seqs not strictly increasing, a base seq greater than the first incr's;
-// the same name twice; a line without its '\n'; extra spaces; an empty line; a CR anywhere.
+// "." or "..", has a byte outside [A-Za-z0-9._-], or is the manifest's own (kvgate.manifest,
+// kvgate.manifest.tmp); more than one base, a base not first, no incr file at all, incr seqs
+// not strictly increasing, a base seq greater than the first incr's; the same name twice; a
+// line without its '\n'; extra spaces; an empty line; a CR anywhere. *out changes only on
+// success.
 bool ParseManifest(std::string_view text, Manifest* out, std::string* error);
 
 // Reads DIR/kvgate.manifest: false with *error on an unreadable or invalid file; *exists=false

@@ -175,6 +175,11 @@ TEST_CASE("manifest: file names", "[gateway][manifest]") {
   for (const std::string& bad : bad_names) {
     Rejects(h + "incr 1 " + bad + "\n", 2, "byte outside [A-Za-z0-9._-]");
   }
+  Rejects(h + "incr 1 kvgate.manifest\n", 2, "file name is the manifest's own");
+  Rejects(h + "base 1 kvgate.manifest.tmp\nincr 1 a\n", 2, "file name is the manifest's own");
+  Manifest m;
+  std::string error;
+  CHECK(ParseManifest(h + "incr 1 kvgate.manifest.old\nincr 2 kvgate-redo.log\n", &m, &error));
   Rejects(h + "incr 1 a\nincr 2 a\n", 3, "the same file name twice");
   Rejects(h + "base 1 a\nincr 2 a\n", 3, "the same file name twice");
 }
