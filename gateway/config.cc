@@ -131,8 +131,8 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->transform(MemorySize())
       ->capture_default_str();
   app.add_option("--check-aof", c.check_aof,
-                 "Check a redo file, or every file a kvgate.manifest names, and exit (0: clean; "
-                 "1: damaged)");
+                 "Check the redo log FILE, or every file a manifest lists (FILE named "
+                 "kvgate.manifest, or a directory holding one), and exit (0: clean; 1: damaged)");
   app.add_flag("--fix", c.check_aof_fix, "With --check-aof: cut the log at its last good record");
 
   // Redis front.
