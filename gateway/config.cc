@@ -126,8 +126,7 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->check(CLI::Range(int64_t{0}, int64_t{INT32_MAX}))
       ->capture_default_str();
   std::string rewrite_min = "64mb";
-  app.add_option("--auto-aof-rewrite-min-size", rewrite_min,
-                 "... and are at least this large")
+  app.add_option("--auto-aof-rewrite-min-size", rewrite_min, "... and are at least this large")
       ->transform(MemorySize())
       ->capture_default_str();
   app.add_option("--check-aof", c.check_aof,
@@ -220,7 +219,7 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
   c.redis.appendfsync = appendfsync;
   c.redis.dir = c.persistence.dir;
   c.redis.save = save;
-  (void)redis::ParseSaveRules(save, &c.persistence.save_rules, nullptr);  // checked above
+  (void)redis::ParseSaveRules(save, &c.persistence.save_rules, nullptr);           // checked above
   (void)redis::ParseMemoryValue(rewrite_min, &c.redis.auto_aof_rewrite_min_size);  // checked
   c.persistence.auto_rewrite_percentage = c.redis.auto_aof_rewrite_percentage;
   c.persistence.auto_rewrite_min_size = c.redis.auto_aof_rewrite_min_size;

@@ -74,20 +74,24 @@ void Persistence::CheckpointStep() {
 }
 
 bool Persistence::CheckpointDue() {
-  // auto-aof-rewrite: the files grew by the percentage since the last checkpoint (or startup).
+  // Called every loop pass: cheap checks first, the clock only when a rule could apply.
   const uint64_t size = writer_->file_bytes();
   const int64_t pct = options_.auto_rewrite_percentage;
+  // auto-aof-rewrite: the files grew by the percentage since the last checkpoint (or start).
+  const uint64_t base = size_after_last_checkpoint_ == 0 ? 1 : size_after_last_checkpoint_;
+  const bool by_size = pct > 0 && size >= options_.auto_rewrite_min_size && size >= base &&
+                       (size - base) * 100 / base >= static_cast<uint64_t>(pct);
+  bool by_rules = false;
+  if (!options_.save_rules.empty()) {
+    // save rules, looked at about ten times a second.
+    const uint64_t now_ms = uv_now(server_.loop());
+    by_rules = now_ms - last_save_check_ms_ >= 100;
+    if (by_rules) last_save_check_ms_ = now_ms;
+  }
+  if (!by_size && !by_rules) return false;
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   if (!last_checkpoint_ok_ && now - last_checkpoint_try_unix_ < kRetryDelaySeconds) return false;
-  if (pct > 0 && size >= options_.auto_rewrite_min_size) {
-    const uint64_t base = size_after_last_checkpoint_ == 0 ? 1 : size_after_last_checkpoint_;
-    if (size >= base && (size - base) * 100 / base >= static_cast<uint64_t>(pct)) return true;
-  }
-  // save rules, looked at about ten times a second (time(), not per change).
-  if (options_.save_rules.empty()) return false;
-  const uint64_t now_ms = uv_now(server_.loop());
-  if (now_ms - last_save_check_ms_ < 100) return false;
-  last_save_check_ms_ = now_ms;
+  if (by_size) return true;
   const uint64_t changes = redo_.records - records_at_last_save_;
   for (const translate::SaveRule& r : options_.save_rules) {
     if (changes >= static_cast<uint64_t>(r.changes) && now - last_save_unix_ >= r.seconds) {
@@ -169,7 +173,7 @@ void Persistence::OnCheckpointEnd(int error) {
   waiters.swap(save_waiters_);
   for (engine::WriteDone& done : waiters) {
     std::move(done)(error == 0 ? engine::WriteResult(uint64_t{0})
-                    : engine::WriteResult(engine::Errc::kStorageFailed));
+                               : engine::WriteResult(engine::Errc::kStorageFailed));
   }
   if (checkpoint_scheduled_) {
     checkpoint_scheduled_ = false;

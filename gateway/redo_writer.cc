@@ -132,7 +132,7 @@ void RedoWriter::Stop() {
   }
   cv_.notify_one();
   thread_.join();
-  dir_.reset();    // closes the files (a rewrite not finished leaves no base behind)
+  dir_.reset();     // closes the files (a rewrite not finished leaves no base behind)
   OnAsync(async_);  // report the last rounds now: the loop may not run again
 }
 
@@ -147,8 +147,7 @@ void RedoWriter::EndRewrite(int error) {
   rewrite_error_ = error;
   ++rewrites_ended_;
   if (error != 0) {
-    KVGATE_LOG(kWarning, "redo log rewrite failed: %s (the old files stand)",
-               std::strerror(error));
+    KVGATE_LOG(kWarning, "redo log rewrite failed: %s (the old files stand)", std::strerror(error));
   }
 }
 

@@ -432,6 +432,11 @@ void Rounds(const Options& opt, Kvgate& server) {
   server.Start();
   Verify(server.port, writers, probe, &last_seq, rng, "restart after SIGTERM", false);
   server.Terminate();
+  const int checkpoints = server.LogCount("checkpoint done");
+  std::printf("%d checkpoints completed across the rounds\n", checkpoints);
+  if (std::getenv("KVGATE_CRASH_EXTRA_ARGS") != nullptr && checkpoints == 0) {
+    throw CheckFailure("no checkpoint completed: the kills never met one");
+  }
 }
 
 Options Parse(int argc, char** argv) {

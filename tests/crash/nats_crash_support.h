@@ -6,6 +6,7 @@
 #include <nats/nats.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -107,6 +108,12 @@ class Kvgate {
       if (!opt_.reference) {
         argv.insert(argv.end(),
                     {"--dir", dir, "--appendonly", opt_.appendonly, "--appendfsync", opt_.policy});
+        // KVGATE_CRASH_EXTRA_ARGS (split at spaces): e.g. tiny auto-aof-rewrite sizes, so the
+        // kills also land in the middle of checkpoints.
+        if (const char* extra = std::getenv("KVGATE_CRASH_EXTRA_ARGS"); extra != nullptr) {
+          std::istringstream words(extra);
+          for (std::string w; words >> w;) argv.push_back(w);
+        }
       }
       log_ = work_ + "/kvgate-" + std::to_string(++starts_) + ".log";
       proc_ = std::make_unique<testing::Process>(argv, log_);
@@ -129,6 +136,15 @@ class Kvgate {
     int rc = proc_ != nullptr ? proc_->Stop(10000) : 0;
     proc_.reset();
     if (rc == -1) throw CheckFailure("kvgate did not exit cleanly within 10 s of SIGTERM");
+  }
+  // Lines holding `text` in the logs of every start so far.
+  int LogCount(const std::string& text) const {
+    int n = 0;
+    for (int i = 1; i <= starts_; ++i) {
+      std::ifstream in(work_ + "/kvgate-" + std::to_string(i) + ".log");
+      for (std::string line; std::getline(in, line);) n += line.find(text) != std::string::npos;
+    }
+    return n;
   }
   std::string LogTail() const {
     std::stringstream ss;

@@ -288,7 +288,8 @@ void SaveDone(CommandContext& ctx, engine::WriteResult r) {
 void SaveCmd(CommandContext& ctx) {
   translate::PersistenceControl* p = ctx.front.persistence();
   if (p == nullptr) return ctx.w.Ok();  // no data directory (in-process use)
-  if (p->Info().checkpoint_in_progress) return ctx.w.Error("ERR Background save already in progress");
+  if (p->Info().checkpoint_in_progress)
+    return ctx.w.Error("ERR Background save already in progress");
   ctx.Await([&](engine::WriteDone done) { p->Save(std::move(done)); }, SaveDone);
 }
 

@@ -26,8 +26,8 @@ std::string LogPath(const std::string& dir) {
   std::string error;
   REQUIRE(kvgate::gateway::ReadManifest(dir, &m, &exists, &error));
   if (!exists) {
-    m.files.push_back({kvgate::gateway::ManifestFile::Kind::kIncr, 1,
-                       kvgate::gateway::IncrFileName(1)});
+    m.files.push_back(
+        {kvgate::gateway::ManifestFile::Kind::kIncr, 1, kvgate::gateway::IncrFileName(1)});
     REQUIRE(kvgate::gateway::WriteManifest(dir, m) == 0);
   }
   return dir + "/" + m.files.back().name;
@@ -57,7 +57,7 @@ void SeedRedis(int port) {
   CHECK(Call(port, {"SELECT", "3"}) == "+OK\r\n");
 }
 
-void CheckRedis(int port) {
+void CheckRedis(int port, int extra_keys) {
   CHECK(Call(port, {"GET", "s"}) == "$5\r\nhello\r\n");
   CHECK(Call(port, {"EXISTS", "gone"}) == ":0\r\n");
   CHECK(Call(port, {"GET", "n"}) == "$2\r\n42\r\n");
@@ -71,7 +71,7 @@ void CheckRedis(int port) {
   const int secs = ttl.size() > 1 ? std::atoi(ttl.c_str() + 1) : -3;
   CHECK(secs > 900);
   CHECK(secs <= 1000);
-  CHECK(Call(port, {"DBSIZE"}) == ":7\r\n");
+  CHECK(Call(port, {"DBSIZE"}) == ":" + std::to_string(7 + extra_keys) + "\r\n");
 }
 
 }  // namespace kvgate::testing

@@ -19,6 +19,7 @@ std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& bytes);
 // Strings, a deleted key, a counter, a hash, a list, a set, a sorted set and a TTL in db 0.
 void SeedRedis(int port);
-void CheckRedis(int port);
+// `extra_keys`: keys the test added to db 0 besides the seed.
+void CheckRedis(int port, int extra_keys = 0);
 
 }  // namespace kvgate::testing
