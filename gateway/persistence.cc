@@ -344,6 +344,14 @@ void Persistence::EndPass() {
 }
 
 void Persistence::Submit() {
+  uint64_t seq = 0;
+  int error = 0;
+  if (writer_->WriteNow(redo_.bytes, &seq, &error)) {  // always, and the thread is idle
+    redo_.bytes.clear();
+    server_.mutable_gate().submitted = seq;
+    OnDurable(error == 0 ? seq : server_.gate().durable, error);
+    return;
+  }
   std::string batch = writer_->TakeBuffer();
   batch.swap(redo_.bytes);
   server_.mutable_gate().submitted = writer_->Submit(std::move(batch));

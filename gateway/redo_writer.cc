@@ -94,6 +94,28 @@ uint64_t RedoWriter::Submit(std::string bytes) {
   return seq;
 }
 
+bool RedoWriter::WriteNow(std::string_view bytes, uint64_t* seq, int* error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!queue_.empty() || thread_busy_ || stopping_ || policy_.load() != FsyncPolicy::kAlways) {
+    return false;
+  }
+  *seq = ++queued_seq_;
+  int err = error_.load();
+  if (err == 0) err = dir_->AppendIncr(bytes);
+  if (err == 0) err = Sync();
+  if (err == 0) {
+    done_seq_ = *seq;
+    reported_seq_ = *seq;  // the caller reports it
+  } else if (error_.load() == 0) {
+    error_ = err;
+    reported_error_ = err;
+    KVGATE_LOG(kError, "redo log: %s; writes to file buckets are refused from now on",
+               std::strerror(err));
+  }
+  *error = err;
+  return true;
+}
+
 void RedoWriter::Queue(Item item) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -196,6 +218,7 @@ void RedoWriter::Run() {
       round.swap(queue_);
       seq = queued_seq_;
       stopping = stopping_;
+      thread_busy_ = true;
     }
     const FsyncPolicy policy = policy_.load();
     const uint64_t ended = rewrites_ended_.load();
@@ -215,6 +238,7 @@ void RedoWriter::Run() {
       // The written batches go back to the loop for reuse (no allocation per batch, and no
       // freeing on this thread of memory the loop allocated).
       std::lock_guard<std::mutex> lock(mu_);
+      thread_busy_ = false;
       for (Item& item : round) {
         std::string& b = item.bytes;
         if (item.kind == Item::Kind::kBatch && spare_.size() < 4 && b.capacity() <= (4u << 20)) {

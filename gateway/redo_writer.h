@@ -58,6 +58,12 @@ class RedoWriter {
   void Start(std::string dir, Manifest manifest);
   // Queues bytes; returns the batch number (1, 2, ...). Loop thread.
   uint64_t Submit(std::string bytes);
+  // appendfsync always, with nothing queued and the thread idle: writes and syncs `bytes` on
+  // the calling (loop) thread, the barrier its replies wait for anyway, without handing the
+  // batch to the thread and back (what redis-server does in beforeSleep). Returns false (and
+  // does nothing) otherwise; else *seq is the batch's number and *error 0 or the errno that
+  // stopped the log (then nothing is reported as durable). Loop thread.
+  bool WriteNow(std::string_view bytes, uint64_t* seq, int* error);
   // A rewrite: batches submitted after this go to a new incr file; SubmitBase's bytes make the
   // new base; FinishRewrite swaps the manifest (AbortRewrite drops the base). Loop thread.
   void BeginRewrite();
@@ -126,6 +132,7 @@ class RedoWriter {
   std::vector<std::string> spare_;  // guarded by mu_: written buffers to reuse
   uint64_t queued_seq_ = 0;         // guarded by mu_: last batch number handed out
   bool stopping_ = false;           // guarded by mu_
+  bool thread_busy_ = false;        // guarded by mu_: the thread works on dir_ (else WriteNow may)
   std::atomic<uint64_t> done_seq_{0};
   std::atomic<int> error_{0};
   std::atomic<uint64_t> base_queued_bytes_{0};
