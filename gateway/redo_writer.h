@@ -143,6 +143,7 @@ class RedoWriter {
   uint64_t reported_seq_ = 0;       // loop thread
   uint64_t reported_rewrites_ = 0;  // loop thread
   int writer_cpu_ = -1;             // loop thread: the CPU the writer thread is bound to
+  bool rewriting_ = false;          // loop thread: a rewrite is in progress (thread unbound)
   int reported_error_ = 0;          // loop thread
 };
 
