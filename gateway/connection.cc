@@ -370,6 +370,10 @@ void Connection::PumpWhileBusy() {
     if (closing_) return;
     input_deferred_ = !in_.empty() && InputWaits();
   }
+  // The replies of a busy pump (-BUSY, SCRIPT KILL, ...) reveal no change of the running
+  // script: they wait only for batches handed to the log already (and for this connection's
+  // earlier output, which the marks keep in order).
+  MarkOutput(server_.gate().submitted);
   if (!out_.empty()) Flush();
 }
 

@@ -11,6 +11,7 @@
 #include "gateway/log.h"
 #include "gateway/loop_clock.h"
 #include "gateway/persistence.h"
+#include "gateway/process_control.h"
 #include "gateway/server.h"
 #include "translate/nats/nats_front.h"
 #include "translate/redis/front.h"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   gateway::Server server(store, config.server);
   server.AttachClock(&clock);
   gateway::Persistence persistence(server, engine, config.persistence);
+  gateway::ProcessControl control(server, persistence);
 
   // Binds one front's listener; false (after logging why) if the port cannot be used.
   auto listen = [&](translate::Front& front, int port, const char* name) {
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   if (config.redis_port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(store, config.redis);
     redis_front->AttachPersistence(&persistence);
+    redis_front->AttachServerControl(&control);
     // A script past busy-reply-threshold lets the other clients in (-BUSY, SCRIPT KILL).
     redis_front->scripts().set_busy_callback([&server] { server.ServeWhileBusy(); });
     if (!listen(*redis_front, config.redis_port, "redis")) return 1;

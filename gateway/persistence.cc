@@ -254,20 +254,22 @@ void Persistence::Start() {
   size_after_last_checkpoint_ = file_bytes_at_start_;
   server_.mutable_gate().pending = &redo_;
   server_.SetEndOfPass([this] { EndPass(); });
+  // A busy script's changes so far stay in redo_ (they go to the log whole, after it); batches
+  // handed over before it are reported as they finish.
   server_.SetBusyHook([this] {
-    EndPass();
     if (writer_) writer_->Poll();
   });
   engine_.SetRedo(&redo_);
 }
 
-void Persistence::Stop() {
+void Persistence::Stop(bool drop_pending) {
   if (load_idle_ != nullptr) {  // stopped while replaying: nothing was logged yet
     CloseLoadIdle();
     loading_ = false;
   }
   if (!writer_) return;
   EndCheckpointWalk();  // an image not finished is dropped; its incr file stays named
+  if (drop_pending) redo_.bytes.clear();  // never acknowledged: their output was held
   if (!redo_.bytes.empty() && write_error_ == 0) Submit();  // the thread drains its queue
   stopping_ = true;
   writer_->Stop();

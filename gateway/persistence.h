@@ -63,8 +63,10 @@ class Persistence final : public translate::PersistenceControl {
   bool load_failed() const {
     return load_failed_;
   }
-  // Hands what is still pending to the I/O thread, waits for it and stops logging.
-  void Stop();
+  // Hands what is still pending to the I/O thread (drop_pending: drops it instead: SHUTDOWN
+  // NOSAVE inside a busy script, whose changes were never acknowledged), waits for the thread
+  // and stops logging.
+  void Stop(bool drop_pending = false);
 
   void SetFsync(FsyncPolicy policy);
   // translate::PersistenceControl
@@ -136,6 +138,8 @@ class Persistence final : public translate::PersistenceControl {
   std::vector<engine::WriteDone> save_waiters_next_;  // SAVEs for the next one to start
   uv_idle_t* walk_idle_ = nullptr;  // heap: closed asynchronously; keeps the loop turning
   uint64_t checkpoint_start_ns_ = 0;
+  uint64_t next_slice_ns_ = 0;  // while clients keep the loop busy, no slice before it
+  uint64_t reads_at_last_slice_ = 0;
   uint64_t records_at_checkpoint_start_ = 0;
   uint64_t records_at_last_save_ = 0;
   int64_t last_save_unix_ = 0;

@@ -15,8 +15,11 @@ namespace kvgate::gateway {
 
 namespace {
 
-// Walking time per loop pass: short enough that no client waits noticeably behind it.
+// Walking time per slice: short enough that no client waits noticeably behind it. While
+// clients keep the loop busy, slices take at most a quarter of its time (the rest is theirs);
+// when it has nothing else to do, they follow each other.
 constexpr uint64_t kWalkSliceNs = 1'000'000;
+constexpr uint64_t kBusyShareDivisor = 4;
 // Image bytes gathered before they go to the I/O thread, and how far it may fall behind.
 constexpr size_t kImageChunkBytes = 1u << 20;
 constexpr uint64_t kImageBacklogBytes = 64ull << 20;
@@ -127,11 +130,17 @@ void Persistence::BeginCheckpoint() {
 
 void Persistence::WalkSlice() {
   if (writer_->base_queued_bytes() > kImageBacklogBytes) return;  // the disk is behind
-  const uint64_t until = uv_hrtime() + kWalkSliceNs;
+  const uint64_t start = uv_hrtime();
+  const bool clients = server_.reads() != reads_at_last_slice_;
+  if (clients && start < next_slice_ns_) return;
+  const uint64_t until = start + kWalkSliceNs;
   bool done = false;
   do {
     done = engine_.ContinueImage(256);
   } while (!done && uv_hrtime() < until);
+  const uint64_t end = uv_hrtime();
+  next_slice_ns_ = end + (end - start) * (kBusyShareDivisor - 1);
+  reads_at_last_slice_ = server_.reads();
   if (done || image_.bytes.size() >= kImageChunkBytes) {
     writer_->SubmitBase(std::move(image_.bytes));
     image_.bytes = std::string();

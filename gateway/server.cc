@@ -204,10 +204,10 @@ void Server::ServeWhileBusy() {
       Connection::Adopt(*this, *l, fd);
     }
   }
-  if (busy_hook_) {
-    busy_hook_();
-    MarkHeldOutput();
-  }
+  if (busy_hook_) busy_hook_();
+  // What was produced before the script and by it (its keyspace events, its PUBLISHes) waits
+  // for the batch that will hold the script's changes, logged whole when the script is over.
+  MarkHeldOutput();
   for (Connection* c = connections_; c != nullptr;) {
     Connection* next = c->next;  // a connection that closes unlinks itself (freed later)
     c->PumpWhileBusy();

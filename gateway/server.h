@@ -81,6 +81,10 @@ class Server {
   int Run();
   // Thread-safe: asks the loop to stop (tests run the server on another thread).
   void RequestStop();
+  // True while a busy script holds the loop and the server answers from its hook.
+  bool serving_while_busy() const {
+    return serving_while_busy_;
+  }
   // The clock the engine reads (optional): invalidated at the start of every loop callback so
   // each callback reads the system clock at most once.
   void AttachClock(LoopClock* clock) {
@@ -92,6 +96,11 @@ class Server {
   // Called by read/accept callbacks: feeds the busy-poll decision (gateway/busy_poll.h).
   void NoteIo() {
     busy_poll_.NoteIo();
+    ++reads_;
+  }
+  // Reads handled so far (a background task can tell whether clients kept the loop busy).
+  uint64_t reads() const {
+    return reads_;
   }
   // Called from a Redis script's hook once it runs past busy-reply-threshold: serves every
   // other connection whose session serves while busy (reads, replies -BUSY or runs SCRIPT
@@ -230,6 +239,7 @@ class Server {
   std::function<void()> busy_hook_;
   bool release_pending_ = false;  // a batch finished while serving during a busy script
   bool serving_while_busy_ = false;
+  uint64_t reads_ = 0;
   Connection* connections_ = nullptr;  // intrusive list head
   size_t connection_count_ = 0;
   uint64_t last_connection_id_ = 0;

@@ -14,6 +14,7 @@
 #include "translate/live_limits.h"
 #include "translate/loop_stats.h"
 #include "translate/persistence_control.h"
+#include "translate/server_control.h"
 #include "translate/session.h"
 
 namespace kvgate::translate {
@@ -41,6 +42,13 @@ class Front : public SessionFactory {
   PersistenceControl* persistence() const {
     return persistence_;
   }
+  // The process (valid for the front's lifetime; nullptr in unit tests).
+  void AttachServerControl(ServerControl* control) {
+    server_control_ = control;
+  }
+  ServerControl* server_control() const {
+    return server_control_;
+  }
   // Bytes written to a client refused because max_clients connections are open, before the
   // gateway closes it (each protocol's own error form); empty: close without a word.
   virtual std::string_view MaxClientsReply() const {
@@ -67,6 +75,7 @@ class Front : public SessionFactory {
   LoopStats* loop_stats_ = nullptr;
   LiveLimits* live_limits_ = nullptr;
   PersistenceControl* persistence_ = nullptr;
+  ServerControl* server_control_ = nullptr;
 };
 
 }  // namespace kvgate::translate

@@ -60,6 +60,8 @@ enum CommandFlag : uint32_t {
   // Runs while a script is past busy-reply-threshold (SCRIPT KILL, AUTH, MULTI, ...); every
   // other command is answered -BUSY then. COMMAND INFO flag "allow_busy".
   kAllowBusy = 1u << 13,
+  // Refused inside MULTI: "Command not allowed inside a transaction" (COMMAND INFO "no_multi").
+  kNoMulti = 1u << 14,
 };
 
 struct CommandSpec {

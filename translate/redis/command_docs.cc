@@ -32,6 +32,7 @@ constexpr CommandDoc kCommandDocs[] = {
     {"save", "Synchronously saves the database(s) to disk."},
     {"bgsave", "Asynchronously saves the database(s) to disk."},
     {"bgrewriteaof", "Asynchronously rewrites the append-only file to disk."},
+    {"shutdown", "Synchronously saves the database(s) to disk and shuts down the Redis server."},
     // info_cmd.cc
     {"info", "Returns information and statistics about the server."},
     // config_cmds.cc

@@ -1,5 +1,5 @@
 // Server commands: COMMAND (COUNT DOCS INFO LIST GETKEYS HELP), DBSIZE, FLUSHDB, FLUSHALL,
-// SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, BGREWRITEAOF (specs/resp-subset.md §3).
+// SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, BGREWRITEAOF, SHUTDOWN (specs/resp-subset.md §3).
 #include <string>
 #include <vector>
 
@@ -10,6 +10,7 @@
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
+#include "translate/redis/script_engine.h"
 #include "translate/redis/session.h"
 
 namespace kvgate::redis {
@@ -25,7 +26,7 @@ constexpr FlagName kFlagNames[] = {
     {kNoScript, "noscript"},    {kLoading, "loading"},
     {kStale, "stale"},          {kFast, "fast"},
     {kNoAuth, "no_auth"},       {kBlocking, "blocking"},
-    {kAllowBusy, "allow_busy"},
+    {kAllowBusy, "allow_busy"}, {kNoMulti, "no_multi"},
 };
 
 void WriteCommandInfo(resp::ReplyWriter& w, const CommandSpec& spec, const CommandSpec* parent) {
@@ -322,6 +323,60 @@ void BgRewriteAofCmd(CommandContext& ctx) {
   ctx.w.SimpleString("Background append only file rewriting started");
 }
 
+void ShutdownNow(CommandContext& ctx) {
+  translate::ServerControl* control = ctx.front.server_control();
+  if (control == nullptr) return ctx.w.Error("ERR Errors trying to SHUTDOWN. Check logs.");
+  control->Shutdown();  // no reply: the connection closes with the server
+}
+
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] as redis-server 7.0 parses it. The redo log is
+// flushed and synced on every shutdown; SAVE (or save rules without NOSAVE) first takes a
+// checkpoint, and its failure keeps the server up unless FORCE. No replicas: nothing to wait
+// for, so NOW changes nothing and there is never a shutdown in progress to ABORT.
+void ShutdownCmd(CommandContext& ctx) {
+  bool nosave = false, save = false, force = false, abort = false, any = false;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    const std::string_view a = CString(ctx.arg(i));
+    if (EqualsIgnoreCase(a, "nosave")) {
+      nosave = true;
+    } else if (EqualsIgnoreCase(a, "save")) {
+      save = true;
+    } else if (EqualsIgnoreCase(a, "now")) {
+    } else if (EqualsIgnoreCase(a, "force")) {
+      force = true;
+    } else if (EqualsIgnoreCase(a, "abort")) {
+      abort = true;
+      continue;
+    } else {
+      return ctx.w.Error(kSyntaxError);
+    }
+    any = true;
+  }
+  if ((abort && any) || (nosave && save)) return ctx.w.Error(kSyntaxError);
+  if (abort) return ctx.w.Error("ERR No shutdown in progress.");
+  if (const ScriptRunner* busy = ctx.front.scripts().timed_out_runner();
+      busy != nullptr && !nosave) {
+    return ctx.w.Error(busy->kind() == ScriptRunner::Kind::kEval
+                           ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL "
+                             "or SHUTDOWN NOSAVE."
+                           : "BUSY Redis is busy running a script. You can only call FUNCTION "
+                             "KILL or SHUTDOWN NOSAVE.");
+  }
+  translate::PersistenceControl* p = ctx.front.persistence();
+  const bool checkpoint = save || (!nosave && !ctx.front.config().save.empty());
+  if (!checkpoint || p == nullptr || p->loading()) return ShutdownNow(ctx);
+  if (force) {
+    ctx.Await([&](engine::WriteDone done) { p->Save(std::move(done)); },
+              [](CommandContext& c, engine::WriteResult) { ShutdownNow(c); });
+    return;
+  }
+  ctx.Await([&](engine::WriteDone done) { p->Save(std::move(done)); },
+            [](CommandContext& c, engine::WriteResult r) {
+              if (!r.ok()) return c.w.Error("ERR Errors trying to SHUTDOWN. Check logs.");
+              ShutdownNow(c);
+            });
+}
+
 constexpr uint32_t kCmd = kLoading | kStale;
 
 // One line per command: clang-format would pack these short lines into columns.
@@ -347,6 +402,7 @@ constexpr CommandSpec kCommands[] = {
     {"save", 1, kAdmin | kNoScript, SaveCmd},
     {"bgsave", -1, kAdmin | kNoScript, BgSaveCmd},
     {"bgrewriteaof", 1, kAdmin | kNoScript, BgRewriteAofCmd},
+    {"shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy, ShutdownCmd},
 };
 
 }  // namespace

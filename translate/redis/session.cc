@@ -156,6 +156,10 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
     return;
   }
   if (front_.client_pause().active() && PostponeIfPaused(spec, parent, args)) return;
+  if (in_multi_ && (spec->flags & kNoMulti)) {
+    Reject(spec, "ERR Command not allowed inside a transaction");
+    return;
+  }
   if (in_multi_ && !(spec->flags & kNotQueued)) {
     Queued q{spec, parent, {}};
     q.args.reserve(args.size());
