@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 namespace kvgate::gateway {
 
@@ -27,6 +28,19 @@ int SyncDir(const std::string& dir) {
   const int err = errno;
   ::close(dfd);
   return rc != 0 ? err : 0;
+}
+
+// Starts writeback of what was appended since the last call once it is this much: the fsync
+// that comes later (the everysec tick, the switch of a rewrite, the end of a base) then finds
+// little left to write and does not hold the batches behind it for long (Redis's
+// aof-rewrite-incremental-fsync, without waiting).
+constexpr uint64_t kWritebackStep = 4ull << 20;
+
+void StartWriteback(int fd, uint64_t size, uint64_t* started) {
+  if (size - *started < kWritebackStep) return;
+  (void)::sync_file_range(fd, static_cast<off_t>(*started), static_cast<off_t>(size - *started),
+                          SYNC_FILE_RANGE_WRITE);
+  *started = size;
 }
 
 void CloseFd(int* fd) {
@@ -47,6 +61,7 @@ RedoDir::RedoDir(std::string dir, Manifest manifest)
 }
 
 RedoDir::~RedoDir() {
+  if (finisher_.joinable()) finisher_.join();
   AbortRewrite();
   CloseFd(&incr_fd_);
 }
@@ -81,7 +96,9 @@ int RedoDir::AppendIncr(std::string_view bytes) {
       if (fd < 0) return -fd;
       incr_fd_ = fd;
       struct stat st {};
-      if (::fstat(fd, &st) == 0 && st.st_size == 0) {
+      if (::fstat(fd, &st) != 0) return errno;
+      incr_bytes_ = incr_writeback_ = static_cast<uint64_t>(st.st_size);
+      if (st.st_size == 0) {
         if (const int err = SyncDir(dir_); err != 0) return err;
       }
     } else {
@@ -97,11 +114,15 @@ int RedoDir::AppendIncr(std::string_view bytes) {
         return err;
       }
       incr_fd_ = fd;
+      incr_bytes_ = incr_writeback_ = 0;
+      std::lock_guard<std::mutex> lock(manifest_mu_);
       manifest_ = std::move(m);
     }
   }
   if (const int err = WriteFd(incr_fd_, bytes); err != 0) return err;
   total_bytes_ += bytes.size();
+  incr_bytes_ += bytes.size();
+  StartWriteback(incr_fd_, incr_bytes_, &incr_writeback_);
   unsynced_ = true;
   return 0;
 }
@@ -116,6 +137,7 @@ int RedoDir::SyncIncr() {
 int RedoDir::BeginRewrite() {
   // What the old incr file holds is complete and durable before records go elsewhere.
   if (const int err = SyncIncr(); err != 0) return err;
+  if (finisher_.joinable()) finisher_.join();
   Manifest m = manifest_;
   const uint64_t seq = m.NextSeq();
   m.files.push_back({ManifestFile::Kind::kIncr, seq, IncrFileName(seq)});
@@ -135,10 +157,15 @@ int RedoDir::BeginRewrite() {
   }
   CloseFd(&incr_fd_);
   incr_fd_ = fd;
-  manifest_ = std::move(m);
+  incr_bytes_ = incr_writeback_ = 0;
+  older_bytes_ = total_bytes_.load();  // every file before the new incr: the rewrite drops them
+  {
+    std::lock_guard<std::mutex> lock(manifest_mu_);
+    manifest_ = std::move(m);
+  }
   base_fd_ = bfd;
   base_file_ = base;
-  rewrite_base_bytes_ = 0;
+  rewrite_base_bytes_ = base_writeback_ = 0;
   return 0;
 }
 
@@ -146,30 +173,45 @@ int RedoDir::AppendBase(std::string_view bytes) {
   if (base_fd_ < 0) return EBADF;
   if (const int err = WriteFd(base_fd_, bytes); err != 0) return err;
   rewrite_base_bytes_ += bytes.size();
+  StartWriteback(base_fd_, rewrite_base_bytes_, &base_writeback_);
   return 0;
 }
 
-int RedoDir::FinishRewrite() {
-  if (base_fd_ < 0) return EBADF;
-  int err = ::fdatasync(base_fd_) != 0 ? errno : 0;
-  CloseFd(&base_fd_);
+void RedoDir::FinishRewrite(std::function<void(int)> done) {
+  if (base_fd_ < 0) return done(EBADF);
+  if (finisher_.joinable()) finisher_.join();  // the previous rewrite's, long over
+  // The base's fdatasync waits for tens of megabytes to reach the disk: on a thread of its own,
+  // so the batches appended meanwhile (their replies wait for them) do not wait behind it.
+  const int fd = std::exchange(base_fd_, -1);
   Manifest m;
-  m.files = {base_file_, manifest_.files.back()};
-  if (err == 0) err = WriteManifest(dir_, m);
-  if (err != 0) {
-    ::unlink((dir_ + "/" + base_file_.name).c_str());
-    return err;
+  {
+    std::lock_guard<std::mutex> lock(manifest_mu_);
+    m.files = {base_file_, manifest_.files.back()};
   }
-  // The old base and incr files are no longer named: nothing needs them.
-  for (const ManifestFile& f : manifest_.files) {
-    if (std::find(m.files.begin(), m.files.end(), f) == m.files.end()) {
-      ::unlink((dir_ + "/" + f.name).c_str());
+  finisher_ = std::thread([this, fd, m = std::move(m), done = std::move(done)]() mutable {
+    int err = ::fdatasync(fd) != 0 ? errno : 0;
+    ::close(fd);
+    if (err == 0) err = WriteManifest(dir_, m);
+    if (err != 0) {
+      ::unlink((dir_ + "/" + m.files.front().name).c_str());
+      return done(err);
     }
-  }
-  manifest_ = std::move(m);
-  base_bytes_ = rewrite_base_bytes_;
-  total_bytes_ = rewrite_base_bytes_ + FileSize(dir_ + "/" + manifest_.files.back().name);
-  return 0;
+    Manifest old;
+    {
+      std::lock_guard<std::mutex> lock(manifest_mu_);
+      old = std::exchange(manifest_, m);
+    }
+    // The old base and incr files are no longer named: nothing needs them.
+    for (const ManifestFile& f : old.files) {
+      if (std::find(m.files.begin(), m.files.end(), f) == m.files.end()) {
+        ::unlink((dir_ + "/" + f.name).c_str());
+      }
+    }
+    base_bytes_ = rewrite_base_bytes_;
+    total_bytes_ += rewrite_base_bytes_;
+    total_bytes_ -= older_bytes_;
+    done(0);
+  });
 }
 
 void RedoDir::AbortRewrite() {

@@ -5,7 +5,8 @@
 // when the first record comes. A rewrite switches to a new incr file at its start (the manifest
 // then names old files + the new one, so a crash at any moment replays everything), writes the
 // image to a new base file, and at the end swaps the manifest to {new base, new incr} and
-// removes the files it no longer names. Only the I/O thread uses it (sizes are atomics).
+// removes the files it no longer names. Only the I/O thread uses it (sizes are atomics), and
+// the finisher thread a rewrite's end starts.
 //
 //   RedoDir d("/var/lib/kvgate", manifest);
 //   d.AppendIncr(bytes);  d.SyncIncr();
@@ -14,8 +15,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "gateway/manifest.h"
 
@@ -44,9 +48,10 @@ class RedoDir {
   int BeginRewrite();
   // Appends image bytes to the base being written. 0 or errno.
   int AppendBase(std::string_view bytes);
-  // Syncs the base, swaps the manifest to {base, newest incr}, removes the files it no longer
-  // names. 0 or errno (then the old manifest stands and the base file is removed).
-  int FinishRewrite();
+  // On a thread of its own: syncs the base, swaps the manifest to {base, newest incr}, removes
+  // the files it no longer names, then done(0), or done(errno) with the old manifest standing
+  // and the base file removed. Incr appends go on meanwhile.
+  void FinishRewrite(std::function<void(int)> done);
   // Drops the base being written (the manifest keeps naming the old files and the new incr).
   void AbortRewrite();
   bool rewriting() const {
@@ -67,12 +72,18 @@ class RedoDir {
   static int WriteFd(int fd, std::string_view bytes);
 
   std::string dir_;
+  std::mutex manifest_mu_;  // the finisher thread swaps manifest_
   Manifest manifest_;
+  std::thread finisher_;
+  uint64_t older_bytes_ = 0;  // total_bytes_ of the files before a rewrite's new incr
   int incr_fd_ = -1;
+  uint64_t incr_bytes_ = 0;      // the newest incr file's size
+  uint64_t incr_writeback_ = 0;  // ... of which writeback was started (StartWriteback)
   bool unsynced_ = false;
   int base_fd_ = -1;
   ManifestFile base_file_{};
   uint64_t rewrite_base_bytes_ = 0;
+  uint64_t base_writeback_ = 0;
   std::atomic<uint64_t> base_bytes_{0};
   std::atomic<uint64_t> total_bytes_{0};
 };

@@ -209,7 +209,12 @@ int RedoWriter::Process(std::vector<Item>& round) {
         std::string().swap(item.bytes);  // image buffers are not recycled
         break;
       case Item::Kind::kFinishRewrite:
-        if (dir_->rewriting()) EndRewrite(dir_->FinishRewrite());
+        if (dir_->rewriting()) {
+          dir_->FinishRewrite([this](int err) {
+            EndRewrite(err);
+            uv_async_send(async_);
+          });
+        }
         break;
       case Item::Kind::kAbortRewrite:
         dir_->AbortRewrite();
