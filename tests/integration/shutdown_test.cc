@@ -1,6 +1,6 @@
 // File: tests/integration/shutdown_test.cc
 // SHUTDOWN end to end on a real kvgate: Redis 7.0's argument errors (checked against a real
-// redis-server too), refused inside MULTI, a clean exit (status 0, the client's connection
+// redis-server too), refused inside MULTI (as SAVE is), a clean exit (status 0, the client's connection
 // closed without a reply) that keeps every acknowledged write, SHUTDOWN SAVE taking a
 // checkpoint first, and a script past busy-reply-threshold: plain SHUTDOWN gets -BUSY, SHUTDOWN
 // NOSAVE ends the process at once without the script's unacknowledged changes; a kill -9
@@ -46,6 +46,7 @@ std::string ArgumentErrors(int port) {
                                              {"SHUTDOWN", "ABORT"},
                                              {"MULTI"},
                                              {"SHUTDOWN"},
+                                             {"SAVE"},
                                              {"EXEC"}}) {
     t += c.Call(cmd);
   }
@@ -65,6 +66,7 @@ TEST_CASE("shutdown: argument errors and MULTI as redis-server 7.0 answers them"
   CHECK(want ==
         "-ERR syntax error\r\n-ERR syntax error\r\n-ERR syntax error\r\n"
         "-ERR No shutdown in progress.\r\n+OK\r\n"
+        "-ERR Command not allowed inside a transaction\r\n"
         "-ERR Command not allowed inside a transaction\r\n"
         "-EXECABORT Transaction discarded because of previous errors.\r\n");
   CHECK(kv->process->running());

@@ -399,7 +399,7 @@ constexpr CommandSpec kCommands[] = {
     {"swapdb", 3, kWrite | kFast, SwapDbCmd},
     {"time", 1, kFast | kLoading | kStale, TimeCmd},
     {"lastsave", 1, kFast | kLoading | kStale, LastSaveCmd},
-    {"save", 1, kAdmin | kNoScript, SaveCmd},
+    {"save", 1, kAdmin | kNoScript | kNoMulti, SaveCmd},
     {"bgsave", -1, kAdmin | kNoScript, BgSaveCmd},
     {"bgrewriteaof", 1, kAdmin | kNoScript, BgRewriteAofCmd},
     {"shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy, ShutdownCmd},
