@@ -63,6 +63,7 @@ RedoDir::RedoDir(std::string dir, Manifest manifest)
 RedoDir::~RedoDir() {
   if (finisher_.joinable()) finisher_.join();
   AbortRewrite();
+  std::lock_guard<std::mutex> lock(fd_mu_);
   CloseFd(&incr_fd_);
 }
 
@@ -94,7 +95,10 @@ int RedoDir::AppendIncr(std::string_view bytes) {
       // came first: then it is made now, and the directory synced so its name survives).
       const int fd = OpenIncr(manifest_.files.back().name, false);
       if (fd < 0) return -fd;
-      incr_fd_ = fd;
+      {
+        std::lock_guard<std::mutex> lock(fd_mu_);
+        incr_fd_ = fd;
+      }
       struct stat st {};
       if (::fstat(fd, &st) != 0) return errno;
       incr_bytes_ = incr_writeback_ = static_cast<uint64_t>(st.st_size);
@@ -113,7 +117,10 @@ int RedoDir::AppendIncr(std::string_view bytes) {
         ::unlink((dir_ + "/" + m.files.back().name).c_str());
         return err;
       }
-      incr_fd_ = fd;
+      {
+        std::lock_guard<std::mutex> lock(fd_mu_);
+        incr_fd_ = fd;
+      }
       incr_bytes_ = incr_writeback_ = 0;
       std::lock_guard<std::mutex> lock(manifest_mu_);
       manifest_ = std::move(m);
@@ -122,6 +129,7 @@ int RedoDir::AppendIncr(std::string_view bytes) {
   if (const int err = WriteFd(incr_fd_, bytes); err != 0) return err;
   total_bytes_ += bytes.size();
   incr_bytes_ += bytes.size();
+  appended_ += bytes.size();
   StartWriteback(incr_fd_, incr_bytes_, &incr_writeback_);
   unsynced_ = true;
   return 0;
@@ -132,6 +140,23 @@ int RedoDir::SyncIncr() {
   if (::fdatasync(incr_fd_) != 0) return errno;
   unsynced_ = false;
   return 0;
+}
+
+int RedoDir::SyncIncrInBackground() {
+  int fd = -1;
+  uint64_t upto = 0;
+  {
+    std::lock_guard<std::mutex> lock(fd_mu_);
+    upto = appended_.load();
+    if (incr_fd_ < 0 || upto == background_synced_.load()) return 0;
+    // Its own descriptor of the same file: the I/O thread may close or switch its own.
+    fd = ::fcntl(incr_fd_, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return errno;
+  }
+  const int err = ::fdatasync(fd) != 0 ? errno : 0;
+  ::close(fd);
+  if (err == 0) background_synced_ = upto;
+  return err;
 }
 
 int RedoDir::BeginRewrite() {
@@ -155,8 +180,11 @@ int RedoDir::BeginRewrite() {
     ::unlink(base_path.c_str());
     return err;
   }
-  CloseFd(&incr_fd_);
-  incr_fd_ = fd;
+  {
+    std::lock_guard<std::mutex> lock(fd_mu_);
+    CloseFd(&incr_fd_);
+    incr_fd_ = fd;
+  }
   incr_bytes_ = incr_writeback_ = 0;
   older_bytes_ = total_bytes_.load();  // every file before the new incr: the rewrite drops them
   {

@@ -38,6 +38,10 @@ class RedoDir {
   int AppendIncr(std::string_view bytes);
   // fdatasync of the newest incr file if anything was appended since the last one. 0 or errno.
   int SyncIncr();
+  // The everysec sync, from a thread of its own (the I/O thread goes on appending meanwhile):
+  // fdatasync of a duplicate of the newest incr file's descriptor if it grew since the last
+  // one. 0 or errno.
+  int SyncIncrInBackground();
   bool unsynced() const {
     return unsynced_;
   }
@@ -76,8 +80,11 @@ class RedoDir {
   Manifest manifest_;
   std::thread finisher_;
   uint64_t older_bytes_ = 0;  // total_bytes_ of the files before a rewrite's new incr
+  std::mutex fd_mu_;          // incr_fd_ changes under it (SyncIncrInBackground duplicates it)
   int incr_fd_ = -1;
-  uint64_t incr_bytes_ = 0;      // the newest incr file's size
+  std::atomic<uint64_t> appended_{0};           // bytes appended to incr files, ever
+  std::atomic<uint64_t> background_synced_{0};  // ... of which SyncIncrInBackground covered
+  uint64_t incr_bytes_ = 0;                     // the newest incr file's size
   uint64_t incr_writeback_ = 0;  // ... of which writeback was started (StartWriteback)
   bool unsynced_ = false;
   int base_fd_ = -1;

@@ -60,6 +60,7 @@ RedoWriter::~RedoWriter() {
 void RedoWriter::Start(std::string dir, Manifest manifest) {
   dir_ = std::make_unique<RedoDir>(std::move(dir), std::move(manifest));
   thread_ = std::thread([this] { Run(); });
+  syncer_ = std::thread([this] { RunSyncer(); });
 }
 
 std::string RedoWriter::TakeBuffer() {
@@ -169,7 +170,9 @@ void RedoWriter::Stop() {
     stopping_ = true;
   }
   cv_.notify_one();
+  syncer_cv_.notify_one();
   thread_.join();
+  syncer_.join();
   dir_.reset();     // closes the files (a rewrite not finished leaves no base behind)
   OnAsync(async_);  // report the last rounds now: the loop may not run again
 }
@@ -224,18 +227,36 @@ int RedoWriter::Process(std::vector<Item>& round) {
   return 0;
 }
 
+void RedoWriter::RunSyncer() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (syncer_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; })) return;
+    }
+    if (policy_.load() != FsyncPolicy::kEverySec || error_.load() != 0) continue;
+    const int err = dir_->SyncIncrInBackground();
+    if (err == 0) {
+      last_fsync_unix_ = static_cast<int64_t>(std::time(nullptr));
+      ++fsyncs_;
+      continue;
+    }
+    int none = 0;
+    if (error_.compare_exchange_strong(none, err)) {
+      KVGATE_LOG(kError, "redo log: fdatasync: %s; writes to file buckets are refused from now on",
+                 std::strerror(err));
+      uv_async_send(async_);
+    }
+  }
+}
+
 void RedoWriter::Run() {
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point last_sync = Clock::now();
   std::vector<Item> round;
   for (;;) {
     uint64_t seq;
     bool stopping;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      // everysec wakes at least once a second to sync what the last second wrote.
-      cv_.wait_for(lock, std::chrono::milliseconds(250),
-                   [&] { return !queue_.empty() || stopping_; });
+      cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
       round.swap(queue_);
       seq = queued_seq_;
       stopping = stopping_;
@@ -245,14 +266,10 @@ void RedoWriter::Run() {
     const uint64_t ended = rewrites_ended_.load();
     int err = error_.load();
     if (err == 0 && !round.empty()) err = Process(round);
-    if (err == 0 && dir_->unsynced()) {
-      const bool due =
-          policy == FsyncPolicy::kAlways || stopping ||
-          (policy == FsyncPolicy::kEverySec && Clock::now() - last_sync >= std::chrono::seconds(1));
-      if (due) {
-        err = Sync();
-        last_sync = Clock::now();
-      }
+    // always: the round is covered by one fdatasync (group commit); a stop syncs what is left.
+    // everysec is the syncer's (RunSyncer).
+    if (err == 0 && dir_->unsynced() && (policy == FsyncPolicy::kAlways || stopping)) {
+      err = Sync();
     }
     const bool wrote = !round.empty();
     {

@@ -110,6 +110,9 @@ class RedoWriter {
   };
 
   void Run();
+  // everysec: an fdatasync about once a second, off the I/O thread (as redis-server's bio
+  // thread), so batches never wait behind one.
+  void RunSyncer();
   // Carries out one round of items; returns 0 or the errno that stops the log.
   int Process(std::vector<Item>& round);
   void EndRewrite(int error);
@@ -126,6 +129,8 @@ class RedoWriter {
   uv_async_t* async_ = nullptr;
   std::unique_ptr<RedoDir> dir_;  // used by the thread only (its sizes are atomics)
   std::thread thread_;
+  std::thread syncer_;
+  std::condition_variable syncer_cv_;  // with mu_: wakes the syncer to stop
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Item> queue_;         // guarded by mu_
