@@ -199,6 +199,12 @@ class Engine {
   bool ContinueImage(size_t budget);
   void AbortImage();
   bool image_in_progress() const;
+  // While set, a bucket that becomes a file bucket is logged as pending rather than as an
+  // image written at once (a pause proportional to its size): it is durable once the next
+  // checkpoint (whose image holds it) is complete, as redis-server's CONFIG SET appendonly yes
+  // waits for its AOF rewrite. TakeImageRequest is true once after such a change.
+  void DeferFileImages(bool defer);
+  bool TakeImageRequest();
   // While set, writes to file buckets fail with kStorageFailed (the log cannot be written).
   void RefuseFileWrites(bool refuse);
 
@@ -214,6 +220,9 @@ class Engine {
   struct Impl;
 
  private:
+  // Replay of a swap where a side may be a pending bucket (kBucketPending).
+  bool ReplaySwap(std::string_view a, std::string_view b);
+
   std::unique_ptr<Impl> impl_;
 };
 

@@ -41,7 +41,12 @@ void Engine::Impl::LogCreate(const BucketImpl& b) {
 void Engine::Impl::LogUpdate(const BucketImpl& b, const BucketConfig& old_config) {
   if (redo == nullptr) return;
   if (IsFile(b.config_) && !IsFile(old_config)) {
-    b.WriteImage(redo);
+    if (defer_images) {
+      WriteName(redo, RedoType::kBucketPending, b.name_);
+      image_requested = true;
+    } else {
+      b.WriteImage(redo);
+    }
   } else if (!IsFile(b.config_) && IsFile(old_config)) {
     WriteName(redo, RedoType::kBucketDelete, b.name_);
   } else if (IsFile(b.config_)) {
@@ -79,6 +84,14 @@ void Engine::SetRedo(RedoBuffer* redo) {
   impl_->redo = redo;
 }
 
+void Engine::DeferFileImages(bool defer) {
+  impl_->defer_images = defer;
+}
+
+bool Engine::TakeImageRequest() {
+  return std::exchange(impl_->image_requested, false);
+}
+
 void Engine::RefuseFileWrites(bool refuse) {
   impl_->refuse_writes = refuse;
 }
@@ -87,6 +100,25 @@ void Engine::WriteImage(RedoBuffer* out) const {
   for (const auto& [name, bucket] : impl_->buckets) {
     if (IsFile(bucket->impl_->config_)) bucket->impl_->WriteImage(out);
   }
+}
+
+bool Engine::ReplaySwap(std::string_view a, std::string_view b) {
+  auto& pending = impl_->replay_pending;
+  const bool pa = pending.count(a) != 0;
+  const bool pb = pending.count(b) != 0;
+  if (pa == pb) return pa || SwapBuckets(a, b).ok();  // both pending: nothing durable moves
+  // One side is pending: the durable bucket takes the pending one's name, and its own name
+  // becomes the pending one's.
+  const std::string pend(pa ? a : b);
+  const std::string real(pa ? b : a);
+  Bucket* r = FindBucket(real);
+  if (r == nullptr || !CreateBucket(pend, r->config()).ok() || !SwapBuckets(pend, real).ok()) {
+    return false;
+  }
+  (void)DeleteBucket(real);
+  pending.erase(pending.find(pend));
+  pending.emplace(real);
+  return true;
 }
 
 Status Engine::Replay(std::string_view payload) {
@@ -99,14 +131,20 @@ Status Engine::Replay(std::string_view payload) {
     auto it = impl_->buckets.find(n);
     return it == impl_->buckets.end() ? nullptr : it->second->impl_.get();
   };
+  auto& pending = impl_->replay_pending;
   if (ok) {
     switch (type) {
+      case RedoType::kBucketPending:
+        ok = r.done() && IsValidBucketName(name);
+        if (ok && find(name) == nullptr) pending.emplace(name);
+        break;
       case RedoType::kBucketCreate: {
         const UnixNanos created = r.Int();
         const BucketConfig config = r.Config();
         ok = r.done() && BucketImpl::ValidConfig(config) && IsValidBucketName(name);
         if (!ok) break;
         if (find(name) != nullptr) (void)DeleteBucket(name);  // an image replaces the bucket
+        if (auto it = pending.find(name); it != pending.end()) pending.erase(it);
         Result<Bucket*> b = CreateBucket(name, config);
         ok = b.ok();
         if (ok) (*b)->impl_->created_ns_ = created;
@@ -114,18 +152,24 @@ Status Engine::Replay(std::string_view payload) {
       }
       case RedoType::kBucketUpdate: {
         const BucketConfig config = r.Config();
+        if (pending.count(name) != 0) break;  // not durable yet: skipped
         ok = r.done() && find(name) != nullptr && UpdateBucket(name, config).ok();
         break;
       }
       case RedoType::kBucketDelete:
+        if (auto it = pending.find(name); it != pending.end()) {
+          pending.erase(it);
+          break;
+        }
         ok = r.done() && DeleteBucket(name).ok();
         break;
       case RedoType::kBucketSwap: {
         const std::string_view other = r.Str();
-        ok = r.done() && SwapBuckets(name, other).ok();
+        ok = r.done() && ReplaySwap(name, other);
         break;
       }
       default: {
+        if (pending.count(name) != 0) break;  // not durable yet: skipped
         BucketImpl* b = find(name);
         ok = b != nullptr && b->ReplayRecord(type, r);
         break;

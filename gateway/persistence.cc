@@ -260,6 +260,9 @@ void Persistence::Start() {
     if (writer_) writer_->Poll();
   });
   engine_.SetRedo(&redo_);
+  // A database turned into a file bucket (CONFIG SET appendonly yes) gets its image from a
+  // checkpoint written in slices, not from a pause of the loop (CheckpointStep starts it).
+  engine_.DeferFileImages(true);
 }
 
 void Persistence::Stop(bool drop_pending) {
@@ -268,8 +271,12 @@ void Persistence::Stop(bool drop_pending) {
     loading_ = false;
   }
   if (!writer_) return;
-  EndCheckpointWalk();  // an image not finished is dropped; its incr file stays named
-  if (drop_pending) redo_.bytes.clear();  // never acknowledged: their output was held
+  if (drop_pending) {
+    EndCheckpointWalk();  // an image not finished is dropped; its incr file stays named
+    redo_.bytes.clear();  // never acknowledged: their output was held
+  } else {
+    FinishCheckpointNow();  // buckets waiting for it become durable before the exit
+  }
   if (!redo_.bytes.empty() && write_error_ == 0) Submit();  // the thread drains its queue
   stopping_ = true;
   writer_->Stop();

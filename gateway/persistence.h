@@ -117,6 +117,8 @@ class Persistence final : public translate::PersistenceControl {
   void WalkSlice();
   void OnCheckpointEnd(int error);
   void EndCheckpointWalk();
+  // Stopping: the image in progress (and one a pending bucket asks for) is written at once.
+  void FinishCheckpointNow();
   static void OnLoadIdle(uv_idle_t* handle);
   void CloseLoadIdle();
 

@@ -6,7 +6,9 @@
 // go on; when it is complete the thread syncs it and swaps the manifest to {base, incr}.
 //
 //   persistence.StartCheckpoint(false);   // BGREWRITEAOF; EndPass does the rest
+#include <chrono>
 #include <ctime>
+#include <thread>
 
 #include "gateway/log.h"
 #include "gateway/persistence.h"
@@ -64,6 +66,14 @@ void Persistence::SetSaveRules(std::vector<translate::SaveRule> rules) {
 
 void Persistence::CheckpointStep() {
   if (!writer_ || stopping_) return;
+  // A bucket became a file bucket: it is durable once a checkpoint that began after it is done.
+  if (engine_.TakeImageRequest()) {
+    if (checkpoint_ == Checkpoint::kIdle) {
+      checkpoint_requested_ = true;
+    } else {
+      checkpoint_scheduled_ = true;
+    }
+  }
   switch (checkpoint_) {
     case Checkpoint::kWalking:
       WalkSlice();
@@ -149,6 +159,30 @@ void Persistence::WalkSlice() {
   writer_->FinishRewrite();
   checkpoint_ = Checkpoint::kFinishing;
   uv_idle_stop(walk_idle_);
+}
+
+void Persistence::FinishCheckpointNow() {
+  if (write_error_ != 0) return EndCheckpointWalk();
+  if (engine_.TakeImageRequest()) checkpoint_scheduled_ = true;
+  if (checkpoint_ == Checkpoint::kFinishing && checkpoint_scheduled_) {
+    // Another is due (a bucket became a file bucket after this one began): let this one end.
+    while (checkpoint_ == Checkpoint::kFinishing && write_error_ == 0) {
+      writer_->Poll();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  if (checkpoint_ == Checkpoint::kIdle && (checkpoint_requested_ || checkpoint_scheduled_)) {
+    checkpoint_scheduled_ = false;
+    BeginCheckpoint();
+  }
+  if (checkpoint_ != Checkpoint::kWalking) return;
+  while (!engine_.ContinueImage(1u << 20)) {
+  }
+  writer_->SubmitBase(std::move(image_.bytes));
+  image_.bytes = std::string();
+  writer_->FinishRewrite();
+  checkpoint_ = Checkpoint::kFinishing;
+  if (walk_idle_ != nullptr) uv_idle_stop(walk_idle_);
 }
 
 void Persistence::EndCheckpointWalk() {

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,11 @@ struct Engine::Impl {
   bool refuse_writes = false;  // Engine::RefuseFileWrites: the log cannot be written
   std::string tick_next;       // round-robin position of Tick (a bucket name)
   std::unique_ptr<detail::ImageWalk> image;  // Engine::BeginImage: the image being written
+  bool defer_images = false;                 // Engine::DeferFileImages
+  bool image_requested = false;              // Engine::TakeImageRequest
+  // Replay: buckets logged as pending (kBucketPending) whose image has not come: their records
+  // are skipped.
+  std::set<std::string, std::less<>> replay_pending;
 };
 
 }  // namespace kvgate::engine

@@ -36,6 +36,10 @@ enum class RedoType : uint8_t {
   // key's collection (collection_delta.h), applied to its state before them (a new one if the
   // key held none)
   kAppendDelta = 10,
+  // name: the bucket became a file bucket while images are deferred (Engine::DeferFileImages);
+  // it is durable only from the next checkpoint's image on, so replay ignores its records
+  // until a create brings it (a crash before that checkpoint completes loses it whole).
+  kBucketPending = 11,
 };
 
 inline constexpr uint8_t kRedoRollup = 1;

@@ -399,6 +399,56 @@ TEST_CASE("redo: an image written in slices during changes plus the log after it
   }
 }
 
+// DeferFileImages: a bucket turning into a file bucket is logged as pending; replay skips it
+// until a checkpoint's image (begun after the change) brings it, including across a swap.
+TEST_CASE("redo: a bucket that becomes a file bucket is durable from the next image on", "[redo]") {
+  FakeClock clock;
+  Engine live(clock);
+  RedoBuffer redo;
+  live.SetRedo(&redo);
+  live.DeferFileImages(true);
+  BucketConfig file;
+  file.storage = Storage::kFile;
+  BucketConfig mem;
+  Bucket* f = *live.CreateBucket("f", file);
+  Bucket* m = *live.CreateBucket("m", mem);
+  REQUIRE(f->Put("a", "1", {}).ok());
+  for (int i = 0; i < 50; ++i) REQUIRE(m->Put("k" + std::to_string(i), "v", {}).ok());
+  CHECK(!live.TakeImageRequest());
+  REQUIRE(live.UpdateBucket("m", file).ok());  // memory -> file: pending, not an image
+  CHECK(live.TakeImageRequest());
+  CHECK(!live.TakeImageRequest());
+  REQUIRE(m->Put("k1", "after", {}).ok());
+  REQUIRE(live.SwapBuckets("f", "m").ok());  // the pending bucket is now "f", the durable "m"
+  REQUIRE(live.FindBucket("m")->Put("b", "2", {}).ok());
+  REQUIRE(live.FindBucket("f")->Delete("k2", {}).ok());
+  {
+    // The log alone: the durable bucket under its new name, the pending one absent.
+    FakeClock clock2;
+    Engine replayed(clock2);
+    ReplayAll(replayed, redo.bytes);
+    REQUIRE(replayed.FindBucket("f") == nullptr);
+    REQUIRE(replayed.FindBucket("m") != nullptr);
+    CHECK(replayed.FindBucket("m")->Get("a")->value == "1");
+    CHECK(replayed.FindBucket("m")->Get("b")->value == "2");
+  }
+  // A checkpoint begun now holds both; with the log after it, everything is back.
+  const size_t t0 = redo.bytes.size();
+  RedoBuffer image;
+  live.BeginImage(&image);
+  REQUIRE(live.FindBucket("f")->Put("k3", "during", {}).ok());
+  while (!live.ContinueImage(7)) {
+  }
+  REQUIRE(live.FindBucket("f")->Put("k4", "later", {}).ok());
+  FakeClock clock3;
+  Engine restored(clock3);
+  ReplayAll(restored, image.bytes);
+  ReplayAll(restored, std::string_view(redo.bytes).substr(t0));
+  CHECK(Dump(restored) == Dump(live));
+  CHECK(restored.FindBucket("f")->Get("k1")->value == "after");
+  CHECK(restored.FindBucket("f")->Get("k2").errc() == Errc::kNotFound);
+}
+
 TEST_CASE("redo: memory buckets write nothing", "[redo]") {
   FakeClock clock;
   Engine e(clock);

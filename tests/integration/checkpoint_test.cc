@@ -32,6 +32,8 @@ using kvgate::testing::RawConn;
 using kvgate::testing::SeedRedis;
 using kvgate::testing::StartKvgateIn;
 using kvgate::testing::TempDir;
+using kvgate::testing::WaitInfo;
+using kvgate::testing::WaitInfoAtLeast;
 
 namespace {
 
@@ -43,27 +45,6 @@ Manifest ReadDirManifest(const std::string& dir) {
   REQUIRE(kvgate::gateway::ReadManifest(dir, &m, &exists, &error));
   REQUIRE(exists);
   return m;
-}
-
-// Waits until INFO persistence shows `field` (e.g. "aof_rewrites:1"); false after ~20 s.
-bool WaitInfo(int port, const std::string& field) {
-  for (int i = 0; i < 400; ++i) {
-    const std::string info = Call(port, {"INFO", "persistence"});
-    if (info.find("\r\n" + field + "\r\n") != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
-// Waits until the INFO persistence counter `name` is at least `n`; false after ~20 s.
-bool WaitInfoAtLeast(int port, const std::string& name, uint64_t n) {
-  for (int i = 0; i < 400; ++i) {
-    const std::string info = Call(port, {"INFO", "persistence"});
-    const size_t at = info.find("\r\n" + name + ":");
-    if (at != std::string::npos && std::stoull(info.substr(at + name.size() + 3)) >= n) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
 }
 
 // Answers DBSIZE once the replay is over.

@@ -120,6 +120,8 @@ TEST_CASE("persistence: CONFIG SET appendonly yes makes the data durable from th
     auto kv = StartKvgateIn(dir.path);
     CHECK(Call(kv->redis_port, {"SET", "before", "1"}) == "+OK\r\n");
     CHECK(Call(kv->redis_port, {"CONFIG", "SET", "appendonly", "yes"}) == "+OK\r\n");
+    // As with redis-server, the data is durable once the rewrite this starts is done.
+    REQUIRE(kvgate::testing::WaitInfo(kv->redis_port, "aof_rewrites:1"));
     CHECK(Call(kv->redis_port, {"SET", "after", "2"}) == "+OK\r\n");
     CHECK(Call(kv->redis_port, {"CONFIG", "SET", "appendfsync", "always"}) == "+OK\r\n");
     CHECK(Call(kv->redis_port, {"CONFIG", "GET", "appendfsync"}) ==
@@ -131,6 +133,41 @@ TEST_CASE("persistence: CONFIG SET appendonly yes makes the data durable from th
   CHECK(Call(kv->redis_port, {"GET", "before"}) == "$1\r\n1\r\n");
   CHECK(Call(kv->redis_port, {"GET", "after"}) == "$1\r\n2\r\n");
   CHECK(Call(kv->redis_port, {"GET", "synced"}) == "$1\r\n3\r\n");
+}
+
+TEST_CASE("persistence: CONFIG SET appendonly yes on a big database does not stop the server",
+          "[integration][persistence]") {
+  // Its image is a checkpoint written in slices: until that is done the database is not
+  // durable yet (a kill -9 then loses it whole, as redis-server before its AOF rewrite ends),
+  // and after it every key is.
+  for (const bool wait : {false, true}) {
+    INFO((wait ? "kill -9 after the checkpoint" : "kill -9 at once"));
+    TempDir dir("data");
+    {
+      auto kv = StartKvgateIn(dir.path);
+      RawConn c(kv->redis_port);
+      for (int i = 0; i < 300'000;) {
+        std::string batch;
+        int k = 0;
+        for (; k < 2000; ++k, ++i) {
+          batch += kvgate::testing::EncodeCommand({"SET", "key:" + std::to_string(i), "v"});
+        }
+        c.Send(batch);
+        REQUIRE(c.ReadReplies(static_cast<size_t>(k), 20000).size() == static_cast<size_t>(k) * 5);
+      }
+      CHECK(c.Call({"CONFIG", "SET", "appendonly", "yes"}) == "+OK\r\n");
+      if (wait) REQUIRE(kvgate::testing::WaitInfo(kv->redis_port, "aof_rewrites:1"));
+      CHECK(c.Call({"SET", "last", "1"}) == "+OK\r\n");
+      REQUIRE(::kill(kv->process->pid(), SIGKILL) == 0);
+    }
+    auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+    std::string n;
+    for (int i = 0; i < 600 && (n = Call(kv->redis_port, {"DBSIZE"})).rfind("-LOADING", 0) == 0;
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(n == (wait ? ":300001\r\n" : ":0\r\n"));
+  }
 }
 
 TEST_CASE(

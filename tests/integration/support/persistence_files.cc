@@ -6,9 +6,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "gateway/manifest.h"
 #include "integration/support/resp_client.h"
@@ -41,6 +43,25 @@ std::string ReadFile(const std::string& path) {
 void WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << bytes;
+}
+
+bool WaitInfo(int port, const std::string& field) {
+  for (int i = 0; i < 400; ++i) {
+    const std::string info = Call(port, {"INFO", "persistence"});
+    if (info.find("\r\n" + field + "\r\n") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+bool WaitInfoAtLeast(int port, const std::string& name, uint64_t n) {
+  for (int i = 0; i < 400; ++i) {
+    const std::string info = Call(port, {"INFO", "persistence"});
+    const size_t at = info.find("\r\n" + name + ":");
+    if (at != std::string::npos && std::stoull(info.substr(at + name.size() + 3)) >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 void SeedRedis(int port) {

@@ -5,6 +5,7 @@
 //   SeedRedis(kv->redis_port);  kv.reset();  kv = StartKvgateIn(dir, ...);  CheckRedis(port);
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& bytes);
 // Strings, a deleted key, a counter, a hash, a list, a set, a sorted set and a TTL in db 0.
 void SeedRedis(int port);
+// Waits until INFO persistence shows `field` (e.g. "aof_rewrites:1"); false after ~20 s.
+bool WaitInfo(int port, const std::string& field);
+// Waits until the INFO persistence counter `name` is at least `n`; false after ~20 s.
+bool WaitInfoAtLeast(int port, const std::string& name, uint64_t n);
 // `extra_keys`: keys the test added to db 0 besides the seed.
 void CheckRedis(int port, int extra_keys = 0);
 
