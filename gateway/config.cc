@@ -126,13 +126,16 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->check(CLI::Range(int64_t{0}, int64_t{INT32_MAX}))
       ->capture_default_str();
   std::string rewrite_min = "64mb";
-  app.add_option("--auto-aof-rewrite-min-size", rewrite_min, "... and are at least this large")
+  app.add_option("--auto-aof-rewrite-min-size", rewrite_min,
+                 "Automatic checkpoints (--auto-aof-rewrite-percentage) wait until the redo "
+                 "files are at least this large")
       ->transform(MemorySize())
       ->capture_default_str();
   app.add_option("--check-aof", c.check_aof,
                  "Check the redo log FILE, or every file a manifest lists (FILE named "
                  "kvgate.manifest, or a directory holding one), and exit (0: clean; 1: damaged)");
-  app.add_flag("--fix", c.check_aof_fix, "With --check-aof: cut the log at its last good record");
+  app.add_flag("--fix", c.check_aof_fix,
+               "With --check-aof: cut the (newest incr) file at its last good record");
 
   // Redis front.
   app.add_option("--databases", c.redis.databases, "Number of Redis databases")
