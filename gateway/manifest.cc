@@ -103,24 +103,6 @@ int OpenRetry(const char* path, int flags, mode_t mode = 0) {
   return fd;
 }
 
-int WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return 0;
-}
-
-int SyncDir(const std::string& dir) {
-  const int fd = OpenRetry(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  const int err = ::fsync(fd) != 0 ? errno : 0;
-  ::close(fd);
-  return err;
-}
-
 }  // namespace
 
 uint64_t Manifest::NextSeq() const {

@@ -250,8 +250,7 @@ void Persistence::Start() {
       server_.loop(), options_.fsync, [this](uint64_t seq, int err) { OnDurable(seq, err); },
       [this](int err) { OnCheckpointEnd(err); });
   writer_->Start(options_.dir, manifest_);
-  file_bytes_at_start_ = writer_->file_bytes();
-  size_after_last_checkpoint_ = file_bytes_at_start_;
+  size_after_last_checkpoint_ = writer_->file_bytes();
   server_.mutable_gate().pending = &redo_;
   server_.SetEndOfPass([this] { EndPass(); });
   // A busy script's changes so far stay in redo_ (they go to the log whole, after it); batches
@@ -302,7 +301,7 @@ translate::PersistenceInfo Persistence::Info() const {
   i.dir = options_.dir;
   i.fsync = std::string(FsyncPolicyName(options_.fsync));
   i.write_error = write_error_;
-  i.log_bytes = writer_ ? writer_->file_bytes() : file_bytes_at_start_;
+  i.log_bytes = writer_ ? writer_->file_bytes() : load_total_bytes_;
   i.base_bytes = writer_ ? writer_->base_bytes() : 0;
   i.changes = redo_.records;
   i.fsyncs = writer_ ? writer_->fsyncs() : 0;

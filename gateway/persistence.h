@@ -112,6 +112,8 @@ class Persistence final : public translate::PersistenceControl {
   void FinishReplay();
   // Checkpoints (persistence_checkpoint.cc), run from EndPass.
   void CheckpointStep();
+  // A checkpoint must begin after this moment: requested now, or scheduled after the running one.
+  void WantCheckpointAfterNow();
   bool CheckpointDue();
   void BeginCheckpoint();
   void WalkSlice();
@@ -129,7 +131,6 @@ class Persistence final : public translate::PersistenceControl {
   std::unique_ptr<RedoWriter> writer_;
   RecoveryStats recovery_;
   Manifest manifest_;  // as recovery found it
-  uint64_t file_bytes_at_start_ = 0;
   // Checkpoints.
   enum class Checkpoint : uint8_t { kIdle, kWalking, kFinishing };
   Checkpoint checkpoint_ = Checkpoint::kIdle;

@@ -48,10 +48,14 @@ void Persistence::Save(engine::WriteDone done) {
   }
   // Answered by a checkpoint that starts after this call, so it covers every change so far.
   save_waiters_next_.push_back(std::move(done));
+  WantCheckpointAfterNow();
+}
+
+void Persistence::WantCheckpointAfterNow() {
   if (checkpoint_ == Checkpoint::kIdle) {
     checkpoint_requested_ = true;
   } else {
-    checkpoint_scheduled_ = true;
+    checkpoint_scheduled_ = true;  // the running one began before now
   }
 }
 
@@ -67,13 +71,7 @@ void Persistence::SetSaveRules(std::vector<translate::SaveRule> rules) {
 void Persistence::CheckpointStep() {
   if (!writer_ || stopping_) return;
   // A bucket became a file bucket: it is durable once a checkpoint that began after it is done.
-  if (engine_.TakeImageRequest()) {
-    if (checkpoint_ == Checkpoint::kIdle) {
-      checkpoint_requested_ = true;
-    } else {
-      checkpoint_scheduled_ = true;
-    }
-  }
+  if (engine_.TakeImageRequest()) WantCheckpointAfterNow();
   switch (checkpoint_) {
     case Checkpoint::kWalking:
       WalkSlice();

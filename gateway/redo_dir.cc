@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <utility>
 
+#include "gateway/redo_file.h"
+
 namespace kvgate::gateway {
 
 namespace {
@@ -19,15 +21,6 @@ namespace {
 uint64_t FileSize(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
-}
-
-int SyncDir(const std::string& dir) {
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return errno;
-  const int rc = ::fsync(dfd);
-  const int err = errno;
-  ::close(dfd);
-  return rc != 0 ? err : 0;
 }
 
 // Starts writeback of what was appended since the last call once it is this much: the fsync
@@ -65,19 +58,6 @@ RedoDir::~RedoDir() {
   AbortRewrite();
   std::lock_guard<std::mutex> lock(fd_mu_);
   CloseFd(&incr_fd_);
-}
-
-int RedoDir::WriteFd(int fd, std::string_view bytes) {
-  size_t off = 0;
-  while (off < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    off += static_cast<size_t>(n);
-  }
-  return 0;
 }
 
 int RedoDir::OpenIncr(const std::string& name, bool create_new) {
@@ -126,7 +106,7 @@ int RedoDir::AppendIncr(std::string_view bytes) {
       manifest_ = std::move(m);
     }
   }
-  if (const int err = WriteFd(incr_fd_, bytes); err != 0) return err;
+  if (const int err = WriteAll(incr_fd_, bytes); err != 0) return err;
   total_bytes_ += bytes.size();
   incr_bytes_ += bytes.size();
   appended_ += bytes.size();
@@ -199,7 +179,7 @@ int RedoDir::BeginRewrite() {
 
 int RedoDir::AppendBase(std::string_view bytes) {
   if (base_fd_ < 0) return EBADF;
-  if (const int err = WriteFd(base_fd_, bytes); err != 0) return err;
+  if (const int err = WriteAll(base_fd_, bytes); err != 0) return err;
   rewrite_base_bytes_ += bytes.size();
   StartWriteback(base_fd_, rewrite_base_bytes_, &base_writeback_);
   return 0;

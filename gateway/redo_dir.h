@@ -73,7 +73,6 @@ class RedoDir {
  private:
   // An fd for appending to DIR/name (emptied first if create_new), or -errno.
   int OpenIncr(const std::string& name, bool create_new);
-  static int WriteFd(int fd, std::string_view bytes);
 
   std::string dir_;
   std::mutex manifest_mu_;  // the finisher thread swaps manifest_

@@ -1,7 +1,7 @@
 // File: gateway/redo_file.cc
-// Reading and cutting the redo log file (redo_file.h).
+// The data directory's shared file operations (redo_file.h).
 //
-//   CutFile("/data/kvgate-redo.log", 4096);
+//   CutFile("/data/kvgate-redo.3.incr", 4096);
 #include "gateway/redo_file.h"
 
 #include <fcntl.h>
@@ -28,6 +28,27 @@ bool ReadWholeFile(int fd, std::string* out) {
     off += static_cast<size_t>(n);
   }
   return true;
+}
+
+int WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return 0;
+}
+
+int SyncDir(const std::string& dir) {
+  int fd;
+  do {
+    fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return errno;
+  const int err = ::fsync(fd) != 0 ? errno : 0;
+  ::close(fd);
+  return err;
 }
 
 int CutFile(const std::string& path, uint64_t size) {

@@ -27,7 +27,9 @@ using kvgate::gateway::Manifest;
 using kvgate::gateway::ManifestFile;
 using kvgate::testing::Call;
 using kvgate::testing::CheckRedis;
+using kvgate::testing::DbSizeAfterLoading;
 using kvgate::testing::EncodeCommand;
+using kvgate::testing::Fill;
 using kvgate::testing::RawConn;
 using kvgate::testing::SeedRedis;
 using kvgate::testing::StartKvgateIn;
@@ -45,29 +47,6 @@ Manifest ReadDirManifest(const std::string& dir) {
   REQUIRE(kvgate::gateway::ReadManifest(dir, &m, &exists, &error));
   REQUIRE(exists);
   return m;
-}
-
-// Answers DBSIZE once the replay is over.
-std::string DbSizeAfterLoading(int port) {
-  std::string reply;
-  for (int i = 0; i < 600 && (reply = Call(port, {"DBSIZE"})).rfind("-LOADING", 0) == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return reply;
-}
-
-// SETs key:0..n-1 = value in pipelined batches; every reply read.
-void Fill(int port, int n, const std::string& value) {
-  RawConn c(port);
-  for (int i = 0; i < n;) {
-    std::string batch;
-    int k = 0;
-    for (; k < 2000 && i < n; ++k, ++i) {
-      batch += EncodeCommand({"SET", "key:" + std::to_string(i), value});
-    }
-    c.Send(batch);
-    REQUIRE(c.ReadReplies(static_cast<size_t>(k), 20000).size() == static_cast<size_t>(k) * 5);
-  }
 }
 
 }  // namespace

@@ -90,7 +90,8 @@ def one(name, argv_fn, policy, n):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def main():
+def start_run():
+    """The options both persistence benchmarks take, the kvgate binary, and the run's header."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--keys", type=int, default=1000000)
@@ -100,6 +101,11 @@ def main():
     print("command:", " ".join(sys.argv))
     print("machine:", machine_line())
     print(f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average at start {loadavg():.2f}")
+    return args, kvbin
+
+
+def main():
+    args, kvbin = start_run()
     kv_t, ref_t, kv_size, ref_size = [], [], [], []
     for rnd in range(args.rounds):
         order = [("redis", redis_argv, ref_t, ref_size), ("kvgate", kvgate_argv(kvbin), kv_t,

@@ -14,18 +14,16 @@ before and after brackets the rewrite: kvgate logs and resets its loop stats on 
 includes time the loop waited for a CPU that another thread had), and redis-server's fork time
 (INFO stats latest_fork_usec). The bar: kvgate's worst loop stall < 10 ms.
 """
-import argparse
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 
-from common import free_port, kvgate_binary, loadavg, machine_line, median, print_table, wait_port
-from persist_bench import command, kvgate_argv, load_data, redis_argv
+from common import free_port, loadavg, median, print_table, wait_port
+from persist_bench import command, kvgate_argv, load_data, redis_argv, start_run
 
 
 def info_field(port, section, name):
@@ -111,15 +109,7 @@ def one(name, argv_fn, policy, n):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--keys", type=int, default=1000000)
-    ap.add_argument("--appendfsync", choices=["always", "everysec", "no"], default="everysec")
-    args = ap.parse_args()
-    kvbin = kvgate_binary()
-    print("command:", " ".join(sys.argv))
-    print("machine:", machine_line())
-    print(f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average at start {loadavg():.2f}")
+    args, kvbin = start_run()
     res = {"kvgate": [], "redis": []}
     for rnd in range(args.rounds):
         kv_fn = kvgate_argv(kvbin)

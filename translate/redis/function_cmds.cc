@@ -16,9 +16,6 @@ namespace {
 
 constexpr int64_t kLoadTimeoutMs = 500;  // functions.c LOAD_TIMEOUT_MS
 
-constexpr std::string_view kBusyEval =
-    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-
 FunctionLibraries& Libraries(CommandContext& ctx) {
   return ctx.front.scripts().functions();
 }
@@ -157,7 +154,7 @@ void StatsCmd(CommandContext& ctx) {
   ScriptEngine& scripts = ctx.front.scripts();
   const ScriptRunner* running = scripts.running_runner();
   if (running != nullptr && running->kind() == ScriptRunner::Kind::kEval) {
-    return ctx.w.Error(kBusyEval);
+    return ctx.w.Error(BusyScriptError(ScriptRunner::Kind::kEval));
   }
   ctx.w.MapHeader(2);
   ctx.w.Bulk("running_script");

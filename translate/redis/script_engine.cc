@@ -130,14 +130,20 @@ void ReplyKill(resp::ReplyWriter& w, ScriptEngine::KillResult result, ScriptRunn
           "the SHUTDOWN NOSAVE command.");
     case ScriptEngine::KillResult::kOtherKind:
       // The running script is of the other kind: name the command that can kill it.
-      return w.Error(from == ScriptRunner::Kind::kEval
-                         ? "BUSY Redis is busy running a script. You can only call FUNCTION "
-                           "KILL or SHUTDOWN NOSAVE."
-                         : "BUSY Redis is busy running a script. You can only call SCRIPT KILL "
-                           "or SHUTDOWN NOSAVE.");
+      return w.Error(BusyScriptError(from == ScriptRunner::Kind::kEval
+                                         ? ScriptRunner::Kind::kFunction
+                                         : ScriptRunner::Kind::kEval));
     case ScriptEngine::KillResult::kKilled:
       return w.Ok();
   }
+}
+
+std::string_view BusyScriptError(ScriptRunner::Kind running) {
+  return running == ScriptRunner::Kind::kEval
+             ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "
+               "NOSAVE."
+             : "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
+               "SHUTDOWN NOSAVE.";
 }
 
 }  // namespace kvgate::redis

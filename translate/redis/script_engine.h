@@ -90,4 +90,8 @@ class ScriptEngine {
 // SCRIPT KILL's / FUNCTION KILL's (from) reply for a Kill result, with Redis's texts.
 void ReplyKill(resp::ReplyWriter& w, ScriptEngine::KillResult result, ScriptRunner::Kind from);
 
+// The -BUSY error while a script of kind `running` is past busy-reply-threshold: it names the
+// command that can stop it (SCRIPT KILL for EVAL, FUNCTION KILL for FCALL), as Redis does.
+std::string_view BusyScriptError(ScriptRunner::Kind running);
+
 }  // namespace kvgate::redis

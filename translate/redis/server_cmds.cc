@@ -356,11 +356,7 @@ void ShutdownCmd(CommandContext& ctx) {
   if (abort) return ctx.w.Error("ERR No shutdown in progress.");
   if (const ScriptRunner* busy = ctx.front.scripts().timed_out_runner();
       busy != nullptr && !nosave) {
-    return ctx.w.Error(busy->kind() == ScriptRunner::Kind::kEval
-                           ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL "
-                             "or SHUTDOWN NOSAVE."
-                           : "BUSY Redis is busy running a script. You can only call FUNCTION "
-                             "KILL or SHUTDOWN NOSAVE.");
+    return ctx.w.Error(BusyScriptError(busy->kind()));
   }
   translate::PersistenceControl* p = ctx.front.persistence();
   const bool checkpoint = save || (!nosave && !ctx.front.config().save.empty());

@@ -143,11 +143,7 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
   }
   if (const ScriptRunner* busy = front_.scripts().timed_out_runner();
       busy != nullptr && !(spec->flags & kAllowBusy)) {
-    Reject(spec, busy->kind() == ScriptRunner::Kind::kEval
-                     ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
-                       "SHUTDOWN NOSAVE."
-                     : "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
-                       "SHUTDOWN NOSAVE.");
+    Reject(spec, BusyScriptError(busy->kind()));
     return;
   }
   if (const translate::PersistenceControl* p = front_.persistence();

@@ -64,6 +64,27 @@ bool WaitInfoAtLeast(int port, const std::string& name, uint64_t n) {
   return false;
 }
 
+std::string DbSizeAfterLoading(int port) {
+  std::string reply;
+  for (int i = 0; i < 600 && (reply = Call(port, {"DBSIZE"})).rfind("-LOADING", 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return reply;
+}
+
+void Fill(int port, int n, const std::string& value) {
+  RawConn c(port);
+  for (int i = 0; i < n;) {
+    std::string batch;
+    int k = 0;
+    for (; k < 2000 && i < n; ++k, ++i) {
+      batch += EncodeCommand({"SET", "key:" + std::to_string(i), value});
+    }
+    c.Send(batch);
+    REQUIRE(c.ReadReplies(static_cast<size_t>(k), 20000).size() == static_cast<size_t>(k) * 5);
+  }
+}
+
 void SeedRedis(int port) {
   CHECK(Call(port, {"SET", "s", "hello"}) == "+OK\r\n");
   CHECK(Call(port, {"SET", "gone", "x"}) == "+OK\r\n");

@@ -18,6 +18,10 @@ std::string Call(int port, const std::vector<std::string>& args);
 std::string LogPath(const std::string& dir);
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& bytes);
+// DBSIZE's reply once the replay after a start is over (it answers -LOADING until then).
+std::string DbSizeAfterLoading(int port);
+// SETs key:0..n-1 = value in pipelined batches; every reply read.
+void Fill(int port, int n, const std::string& value);
 // Strings, a deleted key, a counter, a hash, a list, a set, a sorted set and a TTL in db 0.
 void SeedRedis(int port);
 // Waits until INFO persistence shows `field` (e.g. "aof_rewrites:1"); false after ~20 s.
