@@ -74,7 +74,7 @@ Result<Revision> BucketImpl::Mutate(std::string_view key, ValueType type, const 
   }
   const UnixMillis expires = live && node->has_expiry() ? node->expires_at_ms() : kNoExpiry;
   // The operations unless they outgrow the collection itself (a rebuild: SPOP's Clear, ...).
-  if (record && !delta::Abandoned(ops) && ops.size() <= 64 + object->MemoryBytes() / 2) {
+  if (record && ops.size() <= 64 + object->MemoryBytes() / 2) {
     pending_delta_ = &ops;
   }
   Append(node, key, hash, Op::kPut, MarkerReason::kNone, {}, {}, expires, true, object.get());

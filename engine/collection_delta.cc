@@ -186,6 +186,13 @@ bool ApplyStream(StreamValue& s, Op op, detail::Reader& r) {
       if (s.node_count() == 0) return false;
       s.FlagLastDeleted();
       return true;
+    case Op::kGroupPut:
+    case Op::kGroupDestroy:
+    case Op::kConsumerPut:
+    case Op::kConsumerDelete:
+    case Op::kNackPut:
+    case Op::kNackDelete:
+      return s.groups().Apply(static_cast<uint8_t>(op), r);
     default:
       return false;
   }

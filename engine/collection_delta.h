@@ -49,18 +49,14 @@ enum class Op : uint8_t {
   kStreamMaxDeleted,    // id
   kStreamFirstId,       // id
   kStreamFlagLastDeleted,
+  // Consumer groups (stream_groups.h), each the state it now has:
+  kGroupPut,        // group, last delivered id, entries read (created when missing)
+  kGroupDestroy,    // group
+  kConsumerPut,     // group, consumer, seen time (created when missing)
+  kConsumerDelete,  // group, consumer (its pending entries go with it)
+  kNackPut,         // group, id, consumer, delivery time, delivery count (created or moved)
+  kNackDelete,      // group, id
 };
-
-// A change that cannot be recorded as operations (a stream's consumer groups): the record is
-// the collection's image. Sets `c`'s buffer to the single byte 0 and stops recording.
-inline void Abandon(Collection* c) {
-  if (c->delta() == nullptr) return;
-  c->delta()->assign(1, '\0');
-  c->set_delta(nullptr);
-}
-inline bool Abandoned(const std::string& ops) {
-  return ops.size() == 1 && ops[0] == '\0';
-}
 
 inline void Put(std::string* d, Op op) {
   detail::PutByte(d, static_cast<uint8_t>(op));

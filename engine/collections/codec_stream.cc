@@ -110,7 +110,7 @@ bool DecodeGroup(Reader& r, StreamGroup* g) {
       if (!r.String(&orphan) || g->Lookup(orphan) != nullptr) return false;
       nack.consumer = orphan;
     }
-    g->pel().emplace(id, std::move(nack));  // ascending: always new
+    g->pel_for_load().emplace(id, std::move(nack));  // ascending: always new
     prev = id;
   }
   return true;

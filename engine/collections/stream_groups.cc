@@ -5,7 +5,51 @@
 // change keeps the two in step.
 #include "engine/collections/stream_groups.h"
 
+#include "engine/collection_delta.h"
+
 namespace kvgate::engine {
+
+using delta::Op;
+
+namespace {
+
+void PutGroupOp(std::string* d, Op op, const std::string& group) {
+  delta::Put(d, op, group);
+}
+
+}  // namespace
+
+void StreamGroup::SetLastDelivered(StreamId id, int64_t entries_read) {
+  last_id_ = id;
+  entries_read_ = entries_read;
+  if (rec_ == nullptr) return;
+  PutGroupOp(rec_, Op::kGroupPut, *name_);
+  detail::PutId(rec_, id);
+  detail::PutSigned(rec_, entries_read);
+}
+
+void StreamGroup::Touch(std::string_view name, StreamConsumer* c, int64_t now_ms) {
+  c->seen_time_ms = now_ms;
+  if (rec_ == nullptr) return;
+  PutGroupOp(rec_, Op::kConsumerPut, *name_);
+  detail::PutString(rec_, name);
+  detail::PutSigned(rec_, now_ms);
+}
+
+void StreamGroup::SetNack(StreamId id, StreamNack* nack, int64_t delivery_time_ms, uint64_t count) {
+  nack->delivery_time_ms = delivery_time_ms;
+  nack->delivery_count = count;
+  RecordNack(id, *nack);
+}
+
+void StreamGroup::RecordNack(StreamId id, const StreamNack& nack) {
+  if (rec_ == nullptr) return;
+  PutGroupOp(rec_, Op::kNackPut, *name_);
+  detail::PutId(rec_, id);
+  detail::PutString(rec_, nack.consumer);
+  detail::PutSigned(rec_, nack.delivery_time_ms);
+  detail::PutVarint(rec_, nack.delivery_count);
+}
 
 StreamConsumer* StreamGroup::Lookup(std::string_view name) {
   auto it = consumers_.find(name);
@@ -22,7 +66,7 @@ std::pair<StreamConsumer*, bool> StreamGroup::LookupOrCreate(std::string_view na
   auto it = consumers_.find(name);
   if (it != consumers_.end()) return {&it->second, false};
   auto [pos, inserted] = consumers_.emplace(std::string(name), StreamConsumer{});
-  pos->second.seen_time_ms = now_ms;
+  Touch(name, &pos->second, now_ms);
   return {&pos->second, inserted};
 }
 
@@ -32,6 +76,10 @@ int64_t StreamGroup::DeleteConsumer(std::string_view name) {
   const auto pending = static_cast<int64_t>(it->second.pel.size());
   for (StreamId id : it->second.pel) pel_.erase(id);
   consumers_.erase(it);
+  if (rec_ != nullptr) {
+    PutGroupOp(rec_, Op::kConsumerDelete, *name_);
+    detail::PutString(rec_, name);
+  }
   return pending;
 }
 
@@ -45,6 +93,7 @@ void StreamGroup::Deliver(StreamId id, std::string_view consumer, int64_t now_ms
   nack.delivery_time_ms = now_ms;
   nack.delivery_count = 1;
   if (StreamConsumer* c = Lookup(consumer)) c->pel.insert(id);
+  RecordNack(id, nack);
 }
 
 StreamNack* StreamGroup::Claim(StreamId id, std::string_view consumer, bool create,
@@ -60,6 +109,7 @@ StreamNack* StreamGroup::Claim(StreamId id, std::string_view consumer, bool crea
   }
   it->second.consumer = std::string(consumer);
   if (StreamConsumer* c = Lookup(consumer)) c->pel.insert(id);
+  RecordNack(id, it->second);
   return &it->second;
 }
 
@@ -68,6 +118,10 @@ bool StreamGroup::Ack(StreamId id) {
   if (it == pel_.end()) return false;
   if (StreamConsumer* c = Lookup(it->second.consumer)) c->pel.erase(id);
   pel_.erase(it);
+  if (rec_ != nullptr) {
+    PutGroupOp(rec_, Op::kNackDelete, *name_);
+    detail::PutId(rec_, id);
+  }
   return true;
 }
 
@@ -87,15 +141,23 @@ uint64_t StreamGroup::MemoryBytes() const {
   return bytes;
 }
 
+StreamGroup* StreamGroups::Reached(std::map<std::string, StreamGroup, std::less<>>::iterator it) {
+  it->second.rec_ = rec_;
+  it->second.name_ = &it->first;
+  return &it->second;
+}
+
 StreamGroup* StreamGroups::Create(std::string_view name, StreamId last_id, int64_t entries_read) {
   if (groups_.find(name) != groups_.end()) return nullptr;
   auto it = groups_.emplace(std::string(name), StreamGroup(last_id, entries_read)).first;
-  return &it->second;
+  StreamGroup* g = Reached(it);
+  if (rec_ != nullptr) g->SetLastDelivered(last_id, entries_read);  // records the creation
+  return g;
 }
 
 StreamGroup* StreamGroups::Find(std::string_view name) {
   auto it = groups_.find(name);
-  return it == groups_.end() ? nullptr : &it->second;
+  return it == groups_.end() ? nullptr : Reached(it);
 }
 
 const StreamGroup* StreamGroups::Find(std::string_view name) const {
@@ -107,7 +169,53 @@ bool StreamGroups::Destroy(std::string_view name) {
   auto it = groups_.find(name);
   if (it == groups_.end()) return false;
   groups_.erase(it);
+  if (rec_ != nullptr) PutGroupOp(rec_, Op::kGroupDestroy, std::string(name));
   return true;
+}
+
+bool StreamGroups::Apply(uint8_t op, detail::Reader& r) {
+  std::string_view name;
+  if (!r.String(&name)) return false;
+  if (static_cast<Op>(op) == Op::kGroupPut) {
+    StreamId id;
+    int64_t entries_read = 0;
+    if (!r.Id(&id) || !r.Signed(&entries_read) || entries_read < kInvalidEntriesRead) {
+      return false;
+    }
+    StreamGroup* g = Find(name);
+    if (g == nullptr) g = Create(name, id, entries_read);
+    g->SetLastDelivered(id, entries_read);
+    return true;
+  }
+  if (static_cast<Op>(op) == Op::kGroupDestroy) return Destroy(name);
+  StreamGroup* g = Find(name);
+  if (g == nullptr) return false;
+  std::string_view consumer;
+  StreamId id;
+  int64_t time = 0;
+  uint64_t count = 0;
+  switch (static_cast<Op>(op)) {
+    case Op::kConsumerPut: {
+      if (!r.String(&consumer) || !r.Signed(&time)) return false;
+      auto [c, created] = g->LookupOrCreate(consumer, time);
+      if (!created) g->Touch(consumer, c, time);
+      return true;
+    }
+    case Op::kConsumerDelete:
+      return r.String(&consumer) && g->DeleteConsumer(consumer) >= 0;
+    case Op::kNackPut: {
+      if (!r.Id(&id) || !r.String(&consumer) || !r.Signed(&time) || !r.Varint(&count)) {
+        return false;
+      }
+      StreamNack* nack = g->Claim(id, consumer, true, time);
+      g->SetNack(id, nack, time, count);
+      return true;
+    }
+    case Op::kNackDelete:
+      return r.Id(&id) && g->Ack(id);
+    default:
+      return false;
+  }
 }
 
 uint64_t StreamGroups::MemoryBytes() const {

@@ -141,10 +141,10 @@ class StreamValue final : public Collection {
   uint64_t MemoryBytes() const override {
     return sizeof(*this) + bytes_ + groups_.MemoryBytes();
   }
-  // The stream's consumer groups (XGROUP, XREADGROUP, ...). Their changes are not recorded
-  // as operations: a change that touches them is logged as the stream's image.
+  // The stream's consumer groups (XGROUP, XREADGROUP, ...); their changes are recorded as
+  // operations too (stream_groups.h).
   StreamGroups& groups() {
-    delta::Abandon(this);
+    groups_.RecordInto(delta());
     return groups_;
   }
   const StreamGroups& groups() const {

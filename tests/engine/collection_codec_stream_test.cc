@@ -10,6 +10,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/collections/stream_groups.h"
@@ -159,8 +160,8 @@ TEST_CASE("consumer groups come back with PELs and consumers", "[engine][codec]"
   a->LookupOrCreate("bob", -5);
   a->LookupOrCreate("nobody", 7);
   for (uint64_t i = 1; i <= 200; ++i) a->Deliver({1000 + i, i % 3}, i % 2 ? "bob" : "carol", 50);
-  a->Redeliver(a->Pending({1003, 0}), 60);
-  a->Redeliver(a->Pending({1003, 0}), 61);
+  a->Redeliver({1003, 0}, a->Pending({1003, 0}), 60);
+  a->Redeliver({1003, 0}, a->Pending({1003, 0}), 61);
   a->Claim({1004, 1}, "bob", false, 70);
   a->Claim({5000, 0}, "carol", true, 80);  // XCLAIM FORCE of an ID the stream lacks
   for (uint64_t i = 10; i <= 50; ++i) a->Ack({1000 + i, i % 3});
@@ -170,7 +171,7 @@ TEST_CASE("consumer groups come back with PELs and consumers", "[engine][codec]"
   b->Deliver({1002, 2}, "gone", 4);
   REQUIRE(b->DeleteConsumer("gone") == 1);
   // A NACK naming no consumer: commands never leave one, the codec keeps it as found.
-  b->pel().emplace({1003, 0}, StreamNack{9, 2, "ghost"});
+  b->pel_for_load().emplace({1003, 0}, StreamNack{9, 2, "ghost"});
   auto back = Check(s, false);
   CHECK(back->groups().Find("alpha")->Lookup("bob")->pel.size() ==
         s.groups().Find("alpha")->Lookup("bob")->pel.size());
@@ -183,7 +184,7 @@ TEST_CASE("consumer groups come back with PELs and consumers", "[engine][codec]"
   g->LookupOrCreate("c", 100);
   g->Deliver({1, 0}, "c", 101);
   g->Deliver({2, 0}, "c", 102);
-  small.groups().Create("h", {}, 0)->pel().emplace({1, 0}, StreamNack{1, 1, "x"});
+  small.groups().Create("h", {}, 0)->pel_for_load().emplace({1, 0}, StreamNack{1, 1, "x"});
   Check(small);
 }
 
@@ -214,7 +215,7 @@ TEST_CASE("a random stream history round-trips at every step", "[engine][codec]"
       const std::string name = "g" + std::to_string(rng() % 3);
       if (s.groups().Find(name) == nullptr) s.groups().Create(name, {}, 0);
     } else if (op >= 8 && !s.groups().empty()) {
-      StreamGroup& g = s.groups().all().begin()->second;
+      StreamGroup& g = *s.groups().Find(std::as_const(s).groups().all().begin()->first);
       const std::string c = "c" + std::to_string(rng() % 3);
       g.LookupOrCreate(c, now);
       StreamId from = g.last_id();

@@ -55,7 +55,7 @@ TEST_CASE("consumers are created on first use and keep their seen time", "[engin
   CHECK_FALSE(created_again);
   CHECK(again == alice);
   CHECK(alice->seen_time_ms == 100);
-  g.Touch(alice, 300);
+  g.Touch("alice", alice, 300);
   CHECK(g.Lookup("alice")->seen_time_ms == 300);
   CHECK(g.Lookup("bob") == nullptr);
 }
@@ -70,7 +70,7 @@ TEST_CASE("deliveries, acks and claims keep group and consumer PELs in step", "[
   CHECK(g.Lookup("alice")->pel.size() == 2);
 
   SECTION("a second delivery of a pending entry reassigns it and restarts its count") {
-    g.Redeliver(g.Pending({1, 0}), 20);
+    g.Redeliver({1, 0}, g.Pending({1, 0}), 20);
     CHECK(g.Pending({1, 0})->delivery_count == 2);
     g.Deliver({1, 0}, "bob", 30);
     const StreamNack* nack = g.Pending({1, 0});

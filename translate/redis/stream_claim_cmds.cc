@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/collections/stream_groups.h"
@@ -213,7 +214,7 @@ bool ParseClaimArgs(CommandContext& ctx, ClaimArgs* a) {
 StreamNack* ClaimFor(StreamGroup& g, StreamId id, std::string_view name, bool* consumer_ready,
                      bool create, int64_t now_ms) {
   if (!*consumer_ready) {
-    g.Touch(g.LookupOrCreate(name, now_ms).first, now_ms);
+    g.Touch(name, g.LookupOrCreate(name, now_ms).first, now_ms);
     *consumer_ready = true;
   }
   return g.Claim(id, name, create, now_ms);
@@ -255,12 +256,13 @@ void XClaimCmd(CommandContext& ctx) {
             continue;
           }
           nack = ClaimFor(*g, id, ctx.arg(3), &consumer_ready, true, ctx.now_ms);
-          nack->delivery_time_ms = a.delivery_time;
+          uint64_t count = nack->delivery_count;
           if (a.retry_count >= 0) {
-            nack->delivery_count = static_cast<uint64_t>(a.retry_count);
+            count = static_cast<uint64_t>(a.retry_count);
           } else if (!a.just_id) {
-            ++nack->delivery_count;
+            ++count;
           }
+          g->SetNack(id, nack, a.delivery_time, count);
           if (a.just_id) {
             out.AddId(id);
           } else {
@@ -325,7 +327,7 @@ void XAutoClaimCmd(CommandContext& ctx) {
         auto& s = static_cast<StreamValue&>(c);
         StreamGroup* g = s.groups().Find(ctx.arg(2));
         if (g == nullptr) return false;
-        auto& pel = g->pel();
+        const engine::StreamPel& pel = std::as_const(*g).pel();
         bool changed = false;
         bool consumer_ready = false;
         int64_t left = count;
@@ -347,8 +349,7 @@ void XAutoClaimCmd(CommandContext& ctx) {
             continue;
           }
           StreamNack* nack = ClaimFor(*g, id, ctx.arg(3), &consumer_ready, false, ctx.now_ms);
-          nack->delivery_time_ms = ctx.now_ms;
-          if (!just_id) ++nack->delivery_count;
+          g->SetNack(id, nack, ctx.now_ms, nack->delivery_count + (just_id ? 0 : 1));
           if (just_id) {
             out.claimed.AddId(id);
           } else {

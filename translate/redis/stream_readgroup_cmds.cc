@@ -64,7 +64,7 @@ struct ReadGroupState {
 bool ReadForGroup(StreamValue& s, StreamGroup& g, std::string_view consumer, bool history,
                   StreamId after, size_t count, bool noack, int64_t now_ms, GroupPart* part) {
   auto [c, created] = g.LookupOrCreate(consumer, now_ms);
-  g.Touch(c, now_ms);
+  g.Touch(consumer, c, now_ms);
   bool changed = created;
   const auto full = [&] { return count != 0 && part->items.size() >= count; };
   if (history) {
@@ -79,7 +79,7 @@ bool ReadForGroup(StreamValue& s, StreamGroup& g, std::string_view consumer, boo
         continue;
       }
       part->items.AddEntry(e);
-      if (engine::StreamNack* nack = g.Pending(*it)) g.Redeliver(nack, now_ms);
+      if (engine::StreamNack* nack = g.Pending(*it)) g.Redeliver(*it, nack, now_ms);
       changed = true;
     }
     return changed;

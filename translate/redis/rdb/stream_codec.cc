@@ -218,7 +218,7 @@ bool DecodeGroups(rdb::Reader& r, uint8_t type, StreamValue* out) {
           !r.LoadLen(&nack.delivery_count)) {
         return false;
       }
-      if (!g->pel().emplace(DecodeNodeKey(raw), std::move(nack)).second) return false;
+      if (!g->pel_for_load().emplace(DecodeNodeKey(raw), std::move(nack)).second) return false;
     }
     uint64_t consumers = 0;
     if (!r.LoadLen(&consumers)) return false;
