@@ -207,6 +207,12 @@ class Engine {
   bool TakeImageRequest();
   // While set, writes to file buckets fail with kStorageFailed (the log cannot be written).
   void RefuseFileWrites(bool refuse);
+  // A front's own state that is not a key (Redis FUNCTION libraries): `value` under `name`;
+  // empty removes it. When `durable`, it is logged and is part of every image, and replay
+  // brings it back; otherwise it is kept in memory only (and taken out of the log).
+  void SetMeta(std::string_view name, std::string_view value, bool durable);
+  // The value under `name`, or "".
+  std::string GetMeta(std::string_view name) const;
 
   void AddChangeListener(ChangeListener* listener);
   void RemoveChangeListener(ChangeListener* listener);

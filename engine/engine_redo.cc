@@ -80,6 +80,33 @@ void Engine::Impl::LogSwap(const BucketImpl& a, const BucketImpl& b) {
   }
 }
 
+void Engine::Impl::WriteMeta(RedoBuffer* out, std::string_view name, std::string_view value) const {
+  RedoWriter w(out, RedoType::kMeta);
+  w.Str(name);
+  w.Str(value);
+  w.Finish();
+}
+
+void Engine::SetMeta(std::string_view name, std::string_view value, bool durable) {
+  auto it = impl_->meta.find(name);
+  const bool was_durable = it != impl_->meta.end() && it->second.durable;
+  if (impl_->redo != nullptr && (durable || was_durable)) {
+    impl_->WriteMeta(impl_->redo, name, durable ? value : std::string_view());
+  }
+  if (value.empty()) {
+    if (it != impl_->meta.end()) impl_->meta.erase(it);
+    return;
+  }
+  if (it == impl_->meta.end()) it = impl_->meta.emplace(std::string(name), Impl::Meta{}).first;
+  it->second.value.assign(value);
+  it->second.durable = durable;
+}
+
+std::string Engine::GetMeta(std::string_view name) const {
+  auto it = impl_->meta.find(name);
+  return it == impl_->meta.end() ? std::string() : it->second.value;
+}
+
 void Engine::SetRedo(RedoBuffer* redo) {
   impl_->redo = redo;
 }
@@ -97,6 +124,9 @@ void Engine::RefuseFileWrites(bool refuse) {
 }
 
 void Engine::WriteImage(RedoBuffer* out) const {
+  for (const auto& [name, m] : impl_->meta) {
+    if (m.durable) impl_->WriteMeta(out, name, m.value);
+  }
   for (const auto& [name, bucket] : impl_->buckets) {
     if (IsFile(bucket->impl_->config_)) bucket->impl_->WriteImage(out);
   }
@@ -166,6 +196,12 @@ Status Engine::Replay(std::string_view payload) {
       case RedoType::kBucketSwap: {
         const std::string_view other = r.Str();
         ok = r.done() && ReplaySwap(name, other);
+        break;
+      }
+      case RedoType::kMeta: {
+        const std::string_view value = r.Str();
+        ok = r.done() && !name.empty();
+        if (ok) SetMeta(name, value, true);
         break;
       }
       default: {

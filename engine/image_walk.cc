@@ -84,6 +84,9 @@ bool BucketImpl::WriteImageSlice(ImageBucket& ib, size_t* budget) {
 
 void Engine::BeginImage(RedoBuffer* out) {
   AbortImage();
+  for (const auto& [name, m] : impl_->meta) {  // a few small values: written at once
+    if (m.durable) impl_->WriteMeta(out, name, m.value);
+  }
   auto walk = std::make_unique<detail::ImageWalk>();
   for (const auto& [name, bucket] : impl_->buckets) {
     BucketImpl* b = bucket->impl_.get();

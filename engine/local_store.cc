@@ -255,6 +255,14 @@ uint64_t LocalStore::MemoryUsed() const {
 uint64_t LocalStore::MaxMemory() const {
   return engine_.limits().max_memory_bytes;
 }
+void LocalStore::SetMeta(std::string_view name, std::string_view value, bool durable) {
+  engine_.SetMeta(name, value, durable);
+}
+
+std::string LocalStore::GetMeta(std::string_view name) const {
+  return engine_.GetMeta(name);
+}
+
 void LocalStore::PauseExpiry(bool paused) {
   engine_.PauseExpiry(paused);
 }

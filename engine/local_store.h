@@ -49,6 +49,8 @@ class LocalStore final : public Store, private ChangeListener {
   void SetMaxMemory(uint64_t bytes) override;
   bool Tick() override;
   void PauseExpiry(bool paused) override;
+  void SetMeta(std::string_view name, std::string_view value, bool durable) override;
+  std::string GetMeta(std::string_view name) const override;
 
  private:
   // A bucket deleted on the engine directly (not through the store) detaches its ref here; a

@@ -172,6 +172,11 @@ class Store {
   // Redis CLIENT PAUSE: nothing expires meanwhile (engine/engine.h Engine::PauseExpiry). A
   // backend whose expiry runs elsewhere may ignore it.
   virtual void PauseExpiry(bool paused) = 0;
+
+  // A front's own state that is not a key (Redis FUNCTION libraries), kept with the data:
+  // durable values survive a restart where the backend persists anything (Engine::SetMeta).
+  virtual void SetMeta(std::string_view name, std::string_view value, bool durable) = 0;
+  virtual std::string GetMeta(std::string_view name) const = 0;
 };
 
 }  // namespace kvgate::engine

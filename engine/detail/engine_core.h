@@ -61,6 +61,13 @@ struct Engine::Impl {
   // Replay: buckets logged as pending (kBucketPending) whose image has not come: their records
   // are skipped.
   std::set<std::string, std::less<>> replay_pending;
+  // Engine::SetMeta: name -> value, and whether it is logged.
+  struct Meta {
+    std::string value;
+    bool durable = false;
+  };
+  std::map<std::string, Meta, std::less<>> meta;
+  void WriteMeta(RedoBuffer* out, std::string_view name, std::string_view value) const;
 };
 
 }  // namespace kvgate::engine

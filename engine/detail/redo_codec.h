@@ -40,6 +40,9 @@ enum class RedoType : uint8_t {
   // it is durable only from the next checkpoint's image on, so replay ignores its records
   // until a create brings it (a crash before that checkpoint completes loses it whole).
   kBucketPending = 11,
+  // name, value: a front's own durable state (Engine::SetMeta: Redis FUNCTION libraries);
+  // an empty value removes it.
+  kMeta = 12,
 };
 
 inline constexpr uint8_t kRedoRollup = 1;

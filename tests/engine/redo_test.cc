@@ -465,6 +465,42 @@ TEST_CASE("redo: memory buckets write nothing", "[redo]") {
   REQUIRE(!redo.bytes.empty());
 }
 
+TEST_CASE("redo: durable meta values are logged, imaged and replayed; others are not", "[redo]") {
+  FakeClock clock;
+  Engine e(clock);
+  RedoBuffer redo;
+  e.SetRedo(&redo);
+  e.SetMeta("memory.only", "v", false);
+  REQUIRE(redo.bytes.empty());
+  CHECK(e.GetMeta("memory.only") == "v");
+  e.SetMeta("kept", "first", true);
+  e.SetMeta("kept", "second", true);
+  e.SetMeta("dropped", "x", true);
+  e.SetMeta("dropped", "", true);  // removed
+  e.SetMeta("demoted", "y", true);
+  e.SetMeta("demoted", "y", false);  // taken out of the log, kept in memory
+  CHECK(e.GetMeta("demoted") == "y");
+  Engine replayed(clock);
+  ReplayAll(replayed, redo.bytes);
+  CHECK(replayed.GetMeta("kept") == "second");
+  CHECK(replayed.GetMeta("dropped").empty());
+  CHECK(replayed.GetMeta("demoted").empty());
+  CHECK(replayed.GetMeta("memory.only").empty());
+  // Images hold the durable ones, whole or in slices.
+  RedoBuffer image;
+  e.WriteImage(&image);
+  RedoBuffer sliced;
+  e.BeginImage(&sliced);
+  while (!e.ContinueImage(1)) {
+  }
+  for (const std::string* log : {&image.bytes, &sliced.bytes}) {
+    Engine fresh(clock);
+    ReplayAll(fresh, *log);
+    CHECK(fresh.GetMeta("kept") == "second");
+    CHECK(fresh.GetMeta("demoted").empty());
+  }
+}
+
 TEST_CASE("redo: a record that does not fit the state is refused", "[redo]") {
   FakeClock clock;
   Engine e(clock);

@@ -261,6 +261,14 @@ uint64_t DelayedStore::MemoryUsed() const {
 uint64_t DelayedStore::MaxMemory() const {
   return inner_.MaxMemory();
 }
+void DelayedStore::SetMeta(std::string_view name, std::string_view value, bool durable) {
+  inner_.SetMeta(name, value, durable);
+}
+
+std::string DelayedStore::GetMeta(std::string_view name) const {
+  return inner_.GetMeta(name);
+}
+
 void DelayedStore::PauseExpiry(bool paused) {
   inner_.PauseExpiry(paused);
 }

@@ -74,6 +74,8 @@ class DelayedStore final : public engine::Store {
   void SetMaxMemory(uint64_t bytes) override;
   bool Tick() override;
   void PauseExpiry(bool paused) override;
+  void SetMeta(std::string_view name, std::string_view value, bool durable) override;
+  std::string GetMeta(std::string_view name) const override;
 
  private:
   friend class DelayedBucket;

@@ -1,12 +1,19 @@
 #include "translate/redis/front.h"
 
 #include <charconv>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "translate/redis/notifications.h"
 #include "translate/redis/script_engine.h"
 #include "translate/redis/session.h"
 
 namespace kvgate::redis {
+
+namespace {
+constexpr std::string_view kFunctionsMeta = "redis.functions";
+}  // namespace
 
 RedisFront::RedisFront(engine::Store& store, RedisConfig config)
     : store_(store), config_(std::move(config)) {
@@ -227,6 +234,23 @@ void RedisFront::ApplyDatabaseStorage() {
     c.storage = storage;
     store_.UpdateBucket(name, c, [](engine::WriteResult) {});
   }
+  if (!std::exchange(functions_restored_, true)) {
+    // The payload is this front's own FUNCTION DUMP, checksummed in the log's framing too.
+    const std::string saved = store_.GetMeta(kFunctionsMeta);
+    std::string error;
+    if (!saved.empty()) {
+      (void)scripts().functions().Restore(saved, FunctionLibraries::RestorePolicy::kReplace,
+                                          &error);
+    }
+  }
+  // The libraries follow the databases' storage (in or out of the log).
+  if (scripts_ != nullptr && !scripts_->functions().libraries().empty()) SaveFunctions();
+}
+
+void RedisFront::SaveFunctions() {
+  const bool durable = config_.bucket_defaults.storage == engine::Storage::kFile;
+  const FunctionLibraries& libs = scripts().functions();
+  store_.SetMeta(kFunctionsMeta, libs.libraries().empty() ? std::string() : libs.Dump(), durable);
 }
 
 std::string RedisFront::BucketName(int db) const {

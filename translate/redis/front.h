@@ -93,7 +93,12 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   std::string BucketName(int db) const;
   // Gives every existing database the storage of config().bucket_defaults (CONFIG SET
   // appendonly): the engine logs an image of a database turning into a file bucket.
+  // The first call after the log is replayed also brings back the FUNCTION libraries.
   void ApplyDatabaseStorage();
+  // After FUNCTION LOAD/DELETE/FLUSH/RESTORE: the libraries (FUNCTION DUMP's payload) are kept
+  // with the data, durable while the databases are file buckets, as Redis keeps them in its
+  // AOF and RDB.
+  void SaveFunctions();
   // The database a bucket backs, or -1.
   int DatabaseOf(std::string_view bucket) const;
 
@@ -198,6 +203,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   int command_depth_ = 0;
   RedisSession* current_ = nullptr;
   bool flushing_ = false;
+  bool functions_restored_ = false;  // ApplyDatabaseStorage brought the saved libraries back
   // Bucket refs per database; a ref whose bucket was deleted is looked up (or created) again.
   std::vector<engine::BucketRef> db_cache_;
   PendingWakes pending_;

@@ -41,11 +41,13 @@ void LoadCmd(CommandContext& ctx) {
   }
   std::string out;
   if (!Libraries(ctx).Load(ctx.arg(pos), replace, kLoadTimeoutMs, &out)) return ctx.w.Error(out);
+  ctx.front.SaveFunctions();
   ctx.w.Bulk(out);
 }
 
 void DeleteCmd(CommandContext& ctx) {
   if (!Libraries(ctx).Delete(ctx.arg(2))) return ctx.w.Error("ERR Library not found");
+  ctx.front.SaveFunctions();
   ctx.w.Ok();
 }
 
@@ -120,7 +122,10 @@ void FlushCmd(CommandContext& ctx) {
     return ctx.w.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   }
   // ASYNC frees at once too: the libraries are freed in one go either way.
-  if (ScriptEngine* scripts = ctx.front.scripts_if_open()) scripts->functions().Flush();
+  if (ScriptEngine* scripts = ctx.front.scripts_if_open()) {
+    scripts->functions().Flush();
+    ctx.front.SaveFunctions();
+  }
   ctx.w.Ok();
 }
 
@@ -147,6 +152,7 @@ void RestoreCmd(CommandContext& ctx) {
   }
   std::string error;
   if (!Libraries(ctx).Restore(ctx.arg(2), policy, &error)) return ctx.w.Error(error);
+  ctx.front.SaveFunctions();
   ctx.w.Ok();
 }
 
