@@ -316,6 +316,7 @@ translate::PersistenceInfo Persistence::Info() const {
   i.checkpoint_scheduled = checkpoint_scheduled_ || checkpoint_requested_;
   i.checkpoints = checkpoints_done_;
   i.last_checkpoint_ok = last_checkpoint_ok_;
+  i.checkpoint_failures_in_a_row = checkpoint_failures_in_a_row_;
   i.last_checkpoint_seconds = last_checkpoint_seconds_;
   if (checkpoint_ != Checkpoint::kIdle) {
     i.current_checkpoint_seconds =

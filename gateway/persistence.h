@@ -150,6 +150,7 @@ class Persistence final : public translate::PersistenceControl {
   uint64_t size_after_last_checkpoint_ = 0;
   uint64_t checkpoints_done_ = 0;
   bool last_checkpoint_ok_ = true;
+  uint64_t checkpoint_failures_in_a_row_ = 0;
   int64_t last_checkpoint_seconds_ = -1;
   int64_t last_checkpoint_try_unix_ = 0;
   int write_error_ = 0;

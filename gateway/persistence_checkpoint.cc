@@ -200,6 +200,7 @@ void Persistence::OnCheckpointEnd(int error) {
   last_checkpoint_seconds_ =
       static_cast<int64_t>((uv_hrtime() - checkpoint_start_ns_) / 1'000'000'000);
   last_checkpoint_ok_ = error == 0;
+  checkpoint_failures_in_a_row_ = error == 0 ? 0 : checkpoint_failures_in_a_row_ + 1;
   last_checkpoint_try_unix_ = now;
   if (error == 0) {
     ++checkpoints_done_;

@@ -39,7 +39,8 @@ struct PersistenceInfo {
   bool checkpoint_scheduled = false;
   uint64_t checkpoints = 0;  // completed since startup
   bool last_checkpoint_ok = true;
-  int64_t last_checkpoint_seconds = -1;  // how long the last one took (-1: none yet)
+  uint64_t checkpoint_failures_in_a_row = 0;  // aof_rewrites_consecutive_failures
+  int64_t last_checkpoint_seconds = -1;       // how long the last one took (-1: none yet)
   int64_t current_checkpoint_seconds = -1;
   int64_t last_save_unix = 0;       // the last completed checkpoint (or startup)
   uint64_t changes_since_save = 0;  // records logged since the last checkpoint began

@@ -304,3 +304,29 @@ TEST_CASE("checkpoint: NATS history and revisions come back from base + incr",
   REQUIRE(kvStore_PutString(&rev, kvs, "c", "y") == NATS_OK);
   CHECK(rev == last + 1);  // revisions go on, never reused
 }
+
+TEST_CASE("checkpoint: a failing rewrite keeps the old files, counts its failures, then recovers",
+          "[integration][persistence][checkpoint]") {
+  TempDir dir("data");
+  auto kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+  const int port = kv->redis_port;
+  RawConn c(port);
+  CHECK(c.Call({"SET", "a", "1"}) == "+OK\r\n");
+  // The next base file's name taken by a directory: its creation fails (EISDIR).
+  const std::string blocker = dir.path + "/kvgate-redo.2.base";
+  std::filesystem::create_directory(blocker);
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    REQUIRE(c.Call({"BGREWRITEAOF"}).rfind("+", 0) == 0);
+    REQUIRE(WaitInfo(port, "aof_rewrites_consecutive_failures:" + std::to_string(attempt)));
+    CHECK(c.Call({"INFO", "persistence"}).find("aof_last_bgrewrite_status:err") !=
+          std::string::npos);
+    CHECK(c.Call({"SET", "k" + std::to_string(attempt), "v"}) == "+OK\r\n");  // writes go on
+  }
+  std::filesystem::remove(blocker);
+  REQUIRE(c.Call({"BGREWRITEAOF"}).rfind("+", 0) == 0);
+  REQUIRE(WaitInfo(port, "aof_rewrites_consecutive_failures:0"));
+  CHECK(c.Call({"INFO", "persistence"}).find("aof_last_bgrewrite_status:ok") != std::string::npos);
+  REQUIRE(::kill(kv->process->pid(), SIGKILL) == 0);
+  kv = StartKvgateIn(dir.path, {"--appendonly", "yes"});
+  CHECK(DbSizeAfterLoading(kv->redis_port) == ":3\r\n");
+}

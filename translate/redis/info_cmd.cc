@@ -191,7 +191,8 @@ void PersistenceSection(CommandContext& ctx, InfoText& t) {
   t.Field("aof_current_rewrite_time_sec", p.current_checkpoint_seconds);
   t.Field("aof_last_bgrewrite_status", p.last_checkpoint_ok ? "ok" : "err");
   t.Field("aof_rewrites", static_cast<int64_t>(p.checkpoints));
-  t.Field("aof_rewrites_consecutive_failures", p.last_checkpoint_ok ? 0 : 1);
+  t.Field("aof_rewrites_consecutive_failures",
+          static_cast<int64_t>(p.checkpoint_failures_in_a_row));
   t.Field("aof_last_write_status", p.write_error == 0 ? "ok" : "err");
   t.Field("aof_last_cow_size", 0);
   t.Field("module_fork_in_progress", 0);
