@@ -294,6 +294,15 @@ void SaveCmd(CommandContext& ctx) {
   ctx.Await([&](engine::WriteDone done) { p->Save(std::move(done)); }, SaveDone);
 }
 
+// BGSAVE / BGREWRITEAOF inside EXEC: Redis only schedules the checkpoint (it starts after the
+// transaction) and says so, unless one is already being written.
+void ScheduleInExec(CommandContext& ctx, translate::PersistenceControl& p,
+                    std::string_view scheduled, std::string_view running) {
+  if (p.Info().checkpoint_in_progress) return ctx.w.Error(running);
+  (void)p.StartCheckpoint(false);  // requested for the end of this pass, or already
+  ctx.w.SimpleString(scheduled);
+}
+
 void BgSaveCmd(CommandContext& ctx) {
   bool schedule = false;
   if (ctx.argc() > 1) {
@@ -304,6 +313,10 @@ void BgSaveCmd(CommandContext& ctx) {
   }
   translate::PersistenceControl* p = ctx.front.persistence();
   if (p == nullptr) return ctx.w.SimpleString("Background saving started");
+  if (ctx.session.executing_transaction()) {
+    return ScheduleInExec(ctx, *p, "Background saving scheduled",
+                          "ERR Background save already in progress");
+  }
   switch (p->StartCheckpoint(schedule)) {
     case translate::CheckpointStart::kStarted:
       return ctx.w.SimpleString("Background saving started");
@@ -317,8 +330,13 @@ void BgSaveCmd(CommandContext& ctx) {
 void BgRewriteAofCmd(CommandContext& ctx) {
   translate::PersistenceControl* p = ctx.front.persistence();
   if (p == nullptr) return ctx.w.SimpleString("Background append only file rewriting started");
+  constexpr std::string_view kRunning =
+      "ERR Background append only file rewriting already in progress";
+  if (ctx.session.executing_transaction()) {
+    return ScheduleInExec(ctx, *p, "Background append only file rewriting scheduled", kRunning);
+  }
   if (p->StartCheckpoint(false) == translate::CheckpointStart::kInProgress) {
-    return ctx.w.Error("ERR Background append only file rewriting already in progress");
+    return ctx.w.Error(kRunning);
   }
   ctx.w.SimpleString("Background append only file rewriting started");
 }
