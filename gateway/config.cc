@@ -180,6 +180,44 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->capture_default_str();
   app.add_option("--server-name", c.nats.server_name, "NATS server name announced in INFO");
 
+  // TLS: the Redis listener on --tls-port (redis-server's tls-* options) and the NATS port.
+  TlsSettings& t = c.tls.redis;
+  app.add_option("--tls-port", c.tls.port, "Redis TLS port beside --redis-port (0 = off)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--tls-cert-file", t.cert_file, "Server certificate (chain), PEM");
+  app.add_option("--tls-key-file", t.key_file, "Private key of the certificate, PEM");
+  app.add_option("--tls-key-file-pass", t.key_file_pass, "Passphrase of --tls-key-file");
+  app.add_option("--tls-ca-cert-file", t.ca_cert_file, "CA certificates that sign client certs");
+  app.add_option("--tls-ca-cert-dir", t.ca_cert_dir, "Directory of CA certificates (c_rehash)");
+  std::string auth_clients = "yes";
+  app.add_option("--tls-auth-clients", auth_clients,
+                 "Redis TLS clients must (yes) or may (optional) present a certificate, or no")
+      ->check(CLI::IsMember({"yes", "no", "optional"}))
+      ->capture_default_str();
+  app.add_option("--tls-protocols", t.protocols,
+                 "Redis TLS versions, e.g. \"TLSv1.2 TLSv1.3\" (the default)")
+      ->check(CLI::Validator(
+          [](std::string& in) -> std::string {
+            int bits = 0;
+            std::string err;
+            return ParseTlsProtocols(in, &bits, &err) ? "" : err;
+          },
+          "PROTOCOLS"));
+  app.add_option("--tls-ciphers", t.ciphers, "TLS 1.2 cipher list (OpenSSL syntax)");
+  app.add_option("--tls-ciphersuites", t.ciphersuites, "TLS 1.3 cipher suites (OpenSSL syntax)");
+  std::string prefer = "no";
+  app.add_option("--tls-prefer-server-ciphers", prefer, "yes: the server's cipher order wins")
+      ->check(CLI::IsMember({"yes", "no"}))
+      ->capture_default_str();
+  app.add_flag("--nats-tls", c.tls.nats,
+               "NATS port requires TLS (INFO tls_required, handshake after INFO)");
+  app.add_flag("--nats-tls-verify", c.tls.nats_verify,
+               "NATS clients must present a certificate signed by the CA");
+  app.add_option("--nats-tls-cert", c.tls.nats_cert, "NATS certificate (default --tls-cert-file)");
+  app.add_option("--nats-tls-key", c.tls.nats_key, "NATS private key (default --tls-key-file)");
+  app.add_option("--nats-tls-ca", c.tls.nats_ca, "NATS client CA (default --tls-ca-cert-file)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -231,6 +269,10 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
   c.nats.max_pending_bytes = max_pending;
   c.nats.port = c.nats_port;
   c.nats.host = c.bind;
+  (void)ParseTlsClientAuth(auth_clients, &t.auth_clients);  // CLI11 checked the name
+  t.prefer_server_ciphers = prefer == "yes";
+  c.nats.tls_required = c.tls.nats;
+  c.nats.tls_verify = c.tls.nats && c.tls.nats_verify;
   return -1;
 }
 

@@ -14,6 +14,7 @@
 #include "gateway/log.h"
 #include "gateway/persistence.h"
 #include "gateway/server.h"
+#include "gateway/tls_manager.h"
 #include "translate/nats/nats_config.h"
 #include "translate/redis/redis_config.h"
 
@@ -35,6 +36,8 @@ struct Config {
   // --check-aof FILE [--fix]: check (and repair) a redo log, then exit.
   std::string check_aof;
   bool check_aof_fix = false;
+  // TLS (gateway/tls_manager.h): the Redis TLS listener and NATS TLS on the NATS port.
+  TlsOptions tls;
 };
 
 // Parses flags into *config. Returns -1 to continue starting up, or an exit status to return

@@ -10,6 +10,7 @@
 
 #include "gateway/log.h"
 #include "gateway/server.h"
+#include "gateway/tls_context.h"
 
 namespace kvgate::gateway {
 namespace {
@@ -25,6 +26,9 @@ constexpr size_t kIdleInputKeep = 64 * 1024;
 // notice a close and keep a pipeline going, bounded against a client that floods meanwhile.
 constexpr size_t kHeldInputLimit = 1024 * 1024;
 constexpr size_t kMaxIovecs = 64;
+// Plaintext encrypted ahead of the socket per flush step: bounds the ciphertext a TLS
+// connection holds beyond what out_ counts.
+constexpr size_t kTlsEncryptAhead = 256 * 1024;
 
 std::string FormatAddress(const sockaddr_storage& addr) {
   char ip[INET6_ADDRSTRLEN] = {0};
@@ -94,7 +98,9 @@ Connection* Connection::Open(Connection* c, Server& server, Listener& listener) 
     server.CountRefused();
     // Refused like the reference servers: their own error text, then close.
     std::string_view msg = listener.front().MaxClientsReply();
-    if (!msg.empty()) {
+    // A TLS client reads no plaintext, except a greeting sent before the handshake (NATS).
+    const bool plain_ok = listener.tls() == nullptr || listener.tls()->plain_greeting();
+    if (!msg.empty() && plain_ok) {
       uv_buf_t buf = uv_buf_init(const_cast<char*>(msg.data()), static_cast<unsigned>(msg.size()));
       uv_try_write(reinterpret_cast<uv_stream_t*>(&c->handle_), &buf, 1);
     }
@@ -103,9 +109,28 @@ Connection* Connection::Open(Connection* c, Server& server, Listener& listener) 
     return nullptr;
   }
 
+  if (TlsEndpoint* tls = listener.tls()) {
+    c->tls_ = TlsStream::Create(tls->ctx(), tls->verify_mode());
+    if (!c->tls_) {
+      KVGATE_LOG(kWarning, "connection from %s: cannot start TLS", c->peer_.c_str());
+      c->closing_ = true;
+      uv_close(reinterpret_cast<uv_handle_t*>(&c->handle_), OnClosed);
+      return nullptr;
+    }
+  }
   server.Register(c);
   c->session_ = listener.front().NewSession(*c);
   c->session_->OnOpen();
+  if (c->tls_ && listener.tls()->plain_greeting()) {
+    // The greeting (NATS INFO) goes out in plaintext; the client's handshake follows it.
+    c->out_.ForEachChunk([&](std::string_view chunk) {
+      c->tls_->QueueRaw(chunk);
+      return true;
+    });
+    c->flushed_pos_ += c->out_.bytes();
+    c->out_.Clear();
+    c->ScheduleFlush();
+  }
   if (!c->out_.empty()) c->ScheduleFlush();
   c->UpdateReading();
   return c;
@@ -116,6 +141,11 @@ void Connection::OnAlloc(uv_handle_t* handle, size_t /*suggested*/, uv_buf_t* bu
   if (c->read_iteration_ == c->server_.iteration() &&
       c->read_this_iteration_ >= kReadBudgetPerIteration) {
     *buf = uv_buf_init(nullptr, 0);  // libuv reports UV_ENOBUFS and stops reading for now
+    return;
+  }
+  if (c->tls_) {
+    auto area = c->tls_->ReadArea();
+    *buf = uv_buf_init(area.data(), static_cast<unsigned>(area.size()));
     return;
   }
   auto tail = c->in_.Reserve(kReadReserve);
@@ -145,7 +175,11 @@ void Connection::HandleRead(ssize_t nread) {
     CloseNow();
     return;
   }
-  in_.Commit(static_cast<size_t>(nread));
+  if (tls_) {
+    if (!TakeCiphertext(static_cast<size_t>(nread))) return;
+  } else {
+    in_.Commit(static_cast<size_t>(nread));
+  }
   if (read_iteration_ != server_.iteration()) {
     read_iteration_ = server_.iteration();
     read_this_iteration_ = 0;
@@ -165,6 +199,38 @@ void Connection::HandleRead(ssize_t nread) {
   if (in_.empty()) in_.ShrinkIfIdle(kIdleInputKeep);
   if (!out_.empty()) ScheduleFlush();
   UpdateReading();
+}
+
+bool Connection::TakeCiphertext(size_t n) {
+  const size_t before = in_.size();
+  const bool was_done = tls_->handshake_done();
+  const TlsStream::Status status = tls_->Feed(tls_->ReadArea().data(), n, in_);
+  if (status == TlsStream::Status::kFailed) {
+    // As redis-server and nats-server: one line per failed handshake, this connection only.
+    KVGATE_LOG(kInfo, "connection %llu from %s: TLS %s failed: %s",
+               static_cast<unsigned long long>(id_), peer_.c_str(), was_done ? "read" : "handshake",
+               tls_->error().c_str());
+    // The alert OpenSSL queued tells the client why (a socket BIO would have sent it).
+    std::string_view alert = tls_->pending();
+    if (!alert.empty() && !writing_) {
+      uv_buf_t buf =
+          uv_buf_init(const_cast<char*>(alert.data()), static_cast<unsigned>(alert.size()));
+      uv_try_write(reinterpret_cast<uv_stream_t*>(&handle_), &buf, 1);
+    }
+    CloseNow();
+    return false;
+  }
+  if (!was_done && tls_->handshake_done()) {
+    KVGATE_LOG(kDebug, "connection %llu from %s: %s", static_cast<unsigned long long>(id_),
+               peer_.c_str(), tls_->Describe().c_str());
+    if (!out_.empty()) ScheduleFlush();
+  }
+  if (!tls_->pending().empty()) ScheduleFlush();
+  if (status == TlsStream::Status::kClosed) {
+    CloseNow();  // close_notify: the end of the stream, as EOF is for plaintext
+    return false;
+  }
+  return in_.size() > before;
 }
 
 bool Connection::OutputCongested() const {
@@ -260,6 +326,7 @@ void Connection::UpdateReading() {
 void Connection::Flush() {
   flush_scheduled = false;
   if (closing_ || writing_) return;
+  if (tls_) return FlushTls();
   if (out_.empty()) {
     if (close_after_flush_) {
       StartClose();
@@ -317,6 +384,63 @@ void Connection::Flush() {
   if (!writing_) RunDeferredInput();
 }
 
+void Connection::FlushTls() {
+  auto* stream = reinterpret_cast<uv_stream_t*>(&handle_);
+  for (;;) {
+    size_t allowed = Releasable();
+    if (allowed < out_.bytes()) server_.NoteGated(this);
+    bool encrypted = false;
+    while (allowed > 0 && tls_->pending().size() < kTlsEncryptAhead) {
+      std::string_view chunk;
+      out_.ForEachChunk([&](std::string_view c) {
+        chunk = c.substr(0, allowed);
+        return false;
+      });
+      const size_t took = tls_->Encrypt(chunk);
+      if (took == 0) break;  // handshake still running, or failed (below)
+      out_.ConsumeFront(took);
+      flushed_pos_ += took;
+      allowed -= took;
+      encrypted = true;
+    }
+    if (tls_->failed()) {
+      KVGATE_LOG(kInfo, "connection %llu from %s: TLS write failed: %s",
+                 static_cast<unsigned long long>(id_), peer_.c_str(), tls_->error().c_str());
+      StartClose();
+      return;
+    }
+    std::string_view cipher = tls_->pending();
+    if (cipher.empty()) break;
+    uv_buf_t buf =
+        uv_buf_init(const_cast<char*>(cipher.data()), static_cast<unsigned>(cipher.size()));
+    const int written = uv_try_write(stream, &buf, 1);
+    if (written < 0 && written != UV_EAGAIN) {
+      StartClose();
+      return;
+    }
+    if (written > 0) tls_->Consume(static_cast<size_t>(written));
+    if (!tls_->pending().empty()) {
+      // The kernel buffer is full: the rest goes by uv_write, alive in the stream until OnWrite.
+      std::string_view rest = tls_->StartInflight();
+      uv_buf_t later =
+          uv_buf_init(const_cast<char*>(rest.data()), static_cast<unsigned>(rest.size()));
+      if (uv_write(&write_req_, stream, &later, 1, OnWrite) != 0) {
+        StartClose();
+        return;
+      }
+      writing_ = true;
+      break;
+    }
+    if (!encrypted || allowed == 0) break;
+  }
+  if (!writing_ && close_after_flush_ && out_.empty()) {
+    StartClose();
+    return;
+  }
+  UpdateReading();
+  if (!writing_) RunDeferredInput();
+}
+
 void Connection::MarkOutput(uint64_t seq) {
   const uint64_t end = flushed_pos_ + out_.bytes();
   if (out_.empty() || end <= (marks_.empty() ? release_pos_ : marks_.back().pos)) return;
@@ -347,11 +471,17 @@ void Connection::PumpWhileBusy() {
   constexpr size_t kPumpBytes = 64 * 1024;
   size_t got = 0;
   while (got < kPumpBytes) {
-    auto tail = in_.Reserve(kReadReserve);
+    // TLS connections decrypt here too: ciphertext goes to the stream, plaintext to in_.
+    auto tail = tls_ ? tls_->ReadArea() : in_.Reserve(kReadReserve);
     const size_t want = std::min(tail.size(), kPumpBytes - got);
     const ssize_t n = ::recv(fd_, tail.data(), want, MSG_DONTWAIT);
     if (n > 0) {
-      in_.Commit(static_cast<size_t>(n));
+      if (tls_) {
+        TakeCiphertext(static_cast<size_t>(n));
+        if (closing_ || close_after_flush_) return;
+      } else {
+        in_.Commit(static_cast<size_t>(n));
+      }
       got += static_cast<size_t>(n);
       if (static_cast<size_t>(n) < want) break;
       continue;
@@ -374,7 +504,7 @@ void Connection::PumpWhileBusy() {
   // script: they wait only for batches handed to the log already (and for this connection's
   // earlier output, which the marks keep in order).
   MarkOutput(server_.gate().submitted);
-  if (!out_.empty()) Flush();
+  if (!out_.empty() || (tls_ && !tls_->pending().empty())) Flush();
 }
 
 void Connection::OnWrite(uv_write_t* req, int status) {
@@ -390,13 +520,17 @@ void Connection::OnWrite(uv_write_t* req, int status) {
 
 void Connection::HandleWrite(int status) {
   writing_ = false;
-  inflight_ = protocols::WriteBatch();
+  if (tls_) {
+    tls_->EndInflight();
+  } else {
+    inflight_ = protocols::WriteBatch();
+  }
   if (closing_) return;
   if (status < 0) {
     StartClose();
     return;
   }
-  if (!out_.empty() || close_after_flush_) {
+  if (!out_.empty() || close_after_flush_ || (tls_ && !tls_->pending().empty())) {
     Flush();
     if (closing_) return;
   }

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "gateway/tls_stream.h"
 #include "protocols/buffer.h"
 #include "translate/session.h"
 
@@ -40,7 +41,7 @@ class Connection final : public translate::Transport {
   void CloseAfterFlush() override;
   void CloseNow() override;
   size_t PendingOutputBytes() const override {
-    return out_.bytes() + inflight_.bytes();
+    return out_.bytes() + inflight_.bytes() + (tls_ ? tls_->BufferedBytes() : 0);
   }
   bool OutputCongested() const override;
   void PauseReading() override;
@@ -108,6 +109,13 @@ class Connection final : public translate::Transport {
   bool InputWaits() const;
   // Bytes at the front of out_ the output gate lets go now.
   size_t Releasable();
+  // TLS connections (tls_ set): `n` ciphertext bytes were read into tls_->ReadArea(); the
+  // plaintext goes to in_. False if the connection is closing now (handshake failed, EOF).
+  bool TakeCiphertext(size_t n);
+  // Flush() for TLS: encrypts what may go, writes the ciphertext as Flush() writes plaintext.
+  void FlushTls();
+  // Starts a uv_write of `data` (alive until OnWrite); false after closing on failure.
+  bool WriteLater(const uv_buf_t* bufs, unsigned n);
 
   Server& server_;
   uv_tcp_t handle_{};
@@ -128,6 +136,7 @@ class Connection final : public translate::Transport {
   uint64_t flushed_pos_ = 0;
   uint64_t release_pos_ = 0;  // output before this position may go
   std::unique_ptr<translate::Session> session_;
+  std::unique_ptr<TlsStream> tls_;  // null on plaintext connections: their path is unchanged
   bool writing_ = false;
   bool reading_ = false;
   bool paused_by_session_ = false;

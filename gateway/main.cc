@@ -13,6 +13,7 @@
 #include "gateway/persistence.h"
 #include "gateway/process_control.h"
 #include "gateway/server.h"
+#include "gateway/tls_manager.h"
 #include "translate/nats/nats_front.h"
 #include "translate/redis/front.h"
 #include "translate/redis/script_engine.h"
@@ -34,9 +35,18 @@ int main(int argc, char** argv) {
   gateway::Persistence persistence(server, engine, config.persistence);
   gateway::ProcessControl control(server, persistence);
 
+  gateway::TlsManager tls(config.tls);
+  if (std::string tls_error; !tls.Start(&tls_error)) {
+    KVGATE_LOG(kError, "%s", tls_error.c_str());
+    KVGATE_LOG(kError, "Failed to configure TLS. Check logs for more info.");
+    return 1;
+  }
+  server.AddReloadHook([&tls] { tls.Reload(); });
+
   // Binds one front's listener; false (after logging why) if the port cannot be used.
-  auto listen = [&](translate::Front& front, int port, const char* name) {
-    int bound = server.Listen(config.bind, port, front);
+  auto listen = [&](translate::Front& front, int port, const char* name,
+                    gateway::TlsEndpoint* endpoint) {
+    int bound = server.Listen(config.bind, port, front, endpoint);
     if (bound < 0) {
       KVGATE_LOG(kError, "cannot listen on %s:%d (%s): %s", config.bind.c_str(), port, name,
                  uv_strerror(bound));
@@ -47,21 +57,29 @@ int main(int argc, char** argv) {
   };
   std::unique_ptr<redis::RedisFront> redis_front;
   std::unique_ptr<nats::NatsFront> nats_front;
-  if (config.redis_port != 0) {
+  if (config.redis_port != 0 || config.tls.port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(store, config.redis);
     redis_front->AttachPersistence(&persistence);
     redis_front->AttachServerControl(&control);
+    redis_front->AttachTlsControl(&tls);
     // A script past busy-reply-threshold lets the other clients in (-BUSY, SCRIPT KILL).
     redis_front->scripts().set_busy_callback([&server] { server.ServeWhileBusy(); });
-    if (!listen(*redis_front, config.redis_port, "redis")) return 1;
+    if (config.redis_port != 0 && !listen(*redis_front, config.redis_port, "redis", nullptr))
+      return 1;
+    if (config.tls.port != 0 &&
+        !listen(*redis_front, config.tls.port, "redis tls", tls.redis_endpoint()))
+      return 1;
   }
   if (config.nats_port != 0) {
     nats_front = std::make_unique<nats::NatsFront>(store, config.nats);
     nats_front->AttachPersistence(&persistence);
-    if (!listen(*nats_front, config.nats_port, "nats")) return 1;
+    if (!listen(*nats_front, config.nats_port, config.tls.nats ? "nats tls" : "nats",
+                tls.nats_endpoint()))
+      return 1;
   }
   if (!redis_front && !nats_front) {
-    KVGATE_LOG(kError, "both ports are off (--redis-port 0 --nats-port 0): nothing to serve");
+    KVGATE_LOG(kError,
+               "every port is off (--redis-port 0 --tls-port 0 --nats-port 0): nothing to serve");
     return 1;
   }
   // The data directory is replayed on the loop while clients get -LOADING; then appendonly

@@ -47,6 +47,8 @@ Server::Server(engine::Store& store, const ServerOptions& options)
   sigterm_.data = this;
   uv_signal_init(&loop_, &sigusr1_);
   sigusr1_.data = this;
+  uv_signal_init(&loop_, &sighup_);
+  sighup_.data = this;
 }
 
 Server::~Server() {
@@ -57,8 +59,9 @@ Server::~Server() {
   uv_loop_close(&loop_);
 }
 
-int Server::Listen(const std::string& host, int port, translate::Front& front) {
+int Server::Listen(const std::string& host, int port, translate::Front& front, TlsEndpoint* tls) {
   auto listener = std::make_unique<Listener>(*this, front);
+  listener->tls_ = tls;
   sockaddr_storage addr{};
   int rc = uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr));
   if (rc != 0) rc = uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr));
@@ -96,6 +99,7 @@ int Server::Run() {
     uv_signal_start(&sigint_, OnSignal, SIGINT);
     uv_signal_start(&sigterm_, OnSignal, SIGTERM);
     uv_signal_start(&sigusr1_, OnReportSignal, SIGUSR1);
+    uv_signal_start(&sighup_, OnReloadSignal, SIGHUP);
   }
   uv_timer_start(&engine_timer_, OnEngineTimer, options_.engine_tick_ms, options_.engine_tick_ms);
   uv_timer_start(&front_timer_, OnFrontTimer, options_.front_tick_ms, options_.front_tick_ms);
@@ -127,6 +131,17 @@ void Server::OnReportSignal(uv_signal_t* handle, int /*signum*/) {
   self->cpu_stats_ = CpuStats{};
 }
 
+void Server::OnReloadSignal(uv_signal_t* handle, int /*signum*/) {
+  auto* self = static_cast<Server*>(handle->data);
+  self->InvalidateClock();
+  KVGATE_LOG(kInfo, "SIGHUP: reloading");
+  try {
+    for (auto& hook : self->reload_hooks_) hook();
+  } catch (const std::exception& e) {
+    KVGATE_LOG(kError, "reload: %s", e.what());
+  }
+}
+
 std::string Server::LoopStatsText() const {
   char buf[256];
   int n = std::snprintf(buf, sizeof buf, "iterations=%llu max_busy_us=%llu busy_over_10ms=%llu",
@@ -156,7 +171,8 @@ void Server::BeginShutdown() {
         reinterpret_cast<uv_handle_t*>(&engine_timer_),
         reinterpret_cast<uv_handle_t*>(&front_timer_), reinterpret_cast<uv_handle_t*>(&wake_timer_),
         reinterpret_cast<uv_handle_t*>(&sigint_), reinterpret_cast<uv_handle_t*>(&sigterm_),
-        reinterpret_cast<uv_handle_t*>(&sigusr1_), reinterpret_cast<uv_handle_t*>(&stop_async_)}) {
+        reinterpret_cast<uv_handle_t*>(&sigusr1_), reinterpret_cast<uv_handle_t*>(&sighup_),
+        reinterpret_cast<uv_handle_t*>(&stop_async_)}) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);
   }
 }

@@ -26,6 +26,7 @@ namespace kvgate::gateway {
 
 class Connection;
 class Server;
+class TlsEndpoint;
 
 struct ServerOptions {
   size_t max_clients = 10'000;         // both ports together
@@ -57,11 +58,16 @@ class Listener {
   int port() const {
     return port_;
   }
+  // Set on a TLS listener (gateway/tls_context.h); null on a plaintext one.
+  TlsEndpoint* tls() const {
+    return tls_;
+  }
 
  private:
   friend class Server;
   Server& server_;
   translate::Front& front_;
+  TlsEndpoint* tls_ = nullptr;
   uv_tcp_t handle_{};
   int port_ = 0;
 };
@@ -76,7 +82,13 @@ class Server {
 
   // Binds and listens; port 0 picks an ephemeral port. Returns the bound port, or a negative
   // libuv error code. Clients refused by max_clients get the front's MaxClientsReply().
-  int Listen(const std::string& host, int port, translate::Front& front);
+  // With `tls` (owned by the caller, outliving the server) every connection speaks TLS.
+  int Listen(const std::string& host, int port, translate::Front& front,
+             TlsEndpoint* tls = nullptr);
+  // Called on SIGHUP (with handle_signals): reloads what can be (TLS certificates).
+  void AddReloadHook(std::function<void()> hook) {
+    reload_hooks_.push_back(std::move(hook));
+  }
   // Runs the loop until stopped; returns 0 on a clean stop.
   int Run();
   // Thread-safe: asks the loop to stop (tests run the server on another thread).
@@ -207,6 +219,7 @@ class Server {
   static void OnFrontTimer(uv_timer_t* handle);
   static void OnSignal(uv_signal_t* handle, int signum);
   static void OnReportSignal(uv_signal_t* handle, int signum);
+  static void OnReloadSignal(uv_signal_t* handle, int signum);
   static void OnStopAsync(uv_async_t* handle);
   static void OnIdle(uv_idle_t* handle);
   // Arms wake_timer_ for the fronts' next deadline, so the loop does not sleep past it.
@@ -229,6 +242,8 @@ class Server {
   uv_signal_t sigint_{};
   uv_signal_t sigterm_{};
   uv_signal_t sigusr1_{};
+  uv_signal_t sighup_{};
+  std::vector<std::function<void()>> reload_hooks_;
   uv_async_t stop_async_{};
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<translate::Front*> fronts_;

@@ -31,6 +31,9 @@ struct NatsConfig {
   std::string host = "0.0.0.0";
   int port = 4222;
   bool jetstream = true;
+  // INFO tls_required / tls_verify: the gateway runs TLS on this port (after INFO).
+  bool tls_required = false;
+  bool tls_verify = false;
 
   // ---- timers ----
   int64_t ping_interval_ms = 120'000;  // server PING cadence (nats-server default 2 min)

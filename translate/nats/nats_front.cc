@@ -78,8 +78,10 @@ std::string NatsFront::InfoJson(uint64_t client_id, std::string_view peer_addres
       .Key("port")
       .Int(config_.port)
       .Key("headers")
-      .Bool(true)
-      .Key("max_payload")
+      .Bool(true);
+  if (config_.tls_required) w.Key("tls_required").Bool(true);
+  if (config_.tls_verify) w.Key("tls_verify").Bool(true);
+  w.Key("max_payload")
       .Uint(config_.max_payload)
       .Key("jetstream")
       .Bool(config_.jetstream)

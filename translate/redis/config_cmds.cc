@@ -351,10 +351,26 @@ void GetCmd(CommandContext& ctx) {
       if (std::find(found.begin(), found.end(), &p) == found.end()) found.push_back(&p);
     }
   }
-  ctx.w.MapHeader(found.size());
+  // tls-* parameters belong to the gateway (translate/tls_control.h).
+  std::vector<std::string_view> tls_found;
+  if (const translate::TlsControl* tls = ctx.front.tls_control()) {
+    for (std::string_view name : tls->ParamNames()) {
+      for (size_t i = 2; i < ctx.argc(); ++i) {
+        if (GlobMatch(ctx.arg(i), name, /*nocase=*/true)) {
+          tls_found.push_back(name);
+          break;
+        }
+      }
+    }
+  }
+  ctx.w.MapHeader(found.size() + tls_found.size());
   for (const Param* p : found) {
     ctx.w.Bulk(p->name);
     ctx.w.Bulk(p->get(ctx.front));
+  }
+  for (std::string_view name : tls_found) {
+    ctx.w.Bulk(name);
+    ctx.w.Bulk(ctx.front.tls_control()->Get(name));
   }
 }
 
@@ -362,12 +378,24 @@ void SetCmd(CommandContext& ctx) {
   if (ctx.argc() % 2 != 0) return ReplyArity(ctx.w, "config|set");
   RedisConfig staged = ctx.front.config();
   std::vector<const Param*> seen;
+  translate::TlsControl* tls = ctx.front.tls_control();
+  std::vector<std::pair<std::string, std::string>> tls_changes;
   auto fail = [&](std::string_view arg, std::string_view why) {
     ctx.w.Error("ERR CONFIG SET failed (possibly related to argument '" +
                 std::string(CString(arg)) + "') - " + std::string(why));
   };
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     const Param* p = FindParam(CString(ctx.arg(i)));
+    if (p == nullptr && tls != nullptr && tls->Known(CString(ctx.arg(i)))) {
+      std::string name(CString(ctx.arg(i)));
+      for (char& ch : name) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+      for (const auto& [seen_name, v] : tls_changes) {
+        if (seen_name == name) return fail(ctx.arg(i), "duplicate parameter");
+      }
+      if (!tls->Mutable(name)) return fail(ctx.arg(i), "can't set immutable config");
+      tls_changes.emplace_back(std::move(name), std::string(ctx.arg(i + 1)));
+      continue;
+    }
     if (p == nullptr) {
       return ctx.w.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
                          std::string(CString(ctx.arg(i))) + "'");
@@ -381,8 +409,14 @@ void SetCmd(CommandContext& ctx) {
   // All or nothing: apply to a copy, commit only if every value was valid.
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     const Param* p = FindParam(CString(ctx.arg(i)));
+    if (p == nullptr) continue;  // a tls-* parameter
     std::string err = p->set(&staged, ctx.arg(i + 1));
     if (!err.empty()) return fail(ctx.arg(i), err);
+  }
+  if (!tls_changes.empty()) {
+    std::string failed_name;
+    std::string err = tls->Set(tls_changes, &failed_name);
+    if (!err.empty()) return fail(failed_name, err);
   }
   const bool maxmemory_changed = staged.maxmemory != ctx.front.config().maxmemory;
   const bool storage_changed =

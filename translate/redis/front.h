@@ -26,6 +26,7 @@
 #include "translate/redis/redis_config.h"
 #include "translate/redis/tracking.h"
 #include "translate/redis/watch_registry.h"
+#include "translate/tls_control.h"
 
 namespace kvgate::redis {
 
@@ -173,6 +174,13 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   void set_flushing(bool flushing) {
     flushing_ = flushing;
   }
+  // The gateway's TLS settings for CONFIG tls-* (nullptr: not available; outlives the front).
+  void AttachTlsControl(translate::TlsControl* tls) {
+    tls_control_ = tls;
+  }
+  translate::TlsControl* tls_control() const {
+    return tls_control_;
+  }
 
  private:
   void OnChange(const engine::ChangeEvent& event) override;
@@ -204,6 +212,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   RedisSession* current_ = nullptr;
   bool flushing_ = false;
   bool functions_restored_ = false;  // ApplyDatabaseStorage brought the saved libraries back
+  translate::TlsControl* tls_control_ = nullptr;
   // Bucket refs per database; a ref whose bucket was deleted is looked up (or created) again.
   std::vector<engine::BucketRef> db_cache_;
   PendingWakes pending_;

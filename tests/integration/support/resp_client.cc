@@ -78,16 +78,22 @@ size_t RespReplyLength(std::string_view data) {
   return end == std::string_view::npos ? 0 : end;
 }
 
-RawConn::RawConn(int port) {
-  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+int ConnectLoopback(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd_);
-    throw std::runtime_error("connect failed to port " + std::to_string(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
   }
+  return fd;
+}
+
+RawConn::RawConn(int port) {
+  fd_ = ConnectLoopback(port);
+  if (fd_ < 0) throw std::runtime_error("connect failed to port " + std::to_string(port));
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }

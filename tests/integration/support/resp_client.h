@@ -13,6 +13,8 @@
 
 namespace kvgate::testing {
 
+// A TCP connection to 127.0.0.1:port (a blocking fd), or -1.
+int ConnectLoopback(int port);
 // Length of the first complete RESP2/RESP3 reply in `data`, or 0 if incomplete.
 size_t RespReplyLength(std::string_view data);
 
