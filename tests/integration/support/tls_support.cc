@@ -63,6 +63,14 @@ TlsConn::TlsConn(int port, const TlsClientOptions& o) {
   }
   timeval tv{.tv_sec = 10, .tv_usec = 0};
   setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  while (o.plain_line_first && greeting_.find("\r\n") == std::string::npos) {
+    char ch = 0;
+    if (recv(fd_, &ch, 1, 0) != 1) {
+      error_ = "no greeting";
+      return;
+    }
+    greeting_ += ch;
+  }
   ctx_ = SSL_CTX_new(TLS_client_method());
   if (!o.ca.empty()) {
     SSL_CTX_load_verify_locations(ctx_, o.ca.c_str(), nullptr);
@@ -132,6 +140,23 @@ std::string TlsConn::ReadReplies(size_t count, int timeout_ms) {
   return out;
 }
 
+std::string TlsConn::ReadLine() {
+  char buf[4096];
+  while (buffer_.find("\r\n") == std::string::npos && ok_) {
+    const int n = SSL_read(ssl_, buf, sizeof buf);
+    if (n <= 0) {
+      ok_ = false;
+      break;
+    }
+    buffer_.append(buf, static_cast<size_t>(n));
+  }
+  const size_t end = buffer_.find("\r\n");
+  if (end == std::string::npos) return "";
+  std::string line = buffer_.substr(0, end + 2);
+  buffer_.erase(0, end + 2);
+  return line;
+}
+
 std::string TlsConn::Call(const std::vector<std::string>& args) {
   if (!Send(EncodeCommand(args))) return "";
   return ReadReplies(1);
@@ -189,6 +214,34 @@ std::unique_ptr<Server> StartRedisServerTls(const TestCerts& certs,
     s->process.reset();
   }
   throw std::runtime_error("redis-server with TLS did not start");
+}
+
+std::unique_ptr<Server> StartNatsServerTls(const TestCerts& certs, bool verify) {
+  std::string bin = FindProgram("nats-server");
+  if (bin.empty()) throw std::runtime_error("nats-server is not installed (tools/setup.sh)");
+  auto s = std::make_unique<Server>();
+  s->dir = MakeTempDir("nats-tls");
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    s->port = FreePort();
+    std::vector<std::string> argv = {bin,
+                                     "-js",
+                                     "-a",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(s->port),
+                                     "-sd",
+                                     s->dir + "/js",
+                                     "--tls",
+                                     "--tlscert",
+                                     certs.server_crt,
+                                     "--tlskey",
+                                     certs.server_key};
+    if (verify) argv.insert(argv.end(), {"--tlsverify", "--tlscacert", certs.ca});
+    s->process = std::make_unique<Process>(argv, s->dir + "/nats.log");
+    if (WaitForPort(s->port)) return s;
+    s->process.reset();
+  }
+  throw std::runtime_error("nats-server with TLS did not start");
 }
 
 std::unique_ptr<Server> StartKvgateTls(const TestCerts& certs,

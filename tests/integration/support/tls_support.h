@@ -33,6 +33,8 @@ struct TlsClientOptions {
   std::string ca;    // verify the server against it (empty: no verification)
   std::string cert;  // client certificate (empty: none)
   std::string key;
+  // Read one plaintext line (NATS INFO) before the handshake.
+  bool plain_line_first = false;
 };
 
 // A blocking TLS connection to 127.0.0.1:port speaking raw RESP.
@@ -54,9 +56,15 @@ class TlsConn {
   // Reads until `count` whole replies arrived (or an error / close / timeout).
   std::string ReadReplies(size_t count, int timeout_ms = 10000);
   std::string Call(const std::vector<std::string>& args);
+  // One "\r\n"-terminated line (NATS), "" on error or close.
+  std::string ReadLine();
   // The server certificate's serial number (decimal) and subject ("/CN=...").
   std::string PeerSerial() const;
   std::string PeerSubject() const;
+  // The plaintext line read before the handshake (plain_line_first).
+  const std::string& greeting() const {
+    return greeting_;
+  }
 
  private:
   int fd_ = -1;
@@ -65,12 +73,15 @@ class TlsConn {
   bool ok_ = false;
   std::string error_;
   std::string buffer_;
+  std::string greeting_;
 };
 
 // redis-server --port 0 --tls-port P with the certificates (and `extra` options).
 std::unique_ptr<Server> StartRedisServerTls(const TestCerts& certs,
                                             const std::vector<std::string>& extra = {});
 // kvgate with --tls-port (set in ->port) and the certificates, plus `extra`.
+// nats-server -js --tls (and --tlsverify --tlscacert when `verify`) on ->port.
+std::unique_ptr<Server> StartNatsServerTls(const TestCerts& certs, bool verify);
 std::unique_ptr<Server> StartKvgateTls(const TestCerts& certs,
                                        const std::vector<std::string>& extra = {});
 
