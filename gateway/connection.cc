@@ -110,6 +110,9 @@ Connection* Connection::Open(Connection* c, Server& server, Listener& listener) 
   }
 
   if (TlsEndpoint* tls = listener.tls()) {
+    if (tls->handshake_timeout_ms() != 0) {
+      c->tls_deadline_ns_ = uv_hrtime() + tls->handshake_timeout_ms() * 1'000'000;
+    }
     c->tls_ = TlsStream::Create(tls->ctx(), tls->verify_mode());
     if (!c->tls_) {
       KVGATE_LOG(kWarning, "connection from %s: cannot start TLS", c->peer_.c_str());
@@ -231,6 +234,12 @@ bool Connection::TakeCiphertext(size_t n) {
     return false;
   }
   return in_.size() > before;
+}
+
+void Connection::CloseOverdueHandshake() {
+  KVGATE_LOG(kInfo, "connection %llu from %s: TLS handshake failed: timeout",
+             static_cast<unsigned long long>(id_), peer_.c_str());
+  CloseNow();
 }
 
 bool Connection::OutputCongested() const {

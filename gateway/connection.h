@@ -76,6 +76,12 @@ class Connection final : public translate::Transport {
   bool closing() const {
     return closing_;
   }
+  // A TLS handshake still running past its listener's timeout (now_ns: uv_hrtime()).
+  bool TlsHandshakeOverdue(uint64_t now_ns) const {
+    return tls_deadline_ns_ != 0 && now_ns > tls_deadline_ns_ && !tls_->handshake_done();
+  }
+  // Closes an overdue handshake, logged as nats-server does.
+  void CloseOverdueHandshake();
   // From inside a long Redis script (Server::ServeWhileBusy): reads what the kernel holds
   // (bounded), lets the session answer it and writes the replies, without the loop. Sessions
   // that do not serve while busy, and the connection running the script, are left alone.
@@ -137,6 +143,7 @@ class Connection final : public translate::Transport {
   uint64_t release_pos_ = 0;  // output before this position may go
   std::unique_ptr<translate::Session> session_;
   std::unique_ptr<TlsStream> tls_;  // null on plaintext connections: their path is unchanged
+  uint64_t tls_deadline_ns_ = 0;    // handshake timeout (0 = none)
   bool writing_ = false;
   bool reading_ = false;
   bool paused_by_session_ = false;

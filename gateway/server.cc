@@ -9,6 +9,7 @@
 
 #include "gateway/connection.h"
 #include "gateway/log.h"
+#include "gateway/tls_context.h"
 
 namespace kvgate::gateway {
 
@@ -195,6 +196,19 @@ void Server::OnConnection(uv_stream_t* server_handle, int status) {
 void Server::AcceptOne(Listener& listener) {
   if (shutting_down_) return;
   Connection::Accept(*this, listener);
+}
+
+void Server::CloseOverdueHandshakes() {
+  bool any = false;
+  for (auto& l : listeners_) any = any || (l->tls_ != nullptr && l->tls_->handshake_timeout_ms());
+  // A sweep every ~0.5 s is precise enough for timeouts of seconds.
+  if (!any || ++handshake_sweep_ticks_ % 10 != 0) return;
+  const uint64_t now = uv_hrtime();
+  for (Connection* c = connections_; c != nullptr;) {
+    Connection* next = c->next;  // closing unlinks c
+    if (c->TlsHandshakeOverdue(now)) c->CloseOverdueHandshake();
+    c = next;
+  }
 }
 
 void Server::Register(Connection* c) {
@@ -412,6 +426,7 @@ void Server::OnFrontTimer(uv_timer_t* handle) {
   self->InvalidateClock();
   try {
     for (auto* f : self->fronts_) f->Tick();
+    self->CloseOverdueHandshakes();
   } catch (const std::exception& e) {
     KVGATE_LOG(kError, "tick: %s", e.what());
   }

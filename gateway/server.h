@@ -226,6 +226,8 @@ class Server {
   void ArmWakeTimer();
 
   void AcceptOne(Listener& listener);
+  // Closes connections of listeners with a TLS handshake timeout that are past it.
+  void CloseOverdueHandshakes();
   // Returns the time it read (uv_hrtime), which the rest of the prepare hook reuses.
   uint64_t MeasureIteration();
   void FlushPending();
@@ -244,6 +246,7 @@ class Server {
   uv_signal_t sigusr1_{};
   uv_signal_t sighup_{};
   std::vector<std::function<void()>> reload_hooks_;
+  uint64_t handshake_sweep_ticks_ = 0;
   uv_async_t stop_async_{};
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<translate::Front*> fronts_;

@@ -88,11 +88,19 @@ class TlsEndpoint {
   void set_verify_mode(int mode) {
     verify_mode_ = mode;
   }
+  // A connection whose handshake is not done this long after accept is closed (0 = never).
+  uint64_t handshake_timeout_ms() const {
+    return handshake_timeout_ms_;
+  }
+  void set_handshake_timeout_ms(uint64_t ms) {
+    handshake_timeout_ms_ = ms;
+  }
 
  private:
   SslCtxPtr ctx_;
   int verify_mode_;
   bool plain_greeting_;
+  uint64_t handshake_timeout_ms_ = 0;
 };
 
 // The last OpenSSL error queued on this thread as text (clears the queue).

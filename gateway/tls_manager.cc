@@ -131,6 +131,9 @@ const TlsParam* Find(std::string_view name) {
   return nullptr;
 }
 
+// nats-server's default tls_timeout (2 s): a client that does not finish its handshake is cut.
+constexpr uint64_t kNatsTlsTimeoutMs = 2000;
+
 constexpr std::string_view kUpdateFailed = "Unable to update TLS configuration. Check server logs.";
 
 }  // namespace
@@ -170,6 +173,7 @@ bool TlsManager::Start(std::string* error) {
     }
     nats_ = std::make_unique<TlsEndpoint>(std::move(ctx), TlsVerifyMode(s.auth_clients),
                                           /*plain_greeting=*/true);
+    nats_->set_handshake_timeout_ms(kNatsTlsTimeoutMs);
   }
   return true;
 }

@@ -111,20 +111,34 @@ TEST_CASE("NATS TLS: a plaintext client after INFO is closed, as by nats-server;
   TestCerts certs;
   auto ref = StartNatsServerTls(certs, false);
   auto kv = StartKvgate(KvgateNatsTlsArgs(certs, false));
+  std::vector<std::string> replies;
   for (int port : {ref->port, kv->nats_port}) {
     kvgate::testing::RawConn c(port);
     CHECK(c.ReadUntilQuiet(300).rfind("INFO {", 0) == 0);
     c.Send("CONNECT {\"verbose\":false}\r\nPING\r\n");
-    const std::string after = c.ReadUntilQuiet(300);
-    CHECK(after.find("PONG") == std::string::npos);
+    replies.push_back(c.ReadUntilQuiet(300));
+    CHECK(replies.back().find("PONG") == std::string::npos);
     CHECK(c.WaitClosed(3000));
   }
+  CHECK(replies[1] == replies[0]);  // nothing: no TLS alert, no -ERR
   // A client that read INFO and stalls mid-handshake does not hold up another.
   kvgate::testing::RawConn stalled(kv->nats_port);
   stalled.ReadUntilQuiet(100);
   stalled.Send(std::string("\x16\x03\x01\x02\x00\x01", 6));
   CHECK(KvOutcome(kv->nats_port, {certs.ca, "", ""}) == "put/get 70000 bytes rev 1");
   CHECK(kv->process->ReadLog().find("TLS handshake failed") != std::string::npos);
+  // ...and is cut after nats-server's 2 s TLS timeout, on both servers.
+  for (int port : {ref->port, kv->nats_port}) {
+    kvgate::testing::RawConn slow(port);
+    slow.ReadUntilQuiet(100);
+    slow.Send(std::string("\x16\x03\x01\x02\x00\x01", 6));
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(slow.WaitClosed(5000));
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited > std::chrono::milliseconds(1500));
+    CHECK(waited < std::chrono::milliseconds(3500));
+  }
+  CHECK(kv->process->ReadLog().find("TLS handshake failed: timeout") != std::string::npos);
 }
 
 TEST_CASE("NATS TLS: own certificate files, reloaded on SIGHUP", "[integration][tls]") {
