@@ -270,3 +270,42 @@ TEST_CASE("TLS certificates reload on SIGHUP and on CONFIG SET tls-cert-file",
     CHECK(c.Call({"PING"}) == "+PONG\r\n");
   }
 }
+
+TEST_CASE("tls-key-file-pass and tls-ca-cert-dir work as in redis-server", "[integration][tls]") {
+  TestCerts certs;
+  const std::string dir = certs.dir.path;
+  std::string out;
+  REQUIRE(RunCommand({"openssl", "pkey", "-in", certs.server_key, "-aes256", "-passout",
+                      "pass:s3cret", "-out", dir + "/encrypted.key"},
+                     &out) == 0);
+  REQUIRE(RunCommand({"mkdir", "-p", dir + "/cas"}, &out) == 0);
+  REQUIRE(RunCommand({"cp", certs.ca, dir + "/cas/"}, &out) == 0);
+  REQUIRE(RunCommand({"openssl", "rehash", dir + "/cas"}, &out) == 0);
+  const std::vector<std::string> files = {
+      "--tls-cert-file",     certs.server_crt, "--tls-key-file",    dir + "/encrypted.key",
+      "--tls-key-file-pass", "s3cret",         "--tls-ca-cert-dir", dir + "/cas"};
+  auto ref = StartRedisServerTls(certs, files, /*standard_files=*/false);
+  auto kv = StartKvgateTls(certs, files, /*standard_files=*/false);
+  const TlsClientOptions with_cert{certs.ca, certs.client_crt, certs.client_key};
+  CHECK(PingOutcome(ref->port, with_cert) == "PONG");
+  CHECK(PingOutcome(kv->port, with_cert) == "PONG");
+  CHECK(PingOutcome(kv->port, {certs.ca, "", ""}) == PingOutcome(ref->port, {certs.ca, "", ""}));
+  // A wrong pass: the key cannot be read, the old context stays, as redis-server.
+  TlsConn rc(ref->port, with_cert);
+  TlsConn kc(kv->port, with_cert);
+  const std::string want = rc.Call({"CONFIG", "SET", "tls-key-file-pass", "wrong"});
+  CHECK(kc.Call({"CONFIG", "SET", "tls-key-file-pass", "wrong"}) == want);
+  CHECK(want.rfind("-ERR CONFIG SET failed (possibly related to argument 'tls-key-file-pass')",
+                   0) == 0);
+  CHECK(PingOutcome(kv->port, with_cert) == "PONG");
+  // Without a pass the encrypted key does not load at startup: kvgate refuses to start.
+  std::string log;
+  const int rc_start = RunCommand(
+      {kvgate::testing::KvgateBinary(), "--redis-port", "0", "--nats-port", "0", "--tls-port",
+       std::to_string(kvgate::testing::FreePort()), "--tls-cert-file", certs.server_crt,
+       "--tls-key-file", dir + "/encrypted.key", "--tls-ca-cert-file", certs.ca},
+      &log, "", 10000);
+  CHECK(rc_start == 1);
+  CHECK(log.find("Failed to load private key") != std::string::npos);
+  CHECK(log.find("Failed to configure TLS. Check logs for more info.") != std::string::npos);
+}

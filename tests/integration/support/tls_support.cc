@@ -17,6 +17,12 @@
 namespace kvgate::testing {
 namespace {
 
+// The certificate, key and CA options every TLS server of these tests gets by default.
+std::vector<std::string> StandardFiles(const TestCerts& certs) {
+  return {"--tls-cert-file", certs.server_crt,     "--tls-key-file",
+          certs.server_key,  "--tls-ca-cert-file", certs.ca};
+}
+
 void Run(const std::vector<std::string>& argv) {
   std::string out;
   if (RunCommand(argv, &out) != 0) throw std::runtime_error("openssl failed: " + out);
@@ -180,7 +186,8 @@ std::string TlsConn::PeerSubject() const {
 }
 
 std::unique_ptr<Server> StartRedisServerTls(const TestCerts& certs,
-                                            const std::vector<std::string>& extra) {
+                                            const std::vector<std::string>& extra,
+                                            bool standard_files) {
   std::string bin = FindProgram("redis-server");
   if (bin.empty()) throw std::runtime_error("redis-server is not installed (tools/setup.sh)");
   auto s = std::make_unique<Server>();
@@ -194,12 +201,6 @@ std::unique_ptr<Server> StartRedisServerTls(const TestCerts& certs,
                                      std::to_string(s->port),
                                      "--bind",
                                      "127.0.0.1",
-                                     "--tls-cert-file",
-                                     certs.server_crt,
-                                     "--tls-key-file",
-                                     certs.server_key,
-                                     "--tls-ca-cert-file",
-                                     certs.ca,
                                      "--save",
                                      "",
                                      "--appendonly",
@@ -208,6 +209,9 @@ std::unique_ptr<Server> StartRedisServerTls(const TestCerts& certs,
                                      s->dir,
                                      "--daemonize",
                                      "no"};
+    if (standard_files) {
+      for (std::string& a : StandardFiles(certs)) argv.push_back(std::move(a));
+    }
     argv.insert(argv.end(), extra.begin(), extra.end());
     s->process = std::make_unique<Process>(argv, s->dir + "/redis.log");
     if (WaitForPort(s->port)) return s;
@@ -245,12 +249,13 @@ std::unique_ptr<Server> StartNatsServerTls(const TestCerts& certs, bool verify) 
 }
 
 std::unique_ptr<Server> StartKvgateTls(const TestCerts& certs,
-                                       const std::vector<std::string>& extra) {
+                                       const std::vector<std::string>& extra, bool standard_files) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     const int port = FreePort();
-    std::vector<std::string> args = {
-        "--tls-port",     std::to_string(port), "--tls-cert-file",    certs.server_crt,
-        "--tls-key-file", certs.server_key,     "--tls-ca-cert-file", certs.ca};
+    std::vector<std::string> args = {"--tls-port", std::to_string(port)};
+    if (standard_files) {
+      for (std::string& a : StandardFiles(certs)) args.push_back(std::move(a));
+    }
     args.insert(args.end(), extra.begin(), extra.end());
     auto s = StartKvgate(args);
     if (WaitForPort(port)) {

@@ -76,13 +76,16 @@ class TlsConn {
   std::string greeting_;
 };
 
-// redis-server --port 0 --tls-port P with the certificates (and `extra` options).
+// redis-server --port 0 --tls-port P with the certificates (and `extra` options); with
+// `standard_files` false, `extra` names the certificate, key and CA files itself.
 std::unique_ptr<Server> StartRedisServerTls(const TestCerts& certs,
-                                            const std::vector<std::string>& extra = {});
+                                            const std::vector<std::string>& extra = {},
+                                            bool standard_files = true);
 // kvgate with --tls-port (set in ->port) and the certificates, plus `extra`.
 // nats-server -js --tls (and --tlsverify --tlscacert when `verify`) on ->port.
 std::unique_ptr<Server> StartNatsServerTls(const TestCerts& certs, bool verify);
 std::unique_ptr<Server> StartKvgateTls(const TestCerts& certs,
-                                       const std::vector<std::string>& extra = {});
+                                       const std::vector<std::string>& extra = {},
+                                       bool standard_files = true);
 
 }  // namespace kvgate::testing
