@@ -309,3 +309,34 @@ TEST_CASE("tls-key-file-pass and tls-ca-cert-dir work as in redis-server", "[int
   CHECK(log.find("Failed to load private key") != std::string::npos);
   CHECK(log.find("Failed to configure TLS. Check logs for more info.") != std::string::npos);
 }
+
+TEST_CASE("TLS: a client that pipelines large replies without reading is paused, not buffered",
+          "[integration][tls]") {
+  TestCerts certs;
+  auto kv = StartKvgateTls(certs);
+  const TlsClientOptions o{certs.ca, certs.client_crt, certs.client_key};
+  TlsConn writer(kv->port, o);
+  REQUIRE(writer.ok());
+  const std::string value(1 << 20, 'v');
+  REQUIRE(writer.Call({"SET", "big", value}) == "+OK\r\n");
+  // 64 MB of replies asked for; the client reads none of them for a while.
+  std::string batch;
+  for (int i = 0; i < 64; ++i) batch += EncodeCommand({"GET", "big"});
+  REQUIRE(writer.Send(batch));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // kvgate stops reading that client above --output-high-water, so its memory stays bounded.
+  std::string rss;
+  REQUIRE(RunCommand({"ps", "-o", "rss=", "-p", std::to_string(kv->process->pid())}, &rss) == 0);
+  INFO("kvgate RSS KiB " << rss);
+  CHECK(std::stol(rss) < 64 * 1024);  // KiB: well under the 64 MB the client asked for
+  // Meanwhile other TLS clients are served.
+  TlsConn other(kv->port, o);
+  REQUIRE(other.ok());
+  CHECK(other.Call({"STRLEN", "big"}) == ":1048576\r\n");
+  // Reading resumes it: every reply arrives whole.
+  const std::string replies = writer.ReadReplies(64, 60000);
+  const std::string one = "$1048576\r\n" + value + "\r\n";
+  CHECK(replies.size() == 64 * one.size());
+  CHECK(replies.substr(0, one.size()) == one);
+  CHECK(replies.substr(replies.size() - one.size()) == one);
+}
