@@ -42,6 +42,21 @@ int main(int argc, char** argv) {
     return 1;
   }
   server.AddReloadHook([&tls] { tls.Reload(); });
+  std::unique_ptr<redis::RedisFront> redis_front;
+  // CONFIG SET tls-port: the new port first, then the old one goes (redis-server's order).
+  tls.SetListenHook([&](int old_port, int port, gateway::TlsEndpoint* endpoint) {
+    if (port != 0) {
+      const int bound = server.Listen(config.bind, port, *redis_front, endpoint);
+      if (bound < 0) {
+        KVGATE_LOG(kWarning, "cannot listen on %s:%d (redis tls): %s", config.bind.c_str(), port,
+                   uv_strerror(bound));
+        return std::string("Unable to listen on this port. Check server logs.");
+      }
+      KVGATE_LOG(kInfo, "redis tls listening on %s:%d", config.bind.c_str(), bound);
+    }
+    if (old_port != 0) server.StopListening(old_port);
+    return std::string();
+  });
 
   // Binds one front's listener; false (after logging why) if the port cannot be used.
   auto listen = [&](translate::Front& front, int port, const char* name,
@@ -55,7 +70,6 @@ int main(int argc, char** argv) {
     KVGATE_LOG(kInfo, "%s listening on %s:%d", name, config.bind.c_str(), bound);
     return true;
   };
-  std::unique_ptr<redis::RedisFront> redis_front;
   std::unique_ptr<nats::NatsFront> nats_front;
   if (config.redis_port != 0 || config.tls.port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(store, config.redis);

@@ -95,6 +95,19 @@ int Server::Listen(const std::string& host, int port, translate::Front& front, T
   return bound_port;
 }
 
+bool Server::StopListening(int port) {
+  for (auto it = listeners_.begin(); it != listeners_.end(); ++it) {
+    if ((*it)->port_ != port) continue;
+    Listener* l = it->release();
+    listeners_.erase(it);
+    // Connections keep no reference to their listener: it goes once libuv is done with it.
+    uv_close(reinterpret_cast<uv_handle_t*>(l->handle()),
+             [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
+    return true;
+  }
+  return false;
+}
+
 int Server::Run() {
   if (options_.handle_signals) {
     uv_signal_start(&sigint_, OnSignal, SIGINT);

@@ -85,6 +85,8 @@ class Server {
   // With `tls` (owned by the caller, outliving the server) every connection speaks TLS.
   int Listen(const std::string& host, int port, translate::Front& front,
              TlsEndpoint* tls = nullptr);
+  // Closes the listener bound to `port` (its open connections stay); false if there is none.
+  bool StopListening(int port);
   // Called on SIGHUP (with handle_signals): reloads what can be (TLS certificates).
   void AddReloadHook(std::function<void()> hook) {
     reload_hooks_.push_back(std::move(hook));

@@ -16,6 +16,7 @@ enum class Effect {
   kReload,          // rebuilds the context (redis-server's applyTlsCfg)
   kReloadVolatile,  // the same, even when set to its current value (a file may have changed)
   kVerifyMode,      // read per new connection: no rebuild
+  kPort,            // moves the listener (redis-server's applyTLSPort)
 };
 
 using Getter = std::string (*)(const TlsOptions&);
@@ -71,8 +72,17 @@ std::string SetInt(TlsOptions* o, std::string_view v) {
 
 // redis-server 7.0's tls-* parameters that apply to a server-side listener.
 const TlsParam kParams[] = {
-    {"tls-port", Effect::kImmutable, [](const TlsOptions& o) { return std::to_string(o.port); },
-     nullptr},
+    {"tls-port", Effect::kPort, [](const TlsOptions& o) { return std::to_string(o.port); },
+     [](TlsOptions* o, std::string_view v) {
+       int64_t x = 0;
+       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+       if (ec != std::errc() || end != v.data() + v.size()) {
+         return std::string("argument couldn't be parsed into an integer");
+       }
+       if (x < 0 || x > 65535) return std::string("argument must be between 0 and 65535 inclusive");
+       o->port = static_cast<int>(x);
+       return std::string();
+     }},
     {"tls-auth-clients", Effect::kVerifyMode,
      [](const TlsOptions& o) { return std::string(TlsClientAuthName(o.redis.auth_clients)); },
      [](TlsOptions* o, std::string_view v) {
@@ -217,6 +227,7 @@ bool TlsManager::Known(std::string_view name) const {
 
 bool TlsManager::Mutable(std::string_view name) const {
   const TlsParam* p = Find(name);
+  if (p != nullptr && p->effect == Effect::kPort) return static_cast<bool>(listen_hook_);
   return p != nullptr && p->effect != Effect::kImmutable;
 }
 
@@ -245,14 +256,28 @@ std::string TlsManager::Set(const std::vector<std::pair<std::string, std::string
                         (p->effect == Effect::kReload && p->get(staged) != before);
     if (reload && first_reload == nullptr) first_reload = p;
   }
+  const bool port_changed = staged.port != options_.port;
+  // A port opened while TLS was off needs the context first, as redis-server configures it.
+  const bool build = (first_reload != nullptr && redis_) || (port_changed && !redis_);
   SslCtxPtr ctx;
-  if (first_reload != nullptr && redis_) {
+  if (build && (staged.port != 0 || redis_)) {
     std::string error;
     ctx = BuildServerContext(staged.redis, &error);
     if (!ctx) {
       KVGATE_LOG(kWarning, "%s", error.c_str());
-      *failed_name = std::string(first_reload->name);
+      *failed_name = first_reload != nullptr ? std::string(first_reload->name) : "tls-port";
       return std::string(kUpdateFailed);
+    }
+  }
+  if (ctx && !redis_) {
+    redis_ = std::make_unique<TlsEndpoint>(std::move(ctx), TlsVerifyMode(staged.redis.auth_clients),
+                                           /*plain_greeting=*/false);
+  }
+  if (port_changed) {
+    std::string err = listen_hook_(options_.port, staged.port, redis_.get());
+    if (!err.empty()) {
+      *failed_name = "tls-port";
+      return err;
     }
   }
   options_ = std::move(staged);

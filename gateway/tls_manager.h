@@ -9,6 +9,7 @@
 //   server.AddReloadHook([&] { tls.Reload(); });
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -45,6 +46,12 @@ class TlsManager final : public translate::TlsControl {
   TlsEndpoint* nats_endpoint() const {
     return nats_.get();
   }
+  // CONFIG SET tls-port: binds `port` with `endpoint` (0: none), then closes `old_port`'s
+  // listener (0: none); returns "" or redis-server's error text.
+  using ListenHook = std::function<std::string(int old_port, int port, TlsEndpoint* endpoint)>;
+  void SetListenHook(ListenHook hook) {
+    listen_hook_ = std::move(hook);
+  }
   // SIGHUP: every context is rebuilt from its files; one that fails keeps the old one (logged).
   void Reload();
 
@@ -64,6 +71,7 @@ class TlsManager final : public translate::TlsControl {
   TlsOptions options_;
   std::unique_ptr<TlsEndpoint> redis_;
   std::unique_ptr<TlsEndpoint> nats_;
+  ListenHook listen_hook_;
 };
 
 }  // namespace kvgate::gateway

@@ -340,3 +340,38 @@ TEST_CASE("TLS: a client that pipelines large replies without reading is paused,
   CHECK(replies.substr(0, one.size()) == one);
   CHECK(replies.substr(replies.size() - one.size()) == one);
 }
+
+TEST_CASE("CONFIG SET tls-port moves the TLS listener, as redis-server", "[integration][tls]") {
+  TlsPair pair;
+  auto& [certs, ref, kv, o] = pair;
+  std::vector<std::string> transcripts;
+  for (auto* server : {ref.get(), kv.get()}) {
+    std::string t;
+    const int old_port = server->port;
+    TlsConn c(old_port, o);
+    REQUIRE(c.ok());
+    const int new_port = kvgate::testing::FreePort();
+    t += "set: " + c.Call({"CONFIG", "SET", "tls-port", std::to_string(new_port)});
+    t += "new port: " + PingOutcome(new_port, o) + "\n";
+    t += "old port: " + PingOutcome(old_port, o) + "\n";
+    t += "open connection: " + c.Call({"PING"});
+    t += "get: " +
+         std::to_string(c.Call({"CONFIG", "GET", "tls-port"}).find(std::to_string(new_port)) !=
+                        std::string::npos) +
+         "\n";
+    // A port another server holds cannot be bound: the current one stays.
+    const int taken = kv->redis_port;  // kvgate's plain port
+    t += "taken: " + c.Call({"CONFIG", "SET", "tls-port", std::to_string(taken)});
+    t += "still: " + PingOutcome(new_port, o) + "\n";
+    t += "bad: " + c.Call({"CONFIG", "SET", "tls-port", "70000"});
+    t += "off: " + c.Call({"CONFIG", "SET", "tls-port", "0"});
+    t += "after off: " + PingOutcome(new_port, o) + "\n";
+    t += "get off: " + c.Call({"CONFIG", "GET", "tls-port"});
+    transcripts.push_back(t);
+  }
+  INFO("redis-server:\n" << transcripts[0]);
+  CHECK(transcripts[1] == transcripts[0]);
+  CHECK(transcripts[0].find("new port: PONG") != std::string::npos);
+  CHECK(transcripts[0].find("old port: refused") != std::string::npos);
+  CHECK(transcripts[0].find("after off: refused") != std::string::npos);
+}
