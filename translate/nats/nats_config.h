@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <string>
 
+#include "translate/nats/nats_auth_config.h"
+
 namespace kvgate::nats {
 
 struct NatsConfig {
@@ -31,6 +33,9 @@ struct NatsConfig {
   std::string host = "0.0.0.0";
   int port = 4222;
   bool jetstream = true;
+
+  // ---- client authorization (nats-server `authorization`); off when !auth.enabled() ----
+  NatsAuthConfig auth;
 
   // ---- timers ----
   int64_t ping_interval_ms = 120'000;  // server PING cadence (nats-server default 2 min)
