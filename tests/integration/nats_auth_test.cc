@@ -193,6 +193,12 @@ TEST_CASE("nats auth: publish and subscribe permissions", "[nats][auth]") {
     CHECK(natsSubscription_NextMsg(&m, sub, 200) == NATS_TIMEOUT);
     natsSubscription_Destroy(sub);
   }
+  // The reserved queue group, even for a user without permissions.
+  CHECK(RawBoth(s,
+                "CONNECT {\"verbose\":false,\"user\":\"admin\",\"pass\":\"a\"}\r\n"
+                "SUB foo _sys_ 1\r\nPING\r\n") ==
+        "-ERR 'Permissions Violation for Subscription to \"foo\" using queue \"_sys_\"'\r\n"
+        "PONG\r\n");
   // Old style: a subject or a list is the allow list.
   const std::string old = "CONNECT {\"verbose\":false,\"user\":\"old\",\"pass\":\"o\"}\r\n";
   CHECK(

@@ -15,6 +15,9 @@
 
 namespace kvgate::nats {
 
+// The queue group nats-server keeps for itself: no client may subscribe with it.
+inline constexpr std::string_view kSystemQueueGroup = "_sys_";
+
 // Publish allow/deny only (allow_responses is the session's business).
 bool PublishAllowed(const NatsPermissions& perms, std::string_view subject);
 // `queue` empty for a plain subscription.

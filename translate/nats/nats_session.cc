@@ -107,7 +107,10 @@ bool NatsSession::OnPub(const natswire::PubFrame& frame) {
 
 bool NatsSession::OnSub(std::string_view subject, std::string_view queue, std::string_view sid) {
   ++requests_;
-  if (perms_ != nullptr && !SubscribePermitted(subject, queue)) return true;
+  // nats-server reserves the queue group "_sys_" whatever the permissions.
+  if ((perms_ != nullptr || queue == kSystemQueueGroup) && !SubscribePermitted(subject, queue)) {
+    return true;
+  }
   std::string key(sid);
   if (subs_.count(key) != 0) {
     // nats-server keeps the existing subscription for a reused sid.

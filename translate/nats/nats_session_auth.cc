@@ -122,11 +122,12 @@ bool NatsSession::PublishPermitted(std::string_view subject) {
 }
 
 bool NatsSession::SubscribePermitted(std::string_view subject, std::string_view queue) {
-  if (!SubscribeAllowed(*perms_, subject, queue)) {
+  if (queue == kSystemQueueGroup ||
+      (perms_ != nullptr && !SubscribeAllowed(*perms_, subject, queue))) {
     natswire::WriteErr(transport_.Out(), SubscribeViolationText(subject, queue));
     return false;
   }
-  if (!delivery_deny_filter_ && NeedsDeliveryFilter(*perms_, subject)) {
+  if (perms_ != nullptr && !delivery_deny_filter_ && NeedsDeliveryFilter(*perms_, subject)) {
     delivery_deny_filter_ = true;
     delivery_checks_ = true;
   }
