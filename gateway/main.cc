@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
   }
   gateway::ThreadPoolWork thread_pool(server.loop());
   if (config.nats_port != 0) {
+    config.nats.log_auth_error = [](const std::string& line) {
+      KVGATE_LOG(kWarning, "nats: %s", line.c_str());
+    };
     nats_front = std::make_unique<nats::NatsFront>(store, config.nats);
     nats_front->AttachPersistence(&persistence);
     nats_front->AttachBackgroundWork(&thread_pool);

@@ -60,6 +60,11 @@ TEST_CASE("nats auth: users with plain and bcrypt passwords", "[nats][auth]") {
   CHECK(Both(s, UserPass("bob", "S3cret")) == wrong);
   CHECK(Both(s, UserPass("carol", "plain-pw")) == wrong);
   CHECK(Both(s, Creds{}) == wrong);  // no credentials at all
+  // Failures are logged with the claimed user, never the password.
+  std::string log = s.kv->process->ReadLog();
+  CHECK(log.find("authentication error - User \"carol\"") != std::string::npos);
+  CHECK(log.find("nope") == std::string::npos);
+  CHECK(log.find("plain-pw") == std::string::npos);
 
   std::string info;
   RawExchange(s.kv->nats_port, "", &info, 50);

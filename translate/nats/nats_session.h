@@ -125,7 +125,9 @@ class NatsSession final : public translate::Session, public natswire::ParserSink
   // The CONNECT options applied once the password check answers.
   int64_t connect_protocol_ = 0;
   const NatsUser* pending_user_ = nullptr;
-  bool account_requested_ = false;  // CONNECT named an account: refused, as nats-server
+  bool account_requested_ = false;
+  std::string
+      claimed_identity_;  // the CONNECT's user or nkey, for the log line of a failure  // CONNECT named an account: refused, as nats-server
   // The authenticated user's permissions; null: everything allowed (the fast path).
   std::shared_ptr<const NatsPermissions> perms_;
   bool delivery_checks_ = false;

@@ -22,6 +22,18 @@ std::string StringField(const protocols::JsonValue& v, std::string_view key) {
 
 void NatsSession::AuthViolation() {
   front_.AwaitAuth(this, false);
+  if (const auto& log = front_.config().log_auth_error) {
+    // nats-server's wording: "<addr> - cid:N - authentication error - User \"u\"".
+    const NatsAuthConfig& auth = front_.config().auth;
+    std::string line = transport_.PeerAddress() + " - cid:" + std::to_string(client_id_) +
+                       " - authentication error";
+    if (auth.has_nkey_users()) {
+      line += " - Nkey " + GoQuote(claimed_identity_);
+    } else if (auth.has_users) {
+      line += " - User " + GoQuote(claimed_identity_);
+    }
+    log(line);
+  }
   FailWith("Authorization Violation");
 }
 
@@ -41,6 +53,7 @@ bool NatsSession::Authenticate(const protocols::JsonValue& connect) {
   creds.auth_token = StringField(connect, "auth_token");
   creds.nkey = StringField(connect, "nkey");
   creds.sig = StringField(connect, "sig");
+  claimed_identity_ = front_.config().auth.has_nkey_users() ? creds.nkey : creds.user;
   AuthDecision d = nats::Authenticate(front_.config().auth, creds, nonce_);
   switch (d.kind) {
     case AuthDecision::kDenied:
