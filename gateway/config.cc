@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 #include "translate/redis/memory_units.h"
@@ -179,6 +181,21 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->transform(MemorySize())
       ->capture_default_str();
   app.add_option("--server-name", c.nats.server_name, "NATS server name announced in INFO");
+  std::string nats_user, nats_pass, nats_token, nats_auth_file;
+  double nats_auth_timeout = 0;
+  app.add_option("--nats-user", nats_user,
+                 "NATS clients must CONNECT as this user (with --nats-pass)");
+  app.add_option("--nats-pass", nats_pass,
+                 "Password of --nats-user: plain, or a bcrypt hash ($2a$...)");
+  app.add_option("--nats-token", nats_token,
+                 "NATS clients must CONNECT with this token (plain or bcrypt)");
+  app.add_option("--nats-auth-file", nats_auth_file,
+                 "JSON file with a nats-server 'authorization' block: users (password or nkey) "
+                 "with publish/subscribe permissions, token, timeout")
+      ->check(CLI::ExistingFile);
+  app.add_option("--nats-auth-timeout", nats_auth_timeout,
+                 "Seconds a NATS client has to send CONNECT when auth is on (default 2)")
+      ->check(CLI::Range(0.001, 1e6));
 
   // TLS: the Redis listener on --tls-port (redis-server's tls-* options) and the NATS port.
   TlsSettings& t = c.tls.redis;
@@ -273,6 +290,26 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
   t.prefer_server_ciphers = prefer == "yes";
   c.nats.tls_required = c.tls.nats;
   c.nats.tls_verify = c.tls.nats && c.tls.nats_verify;
+  if (!nats_auth_file.empty()) {
+    std::ifstream file(nats_auth_file, std::ios::binary);
+    std::stringstream text;
+    text << file.rdbuf();
+    std::string error;
+    if (!file || !nats::ParseNatsAuthFile(text.str(), &c.nats.auth, &error)) {
+      std::fprintf(stderr, "--nats-auth-file %s: %s\n", nats_auth_file.c_str(),
+                   file ? error.c_str() : "cannot read it");
+      return 1;
+    }
+  }
+  // Flags override the file's single user / token, as nats-server's do its configuration.
+  if (!nats_user.empty()) c.nats.auth.user = nats_user;
+  if (!nats_pass.empty()) c.nats.auth.password = nats_pass;
+  if (!nats_token.empty()) c.nats.auth.token = nats_token;
+  if (nats_auth_timeout > 0) c.nats.auth.timeout_seconds = nats_auth_timeout;
+  if (std::string error; !nats::ValidateNatsAuth(c.nats.auth, &error)) {
+    std::fprintf(stderr, "NATS authorization: %s\n", error.c_str());
+    return 1;
+  }
   return -1;
 }
 

@@ -13,10 +13,41 @@
 #include "gateway/persistence.h"
 #include "gateway/process_control.h"
 #include "gateway/server.h"
+#include "gateway/thread_pool_work.h"
 #include "gateway/tls_manager.h"
+#include "translate/nats/nats_authenticator.h"
 #include "translate/nats/nats_front.h"
 #include "translate/redis/front.h"
 #include "translate/redis/script_engine.h"
+
+namespace {
+
+// What is on, never a secret; nats-server's warning for plain passwords.
+void LogNatsAuth(const kvgate::nats::NatsAuthConfig& auth) {
+  if (!auth.enabled()) return;
+  size_t nkeys = 0;
+  bool plain = !auth.password.empty() && !kvgate::nats::IsBcrypt(auth.password);
+  for (const auto& u : auth.users) {
+    if (!u.nkey.empty()) {
+      ++nkeys;
+    } else if (!kvgate::nats::IsBcrypt(u.password)) {
+      plain = true;
+    }
+  }
+  double timeout_s = static_cast<double>(auth.timeout_ms()) / 1000.0;
+  if (auth.has_users) {
+    KVGATE_LOG(kInfo,
+               "nats: authorization required: %zu password users, %zu nkey users, auth timeout "
+               "%.3g s",
+               auth.users.size() - nkeys, nkeys, timeout_s);
+  } else {
+    KVGATE_LOG(kInfo, "nats: authorization required: %s, auth timeout %.3g s",
+               auth.token.empty() ? "single user" : "token", timeout_s);
+  }
+  if (plain) KVGATE_LOG(kWarning, "nats: Plaintext passwords detected, use nkeys or bcrypt");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace kvgate;
@@ -84,9 +115,15 @@ int main(int argc, char** argv) {
         !listen(*redis_front, config.tls.port, "redis tls", tls.redis_endpoint()))
       return 1;
   }
+  gateway::ThreadPoolWork thread_pool(server.loop());
   if (config.nats_port != 0) {
+    config.nats.log_auth_error = [](const std::string& line) {
+      KVGATE_LOG(kWarning, "nats: %s", line.c_str());
+    };
     nats_front = std::make_unique<nats::NatsFront>(store, config.nats);
     nats_front->AttachPersistence(&persistence);
+    nats_front->AttachBackgroundWork(&thread_pool);
+    LogNatsAuth(config.nats.auth);
     if (!listen(*nats_front, config.nats_port, config.tls.nats ? "nats tls" : "nats",
                 tls.nats_endpoint()))
       return 1;

@@ -6,7 +6,8 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake ninja-build pkg-config git
-            libuv1-dev libhiredis-dev libnats-dev libxxhash-dev libssl-dev
+            libuv1-dev libhiredis-dev libnats-dev libxxhash-dev libssl-dev libsodium-dev
+            libcrypt-dev
             catch2 nlohmann-json3-dev libcli11-dev
             liblua5.1-0-dev lua-cjson-dev lua-bitop-dev)
 test_pkgs=(clang libclang-rt-14-dev clang-format clang-tidy

@@ -11,22 +11,11 @@
 #include "engine/engine.h"
 #include "engine/local_store.h"
 #include "protocols/buffer.h"
-#include "tests/support/memory_transport.h"
+#include "tests/support/closed_flag_transport.h"
 #include "translate/nats/nats_front.h"
 #include "translate/session.h"
 
 namespace {
-
-class NullTransport final : public kvgate::testing::MemoryTransport {
- public:
-  void CloseAfterFlush() override {
-    closed = true;
-  }
-  void CloseNow() override {
-    closed = true;
-  }
-  bool closed = false;
-};
 
 struct Op {
   const char* subject;
@@ -74,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nats::NatsConfig cfg;
   cfg.max_payload = 1 << 16;
   nats::NatsFront front(store, cfg);
-  NullTransport t;
+  testing::ClosedFlagTransport t;
   std::unique_ptr<translate::Session> s = front.NewSession(t);
   s->OnOpen();
   protocols::InBuffer in;

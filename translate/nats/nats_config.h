@@ -9,7 +9,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+
+#include "translate/nats/nats_auth_config.h"
 
 namespace kvgate::nats {
 
@@ -34,6 +37,12 @@ struct NatsConfig {
   // INFO tls_required / tls_verify: the gateway runs TLS on this port (after INFO).
   bool tls_required = false;
   bool tls_verify = false;
+
+  // ---- client authorization (nats-server `authorization`); off when !auth.enabled() ----
+  NatsAuthConfig auth;
+  // Gets one line per failed authentication for the operator's log (who connected from where and
+  // which user or nkey it claimed, never a secret); null: not logged.
+  std::function<void(const std::string&)> log_auth_error;
 
   // ---- timers ----
   int64_t ping_interval_ms = 120'000;  // server PING cadence (nats-server default 2 min)

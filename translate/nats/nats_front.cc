@@ -4,6 +4,7 @@
 
 #include "protocols/json.h"
 #include "translate/nats/jetstream.h"
+#include "translate/nats/nats_authenticator.h"
 #include "translate/nats/nats_session.h"
 #include "translate/nats/subject.h"
 
@@ -45,13 +46,14 @@ NatsFront::NatsFront(engine::Store& store, NatsConfig config)
   if (config_.server_id.empty()) config_.server_id = MakeServerId(rng_state_);
   if (config_.server_name.empty()) config_.server_name = config_.server_id;
   jetstream_ = std::make_unique<JetStream>(*this);
+  nonce_required_ = config_.auth.has_nkey_users();
 }
 
 NatsFront::~NatsFront() = default;
 
 std::unique_ptr<translate::Session> NatsFront::NewSession(translate::Transport& transport) {
   auto session = std::make_unique<NatsSession>(*this, transport, next_client_id_++);
-  sessions_.insert(session.get());
+  sessions_.emplace(session->client_id(), session.get());
   return session;
 }
 
@@ -59,7 +61,8 @@ int64_t NatsFront::NowMs() const {
   return store_.clock().NowMs();
 }
 
-std::string NatsFront::InfoJson(uint64_t client_id, std::string_view peer_address) const {
+std::string NatsFront::InfoJson(uint64_t client_id, std::string_view peer_address,
+                                std::string_view nonce) const {
   std::string s;
   protocols::JsonWriter w(&s);
   w.BeginObject()
@@ -79,6 +82,8 @@ std::string NatsFront::InfoJson(uint64_t client_id, std::string_view peer_addres
       .Int(config_.port)
       .Key("headers")
       .Bool(true);
+  // Field order as nats-server's Info struct (omitempty fields only when set).
+  if (auth_required()) w.Key("auth_required").Bool(true);
   if (config_.tls_required) w.Key("tls_required").Bool(true);
   if (config_.tls_verify) w.Key("tls_verify").Bool(true);
   w.Key("max_payload")
@@ -89,6 +94,7 @@ std::string NatsFront::InfoJson(uint64_t client_id, std::string_view peer_addres
       .Uint(client_id);
   std::string_view ip = HostOf(peer_address);
   if (!ip.empty()) w.Key("client_ip").String(ip);
+  if (!nonce.empty()) w.Key("nonce").String(nonce);
   w.EndObject();
   return s;
 }
@@ -118,6 +124,7 @@ RouteResult NatsFront::Route(NatsSession* origin, std::string_view match_subject
   auto deliver = [&](Subscription* sub) {
     NatsSession* s = sub->session;
     if (s->closing() || (s == origin && !origin->echo())) return false;
+    if (s->delivery_checks() && !s->AdmitDelivery(msg_subject, reply)) return false;
     s->Deliver(sub, msg_subject, reply, headers, payload);  // may free `sub`
     ++result.delivered;
     result.max_pending = std::max(result.max_pending, s->transport().PendingOutputBytes());
@@ -156,7 +163,8 @@ size_t NatsFront::MaxPendingFor(std::string_view subject) {
 }
 
 void NatsFront::OnSessionClosed(NatsSession* session) {
-  sessions_.erase(session);
+  sessions_.erase(session->client_id());
+  awaiting_auth_.erase(session->client_id());
   doomed_.erase(std::remove(doomed_.begin(), doomed_.end(), session), doomed_.end());
 }
 
@@ -182,14 +190,46 @@ void NatsFront::CloseDoomed() {
   }
 }
 
+void NatsFront::AwaitAuth(NatsSession* session, bool waiting) {
+  if (waiting) {
+    awaiting_auth_.emplace(session->client_id(), session);
+  } else {
+    awaiting_auth_.erase(session->client_id());
+  }
+}
+
+void NatsFront::CheckPasswordLater(uint64_t client_id, std::string_view stored,
+                                   std::string_view given) {
+  // Copies for the pool thread; the answer comes back through auth_answers_.
+  auto result = std::make_shared<bool>(false);
+  auto work = [result, hash = std::string(stored), pass = std::string(given)] {
+    *result = PasswordMatches(hash, pass);
+  };
+  auto done = [this, result, client_id] { auth_answers_.emplace_back(client_id, *result); };
+  if (background_work_ == nullptr) {
+    work();
+    done();
+    return;
+  }
+  background_work_->Run(std::move(work), std::move(done));
+}
+
 void NatsFront::RunPending() {
+  while (!auth_answers_.empty()) {
+    std::vector<std::pair<uint64_t, bool>> answers;
+    answers.swap(auth_answers_);
+    for (const auto& [client_id, ok] : answers) {
+      auto it = sessions_.find(client_id);
+      if (it != sessions_.end()) it->second->FinishConnect(ok);
+    }
+  }
   CloseDoomed();
   jetstream_->RunPending();
   CloseDoomed();
 }
 
 bool NatsFront::HasPending() const {
-  return !doomed_.empty() || jetstream_->HasPending();
+  return !doomed_.empty() || !auth_answers_.empty() || jetstream_->HasPending();
 }
 
 void NatsFront::Tick() {
@@ -197,8 +237,15 @@ void NatsFront::Tick() {
   if (now - last_session_tick_ms_ >= kSessionTickMs) {
     last_session_tick_ms_ = now;
     // Ticking may close a session (stale), which erases it from sessions_: iterate a copy.
-    std::vector<NatsSession*> all(sessions_.begin(), sessions_.end());
+    std::vector<NatsSession*> all;
+    all.reserve(sessions_.size());
+    for (const auto& [id, s] : sessions_) all.push_back(s);
     for (NatsSession* s : all) s->Tick(now);
+  }
+  if (!awaiting_auth_.empty()) {
+    std::vector<NatsSession*> waiting;
+    for (const auto& [id, s] : awaiting_auth_) waiting.push_back(s);
+    for (NatsSession* s : waiting) s->CheckAuthTimeout(now);  // may close it
   }
   jetstream_->Tick();
 }

@@ -12,11 +12,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/store.h"
 #include "protocols/nats/parser.h"
+#include "translate/background_work.h"
 #include "translate/front.h"
 #include "translate/nats/nats_config.h"
 #include "translate/nats/sublist.h"
@@ -94,8 +95,28 @@ class NatsFront final : public translate::Front {
   // Cut the session off after the current dispatch (never synchronously: its subscriptions
   // may be in a result being iterated).
   void Doom(NatsSession* session);
-  // INFO payload for a new connection.
-  std::string InfoJson(uint64_t client_id, std::string_view peer_address) const;
+  // INFO payload for a new connection (`nonce` empty: none).
+  std::string InfoJson(uint64_t client_id, std::string_view peer_address,
+                       std::string_view nonce) const;
+
+  // ---- authorization ----
+  // Clients must authenticate (the hook protected mode asks: is any NATS auth configured?).
+  bool auth_required() const {
+    return config_.auth.enabled();
+  }
+  // nkey users exist: INFO carries a nonce for the client to sign.
+  bool nonce_required() const {
+    return nonce_required_;
+  }
+  // Pool for bcrypt checks (may stay null: they then run inline, on the loop thread).
+  void AttachBackgroundWork(translate::BackgroundWork* work) {
+    background_work_ = work;
+  }
+  // Compares `given` with the stored bcrypt hash off the loop thread; the session with
+  // `client_id` (if still open) gets NatsSession::FinishConnect from RunPending.
+  void CheckPasswordLater(uint64_t client_id, std::string_view stored, std::string_view given);
+  // Sessions that have not sent CONNECT yet (auth timeout), checked on every Tick.
+  void AwaitAuth(NatsSession* session, bool waiting);
 
  private:
   void CloseDoomed();
@@ -104,7 +125,12 @@ class NatsFront final : public translate::Front {
   NatsConfig config_;
   Sublist sublist_;
   std::unique_ptr<JetStream> jetstream_;
-  std::unordered_set<NatsSession*> sessions_;
+  std::unordered_map<uint64_t, NatsSession*> sessions_;
+  std::unordered_map<uint64_t, NatsSession*> awaiting_auth_;
+  // Answers of CheckPasswordLater: (client id, matched), delivered by RunPending.
+  std::vector<std::pair<uint64_t, bool>> auth_answers_;
+  translate::BackgroundWork* background_work_ = nullptr;
+  bool nonce_required_ = false;
   std::vector<NatsSession*> doomed_;
   uint64_t next_client_id_ = 1;
   uint64_t rng_state_;

@@ -2,7 +2,9 @@
 
 #include "protocols/json.h"
 #include "protocols/nats/writer.h"
+#include "translate/nats/nats_authenticator.h"
 #include "translate/nats/nats_front.h"
+#include "translate/nats/nats_permissions.h"
 #include "translate/nats/subject.h"
 
 namespace kvgate::nats {
@@ -22,7 +24,14 @@ void NatsSession::OnOpen() {
   int64_t now = front_.NowMs();
   last_ping_ms_ = now;
   last_input_ms_ = now;
-  natswire::WriteInfo(transport_.Out(), front_.InfoJson(client_id_, transport_.PeerAddress()));
+  if (front_.auth_required()) {
+    auth_state_ = AuthState::kAwaiting;
+    auth_deadline_ms_ = now + front_.config().auth.timeout_ms();
+    front_.AwaitAuth(this, true);
+    if (front_.nonce_required()) nonce_ = MakeNonce();
+  }
+  natswire::WriteInfo(transport_.Out(),
+                      front_.InfoJson(client_id_, transport_.PeerAddress(), nonce_));
   transport_.ScheduleFlush();
 }
 
@@ -31,7 +40,15 @@ void NatsSession::OnBytes(protocols::InBuffer& in) {
     in.Consume(in.size());
     return;
   }
+  if (auth_state_ == AuthState::kChecking) return;  // held behind the CONNECT's check
   last_input_ms_ = front_.NowMs();
+  // nats-server: before CONNECT, an op that does not start with 'C' is a violation at once.
+  if (auth_state_ == AuthState::kAwaiting && parser_.idle() && in.size() > 0 &&
+      in.Data()[0] != 'C' && in.Data()[0] != 'c') {
+    in.Consume(in.size());
+    AuthViolation();
+    return;
+  }
   size_t used = parser_.Feed(in.Data(), *this);
   in.Consume(used);
 }
@@ -68,18 +85,9 @@ bool NatsSession::OnConnect(std::string_view json) {
   headers_ = protocols::GetBool(v, "headers", &b) == protocols::JsonGet::kOk && b;
   no_responders_ = protocols::GetBool(v, "no_responders", &b) == protocols::JsonGet::kOk && b;
   echo_ = !(protocols::GetBool(v, "echo", &b) == protocols::JsonGet::kOk && !b);
-  int64_t proto = 0;
-  if (protocols::GetInt(v, "protocol", &proto) == protocols::JsonGet::kOk &&
-      (proto < 0 || proto > 1)) {
-    FailWith("invalid client protocol");
-    return false;
-  }
-  if (no_responders_ && !headers_) {
-    FailWith("no responders requires headers support");
-    return false;
-  }
-  if (verbose_) natswire::WriteOk(transport_.Out());
-  return true;
+  connect_protocol_ = 0;
+  (void)protocols::GetInt(v, "protocol", &connect_protocol_);
+  return Authenticate(v);
 }
 
 bool NatsSession::OnPub(const natswire::PubFrame& frame) {
@@ -88,6 +96,10 @@ bool NatsSession::OnPub(const natswire::PubFrame& frame) {
     // nats-server reports it but still processes the message.
     natswire::WriteErr(transport_.Out(), "Invalid Publish Subject");
   }
+  if (perms_ != nullptr && !PublishPermitted(frame.subject)) {
+    natswire::WriteErr(transport_.Out(), PublishViolationText(frame.subject));
+    return true;
+  }
   if (verbose_) natswire::WriteOk(transport_.Out());
   front_.Publish(this, frame);
   return !closing_;
@@ -95,6 +107,10 @@ bool NatsSession::OnPub(const natswire::PubFrame& frame) {
 
 bool NatsSession::OnSub(std::string_view subject, std::string_view queue, std::string_view sid) {
   ++requests_;
+  // nats-server reserves the queue group "_sys_" whatever the permissions.
+  if ((perms_ != nullptr || queue == kSystemQueueGroup) && !SubscribePermitted(subject, queue)) {
+    return true;
+  }
   std::string key(sid);
   if (subs_.count(key) != 0) {
     // nats-server keeps the existing subscription for a reused sid.

@@ -214,17 +214,17 @@ std::unique_ptr<Server> StartRedisServer() {
   throw std::runtime_error("redis-server did not start");
 }
 
-std::unique_ptr<Server> StartNatsServer() {
+std::unique_ptr<Server> StartNatsServer(const std::vector<std::string>& extra_args) {
   std::string bin = FindProgram("nats-server");
   if (bin.empty()) return nullptr;
   auto s = std::make_unique<Server>();
   s->dir = MakeTempDir("nats");
   for (int attempt = 0; attempt < 5; ++attempt) {
     s->port = FreePort();
-    s->process = std::make_unique<Process>(
-        std::vector<std::string>{bin, "-js", "-a", "127.0.0.1", "-p", std::to_string(s->port),
-                                 "-sd", s->dir + "/js"},
-        s->dir + "/nats.log");
+    std::vector<std::string> argv{
+        bin, "-js", "-a", "127.0.0.1", "-p", std::to_string(s->port), "-sd", s->dir + "/js"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    s->process = std::make_unique<Process>(std::move(argv), s->dir + "/nats.log");
     if (WaitForPort(s->port)) return s;
     s->process.reset();
   }

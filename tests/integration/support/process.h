@@ -79,7 +79,8 @@ struct TempDir {
 // Reference servers; nullptr if the program is not installed (tests then fail loudly: the
 // setup script installs them).
 std::unique_ptr<Server> StartRedisServer();
-std::unique_ptr<Server> StartNatsServer();
+// `extra_args` are appended (e.g. {"-c", "auth.json"}).
+std::unique_ptr<Server> StartNatsServer(const std::vector<std::string>& extra_args = {});
 
 // Runs a command to completion, feeding `input` on stdin; captures stdout+stderr into *output.
 // Returns the exit status, or -1 on timeout.
