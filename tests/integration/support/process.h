@@ -78,7 +78,7 @@ struct TempDir {
 };
 // Reference servers; nullptr if the program is not installed (tests then fail loudly: the
 // setup script installs them).
-std::unique_ptr<Server> StartRedisServer();
+std::unique_ptr<Server> StartRedisServer(const std::vector<std::string>& extra_args = {});
 std::unique_ptr<Server> StartNatsServer();
 
 // Runs a command to completion, feeding `input` on stdin; captures stdout+stderr into *output.
