@@ -157,7 +157,16 @@ std::vector<MultiScript> KeyScripts() {
                 {1, {"BITFIELD", "r:1", "GET", "u8", "0", "", "BITFIELD", "r:1", "SET", "u8", "0", "1", "", "BITFIELD_RO", "r:1", "GET", "u8", "0"}},
                 {1, {"MSET", "w:1", "a", "rw:2", "b", "", "MSET", "w:1", "a", "r:2", "b", "", "DEL", "r:1", "", "EXISTS", "w:1", "r:1"}},
                 {0, {"ACL", "DRYRUN", "kp", "SET", "r:1", "v", "", "ACL", "DRYRUN", "kp", "GET", "r:1", "", "ACL", "DRYRUN", "kp", "GET"}},
-                {0, {"ACL", "DRYRUN", "nobody", "GET", "x", "", "ACL", "DRYRUN", "kp", "NOSUCH", "x", "", "ACL", "GETUSER", "kp"}}}});
+                {0, {"ACL", "DRYRUN", "nobody", "GET", "x", "", "ACL", "DRYRUN", "kp", "NOSUCH", "x", "", "ACL", "GETUSER", "kp"}},
+                {0, {"ACL", "SETUSER", "kp", "-@all", "+object|encoding", "", "ACL", "DRYRUN", "kp", "OBJECT", "ENCODING", "r:1"}},
+                {0, {"ACL", "DRYRUN", "kp", "OBJECT", "FREQ", "r:1", "", "ACL", "GETUSER", "kp"}},
+                {1, {"OBJECT", "ENCODING", "r:1", "", "OBJECT", "FREQ", "r:1", "", "OBJECT", "ENCODING", "w:1"}}}});
+  s.push_back({"COMMAND GETKEYS uses the key extraction ACL uses", 1,
+               {{0, {"COMMAND", "GETKEYS", "EVAL", "return 1", "2", "a", "b", "c", "", "COMMAND", "GETKEYS", "EVAL", "return 1", "0"}},
+                {0, {"COMMAND", "GETKEYS", "ZUNIONSTORE", "d", "2", "a", "b", "", "COMMAND", "GETKEYS", "ZUNIONSTORE", "d", "5", "a"}},
+                {0, {"COMMAND", "GETKEYS", "XREAD", "COUNT", "2", "STREAMS", "s1", "s2", "0", "0", "", "COMMAND", "GETKEYS", "SORT", "l", "BY", "w_*", "STORE", "d"}},
+                {0, {"COMMAND", "GETKEYS", "SET", "k", "v", "GET", "", "COMMAND", "GETKEYS", "LMPOP", "2", "a", "b", "LEFT", "", "COMMAND", "GETKEYS", "OBJECT", "ENCODING", "k"}},
+                {0, {"COMMAND", "GETKEYS", "GET", "", "COMMAND", "GETKEYS", "PING", "", "COMMAND", "GETKEYS", "NOSUCH", "x", "", "COMMAND", "GETKEYS", "MSET", "a", "1", "b"}}}});
   s.push_back({"NOPERM at MULTI queue time aborts EXEC; scripts run as their caller", 2,
                {{0, {"ACL", "SETUSER", "mu", "on", "nopass", "+multi", "+exec", "+get", "+eval", "+evalsha", "~k*", "&*"}},
                 {1, {"AUTH", "mu", "x", "", "MULTI", "", "GET", "k", "", "SET", "k", "v", "", "GET", "other", "", "EXEC"}},

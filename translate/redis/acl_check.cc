@@ -28,7 +28,8 @@ std::optional<ChannelArgs> ChannelsOf(std::string_view name) {
 AclCheck CheckAcl(const AclUser& user, const CommandSpec* spec,
                   std::span<const std::string_view> args) {
   AclCheck result;
-  const acl::IndexedCommand& cmd = acl::CommandIndex::Get().Of(spec);
+  const acl::IndexedCommand& cmd = acl::CommandIndex::Get().Resolve(spec, args);
+  result.command = cmd.name;
   const bool no_auth = cmd.info != nullptr ? cmd.info->no_auth : (spec->flags & kNoAuth) != 0;
   if (!no_auth && !user.CommandAllowed(cmd.id)) {
     const size_t idx = cmd.parent >= 0 ? 2 : 1;

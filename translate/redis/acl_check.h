@@ -20,7 +20,8 @@ namespace kvgate::redis {
 
 struct AclCheck {
   std::optional<AclDenied> denied;
-  int pos = 0;  // the argument (key or channel) refused
+  std::string_view command;  // the command's full ACL name ("client|list", "object|encoding")
+  int pos = 0;               // the argument (key or channel) refused
 };
 
 AclCheck CheckAcl(const AclUser& user, const CommandSpec* spec,

@@ -209,7 +209,8 @@ void DryRunCmd(CommandContext& ctx) {
   if (!check.denied) return ctx.w.Ok();
   switch (*check.denied) {
     case AclDenied::kCommand:
-      return ctx.w.Bulk("This user has no permissions to run the '" + full + "' command");
+      return ctx.w.Bulk("This user has no permissions to run the '" + std::string(check.command) +
+                        "' command");
     case AclDenied::kKey:
       return ctx.w.Bulk("This user has no permissions to access the '" +
                         std::string(cmd[check.pos]) + "' key");

@@ -95,6 +95,14 @@ const IndexedCommand* CommandIndex::Find(std::string_view full_name) const {
   return it == by_name_.end() ? nullptr : &commands_[it->second];
 }
 
+const IndexedCommand& CommandIndex::Resolve(const CommandSpec* spec,
+                                            std::span<const std::string_view> args) const {
+  const IndexedCommand& c = Of(spec);
+  if (c.subcommands.empty() || !spec->subcommands.empty() || args.size() < 2) return c;
+  const IndexedCommand* sub = Find(c.name + "|" + std::string(args[1]));
+  return sub != nullptr ? *sub : c;
+}
+
 const IndexedCommand& CommandIndex::Of(const CommandSpec* spec) const {
   return commands_[by_spec_.at(spec)];
 }

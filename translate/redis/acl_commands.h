@@ -108,6 +108,10 @@ class CommandIndex {
   const IndexedCommand* Find(std::string_view full_name) const;
   // The entry of a kvgate command (the subcommand if `parent` is set).
   const IndexedCommand& Of(const CommandSpec* spec) const;
+  // The same, for a command kvgate runs whole that Redis splits into subcommands (OBJECT
+  // ENCODING is "object|encoding" to ACL): args[1] picks the Redis subcommand.
+  const IndexedCommand& Resolve(const CommandSpec* spec,
+                                std::span<const std::string_view> args) const;
   const std::vector<IndexedCommand>& all() const {
     return commands_;
   }

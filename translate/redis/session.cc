@@ -26,9 +26,8 @@ std::string FullName(const CommandSpec* spec, const CommandSpec* parent) {
 }
 
 // What an ACL LOG entry names: the command, or the refused key or channel.
-std::string DeniedObject(const AclCheck& check, const CommandSpec* spec, const CommandSpec* parent,
-                         std::span<const std::string_view> args) {
-  return *check.denied == AclDenied::kCommand ? FullName(spec, parent)
+std::string DeniedObject(const AclCheck& check, std::span<const std::string_view> args) {
+  return *check.denied == AclDenied::kCommand ? std::string(check.command)
                                               : std::string(args[check.pos]);
 }
 
@@ -212,9 +211,9 @@ bool RedisSession::CheckAccess(const CommandSpec* spec, const CommandSpec* paren
   if (!check.denied) return true;
   last_spec_ = spec;  // Redis has set the client's last command by now (ACL LOG client-info)
   last_parent_ = parent;
-  const std::string name = FullName(spec, parent);
+  const std::string name(check.command);
   LogDenied(*check.denied, in_multi_ ? AclContext::kMulti : AclContext::kToplevel,
-            DeniedObject(check, spec, parent, args), user_->name());
+            DeniedObject(check, args), user_->name());
   Reject(spec, NoPermError(*check.denied, name));
   return false;
 }
@@ -225,8 +224,7 @@ std::optional<std::string> RedisSession::CheckScriptAcl(const CommandSpec* spec,
   if (user_->unrestricted()) return std::nullopt;
   const AclCheck check = CheckAcl(*user_, spec, args);
   if (!check.denied) return std::nullopt;
-  LogDenied(*check.denied, AclContext::kLua, DeniedObject(check, spec, parent, args),
-            user_->name());
+  LogDenied(*check.denied, AclContext::kLua, DeniedObject(check, args), user_->name());
   return "The user executing the script " + std::string(ScriptAclError(*check.denied));
 }
 
@@ -234,8 +232,7 @@ bool RedisSession::ExecAclAllows(const CommandSpec* spec, const CommandSpec* par
                                  std::span<const std::string_view> args) {
   const AclCheck check = CheckAcl(*user_, spec, args);
   if (!check.denied) return true;
-  LogDenied(*check.denied, AclContext::kMulti, DeniedObject(check, spec, parent, args),
-            user_->name());
+  LogDenied(*check.denied, AclContext::kMulti, DeniedObject(check, args), user_->name());
   // Redis execCommand: the rules changed after the command was queued.
   std::string_view reason = *check.denied == AclDenied::kCommand
                                 ? "no permission to execute the command or subcommand"
