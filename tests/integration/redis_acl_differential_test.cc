@@ -128,6 +128,9 @@ std::vector<MultiScript> AuthScripts() {
                 {1, {"PSUBSCRIBE", "n*", "", "SUBSCRIBE", "news:a", "other"}},
                 {1, {"PSUBSCRIBE", "news:*", "", "SUBSCRIBE", "news:a"}},
                 {0, {"PUBLISH", "news:a", "hello", "", "CLIENT", "LIST"}},
+                {0, {"ACL", "SETUSER", "alice", "&news:a", "", "PUBLISH", "news:a", "still"}},
+                {0, {"ACL", "SETUSER", "alice", "resetchannels", "&news:a"}},
+                {0, {"PUBLISH", "news:a", "gone"}},
                 {0, {"ACL", "LOG", "4", "", "ACL", "LOG", "RESET", "", "ACL", "LOG"}}}});
   s.push_back({"auth user with the disabled and nopass flags", 2,
                {{0, {"ACL", "SETUSER", "bob", "off", ">pw", "+@all", "~*"}},

@@ -19,6 +19,27 @@
 namespace kvgate::redis {
 namespace {
 
+// Redis ACLKillPubsubClientsIfNeeded: a subscriber of the user whose channels or patterns the
+// new rules no longer allow is disconnected.
+void CloseRevokedSubscribers(CommandContext& ctx, const AclUser& user) {
+  if (user.all_channels()) return;
+  for (const auto& [id, s] : ctx.front.clients()) {
+    if (&s->user() != &user || !s->in_pubsub()) continue;
+    bool revoked = false;
+    for (const std::string& p : s->patterns()) revoked = revoked || !user.ChannelAllowed(p, true);
+    for (const std::string& c : s->channels()) revoked = revoked || !user.ChannelAllowed(c, false);
+    for (const std::string& c : s->shard_channels()) {
+      revoked = revoked || !user.ChannelAllowed(c, false);
+    }
+    if (!revoked) continue;
+    if (s == &ctx.session) {
+      s->CloseAfterReply();
+    } else {
+      ctx.front.RequestClose(s);
+    }
+  }
+}
+
 void SetUserCmd(CommandContext& ctx) {
   const std::string_view name = ctx.arg(2);
   if (AclHasSpaces(name))
@@ -26,6 +47,7 @@ void SetUserCmd(CommandContext& ctx) {
   std::string err = ctx.front.acl().SetUser(name, ctx.args.subspan(3));
   if (!err.empty()) return ctx.w.Error(err);
   ctx.w.Ok();
+  CloseRevokedSubscribers(ctx, *ctx.front.acl().Find(name));
 }
 
 void DelUserCmd(CommandContext& ctx) {
@@ -198,7 +220,10 @@ void DryRunCmd(CommandContext& ctx) {
   std::string full = spec != nullptr ? std::string(spec->name) : std::string();
   if (spec != nullptr && !spec->subcommands.empty() && cmd.size() >= 2) {
     spec = CommandTable::FindSub(*spec, cmd[1]);
-    if (spec != nullptr) full += "|" + std::string(spec->name);
+    if (spec != nullptr) {
+      full.push_back('|');  // not `full += "|" + ...`: GCC 12 -O3 warns -Wrestrict on it
+      full.append(spec->name);
+    }
   }
   if (spec == nullptr) return ctx.w.Error("ERR Command '" + std::string(cmd[0]) + "' not found");
   const int argc = static_cast<int>(cmd.size());
