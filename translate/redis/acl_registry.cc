@@ -7,6 +7,8 @@ namespace {
 
 constexpr size_t kLogMaxLen = 128;    // Redis acllog-max-len default
 constexpr size_t kLogMergeScan = 10;  // Redis scans this many entries for a duplicate
+// ... last updated at most this long ago (Redis ACL_LOG_GROUPING_MAX_TIME_DELTA).
+constexpr int64_t kLogMergeMs = 60000;
 
 }  // namespace
 
@@ -94,8 +96,9 @@ void AclRegistry::Replace(std::map<std::string, std::shared_ptr<AclUser>, std::l
 void AclRegistry::Log(AclLogEntry entry) {
   for (size_t i = 0; i < log_.size() && i < kLogMergeScan; ++i) {
     AclLogEntry& e = log_[i];
+    const int64_t delta = e.created_ms - entry.created_ms;
     if (e.reason == entry.reason && e.context == entry.context && e.object == entry.object &&
-        e.username == entry.username) {
+        e.username == entry.username && delta <= kLogMergeMs && -delta <= kLogMergeMs) {
       AclLogEntry merged = std::move(e);
       merged.client_info = std::move(entry.client_info);
       merged.created_ms = entry.created_ms;
