@@ -117,6 +117,13 @@ std::vector<MultiScript> AuthScripts() {
                 {2, {"CLIENT", "GETNAME", "", "QUIT"}},
                 {0, {"CONFIG", "SET", "requirepass", "", "", "AUTH", "s3cret"}},
                 {1, {"RESET", "", "GET", "k"}}}});
+  s.push_back({"unauthenticated clients get Redis's small request limits", 3,
+               {{0, {"CONFIG", "SET", "requirepass", "pw"}},
+                {1, {"RESET", "", "ECHO", std::string(16384, 'a'), "", "MSET", "a", "1", "b", "2", "c", "3", "d", "4", "e"}},
+                {1, {"ECHO", std::string(16385, 'b')}},
+                {2, {"RESET", "", "MSET", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5"}},
+                {0, {"ECHO", std::string(20000, 'c'), "", "MSET", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5"}},
+                {0, {"CONFIG", "SET", "requirepass", ""}}}});
   s.push_back({"a user's commands, keys and channels", 2,
                {{0, {"ACL", "SETUSER", "alice", "on", ">pw", "+@read", "-keys", "~app:*", "&news:*"}},
                 {0, {"ACL", "LIST", "", "ACL", "GETUSER", "alice", "", "ACL", "USERS"}},

@@ -25,6 +25,13 @@ std::string FullName(const CommandSpec* spec, const CommandSpec* parent) {
   return name;
 }
 
+// Redis authRequired() for a client not yet authenticated: the default user has a password or
+// is off.
+bool DefaultUserNeedsAuth(RedisFront& front) {
+  const AclUser& def = *front.acl().default_user();
+  return !def.nopass() || !def.enabled();
+}
+
 // What an ACL LOG entry names: the command, or the refused key or channel.
 std::string DeniedObject(const AclCheck& check, std::span<const std::string_view> args) {
   return *check.denied == AclDenied::kCommand ? std::string(check.command)
@@ -74,6 +81,12 @@ void RedisSession::OnBytes(protocols::InBuffer& in) {
   size_t pos = 0;
   while (!closing_) {
     size_t n = 0;
+    // Until AUTH succeeds, Redis's small request limits apply (10 arguments of 16 KiB).
+    if (!authenticated_) [[unlikely]] {
+      reader_.set_unauthenticated(DefaultUserNeedsAuth(front_));
+    } else {
+      reader_.set_unauthenticated(false);
+    }
     resp::ReadStatus status = reader_.Next(data.substr(pos), &n);
     pos += n;
     if (status == resp::ReadStatus::kNeedMore) break;
@@ -199,8 +212,7 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
 bool RedisSession::CheckAccess(const CommandSpec* spec, const CommandSpec* parent,
                                std::span<const std::string_view> args) {
   if (!authenticated_) {
-    const AclUser& def = *front_.acl().default_user();
-    if ((!def.nopass() || !def.enabled()) && !(spec->flags & kNoAuth)) {
+    if (DefaultUserNeedsAuth(front_) && !(spec->flags & kNoAuth)) {
       Reject(spec, "NOAUTH Authentication required.");
       return false;
     }
