@@ -166,6 +166,10 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
   app.add_option("--notify-keyspace-events", c.redis.notify_keyspace_events,
                  "Redis keyspace notification classes (e.g. KEA)")
       ->check(KeyspaceEvents());
+  app.add_option("--requirepass", c.redis.requirepass,
+                 "Password of the Redis default user (AUTH <password>; empty = none)");
+  app.add_option("--aclfile", c.redis.aclfile,
+                 "Redis ACL users file (ACL LOAD / ACL SAVE; loaded at start)");
   app.add_option("--timeout", c.redis.timeout_seconds,
                  "Close idle Redis clients after N s (0 = never)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 31));

@@ -17,6 +17,7 @@
 #include "gateway/tls_manager.h"
 #include "translate/nats/nats_authenticator.h"
 #include "translate/nats/nats_front.h"
+#include "translate/redis/acl_file.h"
 #include "translate/redis/front.h"
 #include "translate/redis/script_engine.h"
 
@@ -104,6 +105,14 @@ int main(int argc, char** argv) {
   std::unique_ptr<nats::NatsFront> nats_front;
   if (config.redis_port != 0 || config.tls.port != 0) {
     redis_front = std::make_unique<redis::RedisFront>(store, config.redis);
+    if (!config.redis.aclfile.empty()) {
+      // As redis-server: a file that cannot be read or has errors stops the start.
+      const std::string acl_error = redis::LoadAclFile(*redis_front, config.redis.aclfile);
+      if (!acl_error.empty()) {
+        KVGATE_LOG(kError, "Aborting startup because of ACL errors: %s", acl_error.c_str());
+        return 1;
+      }
+    }
     redis_front->AttachPersistence(&persistence);
     redis_front->AttachServerControl(&control);
     redis_front->AttachTlsControl(&tls);

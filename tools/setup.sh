@@ -9,7 +9,8 @@ build_pkgs=(build-essential cmake ninja-build pkg-config git
             libuv1-dev libhiredis-dev libnats-dev libxxhash-dev libssl-dev libsodium-dev
             libcrypt-dev
             catch2 nlohmann-json3-dev libcli11-dev
-            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev)
+            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
+            libssl-dev)
 test_pkgs=(clang libclang-rt-14-dev clang-format clang-tidy
            redis-server redis-tools nats-server python3 procps
            python3-redis

@@ -44,6 +44,8 @@ enum class HeaderStatus : uint8_t {
   kBadCount,
   kNotDollar,
   kBadBulk,
+  kUnauthCount,  // over Redis's limits for a client that has not authenticated
+  kUnauthBulk,
 };
 
 struct Header {
@@ -52,7 +54,7 @@ struct Header {
   size_t size = 0;  // bytes of the line including CR and the byte after it
 };
 
-Header ReadHeader(std::string_view data, bool bulk, const ReaderLimits& limits) {
+Header ReadHeaderLimits(std::string_view data, bool bulk, const ReaderLimits& limits) {
   Header h;
   // Fast path for the common header: '*' or '$', 1-18 digits without a leading zero, CR and
   // one more byte. Anything else takes the general path below, which mirrors Redis exactly.
@@ -106,6 +108,20 @@ Header ReadHeader(std::string_view data, bool bulk, const ReaderLimits& limits) 
   return h;
 }
 
+// Redis processMultibulkBuffer checks these after its own limits, only while authRequired().
+constexpr int64_t kUnauthMaxCount = 10;
+constexpr int64_t kUnauthMaxBulk = 16384;
+
+Header ReadHeader(std::string_view data, bool bulk, const ReaderLimits& limits,
+                  bool unauthenticated) {
+  Header h = ReadHeaderLimits(data, bulk, limits);
+  if (unauthenticated && h.status == HeaderStatus::kOk) {
+    if (bulk && h.value > kUnauthMaxBulk) h.status = HeaderStatus::kUnauthBulk;
+    if (!bulk && h.value > kUnauthMaxCount) h.status = HeaderStatus::kUnauthCount;
+  }
+  return h;
+}
+
 std::string HeaderError(const Header& h, char first) {
   switch (h.status) {
     case HeaderStatus::kTooBigCount:
@@ -118,6 +134,10 @@ std::string HeaderError(const Header& h, char first) {
       return std::string("ERR Protocol error: expected '$', got '") + first + "'";
     case HeaderStatus::kBadBulk:
       return "ERR Protocol error: invalid bulk length";
+    case HeaderStatus::kUnauthCount:
+      return "ERR Protocol error: unauthenticated multibulk length";
+    case HeaderStatus::kUnauthBulk:
+      return "ERR Protocol error: unauthenticated bulk length";
     case HeaderStatus::kOk:
     case HeaderStatus::kIncomplete:
       break;
@@ -235,7 +255,7 @@ ReadStatus RequestReader::ParseInline(std::string_view data, size_t* consumed, b
 
 ReadStatus RequestReader::ParseComplete(std::string_view data, size_t* consumed, bool* empty) {
   const ReaderLimits& lim = *limits_;
-  Header h = ReadHeader(data, false, lim);
+  Header h = ReadHeader(data, false, lim, unauthenticated_);
   if (h.status == HeaderStatus::kIncomplete) return ReadStatus::kNeedMore;
   if (IsError(h.status)) return Fail(HeaderError(h, data[0]));
   size_t pos = h.size;
@@ -247,7 +267,7 @@ ReadStatus RequestReader::ParseComplete(std::string_view data, size_t* consumed,
   // A count larger than what the buffer could possibly hold is incomplete; do not reserve for it.
   args_.reserve(static_cast<size_t>(std::min<int64_t>(h.value, 1024)));
   for (int64_t i = 0; i < h.value; ++i) {
-    Header b = ReadHeader(data.substr(pos), true, lim);
+    Header b = ReadHeader(data.substr(pos), true, lim, unauthenticated_);
     if (b.status == HeaderStatus::kIncomplete) break;
     if (IsError(b.status)) return Fail(HeaderError(b, data[pos]));
     pos += b.size;
@@ -292,7 +312,7 @@ ReadStatus RequestReader::ParseSplit(std::string_view data, size_t* consumed, bo
     *consumed = pos;
     switch (state_) {
       case State::kStart: {
-        Header h = ReadHeader(rest, false, lim);
+        Header h = ReadHeader(rest, false, lim, unauthenticated_);
         if (h.status == HeaderStatus::kIncomplete) return NeedMore(rest.size());
         if (IsError(h.status)) return Fail(HeaderError(h, rest[0]));
         pos += h.size;
@@ -314,7 +334,7 @@ ReadStatus RequestReader::ParseSplit(std::string_view data, size_t* consumed, bo
         break;
       }
       case State::kBulkHeader: {
-        Header h = ReadHeader(rest, true, lim);
+        Header h = ReadHeader(rest, true, lim, unauthenticated_);
         if (h.status == HeaderStatus::kIncomplete) return NeedMore(rest.size());
         if (IsError(h.status)) return Fail(HeaderError(h, rest[0]));
         pos += h.size;

@@ -81,6 +81,11 @@ class RequestReader {
   }
   // Drops any partial request and returns memory held for large ones.
   void Reset();
+  // A client that must still authenticate: Redis allows it at most 10 arguments of 16 KiB each
+  // ("Protocol error: unauthenticated multibulk length" / "... bulk length", then close).
+  void set_unauthenticated(bool v) {
+    unauthenticated_ = v;
+  }
 
   // hiredis callbacks (implementation detail, public for the C trampolines).
   void* OnHiredisString(const char* bytes, size_t len);
@@ -101,6 +106,7 @@ class RequestReader {
   void ClearArena();
 
   const ReaderLimits* limits_;
+  bool unauthenticated_ = false;
   State state_ = State::kStart;
   std::vector<std::string_view> args_;
   std::string arena_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocols/resp/number.h"
+#include "translate/redis/client_info.h"
 #include "translate/redis/client_name.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
@@ -17,41 +18,6 @@
 #include "translate/redis/tracking.h"
 
 namespace kvgate::redis {
-namespace {
-
-enum class ClientType { kAny, kNormal, kPubSub, kReplica, kMaster };
-
-bool ParseClientType(std::string_view name, ClientType* type) {
-  name = CString(name);
-  if (EqualsIgnoreCase(name, "normal"))
-    *type = ClientType::kNormal;
-  else if (EqualsIgnoreCase(name, "pubsub"))
-    *type = ClientType::kPubSub;
-  else if (EqualsIgnoreCase(name, "replica") || EqualsIgnoreCase(name, "slave"))
-    *type = ClientType::kReplica;
-  else if (EqualsIgnoreCase(name, "master"))
-    *type = ClientType::kMaster;
-  else
-    return false;
-  return true;
-}
-
-bool OfType(RedisSession& s, ClientType type) {
-  switch (type) {
-    case ClientType::kAny:
-      return true;
-    case ClientType::kNormal:
-      return !s.in_pubsub();
-    case ClientType::kPubSub:
-      return s.in_pubsub();
-    case ClientType::kReplica:
-    case ClientType::kMaster:
-      return false;
-  }
-  return false;
-}
-
-// One CLIENT LIST / CLIENT INFO line, fields in Redis 7.0's order, ending in '\n'.
 void AppendClientInfo(RedisSession& s, int64_t now_ms, std::string* out) {
   translate::Transport& t = s.transport();
   std::string flags;
@@ -86,11 +52,46 @@ void AppendClientInfo(RedisSession& s, int64_t now_ms, std::string* out) {
   out->append(" tot-mem=").append(std::to_string(omem + s.query_buffer_bytes() + 16384));
   out->append(omem > 0 ? " events=rw" : " events=r");
   out->append(" cmd=").append(s.LastCommandName());
-  out->append(" user=default redir=")
+  out->append(" user=").append(s.user().name());
+  out->append(" redir=")
       .append(tracking.on ? std::to_string(tracking.redirect) : "-1")
       .append(" resp=")
       .append(std::to_string(s.resp()));
   out->push_back('\n');
+}
+
+namespace {
+
+enum class ClientType { kAny, kNormal, kPubSub, kReplica, kMaster };
+
+bool ParseClientType(std::string_view name, ClientType* type) {
+  name = CString(name);
+  if (EqualsIgnoreCase(name, "normal"))
+    *type = ClientType::kNormal;
+  else if (EqualsIgnoreCase(name, "pubsub"))
+    *type = ClientType::kPubSub;
+  else if (EqualsIgnoreCase(name, "replica") || EqualsIgnoreCase(name, "slave"))
+    *type = ClientType::kReplica;
+  else if (EqualsIgnoreCase(name, "master"))
+    *type = ClientType::kMaster;
+  else
+    return false;
+  return true;
+}
+
+bool OfType(RedisSession& s, ClientType type) {
+  switch (type) {
+    case ClientType::kAny:
+      return true;
+    case ClientType::kNormal:
+      return !s.in_pubsub();
+    case ClientType::kPubSub:
+      return s.in_pubsub();
+    case ClientType::kReplica:
+    case ClientType::kMaster:
+      return false;
+  }
+  return false;
 }
 
 void IdCmd(CommandContext& ctx) {
@@ -165,6 +166,7 @@ void KillCmd(CommandContext& ctx) {
   bool has_addr = false, has_laddr = false;
   uint64_t id = 0;
   ClientType type = ClientType::kAny;
+  const AclUser* user = nullptr;
   bool skipme = true;
   const bool old_style = ctx.argc() == 3;
   if (old_style) {
@@ -192,7 +194,8 @@ void KillCmd(CommandContext& ctx) {
         laddr = ctx.arg(i + 1);
         has_laddr = true;
       } else if (EqualsIgnoreCase(opt, "user") && more) {
-        if (ctx.arg(i + 1) != "default") {
+        user = ctx.front.acl().Find(ctx.arg(i + 1)).get();
+        if (user == nullptr) {
           return ctx.w.Error("ERR No such user '" + std::string(CString(ctx.arg(i + 1))) + "'");
         }
       } else if (EqualsIgnoreCase(opt, "skipme") && more) {
@@ -215,6 +218,7 @@ void KillCmd(CommandContext& ctx) {
     if (has_laddr && s->transport().LocalAddress() != laddr) continue;
     if (id != 0 && cid != id) continue;
     if (!OfType(*s, type)) continue;
+    if (user != nullptr && &s->user() != user) continue;
     if (s == &ctx.session) {
       if (skipme) continue;
       kill_self = true;

@@ -11,6 +11,7 @@ std::span<const CommandSpec> ClientCommands();
 std::span<const CommandSpec> ServerCommands();
 std::span<const CommandSpec> InfoCommands();
 std::span<const CommandSpec> ConfigCommands();
+std::span<const CommandSpec> AclCommands();  // ACL (acl_cmds.cc)
 std::span<const CommandSpec> StringCommands();
 std::span<const CommandSpec> HllCommands();  // PFADD PFCOUNT PFMERGE PFDEBUG
 std::span<const CommandSpec> CounterCommands();
@@ -51,19 +52,16 @@ namespace {
 
 using Family = std::span<const CommandSpec> (*)();
 constexpr Family kFamilies[] = {
-    ConnectionCommands,  ClientCommands,      ServerCommands,
-    InfoCommands,        ConfigCommands,      StringCommands,
-    HllCommands,         CounterCommands,     BitCommands,
-    BitfieldCommands,    LcsCommands,         KeyCommands,
-    ExpireCommands,      MultiCommands,       PubSubCommands,
-    KvCommands,          KvWatchCommands,     CondCommands,
-    EtagCommands,        WaitCommands,        HashCommands,
-    ListCommands,        ListEditCommands,    SetCommands,
-    SetAlgebraCommands,  ZSetCommands,        ZSetRangeCommands,
-    ZSetAlgebraCommands, ZSetPopCommands,     ListBlockCommands,
-    SortCommands,        DumpCommands,        ScriptCommands,
-    FunctionCommands,    StreamCommands,      StreamReadCommands,
-    StreamInfoCommands,  StreamGroupCommands, StreamReadGroupCommands,
+    ConnectionCommands,  ClientCommands,     ServerCommands,      InfoCommands,
+    ConfigCommands,      AclCommands,        StringCommands,      HllCommands,
+    CounterCommands,     BitCommands,        BitfieldCommands,    LcsCommands,
+    KeyCommands,         ExpireCommands,     MultiCommands,       PubSubCommands,
+    KvCommands,          KvWatchCommands,    CondCommands,        EtagCommands,
+    WaitCommands,        HashCommands,       ListCommands,        ListEditCommands,
+    SetCommands,         SetAlgebraCommands, ZSetCommands,        ZSetRangeCommands,
+    ZSetAlgebraCommands, ZSetPopCommands,    ListBlockCommands,   SortCommands,
+    DumpCommands,        ScriptCommands,     FunctionCommands,    StreamCommands,
+    StreamReadCommands,  StreamInfoCommands, StreamGroupCommands, StreamReadGroupCommands,
     StreamClaimCommands,
 };
 

@@ -310,8 +310,13 @@ const Param kParams[] = {
     {"stream-node-max-entries", [](RedisFront&) { return std::string("100"); }, nullptr},
     {"port", [](RedisFront& f) { return std::to_string(f.config().tcp_port); }, nullptr},
     {"bind", [](RedisFront& f) { return f.config().bind; }, nullptr},
-    {"requirepass", [](RedisFront&) { return std::string(); }, nullptr},
+    {"requirepass", [](RedisFront& f) { return f.config().requirepass; },
+     [](RedisConfig* c, std::string_view v) {
+       c->requirepass.assign(v);
+       return std::string();
+     }},
     {"masterauth", [](RedisFront&) { return std::string(); }, nullptr},
+    {"aclfile", [](RedisFront& f) { return f.config().aclfile; }, nullptr},
     {"dbfilename", [](RedisFront&) { return std::string("dump.rdb"); }, nullptr},
     {"daemonize", [](RedisFront&) { return std::string("no"); }, nullptr},
     {"loglevel", [](RedisFront&) { return std::string("notice"); }, nullptr},
@@ -422,6 +427,7 @@ void SetCmd(CommandContext& ctx) {
   const bool storage_changed =
       staged.bucket_defaults.storage != ctx.front.config().bucket_defaults.storage;
   const bool fsync_changed = staged.appendfsync != ctx.front.config().appendfsync;
+  const bool requirepass_changed = staged.requirepass != ctx.front.config().requirepass;
   ctx.front.config() = std::move(staged);
   if (translate::PersistenceControl* p = ctx.front.persistence(); p != nullptr) {
     const RedisConfig& c = ctx.front.config();
@@ -432,6 +438,7 @@ void SetCmd(CommandContext& ctx) {
     p->SetAutoRewrite(c.auto_aof_rewrite_percentage, c.auto_aof_rewrite_min_size);
   }
   if (storage_changed) ctx.front.ApplyDatabaseStorage();
+  if (requirepass_changed) ctx.front.acl().SetRequirePass(ctx.front.config().requirepass);
   if (maxmemory_changed) {
     ctx.front.store().SetMaxMemory(ctx.front.config().maxmemory);
   }

@@ -1,4 +1,6 @@
 // Connection commands: PING ECHO SELECT QUIT RESET HELLO AUTH (specs/resp-subset.md §2).
+// AUTH and HELLO AUTH check credentials against the ACL users (acl_registry.h).
+#include <memory>
 #include <string>
 
 #include "protocols/resp/number.h"
@@ -48,9 +50,17 @@ void ResetCmd(CommandContext& ctx) {
   ctx.w.SimpleString("RESET");
 }
 
-// The default user has no password: it authenticates with any password; no other user exists.
-bool Authenticate(std::string_view user, std::string_view /*password*/) {
-  return user == "default";
+// Redis ACLAuthenticateUser: on success the connection runs as the user from now on; a
+// failure is logged in ACL LOG (the password never is).
+bool Authenticate(CommandContext& ctx, std::string_view user, std::string_view password) {
+  if (std::shared_ptr<AclUser> u = ctx.front.acl().Authenticate(user, password)) {
+    ctx.session.Authenticate(std::move(u));
+    return true;
+  }
+  ctx.session.LogDenied(AclDenied::kAuth,
+                        ctx.session.in_multi() ? AclContext::kMulti : AclContext::kToplevel,
+                        std::string(ctx.arg(0)), user);
+  return false;
 }
 
 void HelloCmd(CommandContext& ctx) {
@@ -63,27 +73,27 @@ void HelloCmd(CommandContext& ctx) {
     ++next;
     if (version < 2 || version > 3) return ctx.w.Error("NOPROTO unsupported protocol version");
   }
-  const std::string_view* user = nullptr;
-  const std::string_view* pass = nullptr;
-  const std::string_view* name = nullptr;
+  // Options take effect in order, as redis-server applies them (a later bad one leaves an
+  // earlier SETNAME or AUTH done).
   for (size_t j = next; j < ctx.argc(); ++j) {
     size_t more = ctx.argc() - 1 - j;
     std::string_view opt = CString(ctx.arg(j));
     if (EqualsIgnoreCase(opt, "AUTH") && more >= 2) {
-      user = &ctx.args[j + 1];
-      pass = &ctx.args[j + 2];
+      if (!Authenticate(ctx, ctx.arg(j + 1), ctx.arg(j + 2))) return ctx.w.Error(kWrongPass);
       j += 2;
     } else if (EqualsIgnoreCase(opt, "SETNAME") && more >= 1) {
-      name = &ctx.args[j + 1];
+      if (!IsValidClientName(ctx.arg(j + 1))) return ctx.w.Error(kInvalidClientName);
+      ctx.session.set_name(ctx.arg(j + 1));
       ++j;
     } else {
       return ctx.w.Error("ERR Syntax error in HELLO option '" + std::string(opt) + "'");
     }
   }
-  if (user != nullptr && !Authenticate(*user, *pass)) return ctx.w.Error(kWrongPass);
-  if (name != nullptr) {
-    if (!IsValidClientName(*name)) return ctx.w.Error(kInvalidClientName);
-    ctx.session.set_name(*name);
+  if (!ctx.session.authenticated()) {
+    return ctx.w.Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the "
+        "RESP protocol version at the same time");
   }
   if (version != 0) ctx.session.set_resp(static_cast<int>(version));
   resp::ReplyWriter& w = ctx.w;
@@ -106,12 +116,20 @@ void HelloCmd(CommandContext& ctx) {
 
 void AuthCmd(CommandContext& ctx) {
   if (ctx.argc() > 3) return ctx.w.Error(kSyntaxError);
+  std::string_view user = "default";
+  std::string_view password;
   if (ctx.argc() == 2) {
-    return ctx.w.Error(
-        "ERR AUTH <password> called without any password configured for the default user. "
-        "Are you sure your configuration is correct?");
+    if (ctx.front.acl().default_user()->nopass()) {
+      return ctx.w.Error(
+          "ERR AUTH <password> called without any password configured for the default user. "
+          "Are you sure your configuration is correct?");
+    }
+    password = ctx.arg(1);
+  } else {
+    user = ctx.arg(1);
+    password = ctx.arg(2);
   }
-  if (!Authenticate(ctx.arg(1), ctx.arg(2))) return ctx.w.Error(kWrongPass);
+  if (!Authenticate(ctx, user, password)) return ctx.w.Error(kWrongPass);
   ctx.w.Ok();
 }
 

@@ -20,6 +20,7 @@ RedisFront::RedisFront(engine::Store& store, RedisConfig config)
   stats_.start_ms = store_.clock().NowMs();
   uint32_t flags = 0;
   if (ParseKeyspaceEvents(config_.notify_keyspace_events, &flags)) notify_flags_ = flags;
+  if (!config_.requirepass.empty()) acl_.SetRequirePass(config_.requirepass);
   store_.AddChangeListener(this);
 }
 
@@ -50,6 +51,19 @@ void RedisFront::RequestClose(RedisSession* session) {
     if (id == session->id()) return;
   }
   pending_close_.push_back(session->id());
+}
+
+void RedisFront::CloseClientsOf(const AclUser* user) {
+  for (const auto& [id, session] : clients_) {
+    if (&session->user() != user) continue;
+    // As redis-server: back to the default user, unauthenticated, until the close.
+    session->Deauthenticate();
+    if (session == current_) {
+      session->CloseAfterReply();
+    } else {
+      RequestClose(session);
+    }
+  }
 }
 
 void RedisFront::QueueKvWatch(RedisSession* session) {

@@ -19,6 +19,7 @@
 
 #include "engine/store.h"
 #include "translate/front.h"
+#include "translate/redis/acl_registry.h"
 #include "translate/redis/blocked_keys.h"
 #include "translate/redis/client_pause.h"
 #include "translate/redis/pending.h"
@@ -73,6 +74,13 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   PubSub& pubsub() {
     return pubsub_;
   }
+  // ACL users and the ACL LOG (acl_registry.h).
+  AclRegistry& acl() {
+    return acl_;
+  }
+  // ACL DELUSER: closes every connection authenticated as `user` (after the current command
+  // for the client running it, as Redis does).
+  void CloseClientsOf(const AclUser* user);
   WatchRegistry& watches() {
     return watches_;
   }
@@ -199,6 +207,7 @@ class RedisFront final : public translate::Front, private engine::ChangeListener
   engine::Store& store_;
   RedisConfig config_;
   RedisStats stats_;
+  AclRegistry acl_;
   PubSub pubsub_;
   WatchRegistry watches_;
   Tracking tracking_{*this};

@@ -67,6 +67,11 @@ struct RedisConfig {
   uint64_t auto_aof_rewrite_min_size = 64ULL << 20;
   std::string appendfsync = "everysec";
   std::string dir = ".";
+  // requirepass: the default user's password ("" = nopass); applied by RedisFront and CONFIG
+  // SET. CONFIG GET shows it as set, as redis-server does.
+  std::string requirepass;
+  // aclfile: users loaded at start and by ACL LOAD, written by ACL SAVE ("" = none).
+  std::string aclfile;
   int tcp_port = 6379;  // reported by INFO / CONFIG GET port
   std::string bind = "* -::*";
   std::string version = "7.0.15";  // redis_version reported to clients (they branch on it)

@@ -9,7 +9,10 @@ extern "C" {
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "translate/redis/script_convert.h"
 #include "translate/redis/script_msgpack.h"
@@ -104,17 +107,23 @@ int ReplicateCommands(lua_State* L) {
   return 1;
 }
 
-// No ACLs: every command the table knows is allowed.
+// Whether the calling user's ACL allows the command with these arguments.
 int AclCheckCmd(lua_State* L) {
-  if (lua_gettop(L) < 1 || lua_type(L, 1) != LUA_TSTRING) {
+  const int argc = lua_gettop(L);
+  if (argc < 1)
     return RaiseError(L, "Please specify at least one argument for this redis lib call");
+  std::vector<std::string_view> args;
+  for (int i = 1; i <= argc; ++i) {
+    if (lua_type(L, i) != LUA_TSTRING && lua_type(L, i) != LUA_TNUMBER) {
+      return RaiseError(L, "Lua redis lib command arguments must be strings or integers");
+    }
+    size_t len = 0;
+    const char* s = lua_tolstring(L, i, &len);  // stays alive: it is on the stack
+    args.emplace_back(s, len);
   }
-  size_t len = 0;
-  const char* name = lua_tolstring(L, 1, &len);
-  if (!ScriptRunner::From(L).KnowsCommand(std::string_view(name, len))) {
-    return RaiseError(L, "Invalid command passed to redis.acl_check_cmd()");
-  }
-  lua_pushboolean(L, 1);
+  std::optional<bool> allowed = ScriptRunner::From(L).UserMayRun(args);
+  if (!allowed) return RaiseError(L, "Invalid command passed to redis.acl_check_cmd()");
+  lua_pushboolean(L, *allowed ? 1 : 0);
   return 1;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "translate/redis/acl_check.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/front.h"
@@ -223,6 +224,16 @@ bool ScriptRunner::KnowsCommand(std::string_view name) const {
   return CommandTable::Get().Find(name) != nullptr;
 }
 
+std::optional<bool> ScriptRunner::UserMayRun(std::span<const std::string_view> args) const {
+  const CommandSpec* spec = CommandTable::Get().Find(args[0]);
+  if (spec != nullptr && !spec->subcommands.empty() && args.size() >= 2) {
+    spec = CommandTable::FindSub(*spec, args[1]);
+  }
+  if (spec == nullptr) return std::nullopt;
+  if (run_ctx_ == nullptr) return true;
+  return !CheckAcl(run_ctx_->session.user(), spec, args).denied.has_value();
+}
+
 void ScriptRunner::Hook(lua_State* L, lua_Debug*) {
   ScriptRunner& self = From(L);
   // No C++ object is alive in this frame: raising unwinds Lua frames only.
@@ -286,6 +297,10 @@ int ScriptRunner::CallCommand(lua_State* L, bool raise) {
   }
   if (spec->flags & kNoScript) {
     return fail("This Redis command is not allowed from script");
+  }
+  // Commands a script calls are checked as the calling user (Redis scriptVerifyACL).
+  if (std::optional<std::string> denied = run_ctx_->session.CheckScriptAcl(spec, parent, args_)) {
+    return fail(*denied);
   }
   if (spec->flags & (kWrite | kMayReplicate)) {
     if (read_only_) return fail("Write commands are not allowed from read-only scripts.");

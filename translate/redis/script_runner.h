@@ -27,6 +27,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -120,6 +122,8 @@ class ScriptRunner {
   // the error table on top.
   int CallCommand(lua_State* L, bool raise);
   bool KnowsCommand(std::string_view name) const;
+  // redis.acl_check_cmd: whether the calling user may run `args` (nullopt: unknown command).
+  std::optional<bool> UserMayRun(std::span<const std::string_view> args) const;
   void set_script_resp(int resp) {
     script_resp_ = resp;
   }

@@ -1,12 +1,15 @@
 // Server commands: COMMAND (COUNT DOCS INFO LIST GETKEYS HELP), DBSIZE, FLUSHDB, FLUSHALL,
 // SWAPDB, TIME, LASTSAVE, SAVE, BGSAVE, BGREWRITEAOF, SHUTDOWN (specs/resp-subset.md §3).
+#include <bit>
 #include <string>
 #include <vector>
 
 #include "engine/store.h"
+#include "translate/redis/acl_commands.h"
 #include "translate/redis/arg_parser.h"
 #include "translate/redis/command.h"
 #include "translate/redis/command_docs.h"
+#include "translate/redis/command_keys.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
@@ -46,7 +49,16 @@ void WriteCommandInfo(resp::ReplyWriter& w, const CommandSpec& spec, const Comma
   w.Integer(spec.first_key);
   w.Integer(spec.last_key);
   w.Integer(spec.key_step);
-  w.SetHeader(0);    // ACL categories
+  // ACL categories, Redis's for its commands (acl_commands.h), as "@name" statuses.
+  const uint32_t categories = acl::CommandIndex::Get().Of(&spec).categories;
+  w.SetHeader(static_cast<size_t>(std::popcount(categories)));
+  for (int c = 0; c < acl::kCategoryCount; ++c) {
+    if (categories & acl::Cat(static_cast<acl::Category>(c))) {
+      std::string name = "@";  // appended, not "@" + ...: GCC 12 -O3 warns -Wrestrict on that
+      name.append(acl::CategoryName(c));
+      w.SimpleString(name);
+    }
+  }
   w.SetHeader(0);    // tips
   w.ArrayHeader(0);  // key specs
   w.ArrayHeader(spec.subcommands.size());
@@ -127,20 +139,27 @@ void CommandListCmd(CommandContext& ctx) {
   for (const CommandSpec* s : all) ctx.w.Bulk(s->name);
 }
 
+// Redis getKeysSubcommandImpl: the same key extraction ACL checks use (command_keys.h).
 void CommandGetKeysCmd(CommandContext& ctx) {
   std::span<const std::string_view> cmd = ctx.args.subspan(2);
   const CommandSpec* spec = CommandTable::Get().Find(cmd[0]);
+  if (spec != nullptr && !spec->subcommands.empty() && cmd.size() >= 2) {
+    spec = CommandTable::FindSub(*spec, cmd[1]);
+  }
   if (spec == nullptr) return ctx.w.Error("ERR Invalid command specified");
+  const acl::IndexedCommand& indexed = acl::CommandIndex::Get().Resolve(spec, cmd);
+  if (!CommandHasKeys(indexed, spec)) return ctx.w.Error("ERR The command has no key arguments");
   const int argc = static_cast<int>(cmd.size());
   if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
     return ctx.w.Error("ERR Invalid number of arguments specified for command");
   }
-  if (spec->first_key == 0) return ctx.w.Error("ERR The command has no key arguments");
-  int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
-  std::vector<std::string_view> keys;
-  for (int i = spec->first_key; i <= last && i < argc; i += spec->key_step) keys.push_back(cmd[i]);
+  std::vector<KeyRef> keys;
+  (void)CommandKeys(indexed, spec, cmd, &keys);
+  if (keys.empty() && !(indexed.info != nullptr && indexed.info->keys_optional)) {
+    return ctx.w.Error("ERR Invalid arguments specified for command");
+  }
   ctx.w.ArrayHeader(keys.size());
-  for (std::string_view k : keys) ctx.w.Bulk(k);
+  for (const KeyRef& k : keys) ctx.w.Bulk(cmd[k.pos]);
 }
 
 void CommandHelpCmd(CommandContext& ctx) {
@@ -400,7 +419,7 @@ constexpr CommandSpec kSubcommands[] = {
     {"docs", -2, kCmd, CommandDocsCmd},
     {"info", -2, kCmd, CommandInfoCmd},
     {"list", -2, kCmd, CommandListCmd},
-    {"getkeys", -3, kCmd, CommandGetKeysCmd},
+    {"getkeys", -4, kCmd, CommandGetKeysCmd},
     {"help", 2, kCmd, CommandHelpCmd},
 };
 // clang-format on

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "translate/redis/acl_check.h"
+#include "translate/redis/client_info.h"
 #include "translate/redis/command_table.h"
 #include "translate/redis/errors.h"
 #include "translate/redis/front.h"
@@ -23,6 +25,19 @@ std::string FullName(const CommandSpec* spec, const CommandSpec* parent) {
   return name;
 }
 
+// Redis authRequired() for a client not yet authenticated: the default user has a password or
+// is off.
+bool DefaultUserNeedsAuth(RedisFront& front) {
+  const AclUser& def = *front.acl().default_user();
+  return !def.nopass() || !def.enabled();
+}
+
+// What an ACL LOG entry names: the command, or the refused key or channel.
+std::string DeniedObject(const AclCheck& check, std::span<const std::string_view> args) {
+  return *check.denied == AclDenied::kCommand ? std::string(check.command)
+                                              : std::string(args[check.pos]);
+}
+
 }  // namespace
 
 RedisSession::RedisSession(RedisFront& front, translate::Transport& transport, uint64_t id)
@@ -33,6 +48,17 @@ RedisSession::RedisSession(RedisFront& front, translate::Transport& transport, u
       id_(id) {
   created_ms_ = front_.store().clock().NowMs();
   last_interaction_ms_ = created_ms_;
+  SetDefaultAuth();
+}
+
+void RedisSession::SetDefaultAuth() {
+  user_ = front_.acl().default_user();
+  authenticated_ = user_->nopass() && user_->enabled();
+}
+
+void RedisSession::Deauthenticate() {
+  user_ = front_.acl().default_user();
+  authenticated_ = false;
 }
 
 RedisSession::~RedisSession() {
@@ -55,6 +81,12 @@ void RedisSession::OnBytes(protocols::InBuffer& in) {
   size_t pos = 0;
   while (!closing_) {
     size_t n = 0;
+    // Until AUTH succeeds, Redis's small request limits apply (10 arguments of 16 KiB).
+    if (!authenticated_) [[unlikely]] {
+      reader_.set_unauthenticated(DefaultUserNeedsAuth(front_));
+    } else {
+      reader_.set_unauthenticated(false);
+    }
     resp::ReadStatus status = reader_.Next(data.substr(pos), &n);
     pos += n;
     if (status == resp::ReadStatus::kNeedMore) break;
@@ -137,6 +169,10 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
     Reject(spec, "ERR wrong number of arguments for '" + FullName(spec, parent) + "' command");
     return;
   }
+  // One branch for a client authenticated as an unrestricted user (the default user's case).
+  if (!authenticated_ || !user_->unrestricted()) [[unlikely]] {
+    if (!CheckAccess(spec, parent, args)) return;
+  }
   if (resp() == 2 && in_push_mode() && !(spec->flags & kSubscribedOk)) {
     Reject(spec, "ERR Can't execute '" + FullName(spec, parent) + std::string(kSubscribedContext));
     return;
@@ -171,6 +207,68 @@ void RedisSession::Dispatch(std::span<const std::string_view> args) {
   if (tracking_.caching && !in_multi_ && (parent == nullptr ? spec : parent)->name != "client") {
     tracking_.caching = false;
   }
+}
+
+bool RedisSession::CheckAccess(const CommandSpec* spec, const CommandSpec* parent,
+                               std::span<const std::string_view> args) {
+  if (!authenticated_) {
+    if (DefaultUserNeedsAuth(front_) && !(spec->flags & kNoAuth)) {
+      Reject(spec, "NOAUTH Authentication required.");
+      return false;
+    }
+  }
+  // A no-multi command inside MULTI is refused for that first (Redis checks it before ACL).
+  if (in_multi_ && (spec->flags & kNoMulti)) return true;
+  const AclCheck check = CheckAcl(*user_, spec, args);
+  if (!check.denied) return true;
+  last_spec_ = spec;  // Redis has set the client's last command by now (ACL LOG client-info)
+  last_parent_ = parent;
+  const std::string name(check.command);
+  LogDenied(*check.denied, in_multi_ ? AclContext::kMulti : AclContext::kToplevel,
+            DeniedObject(check, args), user_->name());
+  Reject(spec, NoPermError(*check.denied, name));
+  return false;
+}
+
+std::optional<std::string> RedisSession::CheckScriptAcl(const CommandSpec* spec,
+                                                        const CommandSpec* parent,
+                                                        std::span<const std::string_view> args) {
+  if (user_->unrestricted()) return std::nullopt;
+  const AclCheck check = CheckAcl(*user_, spec, args);
+  if (!check.denied) return std::nullopt;
+  LogDenied(*check.denied, AclContext::kLua, DeniedObject(check, args), user_->name());
+  return "The user executing the script " + std::string(ScriptAclError(*check.denied));
+}
+
+bool RedisSession::ExecAclAllows(const CommandSpec* spec, const CommandSpec* parent,
+                                 std::span<const std::string_view> args) {
+  const AclCheck check = CheckAcl(*user_, spec, args);
+  if (!check.denied) return true;
+  LogDenied(*check.denied, AclContext::kMulti, DeniedObject(check, args), user_->name());
+  // Redis execCommand: the rules changed after the command was queued.
+  std::string_view reason = *check.denied == AclDenied::kCommand
+                                ? "no permission to execute the command or subcommand"
+                            : *check.denied == AclDenied::kKey
+                                ? "no permission to touch the specified keys"
+                                : "no permission to access one of the channels used as arguments";
+  writer_.Error(
+      "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC "
+      "call. This command is no longer allowed for the following reason: " +
+      std::string(reason));
+  return false;
+}
+
+void RedisSession::LogDenied(AclDenied reason, AclContext context, std::string object,
+                             std::string_view username) {
+  AclLogEntry entry;
+  entry.reason = reason;
+  entry.context = context;
+  entry.object = std::move(object);
+  entry.username.assign(username);
+  entry.created_ms = front_.store().clock().NowMs();
+  AppendClientInfo(*this, entry.created_ms, &entry.client_info);
+  if (!entry.client_info.empty()) entry.client_info.pop_back();  // the line's '\n'
+  front_.acl().Log(std::move(entry));
 }
 
 void RedisSession::Call(const CommandSpec* spec, const CommandSpec* parent,
@@ -251,6 +349,7 @@ void RedisSession::RunExecQueue() {
   while (exec_next_ < exec_queue_.size()) {
     const Queued& q = exec_queue_[exec_next_++];
     views.assign(q.args.begin(), q.args.end());
+    if (!user_->unrestricted() && !ExecAclAllows(q.spec, q.parent, views)) continue;
     Call(q.spec, q.parent, views, exec_now_ms_);
     // A command that completes later: the rest of the transaction follows its reply.
     if (suspended_ != nullptr || closed_) return;
@@ -383,6 +482,7 @@ void RedisSession::Reset() {
   set_resp(2);
   db_ = 0;
   name_.clear();
+  SetDefaultAuth();
 }
 
 }  // namespace kvgate::redis

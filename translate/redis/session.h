@@ -22,6 +22,7 @@
 #include "engine/watch.h"
 #include "protocols/resp/reply_writer.h"
 #include "protocols/resp/request_reader.h"
+#include "translate/redis/acl_registry.h"
 #include "translate/redis/command.h"
 #include "translate/redis/pending.h"
 #include "translate/redis/tracking.h"
@@ -105,6 +106,34 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   int64_t last_interaction_ms() const {
     return last_interaction_ms_;
   }
+  // ---- authentication (acl_registry.h) ----
+  // The user commands run as: the default user until AUTH / HELLO AUTH names another.
+  const AclUser& user() const {
+    return *user_;
+  }
+  const std::shared_ptr<AclUser>& user_ptr() const {
+    return user_;
+  }
+  bool authenticated() const {
+    return authenticated_;
+  }
+  // A successful AUTH: commands run as `user` from now on.
+  void Authenticate(std::shared_ptr<AclUser> user) {
+    user_ = std::move(user);
+    authenticated_ = true;
+  }
+  // Back to the default user, authenticated only if it needs no password (connect, RESET).
+  void SetDefaultAuth();
+  // The user was deleted: the default user, not authenticated (the connection is closing).
+  void Deauthenticate();
+  // redis.call / pcall of a command the user may not run: logged (context lua) and Redis's
+  // "The user executing the script can't ..." text returned.
+  std::optional<std::string> CheckScriptAcl(const CommandSpec* spec, const CommandSpec* parent,
+                                            std::span<const std::string_view> args);
+  // An ACL LOG entry for this client (denied command, key, channel, or failed AUTH).
+  void LogDenied(AclDenied reason, AclContext context, std::string object,
+                 std::string_view username);
+
   // Full name of the last command run ("client|info"), for CLIENT INFO/LIST.
   std::string LastCommandName() const;
   size_t query_buffer_bytes() const {
@@ -293,6 +322,13 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   };
 
   void Dispatch(std::span<const std::string_view> args);
+  // NOAUTH and ACL checks (Redis processCommand); false when the command was refused. Only
+  // reached for a client not yet authenticated or whose user is restricted.
+  bool CheckAccess(const CommandSpec* spec, const CommandSpec* parent,
+                   std::span<const std::string_view> args);
+  // EXEC checks each queued command again (the rules may have changed since it was queued).
+  bool ExecAclAllows(const CommandSpec* spec, const CommandSpec* parent,
+                     std::span<const std::string_view> args);
   // Runs EXEC's queued commands from exec_next_; stops early when one suspends.
   void RunExecQueue();
   // After a resumed command: the EXEC it belongs to goes on, then the pipeline.
@@ -316,6 +352,8 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
 
   RedisFront& front_;
   translate::Transport& transport_;
+  std::shared_ptr<AclUser> user_;
+  bool authenticated_ = false;
   resp::ReplyWriter writer_;
   resp::RequestReader reader_;
   uint64_t id_;

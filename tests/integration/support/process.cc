@@ -196,18 +196,20 @@ std::unique_ptr<Server> StartKvgateIn(const std::string& data_dir,
   throw std::runtime_error("kvgate did not start");
 }
 
-std::unique_ptr<Server> StartRedisServer() {
+std::unique_ptr<Server> StartRedisServer(const std::vector<std::string>& extra_args) {
   std::string bin = FindProgram("redis-server");
   if (bin.empty()) return nullptr;
   auto s = std::make_unique<Server>();
   s->dir = MakeTempDir("redis");
   for (int attempt = 0; attempt < 5; ++attempt) {
     s->port = FreePort();
-    s->process = std::make_unique<Process>(
-        std::vector<std::string>{bin, "--port", std::to_string(s->port), "--bind", "127.0.0.1",
-                                 "--save", "", "--appendonly", "no", "--dir", s->dir, "--daemonize",
-                                 "no"},
-        s->dir + "/redis.log");
+    std::vector<std::string> argv{bin,      "--port",       std::to_string(s->port),
+                                  "--bind", "127.0.0.1",    "--save",
+                                  "",       "--appendonly", "no",
+                                  "--dir",  s->dir,         "--daemonize",
+                                  "no"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    s->process = std::make_unique<Process>(argv, s->dir + "/redis.log");
     if (WaitForPort(s->port)) return s;
     s->process.reset();
   }

@@ -78,7 +78,7 @@ struct TempDir {
 };
 // Reference servers; nullptr if the program is not installed (tests then fail loudly: the
 // setup script installs them).
-std::unique_ptr<Server> StartRedisServer();
+std::unique_ptr<Server> StartRedisServer(const std::vector<std::string>& extra_args = {});
 // `extra_args` are appended (e.g. {"-c", "auth.json"}).
 std::unique_ptr<Server> StartNatsServer(const std::vector<std::string>& extra_args = {});
 
