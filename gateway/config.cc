@@ -168,6 +168,12 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
       ->check(KeyspaceEvents());
   app.add_option("--requirepass", c.redis.requirepass,
                  "Password of the Redis default user (AUTH <password>; empty = none)");
+  std::string protected_mode = "yes";
+  app.add_option("--protected-mode", protected_mode,
+                 "yes: while no password (Redis) or authorization (NATS) is set, only clients "
+                 "from 127.0.0.1 and ::1 are served")
+      ->check(CLI::IsMember({"yes", "no"}))
+      ->capture_default_str();
   app.add_option("--aclfile", c.redis.aclfile,
                  "Redis ACL users file (ACL LOAD / ACL SAVE; loaded at start)");
   app.add_option("--timeout", c.redis.timeout_seconds,
@@ -291,6 +297,8 @@ int ParseCommandLine(int argc, char** argv, Config* config) {
   c.nats.port = c.nats_port;
   c.nats.host = c.bind;
   (void)ParseTlsClientAuth(auth_clients, &t.auth_clients);  // CLI11 checked the name
+  c.redis.protected_mode = protected_mode == "yes";
+  c.nats.protected_mode = protected_mode == "yes";
   t.prefer_server_ciphers = prefer == "yes";
   c.nats.tls_required = c.tls.nats;
   c.nats.tls_verify = c.tls.nats && c.tls.nats_verify;

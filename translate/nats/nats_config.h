@@ -17,6 +17,9 @@
 namespace kvgate::nats {
 
 struct NatsConfig {
+  // --protected-mode yes: without authorization, only loopback clients are served; the others
+  // get -ERR 'Authorization Violation' after INFO and are closed.
+  bool protected_mode = true;
   // ---- protocol limits ----
   size_t max_payload = 1 << 20;    // INFO max_payload; larger PUB/HPUB close the connection
   size_t max_control_line = 4096;  // nats-server MAX_CONTROL_LINE_SIZE

@@ -6,6 +6,7 @@
 #include "translate/nats/nats_front.h"
 #include "translate/nats/nats_permissions.h"
 #include "translate/nats/subject.h"
+#include "translate/protected_mode.h"
 
 namespace kvgate::nats {
 
@@ -33,6 +34,12 @@ void NatsSession::OnOpen() {
   natswire::WriteInfo(transport_.Out(),
                       front_.InfoJson(client_id_, transport_.PeerAddress(), nonce_));
   transport_.ScheduleFlush();
+  // Protected mode: without authorization only loopback clients are served.
+  if (front_.config().protected_mode && !front_.auth_required() &&
+      !translate::IsLocalPeer(transport_.PeerAddress())) {
+    FailWith("Authorization Violation");
+    return;
+  }
 }
 
 void NatsSession::OnBytes(protocols::InBuffer& in) {

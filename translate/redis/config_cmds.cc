@@ -335,7 +335,15 @@ const Param kParams[] = {
     {"slowlog-max-len", [](RedisFront&) { return std::string("128"); }, nullptr},
     {"maxmemory-samples", [](RedisFront&) { return std::string("5"); }, nullptr},
     {"lazyfree-lazy-user-flush", [](RedisFront&) { return std::string("no"); }, nullptr},
-    {"protected-mode", [](RedisFront&) { return std::string("no"); }, nullptr},
+    {"protected-mode",
+     [](RedisFront& f) { return std::string(f.config().protected_mode ? "yes" : "no"); },
+     [](RedisConfig* c, std::string_view v) {
+       if (!EqualsIgnoreCase(v, "yes") && !EqualsIgnoreCase(v, "no")) {
+         return std::string("argument must be 'yes' or 'no'");
+       }
+       c->protected_mode = EqualsIgnoreCase(v, "yes");
+       return std::string();
+     }},
 };
 
 const Param* FindParam(std::string_view name) {

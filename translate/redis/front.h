@@ -42,6 +42,7 @@ struct RedisStats {
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
   uint64_t pubsub_messages = 0;
+  uint64_t rejected_connections = 0;  // protected mode (max clients: LiveLimits::refused)
 };
 
 class RedisFront final : public translate::Front, private engine::ChangeListener {

@@ -238,7 +238,8 @@ void StatsSection(CommandContext& ctx, InfoText& t) {
   t.Field("total_net_input_bytes", 0);
   t.Field("total_net_output_bytes", 0);
   const translate::LiveLimits* live = ctx.front.live_limits();
-  t.Field("rejected_connections", live != nullptr ? static_cast<int64_t>(live->refused) : 0);
+  t.Field("rejected_connections", static_cast<int64_t>(s.rejected_connections) +
+                                      (live != nullptr ? static_cast<int64_t>(live->refused) : 0));
   t.Field("expired_keys", static_cast<int64_t>(s.expired_keys));
   t.Field("evicted_keys", 0);
   t.Field("keyspace_hits", static_cast<int64_t>(s.keyspace_hits));

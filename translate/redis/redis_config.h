@@ -63,6 +63,9 @@ struct RedisConfig {
   // through PersistenceControl).
   std::string save;
   std::string appendonly = "no";
+  // protected-mode yes: while the default user has no password, only loopback clients
+  // (127.0.0.1, ::1) are served; the others get -DENIED and are closed.
+  bool protected_mode = true;
   int64_t auto_aof_rewrite_percentage = 100;
   uint64_t auto_aof_rewrite_min_size = 64ULL << 20;
   std::string appendfsync = "everysec";

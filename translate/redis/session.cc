@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "translate/protected_mode.h"
 #include "translate/redis/acl_check.h"
 #include "translate/redis/client_info.h"
 #include "translate/redis/command_table.h"
@@ -39,6 +40,16 @@ std::string DeniedObject(const AclCheck& check, std::span<const std::string_view
 }
 
 }  // namespace
+
+void RedisSession::OnOpen() {
+  if (!front_.config().protected_mode || !front_.acl().default_user()->nopass() ||
+      translate::IsLocalPeer(transport_.PeerAddress())) {
+    return;
+  }
+  transport_.Out().Append(kProtectedModeDenied);
+  ++front_.stats().rejected_connections;
+  transport_.CloseAfterFlush();
+}
 
 RedisSession::RedisSession(RedisFront& front, translate::Transport& transport, uint64_t id)
     : front_(front),

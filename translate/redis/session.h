@@ -38,6 +38,8 @@ class RedisSession final : public translate::Session, private engine::WatchSink 
   RedisSession(RedisFront& front, translate::Transport& transport, uint64_t id);
   ~RedisSession() override;
 
+  // Protected mode: a client from beyond loopback is refused while no password is set.
+  void OnOpen() override;
   void OnBytes(protocols::InBuffer& in) override;
   uint64_t requests() const override {
     return requests_;
