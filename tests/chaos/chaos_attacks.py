@@ -17,21 +17,31 @@ REDIS_PROBES = [
     (b"*x\r\n", b"-ERR Protocol error: invalid multibulk length\r\n"),
     (b"*2147483648\r\n", b"-ERR Protocol error: invalid multibulk length\r\n"),
 ]
-# nats-server's texts for an announced payload above max_payload and for garbage.
-NATS_PROBES = [
-    (b"CONNECT {\"verbose\":false}\r\nPUB x 600000\r\n", b"-ERR 'Maximum Payload Violation'\r\n"),
-    (b"\x00\x01\x02\r\n", b"-ERR 'Unknown Protocol Operation'\r\n"),
-]
+
+
+def nats_probes(authenticated):
+    """nats-server's texts for an announced payload above max_payload and for garbage (which,
+    with authorization on, is an op before CONNECT: an authorization violation)."""
+    login = b',"user":"good","pass":"chaos-secret"' if authenticated else b""
+    return [
+        (b"CONNECT {\"verbose\":false" + login + b"}\r\nPUB x 600000\r\n",
+         b"-ERR 'Maximum Payload Violation'\r\n"),
+        (b"\x00\x01\x02\r\n", b"-ERR 'Authorization Violation'\r\n" if authenticated
+         else b"-ERR 'Unknown Protocol Operation'\r\n"),
+    ]
 
 
 class Attacks:
-    def __init__(self, redis_port, nats_port, rng, idle_connections):
+    def __init__(self, redis_port, nats_port, rng, idle_connections, auth_timeout_s=None):
         self.ports = {"redis": redis_port, "nats": nats_port}
         self.rng = rng
         self.idle_connections = idle_connections
+        self.auth_timeout_s = auth_timeout_s
         self.counts = {name: 0 for name in (
             "idle_hoard", "half_frames", "random_bytes", "huge_lengths", "slowloris",
             "never_read", "reconnect_loop", "auth_flood")}
+        if auth_timeout_s is not None:
+            self.counts["auth_timeout"] = 0
         self.problems = []
         self.deadline = 0.0
 
@@ -48,6 +58,8 @@ class Attacks:
         loops += [self.forever(self.never_read) for _ in range(2)]
         loops += [self.forever(self.reconnect) for _ in range(2)]
         loops += [self.forever(self.auth_flood)]
+        if self.auth_timeout_s is not None:
+            loops += [self.forever(self.silent_until_timeout)]
         await asyncio.gather(*loops)
 
     async def forever(self, attack):
@@ -129,7 +141,7 @@ class Attacks:
     async def huge_lengths(self):
         for request, answer in REDIS_PROBES:
             await self.expect_closed_after("redis", request, answer)
-        for request, answer in NATS_PROBES:
+        for request, answer in nats_probes(self.auth_timeout_s is not None):
             await self.expect_closed_after("nats", request, answer)
         # Announced sizes that are allowed: the server must not reserve them up front.
         reader, writer = await self.connect("redis")
@@ -208,3 +220,23 @@ class Attacks:
             await asyncio.wait_for(reader.readline(), timeout=5)  # PONG, or the auth error
         writer.close()
         self.counts["auth_flood"] += 1
+
+    async def silent_until_timeout(self):
+        """A NATS client that never sends CONNECT is cut off after the auth timeout."""
+        reader, writer = await self.connect("nats")
+        try:
+            await asyncio.wait_for(reader.readline(), timeout=5)  # INFO
+            start = time.monotonic()
+            got = await asyncio.wait_for(reader.read(200), timeout=self.auth_timeout_s + 5)
+            rest = await asyncio.wait_for(reader.read(200), timeout=5)
+            waited = time.monotonic() - start
+            if got != b"-ERR 'Authentication Timeout'\r\n" or rest != b"":
+                self.problems.append(f"a silent NATS client got {got + rest!r}, expected the "
+                                     "authentication timeout error and a close")
+            elif waited < self.auth_timeout_s * 0.5:
+                self.problems.append(f"a silent NATS client was cut after {waited:.2f} s")
+            self.counts["auth_timeout"] += 1
+        except asyncio.TimeoutError:
+            self.problems.append("a silent NATS client was not cut off by the auth timeout")
+        finally:
+            writer.close()

@@ -10,6 +10,7 @@ client PUTs into a KV bucket, each remembering what was acknowledged. The run fa
     the run prints the real percentiles);
   - kvgate's RSS goes above --rss-mb;
   - an acknowledged write is missing or different afterwards;
+  - a NATS client that never logs in is not cut off by the auth timeout;
   - a hostile probe whose answer is known (huge lengths) gets another answer;
   - some attack never ran (the harness itself broke).
 
@@ -233,7 +234,8 @@ def main():
     ap.add_argument("--idle-connections", type=int, default=300)
     ap.add_argument("--stall-s", type=float, default=5.0)
     ap.add_argument("--rss-mb", type=float, default=400.0)
-    ap.add_argument("--requirepass", default="", help="start kvgate with this Redis password")
+    ap.add_argument("--no-auth", action="store_true",
+                    help="run kvgate without a Redis password and NATS authorization")
     args = ap.parse_args()
     binary = os.environ.get("KVGATE_BINARY")
     if not binary:
@@ -243,17 +245,22 @@ def main():
     limits = ["--maxclients", "2000", "--client-query-buffer-limit", "1mb",
               "--proto-max-bulk-len", "512kb", "--max-payload", "512kb", "--max-pending", "4mb",
               "--output-high-water", "1mb", "--maxmemory", "256mb"]
-    extra = limits + (["--requirepass", args.requirepass] if args.requirepass else [])
+    # With authentication on (the default), the attackers are unauthenticated clients: AUTH
+    # floods fail, idle NATS connections meet the auth timeout; the good clients log in.
+    auth = [] if args.no_auth else ["--requirepass", "chaos-secret", "--nats-user", "good",
+                                    "--nats-pass", "chaos-secret", "--nats-auth-timeout", "1"]
+    extra = limits + auth
     workdir = tempfile.mkdtemp(prefix="kvgate-chaos-")
     kv = Kvgate(binary, workdir, extra)
-    password = args.requirepass or None
+    password = None if args.no_auth else "chaos-secret"
+    nats_login = {} if args.no_auth else {"user": "good", "pass": "chaos-secret"}
     stop = threading.Event()
     redis_acked, nats_acked, errors = {}, {}, []
     lat = Latencies()
     good = [threading.Thread(target=good_redis_client,
                              args=(kv.redis_port, stop, redis_acked, lat, errors, password)),
             threading.Thread(target=good_nats_client,
-                             args=(kv.nats_port, stop, nats_acked, lat, errors, {}))]
+                             args=(kv.nats_port, stop, nats_acked, lat, errors, nats_login))]
     for t in good:
         t.start()
     worst_rss = [0.0]
@@ -266,7 +273,8 @@ def main():
     sampler = threading.Thread(target=sample_rss)
     sampler.start()
     attacks = chaos_attacks.Attacks(kv.redis_port, kv.nats_port, random.Random(args.seed),
-                                    args.idle_connections)
+                                    args.idle_connections, auth_timeout_s=None if args.no_auth
+                                    else 1.0)
     try:
         asyncio.run(attacks.run(args.seconds))
     finally:
@@ -277,7 +285,7 @@ def main():
     if kv.proc.poll() is not None:
         failures.append(f"kvgate died during the run (status {kv.proc.returncode})")
     else:
-        failures += verify(kv, redis_acked, nats_acked, password, {})[:20]
+        failures += verify(kv, redis_acked, nats_acked, password, nats_login)[:20]
     failures += attacks.problems[:20]
     failures += [f"attack {name} never ran" for name, n in attacks.counts.items() if n == 0]
     if lat.worst() > args.stall_s:
