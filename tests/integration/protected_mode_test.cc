@@ -110,9 +110,9 @@ TEST_CASE("protected mode: the NATS port refuses remote clients until authorizat
   }
   {
     auto kv = StartKvgate({"--nats-user", "u", "--nats-pass", "p"});
-    const std::string remote = Exchange(
-        "127.0.0.2", kv->nats_port,
-        "CONNECT {\"verbose\":false,\"user\":\"u\",\"pass\":\"p\"}\r\nPING\r\n");
+    const std::string remote =
+        Exchange("127.0.0.2", kv->nats_port,
+                 "CONNECT {\"verbose\":false,\"user\":\"u\",\"pass\":\"p\"}\r\nPING\r\n");
     CHECK(remote.substr(remote.find("\r\n") + 2) == "PONG\r\n<open>");
   }
   auto kv = StartKvgate({"--protected-mode", "no"});

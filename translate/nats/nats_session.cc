@@ -87,8 +87,13 @@ bool NatsSession::OnConnect(std::string_view json) {
   }
   // Absent fields keep Go's zero values, except echo (absent means true).
   bool b = false;
-  verbose_ = protocols::GetBool(v, "verbose", &b) == protocols::JsonGet::kOk && b;
-  pedantic_ = protocols::GetBool(v, "pedantic", &b) == protocols::JsonGet::kOk && b;
+  // Absent fields keep nats-server's defaults: verbose and pedantic on (real clients send both).
+  auto flag = [&](std::string_view name) {
+    const protocols::JsonGet got = protocols::GetBool(v, name, &b);
+    return got == protocols::JsonGet::kMissing || (got == protocols::JsonGet::kOk && b);
+  };
+  verbose_ = flag("verbose");
+  pedantic_ = flag("pedantic");
   headers_ = protocols::GetBool(v, "headers", &b) == protocols::JsonGet::kOk && b;
   no_responders_ = protocols::GetBool(v, "no_responders", &b) == protocols::JsonGet::kOk && b;
   echo_ = !(protocols::GetBool(v, "echo", &b) == protocols::JsonGet::kOk && !b);

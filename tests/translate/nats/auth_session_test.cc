@@ -46,7 +46,7 @@ TEST_CASE("auth: idle clients time out, the first op must be CONNECT", "[nats][a
 
   TestClient good(h, h.front);
   good.Read();
-  good.Send("CONNECT {\"auth_token\":\"t\"}\r\nPING\r\n");
+  good.Send("CONNECT {\"verbose\":false,\"auth_token\":\"t\"}\r\nPING\r\n");
   CHECK(good.Read() == "PONG\r\n");
   h.Advance(1000);
   CHECK_FALSE(good.closed());  // authenticated: no timeout
@@ -60,7 +60,9 @@ TEST_CASE("auth: a bcrypt CONNECT holds the pipeline until it is checked", "[nat
                            Bcrypt("pw") + R"("}]}})"));
   TestClient c(h, h.front);
   c.Read();
-  c.Send("CONNECT {\"user\":\"u\",\"pass\":\"pw\"}\r\nSUB a 1\r\nPUB a 1\r\nx\r\nPING\r\n");
+  c.Send(
+      "CONNECT {\"verbose\":false,\"user\":\"u\",\"pass\":\"pw\"}\r\nSUB a 1\r\nPUB a "
+      "1\r\nx\r\nPING\r\n");
   // Without a pool the check ran inline; the answer came through RunPending, which asked the
   // transport to feed the held input again.
   CHECK(c.transport().resume_input);
@@ -70,7 +72,7 @@ TEST_CASE("auth: a bcrypt CONNECT holds the pipeline until it is checked", "[nat
 
   TestClient bad(h, h.front);
   bad.Read();
-  bad.Send("CONNECT {\"user\":\"u\",\"pass\":\"nope\"}\r\nPING\r\n");
+  bad.Send("CONNECT {\"verbose\":false,\"user\":\"u\",\"pass\":\"nope\"}\r\nPING\r\n");
   CHECK(bad.Read() == "-ERR 'Authorization Violation'\r\n");
   CHECK(bad.closed());
 }
@@ -81,14 +83,14 @@ TEST_CASE("auth: a KV put without publish permission never reaches the bucket", 
       {"user": "r", "password": "r", "permissions": {"publish": {"deny": "$KV.b.>"}}}]}})"));
   TestClient w(h, h.front);
   w.Read();
-  w.Send(R"(CONNECT {"user":"w","pass":"w","headers":true})"
+  w.Send(R"(CONNECT {"verbose":false,"user":"w","pass":"w","headers":true})"
          "\r\n");
   CHECK(w.Api("$JS.API.STREAM.CREATE.KV_b",
               R"({"name":"KV_b","subjects":["$KV.b.>"],"max_msgs_per_subject":1})")
             .find("\"error\"") == std::string::npos);
   TestClient r(h, h.front);
   r.Read();
-  r.Send(R"(CONNECT {"user":"r","pass":"r","headers":true})"
+  r.Send(R"(CONNECT {"verbose":false,"user":"r","pass":"r","headers":true})"
          "\r\nSUB _INBOX.r.* 9\r\nPUB $KV.b.k _INBOX.r.1 1\r\nx\r\n");
   CHECK(r.Read() == "-ERR 'Permissions Violation for Publish to \"$KV.b.k\"'\r\n");
   std::string info = r.Api("$JS.API.STREAM.INFO.KV_b");

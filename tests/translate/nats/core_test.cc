@@ -37,6 +37,16 @@ TEST_CASE("CONNECT verbose acks, PING gets PONG", "[nats][core]") {
   CHECK(c->Read() == "+OK\r\n+OK\r\nMSG a 1 1\r\nx\r\n+OK\r\n");
 }
 
+TEST_CASE("CONNECT without verbose or pedantic gets nats-server's defaults: both on",
+          "[nats][core]") {
+  NatsHarness h;
+  auto c = h.Connect("{}");
+  CHECK(c->Read() == "+OK\r\n");
+  // Pedantic: a wildcard is no publish subject; nats-server still acks the PUB after the error.
+  c->Send("PUB foo.* 1\r\nx\r\nPING\r\n");
+  CHECK(c->Read() == "-ERR 'Invalid Publish Subject'\r\n+OK\r\nPONG\r\n");
+}
+
 TEST_CASE("pub/sub with literal and wildcard subjects", "[nats][core]") {
   NatsHarness h;
   auto sub = h.Connect();
@@ -140,21 +150,21 @@ TEST_CASE("no responders: 503 status to the requester's inbox", "[nats][core]") 
   c->Send("PUB nobody.home 2\r\nhi\r\n");
   CHECK(c->Read().empty());
   // A client that did not ask for no_responders gets nothing.
-  auto old = h.Connect(R"({"headers":true})");
+  auto old = h.Connect(R"({"verbose":false,"headers":true})");
   old->Send("SUB _INBOX.y.* 3\r\nPUB nobody.home _INBOX.y.1 2\r\nhi\r\n");
   CHECK(old->Read().empty());
 }
 
 TEST_CASE("CONNECT no_responders without headers is refused", "[nats][core]") {
   NatsHarness h;
-  auto c = h.Connect(R"({"no_responders":true})");
+  auto c = h.Connect(R"({"verbose":false,"no_responders":true})");
   CHECK(c->Read() == "-ERR 'no responders requires headers support'\r\n");
   CHECK(c->closed());
 }
 
 TEST_CASE("echo false suppresses a client's own messages", "[nats][core]") {
   NatsHarness h;
-  auto c = h.Connect(R"({"echo":false,"headers":true})");
+  auto c = h.Connect(R"({"verbose":false,"echo":false,"headers":true})");
   auto other = h.Connect();
   c->Send("SUB a 1\r\n");
   other->Send("SUB a 1\r\n");
@@ -201,7 +211,7 @@ TEST_CASE("bad input gets the nats-server error; other clients are unaffected", 
   CHECK(json->Read() == "-ERR 'Unknown Protocol Operation'\r\n");
   CHECK(json->closed());
 
-  auto pedantic = h.Connect(R"({"pedantic":true})");
+  auto pedantic = h.Connect(R"({"verbose":false,"pedantic":true})");
   pedantic->Send("PUB a.* 1\r\nx\r\n");
   CHECK(pedantic->Read() == "-ERR 'Invalid Publish Subject'\r\n");
 
@@ -262,7 +272,7 @@ TEST_CASE("subscription limit and protocol version errors", "[nats][core]") {
   c->Send("SUB a 1\r\nSUB b 2\r\nSUB c 3\r\n");
   CHECK(c->Read() == "-ERR 'maximum subscriptions exceeded'\r\n");
   CHECK_FALSE(c->closed());
-  auto v = h.Connect(R"({"protocol":7})");
+  auto v = h.Connect(R"({"verbose":false,"protocol":7})");
   CHECK(v->Read() == "-ERR 'invalid client protocol'\r\n");
   CHECK(v->closed());
 }
