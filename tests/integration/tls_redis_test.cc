@@ -100,7 +100,11 @@ TEST_CASE("tls-auth-clients yes/no/optional: same connect outcomes as redis-serv
 TEST_CASE("TLS: 1 MB values and 10,000 pipelined commands match redis-server",
           "[integration][tls]") {
   TlsPair pair;
-  auto& [certs, ref, kv, o] = pair;
+  // References, not a structured binding: clang 14 cannot capture bindings in lambdas.
+  [[maybe_unused]] TestCerts& certs = pair.certs;
+  [[maybe_unused]] auto& ref = pair.ref;
+  [[maybe_unused]] auto& kv = pair.kv;
+  [[maybe_unused]] TlsClientOptions& o = pair.client;
   auto run = [&](int port) {
     TlsConn c(port, o);
     REQUIRE(c.ok());
@@ -135,7 +139,11 @@ TEST_CASE("TLS: 1 MB values and 10,000 pipelined commands match redis-server",
 TEST_CASE("TLS port: a plaintext client gets what redis-server gives it; others keep working",
           "[integration][tls]") {
   TlsPair pair;
-  auto& [certs, ref, kv, o] = pair;
+  // References, not a structured binding: clang 14 cannot capture bindings in lambdas.
+  [[maybe_unused]] TestCerts& certs = pair.certs;
+  [[maybe_unused]] auto& ref = pair.ref;
+  [[maybe_unused]] auto& kv = pair.kv;
+  [[maybe_unused]] TlsClientOptions& o = pair.client;
   for (const std::string& bytes : {std::string("PING\r\n"), EncodeCommand({"PING"})}) {
     bool ref_closed = false;
     bool kv_closed = false;
@@ -170,7 +178,11 @@ TEST_CASE(
     "old certificate",
     "[integration][tls]") {
   TlsPair pair({"--tls-auth-clients", "optional"});
-  auto& [certs, ref, kv, o] = pair;
+  // References, not a structured binding: clang 14 cannot capture bindings in lambdas.
+  [[maybe_unused]] TestCerts& certs = pair.certs;
+  [[maybe_unused]] auto& ref = pair.ref;
+  [[maybe_unused]] auto& kv = pair.kv;
+  [[maybe_unused]] TlsClientOptions& o = pair.client;
   TlsConn rc(ref->port, o);
   TlsConn kc(kv->port, o);
   REQUIRE(rc.ok());
@@ -343,7 +355,11 @@ TEST_CASE("TLS: a client that pipelines large replies without reading is paused,
 
 TEST_CASE("CONFIG SET tls-port moves the TLS listener, as redis-server", "[integration][tls]") {
   TlsPair pair;
-  auto& [certs, ref, kv, o] = pair;
+  // References, not a structured binding: clang 14 cannot capture bindings in lambdas.
+  [[maybe_unused]] TestCerts& certs = pair.certs;
+  [[maybe_unused]] auto& ref = pair.ref;
+  [[maybe_unused]] auto& kv = pair.kv;
+  [[maybe_unused]] TlsClientOptions& o = pair.client;
   std::vector<std::string> transcripts;
   for (auto* server : {ref.get(), kv.get()}) {
     std::string t;
